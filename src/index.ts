@@ -1,0 +1,10 @@
+/**
+ * paramtree: JAX-style pytrees and paramax-style parameter wrappers for TensorFlow.js.
+ *
+ * This file is the single public entry; it only re-exports.
+ *
+ * @packageDocumentation
+ */
+export * from "./backend";
+export * from "./tree";
+export { defaultRegistry } from "./wrappers/defaultRegistry";

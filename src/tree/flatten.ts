@@ -1,0 +1,96 @@
+/**
+ * Flatten and unflatten: a tree to its leaves plus a `TreeDef`, and back.
+ *
+ * One pass records everything: the leaves in order (object keys sorted, so `{a, b}` and `{b, a}`
+ * flatten alike), the structure, and on request the key path of each leaf.
+ *
+ * @module
+ */
+import type { KeyPath } from "./keyPath";
+import { LEAF, type NodeMeta } from "./nodes";
+import { resolveOptions, type TreeOptions } from "./options";
+import { TreeDef } from "./treedef";
+import { walk } from "./walk";
+
+// -------------------------------------------------------------------------------------
+// flatten
+// -------------------------------------------------------------------------------------
+
+/**
+ * The leaves of `tree` in order, and its structure.
+ *
+ * @example
+ * const [leaves, def] = treeFlatten({ b: 2, a: [1, null] });
+ * leaves;          // [1, 2]
+ * def.toString();  // "TreeDef({ a: [*, null], b: * })"
+ */
+export function treeFlatten<L = unknown>(tree: unknown, options?: TreeOptions): [L[], TreeDef] {
+  const leaves: L[] = [];
+  const nodes: NodeMeta[] = [];
+  walk(tree, resolveOptions(options), (node, meta) => {
+    nodes.push(meta);
+    if (meta.kind === LEAF) leaves.push(node as L);
+  });
+  return [leaves, new TreeDef(nodes, leaves.length)];
+}
+
+/**
+ * Like {@link treeFlatten}, with the key path of every leaf, recorded in the same single pass.
+ *
+ * @example
+ * const [pairs] = treeFlattenWithPath({ layers: [{ w: 1 }] });
+ * pairs; // [[["layers", 0, "w"], 1]]
+ */
+export function treeFlattenWithPath<L = unknown>(
+  tree: unknown,
+  options?: TreeOptions,
+): [[KeyPath, L][], TreeDef] {
+  const pairs: [KeyPath, L][] = [];
+  const nodes: NodeMeta[] = [];
+  walk(tree, resolveOptions(options), (node, meta, frames) => {
+    nodes.push(meta);
+    if (meta.kind === LEAF) pairs.push([frames.path(), node as L]);
+  });
+  return [pairs, new TreeDef(nodes, pairs.length)];
+}
+
+/**
+ * The leaves of `tree`, in order.
+ *
+ * @example
+ * treeLeaves([{ y: 2, x: 1 }, 3]); // [1, 2, 3]
+ */
+export function treeLeaves<L = unknown>(tree: unknown, options?: TreeOptions): L[] {
+  const leaves: L[] = [];
+  walk(tree, resolveOptions(options), (node, meta) => {
+    if (meta.kind === LEAF) leaves.push(node as L);
+  });
+  return leaves;
+}
+
+/**
+ * The structure of `tree` alone.
+ *
+ * @example
+ * treeStructure({ w: [0, 0] }).numLeaves; // 2
+ */
+export function treeStructure(tree: unknown, options?: TreeOptions): TreeDef {
+  return treeFlatten(tree, options)[1];
+}
+
+// -------------------------------------------------------------------------------------
+// unflatten
+// -------------------------------------------------------------------------------------
+
+/**
+ * Rebuilds a tree of structure `treedef` from `leaves` (in leaf order). Objects get back their
+ * original key order; registered records get back their static fields. Throws, naming the path of
+ * the first missing leaf, when the count is wrong.
+ *
+ * @example
+ * const [leaves, def] = treeFlatten({ a: 1, b: [2] });
+ * treeUnflatten(def, leaves.map((x) => x * 10)); // { a: 10, b: [20] }
+ */
+export function treeUnflatten<T = unknown, L = unknown>(treedef: TreeDef, leaves: readonly L[]): T {
+  return treedef.unflatten(leaves) as T;
+}

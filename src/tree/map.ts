@@ -1,0 +1,114 @@
+/**
+ * Mapping over leaves: one tree (`treeMap`, `treeMapWithPath`) or several of one structure
+ * (`treeMapN`).
+ *
+ * `treeMap` is a single pass that rebuilds each internal node as soon as its children are done,
+ * without building a TreeDef on the way.
+ *
+ * @module
+ */
+import { describePath, type KeyPath } from "./keyPath";
+import { LEAF, build } from "./nodes";
+import { resolveOptions, type TreeOptions } from "./options";
+import { firstDifference, type TreeDef } from "./treedef";
+import { treeFlatten } from "./flatten";
+import { walk, type Frames } from "./walk";
+
+/** @internal A post-order rebuild of `tree`, replacing each leaf by `onLeaf(leaf, frames)`. */
+export function rebuild(
+  tree: unknown,
+  options: TreeOptions | undefined,
+  onLeaf: (leaf: unknown, frames: Frames) => unknown,
+): unknown {
+  const values: unknown[] = [];
+  let sp = 0;
+  walk(
+    tree,
+    resolveOptions(options),
+    (node, meta, frames) => {
+      if (meta.kind === LEAF) values[sp++] = onLeaf(node, frames);
+      else if (meta.kind === 1) values[sp++] = node; // null / undefined stay as they are
+    },
+    (meta) => {
+      const base = sp - meta.arity;
+      const value = build(meta, values, base);
+      for (let j = base; j < sp; j++) values[j] = undefined;
+      sp = base;
+      values[sp++] = value;
+    },
+  );
+  return values[0];
+}
+
+/**
+ * Applies `f` to every leaf, keeping the structure. Leaves are visited in leaf order.
+ *
+ * @example
+ * treeMap((x: number) => x * 2, { a: 1, b: [2, 3] }); // { a: 2, b: [4, 6] }
+ * treeMap((x: tf.Tensor) => tf.exp(x), model);         // a model of exponentials
+ */
+export function treeMap<R = unknown, L = any>(f: (leaf: L) => R, tree: unknown, options?: TreeOptions): any {
+  return rebuild(tree, options, (leaf) => f(leaf as L));
+}
+
+/**
+ * Applies `f(path, leaf)` to every leaf, `path` being the leaf's key path.
+ *
+ * @example
+ * treeMapWithPath((path, x) => keystr(path), { a: [0] }); // { a: [".a[0]"] }
+ */
+export function treeMapWithPath<R = unknown, L = any>(
+  f: (path: KeyPath, leaf: L) => R,
+  tree: unknown,
+  options?: TreeOptions,
+): any {
+  return rebuild(tree, options, (leaf, frames) => f(frames.path(), leaf as L));
+}
+
+/**
+ * Applies `f(leaf0, leaf1, ...)` across trees of one structure. Objects are matched by key (not
+ * by position); the result has the first tree's structure. When a tree differs, the error names
+ * the key path where it first does and what each tree holds there.
+ *
+ * @example
+ * treeMapN((a: number, b: number) => a + b, [{ x: 1, y: 2 }, { y: 20, x: 10 }]); // { x: 11, y: 22 }
+ */
+export function treeMapN<R = unknown>(
+  f: (...leaves: any[]) => R,
+  trees: readonly unknown[],
+  options?: TreeOptions,
+): any {
+  if (!Array.isArray(trees) || trees.length === 0) {
+    throw new TypeError("treeMapN: expected a non-empty array of trees");
+  }
+  const [first, def] = treeFlatten(trees[0], options);
+  const columns: unknown[][] = [first];
+  for (let t = 1; t < trees.length; t++) {
+    const [leaves, other] = treeFlatten(trees[t], options);
+    assertSameStructure("treeMapN", def, other, 0, t);
+    columns.push(leaves);
+  }
+  const n = first.length;
+  const out = new Array<R>(n);
+  const args = new Array<unknown>(columns.length);
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < columns.length; t++) args[t] = (columns[t] as unknown[])[i];
+    out[i] = f(...args);
+  }
+  return def.unflatten(out);
+}
+
+/**
+ * @internal Throws a message naming where `b` first differs from `a`.
+ */
+export function assertSameStructure(what: string, a: TreeDef, b: TreeDef, ia: number, ib: number): void {
+  if (a.equals(b)) return;
+  const diff = firstDifference(a, b) ?? firstDifference(b, a);
+  if (diff === undefined) {
+    throw new Error(`${what}: tree ${ib} does not have the structure of tree ${ia}`);
+  }
+  throw new Error(
+    `${what}: tree ${ib} does not have the structure of tree ${ia}: at ${describePath(diff.path)}, ` +
+      `tree ${ia} has ${diff.left} but tree ${ib} has ${diff.right}`,
+  );
+}

@@ -1,0 +1,274 @@
+/**
+ * How a single node is classified and rebuilt. The flatten, map and unwrap passes all walk trees
+ * with an explicit stack (so depth 100,000 never overflows the call stack) and share these
+ * helpers, so that every pass agrees on what a node is.
+ *
+ * @internal
+ * @module
+ */
+import type { Key } from "./keyPath";
+import { lookupSpec, type WrapperSpec } from "./registry";
+import type { ResolvedOptions } from "./options";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+export const LEAF = 0;
+export const NONE = 1;
+export const ARRAY = 2;
+export const OBJECT = 3;
+export const RECORD = 4;
+export type Kind = typeof LEAF | typeof NONE | typeof ARRAY | typeof OBJECT | typeof RECORD;
+
+export interface LeafMeta {
+  readonly kind: typeof LEAF;
+}
+export interface NoneMeta {
+  readonly kind: typeof NONE;
+  readonly value: null | undefined;
+}
+export interface ArrayMeta {
+  readonly kind: typeof ARRAY;
+  readonly arity: number;
+}
+export interface ObjectMeta {
+  readonly kind: typeof OBJECT;
+  readonly arity: number;
+  /** Keys in sorted order: the order children are visited in. */
+  readonly keys: readonly string[];
+  /** `order[i]` is the sorted index of the i-th key in the original insertion order; `null` when already sorted. */
+  readonly order: readonly number[] | null;
+  readonly nullProto: boolean;
+}
+export interface RecordMeta {
+  readonly kind: typeof RECORD;
+  readonly arity: number;
+  readonly spec: WrapperSpec;
+  /** The original record: its static fields (everything but the children) are copied from it. */
+  readonly template: Readonly<Record<string, unknown>>;
+}
+export type NodeMeta = LeafMeta | NoneMeta | ArrayMeta | ObjectMeta | RecordMeta;
+
+export const leafMeta: LeafMeta = Object.freeze({ kind: LEAF });
+export const nullMeta: NoneMeta = Object.freeze({ kind: NONE, value: null });
+export const undefinedMeta: NoneMeta = Object.freeze({ kind: NONE, value: undefined });
+
+const arrayMetaCache: ArrayMeta[] = [];
+export function arrayMeta(arity: number): ArrayMeta {
+  if (arity < 256) {
+    return (arrayMetaCache[arity] ??= Object.freeze({ kind: ARRAY, arity }));
+  }
+  return Object.freeze({ kind: ARRAY, arity });
+}
+
+// -------------------------------------------------------------------------------------
+// classification
+// -------------------------------------------------------------------------------------
+
+/** Sorted own enumerable keys of a plain object, with the permutation back to insertion order. */
+export function sortedKeys(node: object): { keys: string[]; order: number[] | null } {
+  const keys = Object.keys(node);
+  const n = keys.length;
+  let sorted = true;
+  for (let i = 1; i < n; i++) {
+    if ((keys[i - 1] as string) > (keys[i] as string)) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) return { keys, order: null };
+  const byName = keys.map((_, i) => i).sort((a, b) => ((keys[a] as string) < (keys[b] as string) ? -1 : 1));
+  const order = new Array<number>(n);
+  for (let j = 0; j < n; j++) order[byName[j] as number] = j;
+  return { keys: byName.map((i) => keys[i] as string), order };
+}
+
+/**
+ * What `node` is under `options`. Objects come back with their sorted keys (so that callers do
+ * not compute them twice).
+ */
+export function classify(node: unknown, options: ResolvedOptions): NodeMeta {
+  if (options.isLeaf !== undefined && options.isLeaf(node)) return leafMeta;
+  if (node === null) return options.noneIsLeaf ? leafMeta : nullMeta;
+  if (node === undefined) return options.noneIsLeaf ? leafMeta : undefinedMeta;
+  if (typeof node !== "object") return leafMeta;
+  if (Array.isArray(node)) return arrayMeta(node.length);
+  const proto = Object.getPrototypeOf(node);
+  if (proto !== Object.prototype && proto !== null) return leafMeta;
+  const tag = (node as { _tag?: unknown })._tag;
+  if (typeof tag === "string") {
+    const spec = options.registry.specs.get(tag);
+    if (spec !== undefined) {
+      return { kind: RECORD, arity: spec.children.length, spec, template: node as Record<string, unknown> };
+    }
+  }
+  const { keys, order } = sortedKeys(node);
+  return { kind: OBJECT, arity: keys.length, keys, order, nullProto: proto === null };
+}
+
+/** The key of child `index` of an internal node. */
+export function childKey(meta: ArrayMeta | ObjectMeta | RecordMeta, index: number): Key {
+  switch (meta.kind) {
+    case ARRAY:
+      return index;
+    case OBJECT:
+      return meta.keys[index] as string;
+    case RECORD:
+      return meta.spec.children[index] as string;
+  }
+}
+
+/** Child `index` of an internal node. */
+export function childAt(node: any, meta: ArrayMeta | ObjectMeta | RecordMeta, index: number): unknown {
+  switch (meta.kind) {
+    case ARRAY:
+      return node[index];
+    case OBJECT:
+      return node[meta.keys[index] as string];
+    case RECORD:
+      return node[meta.spec.children[index] as string];
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// rebuilding
+// -------------------------------------------------------------------------------------
+
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  // `target["__proto__"] = v` would change the prototype; keep it an own data property instead.
+  if (key === "__proto__") {
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
+}
+
+/**
+ * Builds an internal node from its children, read from `values[start .. start + arity)` in
+ * visiting order.
+ */
+export function build(meta: ArrayMeta | ObjectMeta | RecordMeta, values: unknown[], start: number): unknown {
+  switch (meta.kind) {
+    case ARRAY: {
+      const n = meta.arity;
+      const out = new Array(n);
+      for (let j = 0; j < n; j++) out[j] = values[start + j];
+      return out;
+    }
+    case OBJECT: {
+      const out: Record<string, unknown> = meta.nullProto ? Object.create(null) : {};
+      const { keys, order } = meta;
+      const n = meta.arity;
+      if (order === null) {
+        for (let j = 0; j < n; j++) setOwn(out, keys[j] as string, values[start + j]);
+      } else {
+        for (let i = 0; i < n; i++) {
+          const j = order[i] as number;
+          setOwn(out, keys[j] as string, values[start + j]);
+        }
+      }
+      return out;
+    }
+    case RECORD:
+      return buildRecord(meta.spec, meta.template, values, start);
+  }
+}
+
+/** A copy of `template` with its child fields replaced; frozen when the template was. */
+export function buildRecord(
+  spec: WrapperSpec,
+  template: Readonly<Record<string, unknown>>,
+  values: readonly unknown[],
+  start: number,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.getPrototypeOf(template) === null ? Object.create(null) : {};
+  for (const key of Object.keys(template)) setOwn(out, key, template[key]);
+  const children = spec.children;
+  for (let j = 0; j < children.length; j++) setOwn(out, children[j] as string, values[start + j]);
+  return Object.isFrozen(template) ? Object.freeze(out) : out;
+}
+
+// -------------------------------------------------------------------------------------
+// comparison and description
+// -------------------------------------------------------------------------------------
+
+function staticEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((x, i) => staticEqual(x, b[i]));
+  }
+  if (a !== null && b !== null && typeof a === "object" && typeof b === "object") {
+    const pa = Object.getPrototypeOf(a);
+    const pb = Object.getPrototypeOf(b);
+    if ((pa === Object.prototype || pa === null) && (pb === Object.prototype || pb === null)) {
+      const ka = Object.keys(a).sort();
+      const kb = Object.keys(b).sort();
+      return (
+        ka.length === kb.length &&
+        ka.every((k, i) => k === kb[i] && staticEqual((a as any)[k], (b as any)[k]))
+      );
+    }
+  }
+  return false;
+}
+
+/** The static fields of a record: everything but `_tag` and its children. */
+export function staticFields(meta: RecordMeta): [string, unknown][] {
+  const children = meta.spec.children;
+  return Object.keys(meta.template)
+    .filter((k) => k !== "_tag" && !children.includes(k))
+    .sort()
+    .map((k) => [k, meta.template[k]]);
+}
+
+export function metaEqual(a: NodeMeta, b: NodeMeta): boolean {
+  if (a === b) return true;
+  switch (a.kind) {
+    case LEAF:
+      return b.kind === LEAF;
+    case NONE:
+      return b.kind === NONE && a.value === b.value;
+    case ARRAY:
+      return b.kind === ARRAY && a.arity === b.arity;
+    case OBJECT: {
+      if (b.kind !== OBJECT || a.arity !== b.arity) return false;
+      if (a.keys === b.keys) return true;
+      for (let i = 0; i < a.arity; i++) if (a.keys[i] !== b.keys[i]) return false;
+      return true;
+    }
+    case RECORD: {
+      if (b.kind !== RECORD || a.spec.tag !== b.spec.tag) return false;
+      if (a.template === b.template) return true;
+      const sa = staticFields(a);
+      const sb = staticFields(b);
+      return (
+        sa.length === sb.length &&
+        sa.every(([k, v], i) => {
+          const other = sb[i] as [string, unknown];
+          return k === other[0] && staticEqual(v, other[1]);
+        })
+      );
+    }
+  }
+}
+
+/** A short description of a node kind, for error messages. */
+export function describeMeta(meta: NodeMeta): string {
+  switch (meta.kind) {
+    case LEAF:
+      return "a leaf";
+    case NONE:
+      return meta.value === null ? "null" : "undefined";
+    case ARRAY:
+      return `an array of length ${meta.arity}`;
+    case OBJECT:
+      return meta.arity === 0
+        ? "an empty object"
+        : `an object with keys [${meta.keys.map((k) => JSON.stringify(k)).join(", ")}]`;
+    case RECORD:
+      return `a ${meta.spec.tag} record`;
+  }
+}
+
+export { lookupSpec };

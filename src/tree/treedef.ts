@@ -1,0 +1,277 @@
+/**
+ * `TreeDef`: the structure of a tree without its leaves, as an immutable value you can compare,
+ * print and rebuild a tree from (optree's treespec, JAX's PyTreeDef).
+ *
+ * Internally it is the list of nodes in visiting order (pre-order, sorted object keys), so that
+ * comparing, printing and unflattening are loops, never recursion.
+ *
+ * @module
+ */
+import { describePath, type Key, type KeyPath } from "./keyPath";
+import {
+  ARRAY,
+  LEAF,
+  NONE,
+  OBJECT,
+  RECORD,
+  build,
+  childKey,
+  describeMeta,
+  metaEqual,
+  staticFields,
+  type NodeMeta,
+} from "./nodes";
+import type { InternalMeta } from "./walk";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * The structure of a tree: every node but the leaves' values.
+ *
+ * @example
+ * const [leaves, def] = treeFlatten({ b: [1, 2], a: null });
+ * def.numLeaves;   // 2
+ * def.numNodes;    // 5: the object, null, the array and its two leaves
+ * def.toString();  // "TreeDef({ a: null, b: [*, *] })"
+ * def.unflatten([3, 4]); // { b: [3, 4], a: null }
+ */
+export class TreeDef {
+  /** How many leaves a tree of this structure has. */
+  readonly numLeaves: number;
+  /** How many nodes, counted as JAX and optree do: internal nodes, leaves and empty `null` nodes. */
+  readonly numNodes: number;
+  /** @internal The nodes in pre-order. */
+  readonly nodes: readonly NodeMeta[];
+
+  /** @internal Use `treeFlatten` or `treeStructure` to get a TreeDef. */
+  constructor(nodes: readonly NodeMeta[], numLeaves: number) {
+    this.nodes = nodes;
+    this.numLeaves = numLeaves;
+    this.numNodes = nodes.length;
+    Object.freeze(this);
+  }
+
+  /**
+   * Same structure: same node kinds, sorted object keys, array lengths, record tags and static
+   * fields. Key insertion order does not matter.
+   *
+   * @example
+   * treeStructure({ a: 1, b: 2 }).equals(treeStructure({ b: 0, a: 0 })); // true
+   */
+  equals(other: TreeDef): boolean {
+    return this === other || (this.numNodes === other.numNodes && firstDifference(this, other) === undefined);
+  }
+
+  /**
+   * Builds a tree of this structure from `leaves`, in leaf order. Throws, naming the first
+   * path that has no leaf or the count, when the number of leaves is wrong.
+   *
+   * @example
+   * treeStructure([0, { x: 0 }]).unflatten(["a", "b"]); // ["a", { x: "b" }]
+   */
+  unflatten<L>(leaves: readonly L[]): unknown {
+    if (!Array.isArray(leaves)) {
+      throw new TypeError(`treeUnflatten: leaves must be an array, got ${typeof leaves}`);
+    }
+    if (leaves.length !== this.numLeaves) {
+      const paths = leafPaths(this);
+      const where =
+        leaves.length < this.numLeaves
+          ? `; the first leaf without a value is at ${describePath(paths[leaves.length] as KeyPath)}`
+          : "";
+      throw new Error(
+        `treeUnflatten: the structure ${this.toString(80)} has ${this.numLeaves} leaves, got ${leaves.length}${where}`,
+      );
+    }
+    return unflattenNodes(this.nodes, leaves);
+  }
+
+  /**
+   * The key path of every leaf, in leaf order.
+   *
+   * @example
+   * treeStructure({ w: [0, 0] }).paths(); // [["w", 0], ["w", 1]]
+   */
+  paths(): KeyPath[] {
+    return leafPaths(this);
+  }
+
+  /**
+   * A readable rendering, like JAX's `PyTreeDef({'a': *, ...})`: one `*` per leaf, keys shown,
+   * records by tag with their static fields. `maxLength` cuts long renderings with `...`.
+   *
+   * @example
+   * treeStructure({ w: [1, 2], b: null }).toString(); // "TreeDef({ b: null, w: [*, *] })"
+   */
+  toString(maxLength?: number): string {
+    const text = `TreeDef(${renderNodes(this.nodes)})`;
+    return maxLength !== undefined && text.length > maxLength ? `${text.slice(0, maxLength - 4)}...)` : text;
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// internals
+// -------------------------------------------------------------------------------------
+
+/** Rebuilds a tree from pre-order nodes by walking them backwards with a value stack. */
+export function unflattenNodes(nodes: readonly NodeMeta[], leaves: readonly unknown[]): unknown {
+  const stack: unknown[] = [];
+  let sp = 0;
+  let li = leaves.length;
+  for (let n = nodes.length - 1; n >= 0; n--) {
+    const meta = nodes[n] as NodeMeta;
+    switch (meta.kind) {
+      case LEAF:
+        stack[sp++] = leaves[--li];
+        break;
+      case NONE:
+        stack[sp++] = meta.value;
+        break;
+      default: {
+        // Walking backwards, the first child is on top: reverse the run into visiting order.
+        const k = meta.arity;
+        const base = sp - k;
+        for (let a = base, b = sp - 1; a < b; a++, b--) {
+          const t = stack[a];
+          stack[a] = stack[b];
+          stack[b] = t;
+        }
+        const value = build(meta, stack, base);
+        for (let j = base; j < sp; j++) stack[j] = undefined;
+        sp = base;
+        stack[sp++] = value;
+      }
+    }
+  }
+  return stack[0];
+}
+
+/**
+ * Walks pre-order nodes keeping the key path of the current node; `visit` returns `true` to stop.
+ */
+export function walkNodes(nodes: readonly NodeMeta[], visit: (index: number, path: Key[]) => boolean | void): void {
+  const path: Key[] = [];
+  const metas: InternalMeta[] = [];
+  const next: number[] = [];
+  for (let n = 0; n < nodes.length; n++) {
+    // Pop finished frames; the current node is the next child of the top frame.
+    while (metas.length > 0 && (next[next.length - 1] as number) === (metas[metas.length - 1] as InternalMeta).arity) {
+      metas.pop();
+      next.pop();
+    }
+    const depth = metas.length;
+    path.length = depth;
+    if (depth > 0) {
+      const i = next[depth - 1] as number;
+      path[depth - 1] = childKey(metas[depth - 1] as InternalMeta, i);
+      next[depth - 1] = i + 1;
+    }
+    if (visit(n, path) === true) return;
+    const meta = nodes[n] as NodeMeta;
+    if (meta.kind >= ARRAY && (meta as InternalMeta).arity > 0) {
+      metas.push(meta as InternalMeta);
+      next.push(0);
+    }
+  }
+}
+
+export function leafPaths(def: TreeDef): KeyPath[] {
+  const out: KeyPath[] = [];
+  const nodes = def.nodes;
+  walkNodes(nodes, (n, path) => {
+    if ((nodes[n] as NodeMeta).kind === LEAF) out.push(path.slice());
+  });
+  return out;
+}
+
+/** Where two structures first differ, and what each holds there. */
+export interface StructureDifference {
+  readonly path: KeyPath;
+  readonly left: string;
+  readonly right: string;
+}
+
+export function firstDifference(a: TreeDef, b: TreeDef): StructureDifference | undefined {
+  let found: StructureDifference | undefined;
+  const an = a.nodes;
+  const bn = b.nodes;
+  walkNodes(an, (n, path) => {
+    const ma = an[n] as NodeMeta;
+    const mb = bn[n];
+    if (mb === undefined) {
+      found = { path: path.slice(), left: describeMeta(ma), right: "nothing" };
+      return true;
+    }
+    if (!metaEqual(ma, mb)) {
+      found = { path: path.slice(), left: describeMeta(ma), right: describeMeta(mb) };
+      if (ma.kind === RECORD && mb.kind === RECORD && ma.spec.tag === mb.spec.tag) {
+        found = {
+          path: found.path,
+          left: `${found.left} with ${renderStatics(ma)}`,
+          right: `${found.right} with ${renderStatics(mb)}`,
+        };
+      }
+      return true;
+    }
+    return false;
+  });
+  return found;
+}
+
+function renderStatic(value: unknown): string {
+  if (typeof value === "function") return value.name === "" ? "<function>" : value.name;
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" || value == null) {
+    return Object.is(value, -0) ? "-0" : String(value);
+  }
+  try {
+    const json = JSON.stringify(value);
+    if (json !== undefined) return json.length > 40 ? `${json.slice(0, 37)}...` : json;
+  } catch {
+    // fall through: not JSON-able
+  }
+  return Object.prototype.toString.call(value);
+}
+
+function renderStatics(meta: NodeMeta & { kind: typeof RECORD }): string {
+  const fields = staticFields(meta);
+  return fields.length === 0 ? "no static fields" : fields.map(([k, v]) => `${k}=${renderStatic(v)}`).join(", ");
+}
+
+const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** Renders pre-order nodes backwards with a string stack (no recursion). */
+function renderNodes(nodes: readonly NodeMeta[]): string {
+  const stack: string[] = [];
+  for (let n = nodes.length - 1; n >= 0; n--) {
+    const meta = nodes[n] as NodeMeta;
+    switch (meta.kind) {
+      case LEAF:
+        stack.push("*");
+        break;
+      case NONE:
+        stack.push(meta.value === null ? "null" : "undefined");
+        break;
+      default: {
+        const parts: string[] = [];
+        for (let j = 0; j < meta.arity; j++) parts.push(stack.pop() as string);
+        if (meta.kind === ARRAY) stack.push(`[${parts.join(", ")}]`);
+        else if (meta.kind === OBJECT) {
+          const fields = parts.map((p, j) => {
+            const key = meta.keys[j] as string;
+            return `${identifier.test(key) ? key : JSON.stringify(key)}: ${p}`;
+          });
+          stack.push(fields.length === 0 ? "{}" : `{ ${fields.join(", ")} }`);
+        } else {
+          const fields = parts.map((p, j) => `${meta.spec.children[j] as string}=${p}`);
+          for (const [k, v] of staticFields(meta)) fields.push(`${k}=${renderStatic(v)}`);
+          stack.push(`${meta.spec.tag}(${fields.join(", ")})`);
+        }
+      }
+    }
+  }
+  return stack[0] as string;
+}
+
