@@ -1,0 +1,173 @@
+/**
+ * Timing and reporting for the benchmark: warm, interleaved, median of several repeats, every
+ * figure next to a reference measured in the same run.
+ *
+ * Why interleaved: a laptop or a shared 2-core box drifts (frequency, other processes). Timing
+ * "ours" and its reference in alternating batches exposes both to the same drift, so their ratio
+ * is stable even when the absolute times are not.
+ *
+ * @module
+ */
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** How hard to measure: `--quick` is a smoke run that only proves the benchmark still runs. */
+export interface Budget {
+  readonly quick: boolean;
+  /** Target duration of one timed batch, in milliseconds. */
+  readonly batchMs: number;
+  /** Number of timed batches per case (the median is reported). */
+  readonly repeats: number;
+  /** Warm-up duration per case before calibration, in milliseconds. */
+  readonly warmupMs: number;
+}
+
+export const fullBudget: Budget = { quick: false, batchMs: 40, repeats: 11, warmupMs: 150 };
+export const quickBudget: Budget = { quick: true, batchMs: 2, repeats: 3, warmupMs: 2 };
+
+/** One function under test. Its result is kept in a sink so that V8 cannot drop the call. */
+export interface Case {
+  readonly name: string;
+  readonly fn: () => unknown;
+}
+
+/** Median per-call time, in nanoseconds, and the raw per-call samples. */
+export interface Timing {
+  readonly name: string;
+  readonly ns: number;
+  readonly samples: readonly number[];
+  readonly iterations: number;
+}
+
+// -------------------------------------------------------------------------------------
+// measuring
+// -------------------------------------------------------------------------------------
+
+let sink: unknown;
+/** Read by nobody; written so that results stay observable. */
+export function consume(): unknown {
+  return sink;
+}
+
+function now(): number {
+  return Number(process.hrtime.bigint());
+}
+
+function runBatch(fn: () => unknown, iterations: number): number {
+  const start = now();
+  for (let i = 0; i < iterations; i++) sink = fn();
+  return now() - start;
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+export function gc(): void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g !== undefined) g();
+}
+
+/** How many calls fill one batch of `budget.batchMs`. */
+function calibrate(fn: () => unknown, budget: Budget): number {
+  const warmEnd = now() + budget.warmupMs * 1e6;
+  let calls = 0;
+  do {
+    sink = fn();
+    calls++;
+  } while (now() < warmEnd || calls < 2);
+  let iterations = 1;
+  for (;;) {
+    const t = runBatch(fn, iterations);
+    if (t >= budget.batchMs * 1e6 * 0.25 || iterations >= 1 << 24) {
+      return Math.max(1, Math.round((iterations * budget.batchMs * 1e6) / Math.max(t, 1)));
+    }
+    iterations *= 4;
+  }
+}
+
+/**
+ * Times the cases in interleaved batches (case 0, case 1, ..., case 0, case 1, ...) and returns
+ * the median per-call time of each.
+ */
+export function measure(cases: readonly Case[], budget: Budget): Timing[] {
+  gc();
+  const iterations = cases.map((c) => calibrate(c.fn, budget));
+  const samples: number[][] = cases.map(() => []);
+  for (let r = 0; r < budget.repeats; r++) {
+    for (let c = 0; c < cases.length; c++) {
+      const n = iterations[c] as number;
+      (samples[c] as number[]).push(runBatch((cases[c] as Case).fn, n) / n);
+    }
+  }
+  return cases.map((c, i) => ({
+    name: c.name,
+    ns: median(samples[i] as number[]),
+    samples: samples[i] as number[],
+    iterations: iterations[i] as number,
+  }));
+}
+
+/**
+ * Times async cases (tensor work that has to be awaited) the same way, with a fixed number of
+ * calls per batch.
+ */
+export async function measureAsync(
+  cases: readonly { name: string; fn: () => Promise<unknown> }[],
+  budget: Budget,
+  callsPerBatch: number,
+): Promise<Timing[]> {
+  gc();
+  for (const c of cases) for (let i = 0; i < (budget.quick ? 1 : 3); i++) sink = await c.fn();
+  const samples: number[][] = cases.map(() => []);
+  for (let r = 0; r < budget.repeats; r++) {
+    for (let c = 0; c < cases.length; c++) {
+      const start = now();
+      for (let i = 0; i < callsPerBatch; i++) sink = await (cases[c] as { fn: () => Promise<unknown> }).fn();
+      (samples[c] as number[]).push((now() - start) / callsPerBatch);
+    }
+  }
+  return cases.map((c, i) => ({
+    name: c.name,
+    ns: median(samples[i] as number[]),
+    samples: samples[i] as number[],
+    iterations: callsPerBatch,
+  }));
+}
+
+// -------------------------------------------------------------------------------------
+// reporting
+// -------------------------------------------------------------------------------------
+
+/** A time in the most readable unit. */
+export function formatNs(ns: number): string {
+  if (!Number.isFinite(ns)) return "n/a";
+  if (ns < 1e3) return `${ns.toFixed(1)} ns`;
+  if (ns < 1e6) return `${(ns / 1e3).toFixed(ns < 1e4 ? 2 : 1)} µs`;
+  if (ns < 1e9) return `${(ns / 1e6).toFixed(ns < 1e7 ? 2 : 1)} ms`;
+  return `${(ns / 1e9).toFixed(2)} s`;
+}
+
+export function formatRatio(r: number): string {
+  return Number.isFinite(r) ? `${r.toFixed(2)}x` : "n/a";
+}
+
+/** Prints a markdown table (readable in a terminal, pasteable into the README). */
+export function printTable(
+  title: string,
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  leftColumns = 2,
+): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]): string =>
+    `| ${cells.map((c, i) => (i < leftColumns ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join(" | ")} |`;
+  const sep = `| ${widths.map((w, i) => (i < leftColumns ? "-".repeat(w) : `${"-".repeat(Math.max(w - 1, 1))}:`)).join(" | ")} |`;
+  const text = [`### ${title}`, "", line(header), sep, ...rows.map(line), ""].join("\n");
+  console.log(text);
+  return text;
+}

@@ -1,0 +1,166 @@
+/**
+ * Section 1: optree's benchmark tree shapes, every operation against the plain recursive
+ * reference measured in the same run, with optree's published figure beside it.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { treeFlatten, treeFlattenWithPath, treeLeaves, treeUnflatten, type TreeDef } from "../src/tree";
+import { treeMap, treeMapN } from "../src/tree/map";
+import { formatNs, formatRatio, measure, printTable, type Budget, type Case } from "./harness";
+import {
+  loadShape,
+  plainLeaves,
+  plainMap,
+  plainMap3,
+  plainUnflatten,
+  readFixtureReadme,
+  shapeNames,
+  type ShapeName,
+} from "./trees";
+
+/** One row of the shapes table, as written to results.json. */
+export interface ShapeRow {
+  readonly tree: ShapeName;
+  readonly op: string;
+  readonly oursNs: number;
+  readonly plainNs: number;
+  readonly ratioToPlain: number;
+  /** optree's published per-call time, when the README has one. */
+  readonly optreeNs: number | undefined;
+  /** True when `optreeNs` is scaled from ResNet18 by node count (no published figure for this tree). */
+  readonly optreeEstimated: boolean;
+  readonly ratioToOptree: number | undefined;
+  /** For flatten with paths: the ratio to our own treeFlatten measured alongside. */
+  readonly ratioToFlatten?: number;
+}
+
+/** Which published optree row each of our operations is held against. */
+const publishedOp: Record<string, string> = {
+  treeLeaves: "flatten (leaves)",
+  treeFlatten: "flatten (leaves)",
+  treeUnflatten: "unflatten",
+  copy: "unflatten(flatten) copy",
+  treeMap: "map, one tree",
+  treeMapN: "map, three trees",
+  treeFlattenWithPath: "flatten with paths",
+};
+
+const identity = (x: unknown): unknown => x;
+const first3 = (a: unknown, _b: unknown, _c: unknown): unknown => a;
+
+export async function runShapes(budget: Budget): Promise<{ rows: ShapeRow[]; text: string }> {
+  const { counts, published } = readFixtureReadme();
+  const rows: ShapeRow[] = [];
+  const before = tf.memory().numTensors;
+  for (const name of shapeNames) {
+    const made: tf.Tensor[] = [];
+    const makeLeaf = (): tf.Tensor => {
+      const t = tf.tensor1d([made.length], "float32");
+      made.push(t);
+      return t;
+    };
+    const trees = [loadShape(name, makeLeaf), loadShape(name, makeLeaf), loadShape(name, makeLeaf)] as const;
+    const tree = trees[0];
+    const [leaves, def] = treeFlatten(tree) as [unknown[], TreeDef];
+    const expected = counts.get(name);
+    if (expected !== undefined && (def.numNodes !== expected.nodes || def.numLeaves !== expected.leaves)) {
+      throw new Error(
+        `bench: ${name} has ${def.numNodes} nodes and ${def.numLeaves} leaves, the fixture README says ` +
+          `${expected.nodes} and ${expected.leaves}`,
+      );
+    }
+    if (plainLeaves(tree).length !== leaves.length) throw new Error(`bench: plain flatten of ${name} disagrees`);
+    const plain = plainLeaves(tree);
+
+    const ops: { op: string; ours: Case; plain: Case; extra?: Case }[] = [
+      { op: "treeLeaves", ours: { name: "ours", fn: () => treeLeaves(tree) }, plain: { name: "plain", fn: () => plainLeaves(tree) } },
+      { op: "treeFlatten", ours: { name: "ours", fn: () => treeFlatten(tree) }, plain: { name: "plain", fn: () => plainLeaves(tree) } },
+      {
+        op: "treeUnflatten",
+        ours: { name: "ours", fn: () => treeUnflatten(def, leaves) },
+        plain: { name: "plain", fn: () => plainUnflatten(tree, plain) },
+      },
+      {
+        op: "copy",
+        ours: {
+          name: "ours",
+          fn: () => {
+            const [l, d] = treeFlatten(tree);
+            return treeUnflatten(d, l);
+          },
+        },
+        plain: { name: "plain", fn: () => plainUnflatten(tree, plainLeaves(tree)) },
+      },
+      { op: "treeMap", ours: { name: "ours", fn: () => treeMap(identity, tree) }, plain: { name: "plain", fn: () => plainMap(identity, tree) } },
+      {
+        op: "treeMapN",
+        ours: { name: "ours", fn: () => treeMapN(first3, trees) },
+        plain: { name: "plain", fn: () => plainMap3(first3, trees[0], trees[1], trees[2]) },
+      },
+      {
+        op: "treeFlattenWithPath",
+        ours: { name: "ours", fn: () => treeFlattenWithPath(tree) },
+        plain: { name: "plain", fn: () => plainLeaves(tree) },
+        extra: { name: "treeFlatten", fn: () => treeFlatten(tree) },
+      },
+    ];
+
+    for (const { op, ours, plain: ref, extra } of ops) {
+      const timings = measure(extra === undefined ? [ours, ref] : [ours, ref, extra], budget);
+      const oursNs = (timings[0] as { ns: number }).ns;
+      const plainNs = (timings[1] as { ns: number }).ns;
+      const pub = published.get(publishedOp[op] as string);
+      let optreeNs = pub?.get(name)?.optree;
+      let optreeEstimated = false;
+      if (optreeNs === undefined && pub !== undefined && name !== "TinyMLP") {
+        // No published figure for this tree: scale the ResNet18 one by node count (optree's own
+        // figures grow 7.2x from ResNet18 to ResNet152 for 7.07x the nodes).
+        const base = pub.get("ResNet18")?.optree;
+        const n18 = counts.get("ResNet18")?.nodes;
+        if (base !== undefined && n18 !== undefined) {
+          optreeNs = (base * def.numNodes) / n18;
+          optreeEstimated = true;
+        }
+      }
+      const row: ShapeRow = {
+        tree: name,
+        op,
+        oursNs,
+        plainNs,
+        ratioToPlain: oursNs / plainNs,
+        optreeNs,
+        optreeEstimated,
+        ratioToOptree: optreeNs === undefined ? undefined : oursNs / optreeNs,
+        ...(extra !== undefined ? { ratioToFlatten: oursNs / (timings[2] as { ns: number }).ns } : {}),
+      };
+      rows.push(row);
+    }
+    for (const t of made) t.dispose();
+  }
+  if (tf.memory().numTensors !== before) throw new Error("bench: shapes section leaked tensors");
+
+  const text = printTable(
+    "1. Tree shapes (per call; plain = recursive JS reference, same run; optree = published, C++)",
+    ["tree", "operation", "paramtree", "plain JS", "vs plain", "optree", "vs optree", "target"],
+    rows.map((r) => {
+      const isTarget = r.tree === "ResNet18" || r.tree === "ResNet152";
+      const okOptree = r.ratioToOptree === undefined || r.ratioToOptree < 1;
+      const okPlain = r.ratioToPlain <= 1.5;
+      const okPath = r.ratioToFlatten === undefined || r.ratioToFlatten <= 1.3;
+      const verdict = isTarget ? (okOptree && okPlain && okPath ? "met" : "MISSED") : "";
+      const op = r.ratioToFlatten === undefined ? r.op : `${r.op} (${formatRatio(r.ratioToFlatten)} flatten)`;
+      return [
+        r.tree,
+        op,
+        formatNs(r.oursNs),
+        formatNs(r.plainNs),
+        formatRatio(r.ratioToPlain),
+        r.optreeNs === undefined ? "n/a" : `${r.optreeEstimated ? "~" : ""}${formatNs(r.optreeNs)}`,
+        r.ratioToOptree === undefined ? "n/a" : formatRatio(r.ratioToOptree),
+        verdict,
+      ];
+    }),
+  );
+  return { rows, text };
+}

@@ -1,0 +1,211 @@
+/**
+ * The trees the benchmark runs on (optree's fixture shapes and generated growth trees) and the
+ * plain-JavaScript reference implementations that set the floor for this machine.
+ *
+ * @module
+ */
+import * as fs from "fs";
+import * as path from "path";
+
+// -------------------------------------------------------------------------------------
+// locating the project
+// -------------------------------------------------------------------------------------
+
+/**
+ * The project root, found from this file's location whether it runs from `bench/` (ts-node) or
+ * from the compiled copy under `node_modules/.cache/`.
+ */
+export function projectRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    const candidate = path.join(dir, "bench", "fixtures", "README.md");
+    if (fs.existsSync(candidate)) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`bench: cannot find bench/fixtures above ${__dirname}`);
+    dir = parent;
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// fixtures
+// -------------------------------------------------------------------------------------
+
+export const shapeNames = ["TinyMLP", "ResNet18", "ResNet50", "ResNet152"] as const;
+export type ShapeName = (typeof shapeNames)[number];
+
+/** Reads a fixture, replacing every `"T"` leaf with `makeLeaf()` (JSON.parse's reviver: no recursion of ours). */
+export function loadShape(name: string, makeLeaf: () => unknown): unknown {
+  const text = fs.readFileSync(path.join(projectRoot(), "bench", "fixtures", `${name}.json`), "utf8");
+  return JSON.parse(text, (_key, value) => (value === "T" ? makeLeaf() : value));
+}
+
+/** The fixture table of node and leaf counts, to check that we see the trees optree saw. */
+export interface FixtureCounts {
+  readonly nodes: number;
+  readonly leaves: number;
+}
+
+/** Published per-call figures, in nanoseconds, by operation then tree. */
+export type PublishedFigures = Map<string, Map<string, { optree: number; jax: number | undefined }>>;
+
+function parseMicros(cell: string | undefined): number | undefined {
+  const m = /^([\d.]+)\s*µs$/.exec((cell ?? "").trim());
+  return m === null ? undefined : Number(m[1]) * 1e3;
+}
+
+/** Parses `bench/fixtures/README.md`: the fixture counts and optree's published figures. */
+export function readFixtureReadme(): { counts: Map<string, FixtureCounts>; published: PublishedFigures } {
+  const text = fs.readFileSync(path.join(projectRoot(), "bench", "fixtures", "README.md"), "utf8");
+  const counts = new Map<string, FixtureCounts>();
+  const published: PublishedFigures = new Map();
+  for (const line of text.split("\n")) {
+    if (!line.startsWith("|")) continue;
+    const cells = line
+      .split("|")
+      .slice(1, -1)
+      .map((c) => c.trim());
+    const file = /^(\w+)\.json$/.exec(cells[0] ?? "");
+    if (file !== null) {
+      counts.set(file[1] as string, { nodes: Number(cells[1]), leaves: Number(cells[2]) });
+      continue;
+    }
+    const optree = parseMicros(cells[2]);
+    if (optree !== undefined && cells[0] !== undefined && cells[1] !== undefined) {
+      let byTree = published.get(cells[0]);
+      if (byTree === undefined) published.set(cells[0], (byTree = new Map()));
+      byTree.set(cells[1], { optree, jax: parseMicros(cells[3]) });
+    }
+  }
+  if (published.size === 0) throw new Error("bench: no optree figures found in bench/fixtures/README.md");
+  return { counts, published };
+}
+
+// -------------------------------------------------------------------------------------
+// generated trees (growth)
+// -------------------------------------------------------------------------------------
+
+/** A stand-in for a tensor: a class instance, so it takes the same "not a plain object" path. */
+export class Leaf {
+  constructor(readonly v: number) {}
+}
+
+/** Nodes per unit: one object, one array and 8 leaves. */
+export const NODES_PER_UNIT = 10;
+
+function unit(i: number): { p: Leaf[] } {
+  const p = new Array<Leaf>(8);
+  for (let j = 0; j < 8; j++) p[j] = new Leaf(i * 8 + j);
+  return { p };
+}
+
+/** `nodes / 10` units side by side in one array (depth 3). Has `nodes + 1` nodes (the root array). */
+export function wideTree(nodes: number): unknown {
+  const n = Math.floor(nodes / NODES_PER_UNIT);
+  const out = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) out[i] = unit(i);
+  return out;
+}
+
+/**
+ * `nodes / 10` units nested one in another through a `next` field: depth `nodes / 10`
+ * (100,000 at 10^6 nodes). Built bottom-up with a loop.
+ */
+export function deepTree(nodes: number): unknown {
+  const n = Math.floor(nodes / NODES_PER_UNIT);
+  let tree: unknown = null;
+  for (let i = n - 1; i >= 0; i--) {
+    const u = unit(i) as { p: Leaf[]; next?: unknown };
+    u.next = tree;
+    tree = u;
+  }
+  return tree;
+}
+
+// -------------------------------------------------------------------------------------
+// plain reference: recursive, no registry, no paths, no sorting, no checks
+// -------------------------------------------------------------------------------------
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === "object" && Object.getPrototypeOf(x) === Object.prototype;
+}
+
+function leavesInto(tree: unknown, out: unknown[]): void {
+  if (Array.isArray(tree)) {
+    for (let i = 0; i < tree.length; i++) leavesInto(tree[i], out);
+  } else if (isPlainObject(tree)) {
+    for (const k in tree) leavesInto(tree[k], out);
+  } else if (tree !== null && tree !== undefined) {
+    out.push(tree);
+  }
+}
+
+/** The leaves, in key insertion order. */
+export function plainLeaves(tree: unknown): unknown[] {
+  const out: unknown[] = [];
+  leavesInto(tree, out);
+  return out;
+}
+
+interface Cursor {
+  i: number;
+}
+
+function rebuildFrom(template: unknown, leaves: readonly unknown[], cursor: Cursor): unknown {
+  if (Array.isArray(template)) {
+    const n = template.length;
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = rebuildFrom(template[i], leaves, cursor);
+    return out;
+  }
+  if (isPlainObject(template)) {
+    const out: Record<string, unknown> = {};
+    for (const k in template) out[k] = rebuildFrom(template[k], leaves, cursor);
+    return out;
+  }
+  if (template === null || template === undefined) return template;
+  return leaves[cursor.i++];
+}
+
+/** Rebuilds a tree shaped like `template` (the tree itself stands in for a treedef). */
+export function plainUnflatten(template: unknown, leaves: readonly unknown[]): unknown {
+  return rebuildFrom(template, leaves, { i: 0 });
+}
+
+/** Applies `f` to every leaf. */
+export function plainMap(f: (x: unknown) => unknown, tree: unknown): unknown {
+  if (Array.isArray(tree)) {
+    const n = tree.length;
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = plainMap(f, tree[i]);
+    return out;
+  }
+  if (isPlainObject(tree)) {
+    const out: Record<string, unknown> = {};
+    for (const k in tree) out[k] = plainMap(f, tree[k]);
+    return out;
+  }
+  if (tree === null || tree === undefined) return tree;
+  return f(tree);
+}
+
+/** Applies `f` across three trees of one structure (the first one's keys drive). */
+export function plainMap3(
+  f: (a: unknown, b: unknown, c: unknown) => unknown,
+  a: unknown,
+  b: any,
+  c: any,
+): unknown {
+  if (Array.isArray(a)) {
+    const n = a.length;
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = plainMap3(f, a[i], b[i], c[i]);
+    return out;
+  }
+  if (isPlainObject(a)) {
+    const out: Record<string, unknown> = {};
+    for (const k in a) out[k] = plainMap3(f, a[k], b[k], c[k]);
+    return out;
+  }
+  if (a === null || a === undefined) return a;
+  return f(a, b, c);
+}
