@@ -1,0 +1,240 @@
+/**
+ * `partition` and `combine`: split a tree in two by a filter on its leaves, and put the halves
+ * back together (equinox's `partition`/`combine`).
+ *
+ * Both halves keep the original structure; a leaf that went to the other half is a `null` hole.
+ * That is what makes the idiom work: train the first half, keep the second fixed, `combine` them
+ * before calling the model.
+ *
+ * @example
+ * const [params, fixed] = partition(model, (x) => x instanceof tf.Tensor);
+ * const rebuilt = combine(params, fixed); // same leaves as `model`
+ *
+ * @module
+ */
+import { describePath } from "./keyPath";
+import { assertSameStructure } from "./map";
+import { ARRAY, LEAF, NONE, OBJECT, RECORD, describeMeta, type NodeMeta } from "./nodes";
+import { resolveOptions, type TreeOptions } from "./options";
+import { treeFlatten } from "./flatten";
+import { TreeDef } from "./treedef";
+import { walk } from "./walk";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** A test on one leaf: `true` sends the leaf to the first half. */
+export type LeafPredicate = (leaf: any) => boolean;
+
+/**
+ * What `partition` splits by: a predicate applied to every leaf, or a *tree prefix* of the input
+ * whose leaves are booleans or predicates, each deciding for the whole subtree at its place
+ * (equinox's `filter_spec`). A bare `true`/`false` is the smallest prefix: everything or nothing.
+ *
+ * @example
+ * const byLeaf: PartitionFilter = (x) => typeof x === "number";
+ * const byPlace: PartitionFilter = { encoder: true, decoder: (x: unknown) => x instanceof tf.Tensor };
+ */
+export type PartitionFilter = LeafPredicate | boolean | object;
+
+// -------------------------------------------------------------------------------------
+// combinators
+// -------------------------------------------------------------------------------------
+
+/**
+ * Splits `tree` into `[kept, rest]`: `kept` holds the leaves the filter accepts, `rest` the
+ * others, both with the structure of `tree` and `null` where the leaf went to the other half.
+ * Records (wrappers) stay records in both halves, with `null` children where needed, so static
+ * fields are never lost. `combine(kept, rest)` gives the tree back.
+ *
+ * `filter` is either a predicate on leaves or a tree prefix of `tree` whose leaves are booleans or
+ * predicates (see {@link PartitionFilter}); a prefix that does not match the tree throws, naming
+ * the key path. A predicate must return a boolean. Nothing is copied but the containers: leaves
+ * (tensors included) are shared with the input, which is not modified.
+ *
+ * @example
+ * const [nums, rest] = partition({ a: 1, b: "x", c: [2, "y"] }, (x) => typeof x === "number");
+ * nums; // { a: 1, b: null, c: [2, null] }
+ * rest; // { a: null, b: "x", c: [null, "y"] }
+ * partition({ enc: [1, 2], dec: [3] }, { enc: true, dec: false })[0]; // { enc: [1, 2], dec: [null] }
+ */
+export function partition<T>(tree: T, filter: PartitionFilter, options?: TreeOptions): [T, T] {
+  const [leaves, def, mask] =
+    typeof filter === "function"
+      ? byPredicate(tree, filter as LeafPredicate, options)
+      : byPrefix(tree, filter, options);
+  const n = leaves.length;
+  const kept = new Array<unknown>(n);
+  const rest = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) {
+    const leaf = leaves[i];
+    if (mask[i] === true) {
+      kept[i] = leaf;
+      rest[i] = null;
+    } else {
+      kept[i] = null;
+      rest[i] = leaf;
+    }
+  }
+  return [def.unflatten(kept) as T, def.unflatten(rest) as T];
+}
+
+/**
+ * Merges trees of one structure: at each place, the first value that is not a hole (`null` or
+ * `undefined`); a hole when every tree has one there. It undoes {@link partition}.
+ *
+ * Holes count as leaves here, so the trees must have the same structure with `null` in place of
+ * whole leaves; a difference throws, naming the key path and what each tree holds there. Use
+ * {@link combineWith} to pass tree options (for example the `isLeaf` given to `partition`).
+ *
+ * @example
+ * combine({ a: 1, b: null }, { a: null, b: 2 });       // { a: 1, b: 2 }
+ * combine([null, null, 3], [1, null, 4], [9, 8, 7]);   // [1, 8, 3]
+ */
+export function combine<T>(...trees: readonly T[]): T {
+  return combineTrees(trees, undefined);
+}
+
+/**
+ * {@link combine} under tree options: the same `isLeaf` or `registry` that the halves were
+ * partitioned with (`noneIsLeaf` is always on, holes being leaves).
+ *
+ * @example
+ * const isPair = (x: unknown) => Array.isArray(x) && x.length === 2;
+ * const [pairs, other] = partition({ p: [1, 2], q: 3 }, isPair, { isLeaf: isPair });
+ * combineWith({ isLeaf: isPair })(pairs, other); // { p: [1, 2], q: 3 }
+ */
+export function combineWith(options: TreeOptions): <T>(...trees: readonly T[]) => T {
+  return (...trees) => combineTrees(trees, options);
+}
+
+// -------------------------------------------------------------------------------------
+// internals
+// -------------------------------------------------------------------------------------
+
+function combineTrees<T>(trees: readonly T[], options: TreeOptions | undefined): T {
+  if (trees.length === 0) throw new TypeError("combine: expected at least one tree");
+  const opts: TreeOptions = { ...options, noneIsLeaf: true };
+  const [out, def] = treeFlatten(trees[0], opts);
+  const n = out.length;
+  for (let t = 1; t < trees.length; t++) {
+    const [leaves, other] = treeFlatten(trees[t], opts);
+    assertSameStructure("combine", def, other, 0, t);
+    for (let i = 0; i < n; i++) if (out[i] == null && leaves[i] != null) out[i] = leaves[i];
+  }
+  return def.unflatten(out) as T;
+}
+
+function checkBoolean(value: unknown, leaf: unknown, path: () => string): boolean {
+  if (typeof value !== "boolean") {
+    throw new TypeError(
+      `partition: the filter returned ${describeValue(value)} (not a boolean) for the leaf at ${path()}` +
+        (leaf === null ? "" : ` (${describeValue(leaf)})`),
+    );
+  }
+  return value;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === "string") return JSON.stringify(value.length > 30 ? `${value.slice(0, 27)}...` : value);
+  if (typeof value === "object" || typeof value === "function") {
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof value === "function" ? "a function" : `a ${typeof name === "string" ? name : "object"}`;
+  }
+  return String(value);
+}
+
+function byPredicate(tree: unknown, filter: LeafPredicate, options?: TreeOptions): [unknown[], TreeDef, boolean[]] {
+  const leaves: unknown[] = [];
+  const nodes: NodeMeta[] = [];
+  const mask: boolean[] = [];
+  walk(tree, resolveOptions(options), (node, meta, frames) => {
+    nodes.push(meta);
+    if (meta.kind === LEAF) {
+      leaves.push(node);
+      mask.push(checkBoolean(filter(node), node, () => describePath(frames.path())));
+    }
+  });
+  return [leaves, new TreeDef(nodes, leaves.length), mask];
+}
+
+/** Same node shape for prefix matching: kind, length, keys and tag (static fields may differ). */
+function sameShape(spec: NodeMeta, node: NodeMeta): boolean {
+  switch (spec.kind) {
+    case LEAF:
+      return true;
+    case NONE:
+      return node.kind === NONE && node.value === spec.value;
+    case ARRAY:
+      return node.kind === ARRAY && node.arity === spec.arity;
+    case OBJECT:
+      return node.kind === OBJECT && node.arity === spec.arity && spec.keys.every((k, i) => k === node.keys[i]);
+    case RECORD:
+      return node.kind === RECORD && node.spec.tag === spec.spec.tag;
+  }
+}
+
+/**
+ * Walks `tree` alongside the pre-order nodes of the filter prefix. A node is either governed by a
+ * prefix leaf above it (then only its leaves matter) or matched one-to-one with the next prefix
+ * node; the walk's visiting order is the prefix's pre-order restricted to ungoverned nodes.
+ */
+function byPrefix(tree: unknown, filter: unknown, options?: TreeOptions): [unknown[], TreeDef, boolean[]] {
+  const resolved = resolveOptions(options);
+  const [specLeaves, specDef] = treeFlatten<unknown>(filter, {
+    registry: resolved.registry,
+    isLeaf: (x) => typeof x === "boolean" || typeof x === "function",
+  });
+  for (const s of specLeaves) {
+    if (typeof s !== "boolean" && typeof s !== "function") {
+      throw new TypeError(
+        `partition: the filter's leaves must be booleans or predicates, got ${describeValue(s)}`,
+      );
+    }
+  }
+  const specNodes = specDef.nodes;
+  let p = 0;
+  let sl = 0;
+  let govDepth = -1;
+  let govFilter: unknown = false;
+  const leaves: unknown[] = [];
+  const nodes: NodeMeta[] = [];
+  const mask: boolean[] = [];
+  walk(tree, resolved, (node, meta, frames) => {
+    nodes.push(meta);
+    const depth = frames.size;
+    if (govDepth >= 0 && depth > govDepth) {
+      if (meta.kind === LEAF) {
+        leaves.push(node);
+        mask.push(
+          typeof govFilter === "boolean"
+            ? govFilter
+            : checkBoolean((govFilter as LeafPredicate)(node), node, () => describePath(frames.path())),
+        );
+      }
+      return;
+    }
+    govDepth = -1;
+    const spec = specNodes[p++];
+    if (spec === undefined || !sameShape(spec, meta)) {
+      throw new Error(
+        `partition: the filter is not a prefix of the tree: at ${describePath(frames.path())} the filter has ` +
+          `${spec === undefined ? "nothing" : describeMeta(spec)} but the tree has ${describeMeta(meta)}`,
+      );
+    }
+    if (spec.kind !== LEAF) return;
+    const f = specLeaves[sl++];
+    if (meta.kind === LEAF) {
+      leaves.push(node);
+      mask.push(
+        typeof f === "boolean" ? f : checkBoolean((f as LeafPredicate)(node), node, () => describePath(frames.path())),
+      );
+    } else if (meta.kind !== NONE) {
+      govDepth = depth;
+      govFilter = f;
+    }
+  });
+  return [leaves, new TreeDef(nodes, leaves.length), mask];
+}
