@@ -1,0 +1,83 @@
+/**
+ * Iterative helpers shared by the wrapper modules: a leaf map that keeps unchanged subtrees, and
+ * the tensors of a value. Neither recurses, so trees 100,000 levels deep are fine.
+ *
+ * @internal
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { LEAF, NONE, RECORD, build, childAt } from "../tree/nodes";
+import type { ResolvedOptions } from "../tree/options";
+import { emptyRegistry, type Registry } from "../tree/registry";
+import { walk } from "../tree/walk";
+
+/** Options for `walk` without going through `resolveOptions` (see `tags.ts` for why). */
+export function walkOptions(registry: Registry, isLeaf?: (node: unknown) => boolean): ResolvedOptions {
+  return { isLeaf, noneIsLeaf: false, registry };
+}
+
+/** Arrays and plain objects only: what `tf.tidy` also looks through. */
+const containersOnly = walkOptions(emptyRegistry);
+
+/** Whether `x` is a tensor of dtype float32 (the only dtype tfjs differentiates). */
+export function isFloatTensor(x: unknown): x is tf.Tensor {
+  return x instanceof tf.Tensor && x.dtype === "float32";
+}
+
+/**
+ * A post-order rebuild of `tree` that replaces each leaf by `onLeaf(leaf)` and returns every
+ * subtree in which nothing changed as the very same object (so a tree with nothing to replace
+ * comes back identical, and nothing is allocated for it).
+ */
+export function mapLeavesShared(
+  tree: unknown,
+  options: ResolvedOptions,
+  onLeaf: (leaf: unknown) => unknown,
+): unknown {
+  const values: unknown[] = [];
+  let sp = 0;
+  walk(
+    tree,
+    options,
+    (node, meta) => {
+      if (meta.kind === LEAF) values[sp++] = onLeaf(node);
+      else if (meta.kind === NONE) values[sp++] = node;
+    },
+    (meta, node) => {
+      const base = sp - meta.arity;
+      let changed = false;
+      for (let j = 0; j < meta.arity; j++) {
+        if (!Object.is(values[base + j], childAt(node, meta, j))) {
+          changed = true;
+          break;
+        }
+      }
+      const value = changed ? build(meta, values, base) : node;
+      for (let j = base; j < sp; j++) values[j] = undefined;
+      sp = base;
+      values[sp++] = value;
+    },
+  );
+  return values[0];
+}
+
+/**
+ * The tensors in `value`, looking through arrays and plain objects (tagged records included,
+ * all their fields), in leaf order, possibly repeated.
+ */
+export function tensorsIn(value: unknown): tf.Tensor[] {
+  if (value instanceof tf.Tensor) return [value];
+  const out: tf.Tensor[] = [];
+  if (value === null || typeof value !== "object") return out;
+  walk(value, containersOnly, (node, meta) => {
+    if (meta.kind === LEAF && node instanceof tf.Tensor) out.push(node);
+  });
+  return out;
+}
+
+/** @internal A plain object (prototype Object or null) whose own `_tag` is `tag`. */
+export function isTagged(x: unknown, tag: string): x is { readonly _tag: string } {
+  if (x === null || typeof x !== "object") return false;
+  const proto = Object.getPrototypeOf(x);
+  return (proto === Object.prototype || proto === null) && (x as { _tag?: unknown })._tag === tag;
+}

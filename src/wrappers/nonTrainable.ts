@@ -1,0 +1,133 @@
+/**
+ * `NonTrainable(tree)` and `nonTrainable(tree)`: freezing parameters.
+ *
+ * On unwrap a `NonTrainable` hands back its tree with every float tensor passed through
+ * `stopGradient`, so gradients through it are exactly zero. Being a tagged record it is also easy
+ * to filter out before an optimizer or a regulariser sees it (paramax advises the same: the
+ * wrapped values themselves are still in the tree).
+ *
+ * @example
+ * const frozen = nonTrainable({ w: tf.ones([2]), steps: tf.scalar(3, "int32") });
+ * isNonTrainable(frozen.w); // true
+ * isNonTrainable(frozen.steps); // false: integer tensors are not trainable anyway
+ *
+ * @module
+ */
+import type { Tensor } from "@tensorflow/tfjs-core";
+import type { Registry, WrapperSpec } from "../tree/registry";
+import { emptyRegistry } from "../tree/registry";
+import { defaultRegistry } from "./defaultRegistry";
+import { isFloatTensor, isTagged, mapLeavesShared, walkOptions } from "./internal";
+import { stopGradient } from "./stopGradient";
+import { NonTrainableTag, nonTrainableChildren } from "./tags";
+import type { UnwrapLeaf, Unwrappable, Unwrapped } from "./types";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * A record `{ _tag: "NonTrainable", tree }` that unwraps to `tree` with gradients stopped at
+ * every float tensor. `tree` is the child.
+ */
+export interface NonTrainable<T = unknown> extends Unwrappable<"NonTrainable", Unwrapped<T>> {
+  readonly tree: T;
+}
+
+/**
+ * The type `nonTrainable` returns: each tensor leaf may now be wrapped (float ones are; the
+ * dtype is not known to the type system), everything else is kept.
+ */
+export type NonTrainableLeaves<T> = T extends NonTrainable<any>
+  ? T
+  : T extends Tensor
+    ? T | NonTrainable<T>
+    : T extends UnwrapLeaf
+      ? T
+      : { [K in keyof T]: NonTrainableLeaves<T[K]> };
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * Wraps a whole tree (a tensor, a sub-model, ...) as frozen: it unwraps to the same tree with
+ * every float32 tensor passed through `stopGradient`. Integer, bool and string tensors, numbers
+ * and everything else come back unchanged. The record is frozen.
+ *
+ * @example
+ * const x = tf.scalar(2);
+ * const g = tf.grad((x: tf.Tensor) => tf.mul(unwrap(NonTrainable(x)), x))(x);
+ * g.dataSync()[0]; // 2: the wrapped factor counts as a constant
+ */
+export function NonTrainable<T>(tree: T): NonTrainable<T> {
+  return Object.freeze({ _tag: NonTrainableTag, tree });
+}
+
+/**
+ * Wraps every float32 tensor leaf of `tree` in its own `NonTrainable` (paramax's
+ * `non_trainable`), which is usually handier than wrapping the whole tree: the model keeps its
+ * shape and fields.
+ *
+ * Integer, bool and string tensors, numbers, strings and functions are left alone; an existing
+ * `NonTrainable` is left as it is (never wrapped twice); other wrappers are descended into
+ * through their child fields (`nonTrainable(Parameterize(f, w))` gives
+ * `Parameterize(f, NonTrainable(w))`). Subtrees with nothing to wrap come back as the same
+ * objects. `options.registry` says which records are wrappers (default: `defaultRegistry`).
+ *
+ * @example
+ * const p = nonTrainable(Parameterize(tf.exp, tf.zeros([2])));
+ * isNonTrainable(p.args[0]); // true
+ */
+export function nonTrainable<T>(tree: T, options?: { readonly registry?: Registry }): NonTrainableLeaves<T> {
+  const registry = options?.registry ?? defaultRegistry;
+  return mapLeavesShared(tree, walkOptions(registry, isNonTrainable), (leaf) =>
+    isFloatTensor(leaf) ? NonTrainable(leaf) : leaf,
+  ) as NonTrainableLeaves<T>;
+}
+
+// -------------------------------------------------------------------------------------
+// refinements
+// -------------------------------------------------------------------------------------
+
+/**
+ * Whether `x` is a `NonTrainable` record.
+ *
+ * @example
+ * isNonTrainable(NonTrainable(tf.scalar(1))); // true
+ * isNonTrainable(tf.scalar(1)); // false
+ */
+export function isNonTrainable(x: unknown): x is NonTrainable {
+  return isTagged(x, NonTrainableTag) && "tree" in (x as object);
+}
+
+// -------------------------------------------------------------------------------------
+// unwrap
+// -------------------------------------------------------------------------------------
+
+/** Looks through arrays and plain objects, tagged records included (all their fields). */
+const stopOptions = walkOptions(emptyRegistry);
+
+/**
+ * `NonTrainable`'s own unwrap: its tree (already unwrapped) with every float32 tensor passed
+ * through `stopGradient`. Tensors are found through arrays and plain objects (as `tf.tidy` finds
+ * them); subtrees without float tensors come back as the same objects.
+ *
+ * @example
+ * unwrapNonTrainable(NonTrainable([1, "a"])); // [1, "a"] (the same array)
+ */
+export function unwrapNonTrainable<T>(node: NonTrainable<T>): T {
+  return mapLeavesShared(node.tree, stopOptions, (leaf) => (isFloatTensor(leaf) ? stopGradient(leaf) : leaf)) as T;
+}
+
+/**
+ * The registry entry for `NonTrainable` (already in `defaultRegistry`).
+ *
+ * @example
+ * nonTrainableSpec.children; // ["tree"]
+ */
+export const nonTrainableSpec: WrapperSpec<NonTrainable, unknown> = Object.freeze({
+  tag: NonTrainableTag,
+  children: nonTrainableChildren,
+  unwrap: unwrapNonTrainable,
+});

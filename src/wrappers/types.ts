@@ -1,0 +1,98 @@
+/**
+ * The type-level side of wrappers: `Unwrappable<Tag, Out>` (a wrapper that unwraps to `Out`) and
+ * `Unwrapped<T>` (what `unwrap` returns for a tree of type `T`).
+ *
+ * @module
+ */
+import type { Tensor } from "@tensorflow/tfjs-core";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * Phantom key carrying a wrapper's output type. It exists only in types: no record ever has
+ * this property at runtime, which is why it is optional.
+ */
+declare const unwrapsTo: unique symbol;
+
+/** @internal The type of the phantom key, for code that needs to name it. */
+export type UnwrapsToKey = typeof unwrapsTo;
+
+/**
+ * A wrapper: a record discriminated by `_tag` that `unwrap` replaces by a value of type `Out`
+ * (the TypeScript counterpart of paramax's `AbstractUnwrappable[T]`).
+ *
+ * A custom wrapper type extends it so that `Unwrapped` knows what it becomes:
+ *
+ * @example
+ * interface Clip extends Unwrappable<"Clip", tf.Tensor> {
+ *   readonly value: tf.Tensor | Unwrappable<string, tf.Tensor>;
+ *   readonly lo: number;
+ *   readonly hi: number;
+ * }
+ * type Out = Unwrapped<{ c: Clip }>; // { c: tf.Tensor }
+ */
+export interface Unwrappable<Tag extends string = string, Out = unknown> {
+  readonly _tag: Tag;
+  /** Type-level only: the output type. Never present at runtime. */
+  readonly [unwrapsTo]?: Out;
+}
+
+/**
+ * Extra leaf types for {@link Unwrapped}: `Unwrapped` keeps these as they are instead of mapping
+ * over their properties. Add your own classes by declaration merging (the property names do not
+ * matter, only the types).
+ *
+ * @example
+ * class Rng { next() { return 0; } }
+ * declare module "paramtree" {
+ *   interface UnwrapLeafTypes { rng: Rng }
+ * }
+ */
+export interface UnwrapLeafTypes {
+  tensor: Tensor;
+  date: Date;
+  regexp: RegExp;
+  map: ReadonlyMap<unknown, unknown>;
+  set: ReadonlySet<unknown>;
+  buffer: ArrayBuffer;
+  view: ArrayBufferView;
+  promise: Promise<unknown>;
+}
+
+/** @internal Types `Unwrapped` leaves alone. */
+export type UnwrapLeaf =
+  | string
+  | number
+  | boolean
+  | bigint
+  | symbol
+  | null
+  | undefined
+  | ((...args: any[]) => unknown)
+  | UnwrapLeafTypes[keyof UnwrapLeafTypes];
+
+type IsAny<T> = 0 extends 1 & T ? true : false;
+
+/**
+ * What `unwrap` returns for a tree of type `T`, computed at compile time: every wrapper becomes
+ * its output type (`Parameterize<R>` → `R`, `NonTrainable<T>` → `Unwrapped<T>`,
+ * `WeightNormalization` → `Tensor`, any `Unwrappable<Tag, Out>` → `Out`), arrays, tuples and
+ * objects are mapped field by field (keeping `readonly` and optional markers), and every other
+ * leaf stays as it is. Unions are mapped member by member.
+ *
+ * @example
+ * type Model = { w: WeightNormalization; b: Parameterize<tf.Tensor>; name: string };
+ * type Out = Unwrapped<Model>; // { w: tf.Tensor; b: tf.Tensor; name: string }
+ */
+export type Unwrapped<T> =
+  IsAny<T> extends true
+    ? any
+    : T extends UnwrapLeaf
+      ? T
+      : T extends Unwrappable<string, infer Out>
+        ? UnwrapsToKey extends keyof T
+          ? Out
+          : { [K in keyof T]: Unwrapped<T[K]> }
+        : { [K in keyof T]: Unwrapped<T[K]> };

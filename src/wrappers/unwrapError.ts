@@ -1,0 +1,65 @@
+/**
+ * `UnwrapError`: what `unwrap` throws when a wrapper's own unwrap fails, with where and which.
+ *
+ * @module
+ */
+import { describePath, type KeyPath } from "../tree/keyPath";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * The error `unwrap` throws when one wrapper's unwrap throws: it names the wrapper's tag and its
+ * key path in the tree, and keeps the original error as `cause`. Every tensor that `unwrap` had
+ * created before the failure has been disposed by then.
+ *
+ * Other errors (a cyclic tree, a malformed registry) are rethrown as they are.
+ *
+ * @example
+ * const bad = { layers: [{ scale: Parameterize(() => { throw new Error("boom"); }) }] };
+ * try {
+ *   unwrap(bad);
+ * } catch (e) {
+ *   (e as UnwrapError).message; // "unwrap: Parameterize at .layers[0].scale failed: boom"
+ *   keystr((e as UnwrapError).path); // ".layers[0].scale"
+ * }
+ */
+export class UnwrapError extends Error {
+  override readonly name = "UnwrapError";
+  /** Key path of the wrapper whose unwrap failed (`[]` for the root). */
+  readonly path: KeyPath;
+  /** Its tag. */
+  readonly tag: string;
+  override readonly cause: unknown;
+
+  constructor(path: KeyPath, tag: string, cause: unknown) {
+    super(`unwrap: ${tag} at ${describePath(path)} failed: ${causeMessage(cause)}`, { cause });
+    this.path = path;
+    this.tag = tag;
+    this.cause = cause;
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// refinements
+// -------------------------------------------------------------------------------------
+
+/**
+ * Whether `e` is an {@link UnwrapError}.
+ *
+ * @example
+ * isUnwrapError(new UnwrapError(["a"], "Parameterize", new Error("x"))); // true
+ */
+export function isUnwrapError(e: unknown): e is UnwrapError {
+  return e instanceof UnwrapError;
+}
+
+function causeMessage(cause: unknown): string {
+  if (cause instanceof Error) return cause.message;
+  try {
+    return String(cause);
+  } catch {
+    return "(an unprintable value)";
+  }
+}
