@@ -1,0 +1,149 @@
+/**
+ * Strict base64 (RFC 4648, standard alphabet, `=` padding), for tensor bytes inside JSON.
+ *
+ * Node's `Buffer.from(text, "base64")` silently skips characters that are not base64, so a
+ * corrupted document would decode to the wrong bytes instead of failing. This module validates
+ * every character, and it decodes straight into a caller-supplied buffer so that a tensor's bytes
+ * land in a correctly aligned `Float32Array`/`Int32Array` without an extra copy. It needs no
+ * `Buffer` (so it also runs in browsers); when `Buffer` exists, encoding uses it for speed.
+ *
+ * @module
+ */
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** Character code -> 6-bit value, or -1 for characters outside the alphabet. */
+const values: Int16Array = (() => {
+  const table = new Int16Array(128).fill(-1);
+  for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = i;
+  return table;
+})();
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/**
+ * The length of the base64 text of `byteLength` bytes (with padding).
+ *
+ * @example
+ * base64Length(0); // 0
+ * base64Length(4); // 8
+ */
+export function base64Length(byteLength: number): number {
+  return 4 * Math.ceil(byteLength / 3);
+}
+
+/**
+ * How many bytes the padded base64 `text` holds, assuming it is well formed: computed from the
+ * length and the padding alone, so a caller can compare it with what it expects before decoding.
+ *
+ * @example
+ * base64ByteLength("AAAAAA=="); // 4
+ */
+export function base64ByteLength(text: string): number {
+  const n = text.length;
+  if (n === 0) return 0;
+  const pad = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  return (n / 4) * 3 - pad;
+}
+
+// -------------------------------------------------------------------------------------
+// conversions
+// -------------------------------------------------------------------------------------
+
+/**
+ * The base64 text of `bytes`.
+ *
+ * @example
+ * encodeBase64(new Uint8Array([0, 0, 128, 63])); // "AACAPw==" (the float32 1.0, little-endian)
+ */
+export function encodeBase64(bytes: Uint8Array): string {
+  const B = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+  if (B !== undefined) return B.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+  const chunks: string[] = [];
+  const chunk = new Array<number>();
+  const n = bytes.length;
+  let i = 0;
+  for (; i + 2 < n; i += 3) {
+    const v = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
+    chunk.push(
+      alphabet.charCodeAt(v >>> 18),
+      alphabet.charCodeAt((v >>> 12) & 63),
+      alphabet.charCodeAt((v >>> 6) & 63),
+      alphabet.charCodeAt(v & 63),
+    );
+    if (chunk.length >= 8192) {
+      chunks.push(String.fromCharCode(...chunk));
+      chunk.length = 0;
+    }
+  }
+  if (i < n) {
+    const b0 = bytes[i] as number;
+    const b1 = i + 1 < n ? (bytes[i + 1] as number) : 0;
+    const v = (b0 << 16) | (b1 << 8);
+    chunk.push(alphabet.charCodeAt(v >>> 18), alphabet.charCodeAt((v >>> 12) & 63));
+    chunk.push(i + 1 < n ? alphabet.charCodeAt((v >>> 6) & 63) : 61, 61);
+  }
+  chunks.push(String.fromCharCode(...chunk));
+  return chunks.join("");
+}
+
+/**
+ * Decodes padded base64 `text` into `out`, which must have exactly
+ * `base64ByteLength(text)` bytes. Returns `undefined` on success, or a message naming the first
+ * offending character position; `out` may then be partly written.
+ *
+ * @example
+ * const out = new Uint8Array(4);
+ * decodeBase64Into("AACAPw==", out); // undefined: out is [0, 0, 128, 63]
+ * decodeBase64Into("AA*APw==", out); // 'invalid base64 character "*" at position 2'
+ */
+export function decodeBase64Into(text: string, out: Uint8Array): string | undefined {
+  const n = text.length;
+  if (n % 4 !== 0) return `invalid base64: the length ${n} is not a multiple of 4`;
+  const expected = base64ByteLength(text);
+  if (out.length !== expected) return `invalid base64: it holds ${expected} bytes, expected ${out.length}`;
+  const pad = n === 0 ? 0 : text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  const full = n - (pad > 0 ? 4 : 0); // characters in complete, unpadded quads
+  let o = 0;
+  for (let i = 0; i < full; i += 4) {
+    const a = charValue(text, i);
+    const b = charValue(text, i + 1);
+    const c = charValue(text, i + 2);
+    const d = charValue(text, i + 3);
+    if ((a | b | c | d) < 0) return badCharacter(text, i);
+    const v = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o++] = v >>> 16;
+    out[o++] = (v >>> 8) & 255;
+    out[o++] = v & 255;
+  }
+  if (pad > 0) {
+    const a = charValue(text, full);
+    const b = charValue(text, full + 1);
+    const c = pad === 1 ? charValue(text, full + 2) : 0;
+    if ((a | b | c) < 0) return badCharacter(text, full);
+    const v = (a << 18) | (b << 12) | (c << 6);
+    out[o++] = v >>> 16;
+    if (pad === 1) out[o++] = (v >>> 8) & 255;
+  }
+  return undefined;
+}
+
+function charValue(text: string, i: number): number {
+  const code = text.charCodeAt(i);
+  return code < 128 ? (values[code] as number) : -1;
+}
+
+function badCharacter(text: string, from: number): string {
+  for (let i = from; i < text.length; i++) {
+    if (charValue(text, i) < 0 && !(text[i] === "=" && i >= text.length - 2)) {
+      return `invalid base64 character ${JSON.stringify(text[i])} at position ${i}`;
+    }
+  }
+  return `invalid base64 padding near position ${from}`;
+}

@@ -1,0 +1,233 @@
+/**
+ * Encoding: a tree to the JSON of a document, on an explicit stack (depth 100,000 is fine).
+ *
+ * Every value has one encoding, used for tree nodes and static fields alike:
+ *
+ * | value                                   | JSON                                                  |
+ * |-----------------------------------------|-------------------------------------------------------|
+ * | null, boolean, string, finite number    | itself                                                |
+ * | NaN, Infinity, -Infinity, -0            | `{ "_tag": "Number", "value": "NaN" }` (etc.)         |
+ * | undefined                               | `{ "_tag": "Undefined" }`                             |
+ * | array                                   | array (holes read as undefined)                       |
+ * | plain object without a `_tag` key       | object                                                |
+ * | record with a registered `_tag`         | `{ "_tag": tag, ...fields }` (children and statics)   |
+ * | plain object with another `_tag` key    | `{ "_tag": "Object", "fields": { ... } }`             |
+ * | tensor (float32, int32, bool)           | `{ "_tag": "Tensor", "dtype", "shape", "data" }`      |
+ * | function in the function table          | `{ "_tag": "Function", "name": "softplus" }`          |
+ *
+ * Anything else (other functions, class instances, typed arrays, bigints, symbols, complex64 or
+ * string tensors, disposed tensors, cycles) is a problem reported with its key path.
+ *
+ * @internal
+ * @module
+ */
+import type * as tf from "@tensorflow/tfjs-core";
+import { keystr, type Key } from "../tree/keyPath";
+import type { Registry } from "../tree/registry";
+import type { EncodeProblem } from "./errors";
+import type { ResolvedFunctions } from "./functions";
+import { specialNumberText } from "./format";
+import type { JsonValue } from "./json";
+import { describeValue, encodeTensor, isSupportedDtype, isTensorValue, supportedDtypes } from "./tensor";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * How tensors are written: `inline` as base64 `data`; `external` as a `weight` name, collecting
+ * the tensors for a binary side file; `check` writes nothing and only checks they can be.
+ */
+export type TensorMode = "inline" | "external" | "check";
+
+export interface EncodeContext {
+  readonly registry: Registry;
+  readonly functions: ResolvedFunctions;
+  readonly tensors: TensorMode;
+  /** Stop after this many problems. */
+  readonly maxProblems?: number;
+}
+
+/** A tensor written by name, for the side file. */
+export interface ExternalWeight {
+  readonly name: string;
+  readonly tensor: tf.Tensor;
+}
+
+export interface Encoded {
+  readonly json: JsonValue;
+  /** In `external` mode, each distinct tensor once, in first-seen order. */
+  readonly weights: readonly ExternalWeight[];
+}
+
+const ARRAY = 0;
+const OBJECT = 1;
+
+interface Frame {
+  readonly source: any;
+  readonly kind: typeof ARRAY | typeof OBJECT;
+  /** Object keys to visit (arrays use indices). */
+  readonly keys: readonly string[] | null;
+  readonly length: number;
+  readonly out: any;
+  next: number;
+}
+
+// -------------------------------------------------------------------------------------
+// encoding
+// -------------------------------------------------------------------------------------
+
+/**
+ * Encodes `tree`; returns the JSON (and the tensors for the side file) or the problems.
+ */
+export function encodeValue(tree: unknown, ctx: EncodeContext): Encoded | { readonly problems: EncodeProblem[] } {
+  const maxProblems = ctx.maxProblems ?? 20;
+  const problems: EncodeProblem[] = [];
+  const weights: ExternalWeight[] = [];
+  const weightNames = new Map<tf.Tensor, string>();
+  const usedNames = new Set<string>();
+  const frames: Frame[] = [];
+  const pathKeys: Key[] = []; // pathKeys[i] is the key of frames[i] in frames[i - 1] (i >= 1)
+  const ancestors = new Set<unknown>();
+
+  const pathTo = (key: Key | undefined): Key[] => {
+    const path = pathKeys.slice(1, frames.length);
+    if (key !== undefined) path.push(key);
+    return path;
+  };
+  const problem = (key: Key | undefined, message: string): void => {
+    if (problems.length < maxProblems) problems.push({ path: pathTo(key), message });
+  };
+
+  // Encodes a scalar or tensor directly; opens a frame for a container. `key` is its key in the
+  // current top frame (undefined for the root). Returns the JSON to store in the parent.
+  const visit = (value: unknown, key: Key | undefined): JsonValue | undefined => {
+    switch (typeof value) {
+      case "string":
+      case "boolean":
+        return value;
+      case "number": {
+        const special = specialNumberText(value);
+        return special === undefined ? value : { _tag: "Number", value: special };
+      }
+      case "undefined":
+        return { _tag: "Undefined" };
+      case "function": {
+        const name = ctx.functions.byFunction.get(value as (...args: any[]) => unknown);
+        if (name === undefined) {
+          problem(
+            key,
+            `${describeValue(value)} is not in the function table; give it a name with ` +
+              `treeCodec({ functions: { name: fn } }) (known: ${[...ctx.functions.byName.keys()].sort().join(", ")})`,
+          );
+          return null;
+        }
+        return { _tag: "Function", name };
+      }
+      case "bigint":
+      case "symbol":
+        problem(key, `${describeValue(value)} (a ${typeof value}) cannot be serialized`);
+        return null;
+    }
+    if (value === null) return null;
+    if (isTensorValue(value)) return encodeTensorValue(value, key);
+    if (ancestors.has(value)) {
+      problem(key, "cyclic tree: this node contains itself; trees must be acyclic");
+      return null;
+    }
+    if (Array.isArray(value)) {
+      const out: JsonValue[] = new Array(value.length);
+      push({ source: value, kind: ARRAY, keys: null, length: value.length, out, next: 0 }, key);
+      return out;
+    }
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+      problem(key, `${describeValue(value)} cannot be serialized (only plain data, tensors and tabled functions can)`);
+      return null;
+    }
+    const record = value as Record<string, unknown>;
+    const hasTag = Object.prototype.hasOwnProperty.call(record, "_tag");
+    const keys = Object.keys(record);
+    if (hasTag) {
+      const tag = record["_tag"];
+      const spec = typeof tag === "string" ? ctx.registry.specs.get(tag) : undefined;
+      if (spec !== undefined) {
+        const out: Record<string, JsonValue> = { _tag: tag as string };
+        const fields = keys.filter((k) => k !== "_tag");
+        for (const child of spec.children) if (!fields.includes(child)) fields.push(child);
+        push({ source: record, kind: OBJECT, keys: fields, length: fields.length, out, next: 0 }, key);
+        return out;
+      }
+      // Ordinary data that happens to have a `_tag`: escape it.
+      const fields: Record<string, JsonValue> = {};
+      push({ source: record, kind: OBJECT, keys, length: keys.length, out: fields, next: 0 }, key);
+      return { _tag: "Object", fields };
+    }
+    const out: Record<string, JsonValue> = {};
+    push({ source: record, kind: OBJECT, keys, length: keys.length, out, next: 0 }, key);
+    return out;
+  };
+
+  const push = (frame: Frame, key: Key | undefined): void => {
+    if (key !== undefined) pathKeys[frames.length] = key;
+    frames.push(frame);
+    ancestors.add(frame.source);
+  };
+
+  const encodeTensorValue = (x: tf.Tensor, key: Key | undefined): JsonValue => {
+    if (!isSupportedDtype(x.dtype)) {
+      problem(key, `${x.dtype} tensors cannot be serialized (supported dtypes: ${supportedDtypes.join(", ")})`);
+      return null;
+    }
+    if (x.isDisposed) {
+      problem(key, "the tensor is disposed");
+      return null;
+    }
+    if (ctx.tensors === "check") return null;
+    if (ctx.tensors === "inline") return encodeTensor(x) as unknown as JsonValue;
+    let name = weightNames.get(x);
+    if (name === undefined) {
+      const base = frames.length === 0 && key === undefined ? "tensor" : keystr(pathTo(key), { separator: "/" }) || "tensor";
+      name = base;
+      for (let n = 2; usedNames.has(name); n++) name = `${base}_${n}`;
+      usedNames.add(name);
+      weightNames.set(x, name);
+      weights.push({ name, tensor: x });
+    }
+    return { _tag: "Tensor", dtype: x.dtype, shape: x.shape.slice(), weight: name };
+  };
+
+  let root: JsonValue | undefined;
+  try {
+    root = visit(tree, undefined);
+    while (frames.length > 0 && problems.length < maxProblems) {
+      const top = frames[frames.length - 1] as Frame;
+      if (top.next >= top.length) {
+        frames.pop();
+        ancestors.delete(top.source);
+        continue;
+      }
+      const i = top.next++;
+      if (top.kind === ARRAY) {
+        top.out[i] = visit(top.source[i], i);
+      } else {
+        const k = (top.keys as readonly string[])[i] as string;
+        const encoded = visit(top.source[k], k);
+        setOwn(top.out, k, encoded);
+      }
+    }
+  } catch (cause) {
+    problem(undefined, `cannot be serialized: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+  if (problems.length > 0) return { problems };
+  return { json: root as JsonValue, weights };
+}
+
+/** `out[key] = value`, keeping `__proto__` an own data property. */
+export function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    out[key] = value;
+  }
+}

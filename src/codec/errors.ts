@@ -1,0 +1,137 @@
+/**
+ * Errors of the codec, and a readable report of them.
+ *
+ * Decoding returns io-ts `Errors`: each `ValidationError` carries its context (the entries from
+ * the document root to the offending value) and a message. {@link formatDecodeErrors} renders one
+ * line per problem, with the path in the tree (`.layers[0].weight.shape[1]`), as io-ts's
+ * `PathReporter` does. Encoding problems carry a tree key path and are thrown as a
+ * {@link TreeEncodeError} by `treeCodec(...).encode`.
+ *
+ * @module
+ */
+import * as t from "io-ts";
+import { describePath, keystr, type Key, type KeyPath } from "../tree/keyPath";
+import { describeValue } from "./tensor";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * Something in a tree that cannot be written, and where.
+ *
+ * @example
+ * const problem: EncodeProblem = { path: ["layers", 0, "fn"], message: "the function f is not in the function table" };
+ */
+export interface EncodeProblem {
+  readonly path: KeyPath;
+  readonly message: string;
+}
+
+/**
+ * Thrown by `treeCodec(...).encode` (io-ts encoders cannot fail otherwise) and by `saveTree`,
+ * with one line per problem.
+ *
+ * @example
+ * try { treeCodec().encode({ f: () => 1 }); } catch (e) { (e as TreeEncodeError).problems[0].path; } // ["f"]
+ */
+export class TreeEncodeError extends Error {
+  readonly problems: readonly EncodeProblem[];
+  constructor(problems: readonly EncodeProblem[]) {
+    super(`cannot serialize the tree:\n${formatEncodeProblems(problems).join("\n")}`);
+    this.name = "TreeEncodeError";
+    this.problems = problems;
+  }
+}
+
+/** The context type of a document's root: paths under it render as `document.version`. */
+export const documentType: t.Type<unknown> = new t.Type<unknown>("TreeDocument", (_u): _u is unknown => true, t.success, t.identity);
+
+/** The context type of the tree inside a document: paths under it render as key paths. */
+export const treeRootType: t.Type<unknown> = new t.Type<unknown>("Tree", (_u): _u is unknown => true, t.success, t.identity);
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * A validation error at the end of `context`, whose last entry holds the offending value.
+ *
+ * @example
+ * const err = failureAt([{ key: "", type: t.unknown, actual: -1 }], "expected a dimension, got -1");
+ */
+export function failureAt(context: t.Context, message: string): t.ValidationError {
+  const last = context[context.length - 1];
+  return { value: last === undefined ? undefined : last.actual, context, message };
+}
+
+// -------------------------------------------------------------------------------------
+// conversions
+// -------------------------------------------------------------------------------------
+
+/**
+ * Where a validation error is, as text: the key path in the tree (`.layers[0].weight`,
+ * `<root>` for the tree itself), or `document.<field>` for the document's own fields.
+ *
+ * @example
+ * errorPath(errors[0]); // ".layers[0].weight.shape[1]"
+ */
+export function errorPath(error: t.ValidationError): string {
+  const context = error.context;
+  let start = 0;
+  let prefix = "";
+  let inDocument = false;
+  for (let i = context.length - 1; i >= 0; i--) {
+    const type = (context[i] as t.ContextEntry).type;
+    if (type === treeRootType) {
+      start = i + 1;
+      inDocument = false;
+      break;
+    }
+    if (type === documentType) {
+      start = i + 1;
+      inDocument = true;
+      prefix = "document";
+      break;
+    }
+  }
+  if (start === 0 && context.length > 0) start = 1; // a bare codec: skip its root entry
+  const path: Key[] = [];
+  for (let i = start; i < context.length; i++) {
+    const entry = context[i] as t.ContextEntry;
+    const parent = context[i - 1];
+    path.push(parent !== undefined && Array.isArray(parent.actual) && /^(0|[1-9][0-9]*)$/.test(entry.key) ? Number(entry.key) : entry.key);
+  }
+  if (inDocument) return path.length === 0 ? prefix : `${prefix}${keystr(path)}`;
+  return describePath(path);
+}
+
+/**
+ * One line per problem: where (the key path in the tree) and what is wrong.
+ *
+ * @example
+ * formatDecodeErrors(errors);
+ * // [".layers[0].weight.shape[1]: expected a dimension (an integer from 0 to 2147483647), got -1"]
+ */
+export function formatDecodeErrors(errors: t.Errors): string[] {
+  return errors.map((e) => {
+    const where = errorPath(e);
+    const message = e.message ?? `invalid value ${describeValue(e.value)} supplied to ${lastTypeName(e)}`;
+    return `${where}: ${message}`;
+  });
+}
+
+/**
+ * One line per encoding problem.
+ *
+ * @example
+ * formatEncodeProblems([{ path: ["f"], message: "not serializable" }]); // [".f: not serializable"]
+ */
+export function formatEncodeProblems(problems: readonly EncodeProblem[]): string[] {
+  return problems.map((p) => `${describePath(p.path)}: ${p.message}`);
+}
+
+function lastTypeName(e: t.ValidationError): string {
+  const last = e.context[e.context.length - 1];
+  return last === undefined ? "unknown" : last.type.name;
+}
