@@ -1,0 +1,205 @@
+import * as tf from "@tensorflow/tfjs-core";
+import {
+  emptyRegistry,
+  initBackend,
+  registerWrapper,
+  treeFlatten,
+  treeFlattenWithPath,
+  treeLeaves,
+  treeStructure,
+  treeUnflatten,
+} from "../src";
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+/** A chain `{ next: { next: ... { next: leaf } } }` of the given depth, built without recursion. */
+function chain(depth: number, leaf: unknown): unknown {
+  let t: unknown = leaf;
+  for (let i = 0; i < depth; i++) t = { next: t };
+  return t;
+}
+
+describe("treeFlatten / treeUnflatten", () => {
+  test("leaves in sorted-key order, structure kept, unflatten restores", () => {
+    const tree = { b: [1, { d: 2, c: 3 }], a: "s" };
+    const [leaves, def] = treeFlatten(tree);
+    expect(leaves).toEqual(["s", 1, 3, 2]);
+    expect(def.numLeaves).toBe(4);
+    const back = treeUnflatten(def, leaves);
+    expect(back).toEqual(tree);
+    expect(back).not.toBe(tree);
+  });
+
+  test("unflatten restores the original key insertion order", () => {
+    const tree = { b: 1, a: 2, c: { z: 3, y: 4 } };
+    const back = treeUnflatten<any>(treeStructure(tree), [10, 20, 30, 40]);
+    expect(Object.keys(back)).toEqual(["b", "a", "c"]);
+    expect(Object.keys(back.c)).toEqual(["z", "y"]);
+    expect(back).toEqual({ a: 10, b: 20, c: { y: 30, z: 40 } });
+  });
+
+  test("everything that is not a node is a leaf", () => {
+    class Point {
+      constructor(readonly x: number) {}
+    }
+    const f = () => 1;
+    const p = new Point(1);
+    const typed = new Float32Array(2);
+    const tree = [1, "s", true, 5n, f, p, typed, new Date(0), new Map()];
+    const leaves = treeLeaves(tree);
+    expect(leaves).toHaveLength(9);
+    expect(leaves[4]).toBe(f);
+    expect(leaves[5]).toBe(p);
+    expect(leaves[6]).toBe(typed);
+  });
+
+  test("tensors are leaves and are passed through, not copied", () => {
+    const before = tf.memory().numTensors;
+    const w = tf.ones([2, 3]);
+    const [leaves, def] = treeFlatten({ w, n: [w] });
+    expect(leaves[0]).toBe(w);
+    expect(leaves[1]).toBe(w);
+    const back = treeUnflatten<any>(def, leaves);
+    expect(back.w).toBe(w);
+    w.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  test("null and undefined are empty nodes by default, leaves with noneIsLeaf", () => {
+    const tree = { a: null, b: undefined, c: 1 };
+    expect(treeLeaves(tree)).toEqual([1]);
+    expect(treeLeaves(tree, { noneIsLeaf: true })).toEqual([null, undefined, 1]);
+    const [leaves, def] = treeFlatten(tree);
+    const back = treeUnflatten<any>(def, leaves);
+    expect(back).toEqual(tree);
+    expect("b" in back).toBe(true);
+    expect(back.b).toBeUndefined();
+    expect(treeLeaves(null)).toEqual([]);
+    expect(treeLeaves(null, { noneIsLeaf: true })).toEqual([null]);
+  });
+
+  test("a leaf root and empty containers", () => {
+    const [leaves, def] = treeFlatten(5);
+    expect(leaves).toEqual([5]);
+    expect(treeUnflatten(def, [6])).toBe(6);
+    expect(treeUnflatten(treeStructure({ a: [], b: {} }), [])).toEqual({ a: [], b: {} });
+  });
+
+  test("isLeaf is asked first, at every node, and before the registry", () => {
+    const registry = registerWrapper(emptyRegistry, { tag: "Pair", children: ["x", "y"], unwrap: (n: any) => n });
+    const pair = { _tag: "Pair", x: 1, y: 2 };
+    const asked: unknown[] = [];
+    const leaves = treeLeaves([pair, [3]], {
+      registry,
+      isLeaf: (node) => {
+        asked.push(node);
+        return (node as { _tag?: string } | null)?._tag === "Pair";
+      },
+    });
+    expect(leaves).toEqual([pair, 3]);
+    expect(asked[0]).toEqual([pair, [3]]);
+    expect(asked).toContain(pair);
+    expect(treeLeaves({ a: [1, 2] }, { isLeaf: Array.isArray })).toEqual([[1, 2]]);
+    // isLeaf wins over noneIsLeaf=false too.
+    expect(treeLeaves({ a: null }, { isLeaf: (n) => n === null })).toEqual([null]);
+  });
+
+  test("null-prototype objects are nodes and come back with a null prototype", () => {
+    const bare = Object.assign(Object.create(null), { b: 1, a: 2 });
+    const [leaves, def] = treeFlatten(bare);
+    expect(leaves).toEqual([2, 1]);
+    const back = treeUnflatten<object>(def, leaves);
+    expect(Object.getPrototypeOf(back)).toBeNull();
+    expect(Object.keys(back)).toEqual(["b", "a"]);
+  });
+
+  test("wrong leaf counts throw, naming the counts and the first missing path", () => {
+    const def = treeStructure({ a: [0, 0], b: 0 });
+    expect(() => treeUnflatten(def, [1])).toThrow(/has 3 leaves, got 1; the first leaf without a value is at \.a\[1\]/);
+    expect(() => treeUnflatten(def, [1, 2, 3, 4])).toThrow(/has 3 leaves, got 4/);
+    expect(() => treeUnflatten(def, "abc" as unknown as unknown[])).toThrow(/leaves must be an array/);
+  });
+});
+
+describe("registered records", () => {
+  const registry = registerWrapper(emptyRegistry, {
+    tag: "Pair",
+    children: ["x"],
+    unwrap: (n: { x: unknown }) => n.x,
+  });
+
+  test("static fields stay in the treedef; unflatten rebuilds the record (frozen if it was)", () => {
+    const node = Object.freeze({ _tag: "Pair", x: [1, 2], scale: 3 });
+    const [leaves, def] = treeFlatten(node, { registry });
+    expect(leaves).toEqual([1, 2]);
+    expect(def.toString()).toBe("TreeDef(Pair(x=[*, *], scale=3))");
+    const back = treeUnflatten<any>(def, [5, 6]);
+    expect(back).toEqual({ _tag: "Pair", x: [5, 6], scale: 3 });
+    expect(Object.isFrozen(back)).toBe(true);
+    expect(back).not.toBe(node);
+  });
+
+  test("different static data makes different treedefs", () => {
+    const a = treeStructure({ _tag: "Pair", x: 1, scale: 3 }, { registry });
+    const b = treeStructure({ _tag: "Pair", x: 1, scale: 4 }, { registry });
+    expect(a.equals(b)).toBe(false);
+  });
+});
+
+describe("__proto__ and constructor keys", () => {
+  test("survive flatten/unflatten as own data properties; no prototype changes", () => {
+    const tree = JSON.parse('{"__proto__": {"polluted": 1}, "constructor": {"prototype": 2}, "x": 3}');
+    const [leaves, def] = treeFlatten(tree);
+    expect(leaves).toEqual([1, 2, 3]); // keys sorted: "__proto__" < "constructor" < "x"
+    const back = treeUnflatten<any>(def, leaves);
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(Object.keys(back)).toEqual(["__proto__", "constructor", "x"]);
+    expect(Object.getOwnPropertyDescriptor(back, "__proto__")?.value).toEqual({ polluted: 1 });
+    expect(Object.getOwnPropertyDescriptor(back, "constructor")?.value).toEqual({ prototype: 2 });
+    expect(({} as any).polluted).toBeUndefined();
+    expect((Object.prototype as any).polluted).toBeUndefined();
+    const [pairs] = treeFlattenWithPath(tree);
+    expect(pairs.map(([p]) => p)).toEqual([["__proto__", "polluted"], ["constructor", "prototype"], ["x"]]);
+  });
+});
+
+describe("deep and cyclic trees", () => {
+  const depth = 100_000;
+
+  test("depth 100,000: flatten, flattenWithPath, unflatten", () => {
+    const tree = chain(depth, 7);
+    const [leaves, def] = treeFlatten(tree);
+    expect(leaves).toEqual([7]);
+    expect(def.numNodes).toBe(depth + 1);
+    const [pairs] = treeFlattenWithPath(tree);
+    expect(pairs[0]?.[0]).toHaveLength(depth);
+    let back: any = treeUnflatten(def, [8]);
+    for (let i = 0; i < depth; i++) back = back.next;
+    expect(back).toBe(8);
+    // Deep arrays too.
+    let arr: unknown = 1;
+    for (let i = 0; i < depth; i++) arr = [arr];
+    expect(treeLeaves(arr)).toEqual([1]);
+  });
+
+  test("cycles throw a clear error, shallow or deep", () => {
+    const a: any = { x: 1 };
+    a.self = a;
+    expect(() => treeFlatten(a)).toThrow(/cyclic tree/);
+    const arr: any[] = [1];
+    arr.push([[arr]]);
+    expect(() => treeLeaves(arr)).toThrow(/cyclic tree: the node at <root> contains itself/);
+    const deep: any = { next: null };
+    let end = deep;
+    for (let i = 0; i < 5000; i++) end = end.next = { next: null };
+    end.next = deep;
+    expect(() => treeFlattenWithPath(deep)).toThrow(/cyclic tree/);
+  });
+
+  test("a shared (acyclic) subtree is not a cycle", () => {
+    const shared = { w: 1 };
+    expect(treeLeaves({ a: shared, b: shared })).toEqual([1, 1]);
+  });
+});

@@ -1,0 +1,89 @@
+import { emptyRegistry, lookupSpec, registerWrapper, treeFlatten, treeLeaves, treeMap, type WrapperSpec } from "../src";
+
+const pair: WrapperSpec = { tag: "Pair", children: ["x", "y"], unwrap: (n: any) => [n.x, n.y] };
+
+describe("registerWrapper", () => {
+  test("returns a new registry and leaves the old one unchanged", () => {
+    const registry = registerWrapper(emptyRegistry, pair);
+    expect(registry).not.toBe(emptyRegistry);
+    expect(registry.specs.has("Pair")).toBe(true);
+    expect(emptyRegistry.specs.has("Pair")).toBe(false);
+    expect(Object.isFrozen(registry)).toBe(true);
+  });
+
+  test("a registered spec is a frozen copy: later edits of the input do not leak in", () => {
+    const children = ["x"];
+    const registry = registerWrapper(emptyRegistry, { tag: "One", children, unwrap: (n: any) => n.x });
+    children.push("y");
+    expect(registry.specs.get("One")?.children).toEqual(["x"]);
+    expect(Object.isFrozen(registry.specs.get("One")?.children)).toBe(true);
+  });
+
+  test("registering a tag twice throws, naming the tag", () => {
+    const registry = registerWrapper(emptyRegistry, pair);
+    expect(() => registerWrapper(registry, pair)).toThrow(/"Pair" is already registered/);
+  });
+
+  test("malformed specs are rejected", () => {
+    expect(() => registerWrapper(emptyRegistry, { ...pair, tag: "" })).toThrow(/non-empty string/);
+    expect(() => registerWrapper(emptyRegistry, { ...pair, children: ["x", "x"] })).toThrow(/distinct/);
+    expect(() => registerWrapper(emptyRegistry, { ...pair, children: ["_tag"] })).toThrow(/distinct/);
+    expect(() => registerWrapper(emptyRegistry, { ...pair, children: [1 as unknown as string] })).toThrow(
+      /array of field names/,
+    );
+    expect(() => registerWrapper(emptyRegistry, { ...pair, unwrap: 3 as unknown as () => unknown })).toThrow(
+      /unwrap must be a function/,
+    );
+  });
+});
+
+describe("lookupSpec", () => {
+  const registry = registerWrapper(emptyRegistry, pair);
+  test("finds plain objects (and null-prototype objects) with a registered tag", () => {
+    expect(lookupSpec(registry, { _tag: "Pair", x: 1, y: 2 })?.tag).toBe("Pair");
+    const bare = Object.assign(Object.create(null), { _tag: "Pair", x: 1, y: 2 });
+    expect(lookupSpec(registry, bare)?.tag).toBe("Pair");
+  });
+  test("ignores unknown tags, non-string tags, class instances and primitives", () => {
+    expect(lookupSpec(registry, { _tag: "Other" })).toBeUndefined();
+    expect(lookupSpec(registry, { _tag: 1 })).toBeUndefined();
+    class Pairish {
+      _tag = "Pair";
+    }
+    expect(lookupSpec(registry, new Pairish())).toBeUndefined();
+    expect(lookupSpec(registry, "Pair")).toBeUndefined();
+    expect(lookupSpec(registry, null)).toBeUndefined();
+  });
+});
+
+describe("registered records in trees", () => {
+  const registry = registerWrapper(emptyRegistry, pair);
+  test("child fields are children (in declared order); other fields are static", () => {
+    const node = { _tag: "Pair", y: 2, x: 1, label: "p" };
+    expect(treeLeaves(node, { registry })).toEqual([1, 2]);
+    // Without the registry it is a plain object: every field is a leaf, keys sorted.
+    expect(treeLeaves(node, { registry: emptyRegistry })).toEqual(["Pair", "p", 1, 2]);
+  });
+
+  test("the registry is an option: two registries give two readings of one tree", () => {
+    const other = registerWrapper(emptyRegistry, { tag: "Pair", children: ["y"], unwrap: (n: any) => n.y });
+    const node = { _tag: "Pair", x: 1, y: 2 };
+    expect(treeLeaves(node, { registry })).toEqual([1, 2]);
+    expect(treeLeaves(node, { registry: other })).toEqual([2]);
+  });
+
+  test("a missing child field is an undefined (empty) child", () => {
+    const [leaves, def] = treeFlatten({ _tag: "Pair", x: 1 }, { registry });
+    expect(leaves).toEqual([1]);
+    expect(def.toString()).toBe("TreeDef(Pair(x=*, y=undefined))");
+  });
+
+  test("treeMap rebuilds records with their static fields, frozen when the input was", () => {
+    const frozen = Object.freeze({ _tag: "Pair", x: 1, y: 2, label: "p" });
+    const out = treeMap((v: number) => v * 10, frozen, { registry });
+    expect(out).toEqual({ _tag: "Pair", x: 10, y: 20, label: "p" });
+    expect(Object.isFrozen(out)).toBe(true);
+    const loose = treeMap((v: number) => v, { _tag: "Pair", x: 1, y: 2 }, { registry });
+    expect(Object.isFrozen(loose)).toBe(false);
+  });
+});
