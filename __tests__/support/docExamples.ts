@@ -364,7 +364,7 @@ function literalValue(text: string, approx: boolean): LiteralResult {
           : fail;
       if (v === fail) return fail;
       const sign = node.operator === ts.SyntaxKind.MinusToken ? -1 : 1;
-      return v instanceof Approx ? new Approx(sign * v.value, v.tolerance) : sign * (v as number);
+      return v instanceof Approx ? new Approx(sign * v.value, v.tolerance) : sign * v;
     }
     if (ts.isArrayLiteralExpression(node)) {
       const items = node.elements.map((e) =>
@@ -501,10 +501,9 @@ export interface ExampleScope {
   readonly require: (specifier: string) => unknown;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-function
-const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as new (
-  ...args: string[]
-) => (...args: unknown[]) => Promise<void>;
+/** The constructor of async functions (not a global), to compile an example whose body awaits. */
+const AsyncFunction = (Object.getPrototypeOf(async () => undefined) as { constructor: unknown })
+  .constructor as new (...args: string[]) => (...args: unknown[]) => Promise<void>;
 
 /**
  * Runs a compiled example. Rejects with an Error whose message starts with `file:line` of the
