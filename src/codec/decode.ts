@@ -64,7 +64,7 @@ const builtinFields: Readonly<Record<string, Readonly<Record<string, "function" 
   WeightNormalization: { weight: "any", scale: "any" },
 };
 
-const documentFields = ["format", "version", "tree", "weightsManifest"];
+const documentFields = ["format", "version", "tree", "weightsManifest", "weightsCrc32"];
 
 const ARRAY = 0;
 const OBJECT = 1;
@@ -108,6 +108,9 @@ export function decodeDocument(input: unknown, context: t.Context, ctx: DecodeCo
       doc["weightsManifest"],
       "this document keeps its tensor bytes in a binary file (weightsManifest); read it with loadTree",
     );
+  }
+  if (hasOwn(doc, "weightsCrc32") && !hasOwn(doc, "weightsManifest")) {
+    at("weightsCrc32", doc["weightsCrc32"], "weightsCrc32 without a weightsManifest");
   }
   if (errors.length > 0) return t.failures(errors);
   return decodeTreeValue(doc["tree"], [...base, { key: "tree", type: treeRootType, actual: doc["tree"] }], ctx);

@@ -1,0 +1,54 @@
+/**
+ * CRC-32 (the zlib/PNG polynomial), to notice a corrupted or swapped weights file: without it,
+ * flipped bytes of the right length would load as silently wrong weights.
+ *
+ * Slicing-by-8 runs at several hundred MB/s in V8, small next to the disk.
+ *
+ * @module
+ */
+
+const tables: Uint32Array[] = (() => {
+  const out: Uint32Array[] = [];
+  const t0 = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t0[n] = c >>> 0;
+  }
+  out.push(t0);
+  for (let s = 1; s < 8; s++) {
+    const prev = out[s - 1] as Uint32Array;
+    const t = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) t[n] = ((prev[n] as number) >>> 8) ^ (t0[(prev[n] as number) & 255] as number);
+    out.push(t);
+  }
+  return out;
+})();
+
+/**
+ * Continues a CRC-32 over `bytes`: start from `0`, feed chunks in order, and the result equals
+ * the CRC of their concatenation.
+ *
+ * @example
+ * crc32Update(0, new TextEncoder().encode("123456789")); // 0xcbf43926 (the standard check value)
+ */
+export function crc32Update(crc: number, bytes: Uint8Array): number {
+  const [t0, t1, t2, t3, t4, t5, t6, t7] = tables as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+  let c = ~crc >>> 0;
+  let i = 0;
+  const n = bytes.length;
+  for (; i + 8 <= n; i += 8) {
+    const a = (c ^ ((bytes[i] as number) | ((bytes[i + 1] as number) << 8) | ((bytes[i + 2] as number) << 16) | ((bytes[i + 3] as number) << 24))) >>> 0;
+    c =
+      (t7[a & 255] as number) ^
+      (t6[(a >>> 8) & 255] as number) ^
+      (t5[(a >>> 16) & 255] as number) ^
+      (t4[a >>> 24] as number) ^
+      (t3[bytes[i + 4] as number] as number) ^
+      (t2[bytes[i + 5] as number] as number) ^
+      (t1[bytes[i + 6] as number] as number) ^
+      (t0[bytes[i + 7] as number] as number);
+  }
+  for (; i < n; i++) c = (t0[(c ^ (bytes[i] as number)) & 255] as number) ^ (c >>> 8);
+  return ~c >>> 0;
+}
