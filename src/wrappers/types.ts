@@ -89,10 +89,12 @@ type IsAny<T> = 0 extends 1 & T ? true : false;
 export type Unwrapped<T> =
   IsAny<T> extends true
     ? any
-    : T extends UnwrapLeaf
-      ? T
-      : T extends Unwrappable<string, infer Out>
-        ? UnwrapsToKey extends keyof T
-          ? Out
-          : { [K in keyof T]: Unwrapped<T[K]> }
-        : { [K in keyof T]: Unwrapped<T[K]> };
+    : unknown extends T
+      ? unknown
+      : T extends UnwrapLeaf
+        ? T
+        : T extends Unwrappable<string, infer Out>
+          ? UnwrapsToKey extends keyof T
+            ? Out
+            : { [K in keyof T]: Unwrapped<T[K]> }
+          : { [K in keyof T]: Unwrapped<T[K]> };
