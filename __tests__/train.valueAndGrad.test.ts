@@ -4,6 +4,7 @@ import { disposeTree } from "../src/train/dispose";
 import { isFloatTensor } from "../src/train/filters";
 import { valueAndGrad } from "../src/train/valueAndGrad";
 import { treeStructure } from "../src/tree/flatten";
+import { NonTrainable, Parameterize, WeightNormalization, unwrap } from "../src/wrappers";
 
 beforeAll(async () => {
   await initBackend();
@@ -179,6 +180,128 @@ describe("valueAndGrad", () => {
       expect(tf.memory().numTensors).toBe(before + 3);
     }
     disposeTree([params, x]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+// -------------------------------------------------------------------------------------
+// gradients through wrappers, against central differences of a float64 JS reference
+// -------------------------------------------------------------------------------------
+
+const softplus = (r: number): number => (r > 0 ? r + Math.log1p(Math.exp(-r)) : Math.log1p(Math.exp(r)));
+const EPS = 1e-3; // float64 central differences: truncation error ~ EPS^2
+const RTOL = 1e-3; // float32 gradients
+const ATOL = 1e-4;
+
+describe("gradients through wrappers match central differences", () => {
+  const xs = [0.5, -1.5, 2];
+  const ys = [1, 0.25, -0.75];
+
+  test("Parameterize(tf.softplus, raw)", () => {
+    const before = tf.memory().numTensors;
+    const raw0 = [-1.2, 0.3, 2.5];
+    // L = sum_i (softplus(raw_i) * x_i - y_i)^2
+    const ref = (r: number[]) => r.reduce((s, ri, i) => s + (softplus(ri) * xs[i]! - ys[i]!) ** 2, 0);
+    const params = { sigma: Parameterize(tf.softplus, tf.tensor1d(raw0)) };
+    const x = tf.tensor1d(xs);
+    const y = tf.tensor1d(ys);
+    const { value, grads } = valueAndGrad((p: typeof params) =>
+      tf.sum(tf.square(tf.sub(tf.mul(unwrap(p).sigma, x), y))),
+    )(params);
+    expect(value.dataSync()[0]).toBeCloseTo(ref(raw0), 4);
+    expectClose(grads.sigma.args[0].dataSync(), centralDiff(ref, raw0, EPS), RTOL, ATOL);
+    expect(grads.sigma.fn).toBe(tf.softplus);
+    disposeTree([params, grads, x, y, value]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  test("Parameterize(tf.exp, raw)", () => {
+    const before = tf.memory().numTensors;
+    const raw0 = [-0.7, 0.1, 0.9];
+    // L = sum_i exp(raw_i) * x_i + 0.5 * exp(raw_i)^2
+    const ref = (r: number[]) => r.reduce((s, ri, i) => s + Math.exp(ri) * xs[i]! + 0.5 * Math.exp(ri) ** 2, 0);
+    const params = Parameterize(tf.exp, tf.tensor1d(raw0));
+    const x = tf.tensor1d(xs);
+    const { value, grads } = valueAndGrad((p: typeof params) => {
+      const s = unwrap(p);
+      return tf.sum(tf.add(tf.mul(s, x), tf.mul(0.5, tf.square(s))));
+    })(params);
+    expect(value.dataSync()[0]).toBeCloseTo(ref(raw0), 4);
+    expectClose(grads.args[0].dataSync(), centralDiff(ref, raw0, EPS), RTOL, ATOL);
+    disposeTree([params, grads, x, value]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  test("nested Parameterize: softplus(exp(a)) * b with a, b raw", () => {
+    const before = tf.memory().numTensors;
+    const a0 = [0.2, -0.4];
+    const b0 = [1.5, -0.5];
+    // v_i = softplus(exp(a_i)) * b_i ; L = sum_i v_i^2 * x_i
+    const ref = (v: number[]) =>
+      [0, 1].reduce((s, i) => s + (softplus(Math.exp(v[i]!)) * v[2 + i]!) ** 2 * xs[i]!, 0);
+    const params = Parameterize(
+      (u: tf.Tensor, b: tf.Tensor) => tf.mul(u, b),
+      Parameterize(tf.softplus, Parameterize(tf.exp, tf.tensor1d(a0))),
+      tf.tensor1d(b0),
+    );
+    const x = tf.tensor1d(xs.slice(0, 2));
+    const { value, grads } = valueAndGrad((p: typeof params) => tf.sum(tf.mul(tf.square(unwrap(p)), x)))(params);
+    const all = [...a0, ...b0];
+    expect(value.dataSync()[0]).toBeCloseTo(ref(all), 4);
+    const got = [...grads.args[0].args[0].args[0].dataSync(), ...grads.args[1].dataSync()];
+    expectClose(got, centralDiff(ref, all, EPS), RTOL, ATOL);
+    disposeTree([params, grads, x, value]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  test("WeightNormalization: the weight and the raw scale", () => {
+    const before = tf.memory().numTensors;
+    const W0 = [
+      [0.8, -0.3, 0.5],
+      [0.1, 0.9, -0.6],
+    ];
+    const wn = WeightNormalization(tf.tensor2d(W0));
+    const rawScale = (wn.scale as Parameterize<tf.Tensor, [tf.Tensor]>).args[0];
+    const raw0 = Array.from(rawScale.dataSync());
+    const A = [
+      [1, -2, 0.5],
+      [0.3, 0.7, -1],
+    ];
+    // out_ij = softplus(raw_i) * W_ij / ||W_i|| ; L = sum_ij A_ij * out_ij + 0.5 * sum_ij out_ij^2 * |A_ij|
+    const ref = (v: number[]) => {
+      let L = 0;
+      for (let i = 0; i < 2; i++) {
+        const row = v.slice(3 * i, 3 * i + 3);
+        const norm = Math.sqrt(row.reduce((s, w) => s + w * w, 0));
+        const scale = softplus(v[6 + i]!);
+        row.forEach((w, j) => {
+          const out = (scale * w) / norm;
+          L += A[i]![j]! * out + 0.5 * out * out * Math.abs(A[i]![j]!);
+        });
+      }
+      return L;
+    };
+    const a = tf.tensor2d(A);
+    const { value, grads } = valueAndGrad((p: typeof wn) => {
+      const out = unwrap(p);
+      return tf.add(tf.sum(tf.mul(a, out)), tf.mul(0.5, tf.sum(tf.mul(tf.square(out), tf.abs(a)))));
+    })(wn);
+    const all = [...W0.flat(), ...raw0];
+    expect(value.dataSync()[0]).toBeCloseTo(ref(all), 4);
+    const got = [...(grads.weight as tf.Tensor).dataSync(), ...(grads.scale as Parameterize<tf.Tensor, [tf.Tensor]>).args[0].dataSync()];
+    expectClose(got, centralDiff(ref, all, EPS), RTOL, ATOL);
+    disposeTree([wn, grads, a, value]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  test("NonTrainable inside a wrapper: exactly zero, the rest still exact", () => {
+    const before = tf.memory().numTensors;
+    const params = Parameterize((u: tf.Tensor, c: tf.Tensor) => tf.mul(u, c), tf.scalar(1.5), NonTrainable(tf.scalar(-2)));
+    const { value, grads } = valueAndGrad((p: typeof params) => tf.square(unwrap(p)))(params);
+    // L = (u c)^2: dL/du = 2 u c^2 = 12; dL/dc would be 2 u^2 c but c is frozen
+    expect(grads.args[0].dataSync()[0]).toBeCloseTo(12, 5);
+    expect(grads.args[1].tree.dataSync()[0]).toBe(0);
+    disposeTree([params, grads, value]);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -1,0 +1,47 @@
+/**
+ * `partitionTrainable`: split a model into what an optimiser may move and what it must not
+ * (flowjax's `fit_to_data` does the same before training).
+ *
+ * Trainable are the floating-point tensor leaves that are not inside a `NonTrainable`; frozen is
+ * everything else: whole `NonTrainable` subtrees (float tensors included), integer tensors,
+ * numbers, strings, functions. Both halves keep the structure of the model, with `null` holes where
+ * a leaf went to the other half, so `combine(trainable, frozen)` gives the model back and the
+ * gradient of a loss of the trainable half has exactly the trainable half's structure.
+ *
+ * This is also the cure for the regularisation trap that paramax and flowjax warn about:
+ * `NonTrainable` stops gradients only where the model is *unwrapped*, so a penalty computed on the
+ * raw parameters (an L2 norm of every leaf, or an optimiser's weight decay) still reaches the
+ * frozen values and moves them. Penalise, and optimise, the trainable half only, and the frozen
+ * values cannot move.
+ *
+ * @module
+ */
+import { partition } from "../tree/partition";
+import { treeMap } from "../tree/map";
+import type { TreeOptions } from "../tree/options";
+import { isNonTrainable } from "../wrappers";
+import { isFloatTensor } from "./filters";
+
+/**
+ * Splits `tree` into `[trainable, frozen]` (see the module notes); `combine(trainable, frozen)`
+ * rebuilds it. Leaves are shared, not copied, and the input is not modified.
+ *
+ * @example
+ * const model = { w: tf.scalar(1), norm: NonTrainable({ mean: tf.scalar(0) }), n: 3 };
+ * const [trainable, frozen] = partitionTrainable(model);
+ * trainable; // { w: <tensor>, norm: NonTrainable({ mean: null }), n: null }
+ * frozen;    // { w: null, norm: NonTrainable({ mean: <tensor> }), n: 3 }
+ * combine(trainable, frozen).w === model.w; // true
+ * tf.dispose([model.w, model.norm.tree.mean]);
+ */
+export function partitionTrainable<T>(tree: T, options?: TreeOptions): [T, T] {
+  const userIsLeaf = options?.isLeaf;
+  // A tree prefix of `tree`: `false` in place of each NonTrainable (the whole subtree is frozen),
+  // and at every other leaf whether it is a float tensor. Partitioning by a prefix keeps the
+  // NonTrainable records in both halves, so the halves have one structure.
+  const spec: unknown = treeMap((leaf: unknown) => !isNonTrainable(leaf) && isFloatTensor(leaf), tree, {
+    ...options,
+    isLeaf: (node: unknown) => isNonTrainable(node) || (userIsLeaf !== undefined && userIsLeaf(node)),
+  });
+  return partition(tree, spec as object, options);
+}
