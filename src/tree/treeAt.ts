@@ -112,13 +112,10 @@ interface Shadow {
   readonly root: unknown;
   /** Pre-order index of each of the shadow's internal nodes. */
   readonly internal: Map<unknown, number>;
-  /** Key path of each node, by pre-order index (filled lazily for error messages). */
-  readonly paths: KeyPath[];
 }
 
 function makeShadow(tree: unknown, options: TreeOptions | undefined): Shadow {
   const internal = new Map<unknown, number>();
-  const paths: KeyPath[] = [];
   const values: unknown[] = [];
   const indices: number[] = [];
   let sp = 0;
@@ -126,9 +123,8 @@ function makeShadow(tree: unknown, options: TreeOptions | undefined): Shadow {
   walk(
     tree,
     resolveOptions(options),
-    (_node, meta, frames) => {
+    (_node, meta) => {
       const index = n++;
-      paths[index] = frames.path();
       if (meta.kind === LEAF || meta.kind === NONE) values[sp++] = new Marker(index);
       else indices.push(index);
     },
@@ -141,7 +137,24 @@ function makeShadow(tree: unknown, options: TreeOptions | undefined): Shadow {
       internal.set(value, indices.pop() as number);
     },
   );
-  return { root: values[0], internal, paths };
+  return { root: values[0], internal };
+}
+
+/** The key path of the node at pre-order index `target` (for error messages only). */
+function pathOf(tree: unknown, options: TreeOptions | undefined, target: number): KeyPath {
+  const found: { path?: KeyPath } = {};
+  let n = 0;
+  try {
+    walk(tree, resolveOptions(options), (_node, _meta, frames) => {
+      if (n++ === target) {
+        found.path = frames.path();
+        throw found; // stop the walk early
+      }
+    });
+  } catch (e) {
+    if (e !== found) throw e;
+  }
+  return found.path ?? [];
 }
 
 /**
@@ -189,14 +202,14 @@ function update<T>(
     const before = slot.get(t);
     if (before !== undefined) {
       throw new Error(
-        `${what}: \`where\` selected the node at ${describePath(shadow.paths[t] as KeyPath)} twice ` +
+        `${what}: \`where\` selected the node at ${describePath(pathOf(tree, options, t))} twice ` +
           `(elements ${before} and ${i})`,
       );
     }
     slot.set(t, i);
   });
   if (targets.length === 0) return tree;
-  return rebuildAt(tree, options, slot, shadow.paths, what, (old, i) => replace(old, i, count)) as T;
+  return rebuildAt(tree, options, slot, what, (old, i) => replace(old, i, count)) as T;
 }
 
 /**
@@ -207,7 +220,6 @@ function rebuildAt(
   tree: unknown,
   options: TreeOptions | undefined,
   slot: ReadonlyMap<number, number>,
-  paths: readonly KeyPath[],
   what: string,
   replace: (old: unknown, i: number) => unknown,
 ): unknown {
@@ -225,8 +237,8 @@ function rebuildAt(
       const i = slot.get(index);
       if (i !== undefined && insideTarget >= 0) {
         throw new Error(
-          `${what}: \`where\` selected both the node at ${describePath(paths[insideTarget] as KeyPath)} and the ` +
-            `node at ${describePath(paths[index] as KeyPath)} inside it`,
+          `${what}: \`where\` selected both the node at ${describePath(pathOf(tree, options, insideTarget))} and the ` +
+            `node at ${describePath(pathOf(tree, options, index))} inside it`,
         );
       }
       if (meta.kind === LEAF || meta.kind === NONE) {
