@@ -1,0 +1,634 @@
+/**
+ * The tree as an fp-ts data type: pipeable, data-last forms of the tree functions and the
+ * `Functor` / `Foldable` / `Traversable` instances over a tree's leaves (with the key path as the
+ * index), so that trees compose in `pipe` like `fp-ts/ReadonlyRecord` does.
+ *
+ * Import it as a namespace:
+ *
+ * ```ts
+ * import { pipe } from "fp-ts/function";
+ * import * as E from "fp-ts/Either";
+ * import { Tree as T } from "paramtree";
+ *
+ * pipe({ a: 1, b: [2, 3] }, T.map((x: number) => x * 10), T.leaves); // [10, 20, 30]
+ * pipe(
+ *   { a: 1, b: [2, -3] },
+ *   T.traverseWithIndex(E.Applicative)((path, x: number) =>
+ *     x >= 0 ? E.right(Math.sqrt(x)) : E.left(`negative at ${keystr(path)}`),
+ *   ),
+ * ); // E.left("negative at .b[1]")
+ * ```
+ *
+ * Every function here uses the default tree options (the built-in wrapper registry). For a custom
+ * registry, `isLeaf` or `noneIsLeaf`, take the same module from `withOptions(options)`.
+ *
+ * **What the types can and cannot say.** At run time a leaf is anything that is not a node, and
+ * whether a record is a node depends on a run-time registry, so TypeScript cannot compute "the
+ * leaves of `{ w: Tensor; scale: Parameterize }`". `Tree<A>` is therefore `unknown` on input
+ * (the `A` documents intent), and functions that produce a tree return `TreeOf<B>`,
+ * a phantom type that remembers the leaf type so `leaves` and later steps know it. State the leaf
+ * type of a raw tree with the callback's parameter type (`T.map((x: tf.Tensor) => ...)`) or with
+ * `asTree<A>`; cast a `TreeOf<B>` back to your model type when you need its fields. There is no
+ * `of` / `Applicative`: `of([1, 2])` would have two leaves, not one, so the laws would fail.
+ *
+ * @module
+ */
+import type { Applicative, Applicative1, Applicative2, Applicative2C, Applicative3 } from "fp-ts/Applicative";
+import type { Foldable1 } from "fp-ts/Foldable";
+import type { FoldableWithIndex1 } from "fp-ts/FoldableWithIndex";
+import type { Functor1 } from "fp-ts/Functor";
+import type { FunctorWithIndex1 } from "fp-ts/FunctorWithIndex";
+import type { HKT, Kind, Kind2, Kind3, URIS, URIS2, URIS3 } from "fp-ts/HKT";
+import type { Monoid } from "fp-ts/Monoid";
+import type { Traversable1 } from "fp-ts/Traversable";
+import type { TraversableWithIndex1 } from "fp-ts/TraversableWithIndex";
+import type { KeyPath } from "../tree/keyPath";
+import type { TreeOptions } from "../tree/options";
+import type { TreeDef } from "../tree/treedef";
+import { treeFlatten, treeFlattenWithPath, treeLeaves, treeStructure } from "../tree/flatten";
+import { treeMap, treeMapN, treeMapWithPath } from "../tree/map";
+import { lookupSpec, type Registry } from "../tree/registry";
+import { defaultRegistry } from "../wrappers/defaultRegistry";
+import { traverseArrayWithIndex } from "./traverseArray";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * The fp-ts URI of the tree type constructor.
+ *
+ * @category model
+ * @example
+ * URI; // "paramtree/Tree"
+ */
+export const URI = "paramtree/Tree";
+
+/** @category model */
+export type URI = typeof URI;
+
+declare module "fp-ts/HKT" {
+  interface URItoKind<A> {
+    readonly [URI]: Tree<A>;
+  }
+}
+
+declare const leafType: unique symbol;
+
+/**
+ * A tree whose leaves are known to be `A`: what the functions of this module return. The brand
+ * exists only in the types (nothing is added at run time); it lets `leaves` and later steps of a
+ * `pipe` know the leaf type.
+ *
+ * @category model
+ * @example
+ * const doubled: TreeOf<number> = Tree.map((x: number) => 2 * x)({ a: 1 });
+ */
+export interface TreeOf<A> {
+  readonly [leafType]: A;
+}
+
+/**
+ * A tree whose leaves are `A`, as an input type. It is `unknown` to the type checker (so a decoded
+ * tree, typed `unknown`, goes straight into a pipe): TypeScript cannot tell a leaf from a node (a
+ * tensor leaf and a plain-object node are both objects; whether a tagged record is a node is decided
+ * by a run-time registry), so the `A` is documentation. The leaf type is checked where it can be:
+ * on the callbacks, and through `TreeOf<A>` on the outputs.
+ *
+ * @category model
+ * @example
+ * const model: Tree<tf.Tensor> = { w: tf.ones([2]), layers: [] };
+ */
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents
+export type Tree<A> = A | TreeOf<A> | unknown;
+
+/**
+ * The leaf type of a tree type: `A` for a `TreeOf<A>`, `unknown` for any other tree.
+ *
+ * @category model
+ * @example
+ * type L = LeafOf<TreeOf<number>>; // number
+ */
+export type LeafOf<T> = [T] extends [TreeOf<infer A>] ? A : unknown;
+
+/**
+ * The data-last traversal, with the overloads fp-ts uses so that the applicative's own type comes
+ * back: `Either` for `E.Applicative`, `TaskEither` for `TE.ApplicativePar`, and so on.
+ *
+ * @category model
+ */
+export interface PipeableTraverse {
+  <F extends URIS3>(F: Applicative3<F>): <A, R, E, B>(
+    f: (a: A) => Kind3<F, R, E, B>,
+  ) => (tree: Tree<A>) => Kind3<F, R, E, TreeOf<B>>;
+  <F extends URIS2>(F: Applicative2<F>): <A, E, B>(
+    f: (a: A) => Kind2<F, E, B>,
+  ) => (tree: Tree<A>) => Kind2<F, E, TreeOf<B>>;
+  <F extends URIS2, E>(F: Applicative2C<F, E>): <A, B>(
+    f: (a: A) => Kind2<F, E, B>,
+  ) => (tree: Tree<A>) => Kind2<F, E, TreeOf<B>>;
+  <F extends URIS>(F: Applicative1<F>): <A, B>(f: (a: A) => Kind<F, B>) => (tree: Tree<A>) => Kind<F, TreeOf<B>>;
+  <F>(F: Applicative<F>): <A, B>(f: (a: A) => HKT<F, B>) => (tree: Tree<A>) => HKT<F, TreeOf<B>>;
+}
+
+/**
+ * The data-last traversal whose function also receives the leaf's key path.
+ *
+ * @category model
+ */
+export interface PipeableTraverseWithIndex {
+  <F extends URIS3>(F: Applicative3<F>): <A, R, E, B>(
+    f: (path: KeyPath, a: A) => Kind3<F, R, E, B>,
+  ) => (tree: Tree<A>) => Kind3<F, R, E, TreeOf<B>>;
+  <F extends URIS2>(F: Applicative2<F>): <A, E, B>(
+    f: (path: KeyPath, a: A) => Kind2<F, E, B>,
+  ) => (tree: Tree<A>) => Kind2<F, E, TreeOf<B>>;
+  <F extends URIS2, E>(F: Applicative2C<F, E>): <A, B>(
+    f: (path: KeyPath, a: A) => Kind2<F, E, B>,
+  ) => (tree: Tree<A>) => Kind2<F, E, TreeOf<B>>;
+  <F extends URIS>(F: Applicative1<F>): <A, B>(
+    f: (path: KeyPath, a: A) => Kind<F, B>,
+  ) => (tree: Tree<A>) => Kind<F, TreeOf<B>>;
+  <F>(F: Applicative<F>): <A, B>(f: (path: KeyPath, a: A) => HKT<F, B>) => (tree: Tree<A>) => HKT<F, TreeOf<B>>;
+}
+
+/**
+ * The data-last sequence: a tree of effects to one effect of a tree.
+ *
+ * @category model
+ */
+export interface PipeableSequence {
+  <F extends URIS3>(F: Applicative3<F>): <R, E, A>(tree: Tree<Kind3<F, R, E, A>>) => Kind3<F, R, E, TreeOf<A>>;
+  <F extends URIS2>(F: Applicative2<F>): <E, A>(tree: Tree<Kind2<F, E, A>>) => Kind2<F, E, TreeOf<A>>;
+  <F extends URIS2, E>(F: Applicative2C<F, E>): <A>(tree: Tree<Kind2<F, E, A>>) => Kind2<F, E, TreeOf<A>>;
+  <F extends URIS>(F: Applicative1<F>): <A>(tree: Tree<Kind<F, A>>) => Kind<F, TreeOf<A>>;
+  <F>(F: Applicative<F>): <A>(tree: Tree<HKT<F, A>>) => HKT<F, TreeOf<A>>;
+}
+
+/**
+ * Everything this module exports that depends on the tree options, bound to one set of options:
+ * what `withOptions` returns.
+ *
+ * @category model
+ */
+export interface TreeModule {
+  readonly options: TreeOptions;
+  readonly map: <A, B>(f: (a: A) => B) => (tree: Tree<A>) => TreeOf<B>;
+  readonly mapWithIndex: <A, B>(f: (path: KeyPath, a: A) => B) => (tree: Tree<A>) => TreeOf<B>;
+  readonly zipWith: <A, B, C>(that: Tree<B>, f: (a: A, b: B) => C) => (self: Tree<A>) => TreeOf<C>;
+  readonly reduce: <A, B>(b: B, f: (b: B, a: A) => B) => (tree: Tree<A>) => B;
+  readonly reduceWithIndex: <A, B>(b: B, f: (path: KeyPath, b: B, a: A) => B) => (tree: Tree<A>) => B;
+  readonly reduceRight: <A, B>(b: B, f: (a: A, b: B) => B) => (tree: Tree<A>) => B;
+  readonly reduceRightWithIndex: <A, B>(b: B, f: (path: KeyPath, a: A, b: B) => B) => (tree: Tree<A>) => B;
+  readonly foldMap: <M>(M: Monoid<M>) => <A>(f: (a: A) => M) => (tree: Tree<A>) => M;
+  readonly foldMapWithIndex: <M>(M: Monoid<M>) => <A>(f: (path: KeyPath, a: A) => M) => (tree: Tree<A>) => M;
+  readonly traverse: PipeableTraverse;
+  readonly traverseWithIndex: PipeableTraverseWithIndex;
+  readonly sequence: PipeableSequence;
+  readonly leaves: <T>(tree: T) => LeafOf<T>[];
+  readonly leavesWithIndex: <T>(tree: T) => [KeyPath, LeafOf<T>][];
+  readonly size: (tree: unknown) => number;
+  readonly structure: (tree: unknown) => TreeDef;
+  readonly Functor: Functor1<URI>;
+  readonly FunctorWithIndex: FunctorWithIndex1<URI, KeyPath>;
+  readonly Foldable: Foldable1<URI>;
+  readonly FoldableWithIndex: FoldableWithIndex1<URI, KeyPath>;
+  readonly Traversable: Traversable1<URI>;
+  readonly TraversableWithIndex: TraversableWithIndex1<URI, KeyPath>;
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * States the leaf type of a tree (an unchecked assertion, the identity at run time), so that
+ * `leaves` and the steps after it are typed.
+ *
+ * @category constructors
+ * @example
+ * const xs: number[] = pipe({ a: 1, b: [2] }, Tree.asTree<number>, Tree.leaves); // [1, 2]
+ */
+export function asTree<A>(tree: unknown): TreeOf<A> {
+  return tree as TreeOf<A>;
+}
+
+/**
+ * The module bound to `options` (a custom registry, `isLeaf`, `noneIsLeaf`): the same functions
+ * and instances as the top-level ones, which use the defaults.
+ *
+ * @category constructors
+ * @example
+ * const T = Tree.withOptions({ isLeaf: Array.isArray });
+ * pipe({ a: [1, 2], b: [3] }, T.map((xs: number[]) => xs.length), T.leaves); // [2, 1]
+ */
+export function withOptions(options: TreeOptions): TreeModule {
+  const map = <A, B>(f: (a: A) => B) => (tree: Tree<A>): TreeOf<B> => treeMap(f, tree, options);
+
+  const mapWithIndex =
+    <A, B>(f: (path: KeyPath, a: A) => B) =>
+    (tree: Tree<A>): TreeOf<B> =>
+      treeMapWithPath(f, tree, options);
+
+  const zipWith =
+    <A, B, C>(that: Tree<B>, f: (a: A, b: B) => C) =>
+    (self: Tree<A>): TreeOf<C> =>
+      treeMapN((a: A, b: B) => f(a, b), [self, that], options);
+
+  const reduce =
+    <A, B>(b: B, f: (b: B, a: A) => B) =>
+    (tree: Tree<A>): B => {
+      const leaves = treeLeaves<A>(tree, options);
+      let acc = b;
+      for (let i = 0; i < leaves.length; i++) acc = f(acc, leaves[i] as A);
+      return acc;
+    };
+
+  const reduceWithIndex =
+    <A, B>(b: B, f: (path: KeyPath, b: B, a: A) => B) =>
+    (tree: Tree<A>): B => {
+      const [pairs] = treeFlattenWithPath<A>(tree, options);
+      let acc = b;
+      for (const [path, a] of pairs) acc = f(path, acc, a);
+      return acc;
+    };
+
+  const reduceRight =
+    <A, B>(b: B, f: (a: A, b: B) => B) =>
+    (tree: Tree<A>): B => {
+      const leaves = treeLeaves<A>(tree, options);
+      let acc = b;
+      for (let i = leaves.length - 1; i >= 0; i--) acc = f(leaves[i] as A, acc);
+      return acc;
+    };
+
+  const reduceRightWithIndex =
+    <A, B>(b: B, f: (path: KeyPath, a: A, b: B) => B) =>
+    (tree: Tree<A>): B => {
+      const [pairs] = treeFlattenWithPath<A>(tree, options);
+      let acc = b;
+      for (let i = pairs.length - 1; i >= 0; i--) {
+        const [path, a] = pairs[i] as [KeyPath, A];
+        acc = f(path, a, acc);
+      }
+      return acc;
+    };
+
+  const foldMap =
+    <M>(M: Monoid<M>) =>
+    <A>(f: (a: A) => M) =>
+      reduce<A, M>(M.empty, (m, a) => M.concat(m, f(a)));
+
+  const foldMapWithIndex =
+    <M>(M: Monoid<M>) =>
+    <A>(f: (path: KeyPath, a: A) => M) =>
+      reduceWithIndex<A, M>(M.empty, (path, m, a) => M.concat(m, f(path, a)));
+
+  // Flatten once, traverse the flat leaf array (balanced, see traverseArray.ts), unflatten once:
+  // no recursion over the user's tree, whatever its depth.
+  const traverseWithIndex = (<F>(F: Applicative<F>) =>
+    <A, B>(f: (path: KeyPath, a: A) => HKT<F, B>) =>
+    (tree: Tree<A>): HKT<F, TreeOf<B>> => {
+      const [pairs, def] = treeFlattenWithPath<A>(tree, options);
+      const traversed = traverseArrayWithIndex(F)(pairs, (_, [path, a]) => f(path, a));
+      return F.map(traversed, (bs) => def.unflatten(bs) as TreeOf<B>);
+    }) as PipeableTraverseWithIndex;
+
+  const traverse = (<F>(F: Applicative<F>) =>
+    <A, B>(f: (a: A) => HKT<F, B>) =>
+    (tree: Tree<A>): HKT<F, TreeOf<B>> => {
+      const [leaves, def] = treeFlatten<A>(tree, options);
+      const traversed = traverseArrayWithIndex(F)(leaves, (_, a) => f(a));
+      return F.map(traversed, (bs) => def.unflatten(bs) as TreeOf<B>);
+    }) as PipeableTraverse;
+
+  // A tree of effects holds `O.some(1)` or `E.left(e)`: plain objects that the tree layer would
+  // otherwise walk into (leaves "Some" and 1). `sequence` takes them as leaves.
+  const registry = options.registry ?? defaultRegistry;
+  const userIsLeaf = options.isLeaf;
+  const effectOptions: TreeOptions = {
+    ...options,
+    isLeaf: (node) => (userIsLeaf !== undefined && userIsLeaf(node)) || isTaggedValue(registry, node),
+  };
+  const sequenceWith = (<F>(F: Applicative<F>) =>
+    (tree: unknown): HKT<F, unknown> => {
+      const [effects, def] = treeFlatten<HKT<F, unknown>>(tree, effectOptions);
+      return F.map(traverseArrayWithIndex(F)(effects, (_, fa) => fa), (bs) => def.unflatten(bs));
+    }) as (F: Applicative<unknown>) => (tree: unknown) => HKT<unknown, unknown>;
+  const sequence = sequenceWith as PipeableSequence;
+
+  const leaves = <T>(tree: T): LeafOf<T>[] => treeLeaves<LeafOf<T>>(tree, options);
+
+  const leavesWithIndex = <T>(tree: T): [KeyPath, LeafOf<T>][] => treeFlattenWithPath<LeafOf<T>>(tree, options)[0];
+
+  const size = (tree: unknown): number => treeLeaves(tree, options).length;
+
+  const structure = (tree: unknown): TreeDef => treeStructure(tree, options);
+
+  const Functor: Functor1<URI> = { URI, map: (fa, f) => map(f)(fa) };
+  const FunctorWithIndex: FunctorWithIndex1<URI, KeyPath> = {
+    ...Functor,
+    mapWithIndex: (fa, f) => mapWithIndex(f)(fa),
+  };
+  const Foldable: Foldable1<URI> = {
+    URI,
+    reduce: (fa, b, f) => reduce(b, f)(fa),
+    foldMap: (M) => (fa, f) => foldMap(M)(f)(fa),
+    reduceRight: (fa, b, f) => reduceRight(b, f)(fa),
+  };
+  const FoldableWithIndex: FoldableWithIndex1<URI, KeyPath> = {
+    ...Foldable,
+    reduceWithIndex: (fa, b, f) => reduceWithIndex(b, f)(fa),
+    foldMapWithIndex: (M) => (fa, f) => foldMapWithIndex(M)(f)(fa),
+    reduceRightWithIndex: (fa, b, f) => reduceRightWithIndex(b, f)(fa),
+  };
+  const anyTraverse = traverse as <F>(F: Applicative<F>) => (f: (a: any) => HKT<F, any>) => (tree: any) => any;
+  const anyTraverseWithIndex = traverseWithIndex as <F>(
+    F: Applicative<F>,
+  ) => (f: (path: KeyPath, a: any) => HKT<F, any>) => (tree: any) => any;
+  const Traversable: Traversable1<URI> = {
+    ...Functor,
+    ...Foldable,
+    traverse: (<F>(F: Applicative<F>) => (ta: unknown, f: (a: any) => HKT<F, any>) =>
+      anyTraverse(F)(f)(ta)) as Traversable1<URI>["traverse"],
+    sequence: sequenceWith as Traversable1<URI>["sequence"],
+  };
+  const TraversableWithIndex: TraversableWithIndex1<URI, KeyPath> = {
+    ...FunctorWithIndex,
+    ...FoldableWithIndex,
+    traverse: Traversable.traverse,
+    sequence: Traversable.sequence,
+    traverseWithIndex: (<F>(F: Applicative<F>) => (ta: unknown, f: (path: KeyPath, a: any) => HKT<F, any>) =>
+      anyTraverseWithIndex(F)(f)(ta)) as TraversableWithIndex1<URI, KeyPath>["traverseWithIndex"],
+  };
+
+  return Object.freeze({
+    options,
+    map,
+    mapWithIndex,
+    zipWith,
+    reduce,
+    reduceWithIndex,
+    reduceRight,
+    reduceRightWithIndex,
+    foldMap,
+    foldMapWithIndex,
+    traverse,
+    traverseWithIndex,
+    sequence,
+    leaves,
+    leavesWithIndex,
+    size,
+    structure,
+    Functor,
+    FunctorWithIndex,
+    Foldable,
+    FoldableWithIndex,
+    Traversable,
+    TraversableWithIndex,
+  });
+}
+
+/**
+ * A plain object with a string `_tag` that is not a registered node: an fp-ts value such as an
+ * `Option` or an `Either`, taken as a leaf by `sequence`.
+ */
+function isTaggedValue(registry: Registry, node: unknown): boolean {
+  if (node === null || typeof node !== "object" || Array.isArray(node)) return false;
+  const proto = Object.getPrototypeOf(node);
+  if (proto !== Object.prototype && proto !== null) return false;
+  return typeof (node as { _tag?: unknown })._tag === "string" && lookupSpec(registry, node) === undefined;
+}
+
+const defaults = withOptions({});
+
+// -------------------------------------------------------------------------------------
+// combinators
+// -------------------------------------------------------------------------------------
+
+/**
+ * Applies `f` to every leaf, keeping the structure (data-last `treeMap`).
+ *
+ * @category combinators
+ * @example
+ * pipe({ a: 1, b: [2, 3] }, Tree.map((x: number) => x * 2)); // { a: 2, b: [4, 6] }
+ */
+export const map: TreeModule["map"] = defaults.map;
+
+/**
+ * Applies `f(path, leaf)` to every leaf, `path` being the leaf's key path (data-last
+ * `treeMapWithPath`).
+ *
+ * @category combinators
+ * @example
+ * pipe({ w: [0, 0] }, Tree.mapWithIndex((path, _x: number) => keystr(path))); // { w: [".w[0]", ".w[1]"] }
+ */
+export const mapWithIndex: TreeModule["mapWithIndex"] = defaults.mapWithIndex;
+
+/**
+ * Combines the leaves of two trees of one structure, `f(selfLeaf, thatLeaf)`; throws, naming the
+ * first key path where the structures differ, when they do (data-last `treeMapN`).
+ *
+ * @category combinators
+ * @example
+ * const params = { w: tf.tensor([1, 2]) };
+ * const grads = { w: tf.tensor([0.5, 0.5]) };
+ * pipe(params, Tree.zipWith(grads, (p: tf.Tensor, g: tf.Tensor) => tf.sub(p, tf.mul(0.1, g))));
+ */
+export const zipWith: TreeModule["zipWith"] = defaults.zipWith;
+
+// -------------------------------------------------------------------------------------
+// folding
+// -------------------------------------------------------------------------------------
+
+/**
+ * Folds the leaves left to right, in leaf order (sorted object keys).
+ *
+ * @category folding
+ * @example
+ * pipe({ b: 2, a: 1 }, Tree.reduce("", (s, x: number) => s + x)); // "12"
+ */
+export const reduce: TreeModule["reduce"] = defaults.reduce;
+
+/**
+ * Folds the leaves left to right with their key paths.
+ *
+ * @category folding
+ * @example
+ * pipe({ a: 1, b: [2] }, Tree.reduceWithIndex([] as string[], (path, acc, _x) => [...acc, keystr(path)])); // [".a", ".b[0]"]
+ */
+export const reduceWithIndex: TreeModule["reduceWithIndex"] = defaults.reduceWithIndex;
+
+/**
+ * Folds the leaves right to left.
+ *
+ * @category folding
+ * @example
+ * pipe([1, [2, 3]], Tree.reduceRight("", (x: number, s) => s + x)); // "321"
+ */
+export const reduceRight: TreeModule["reduceRight"] = defaults.reduceRight;
+
+/**
+ * Folds the leaves right to left with their key paths.
+ *
+ * @category folding
+ * @example
+ * pipe({ a: 1, b: 2 }, Tree.reduceRightWithIndex("", (path, _x, s) => s + keystr(path))); // ".b.a"
+ */
+export const reduceRightWithIndex: TreeModule["reduceRightWithIndex"] = defaults.reduceRightWithIndex;
+
+/**
+ * Maps every leaf into a monoid and combines the results in leaf order.
+ *
+ * @category folding
+ * @example
+ * import * as N from "fp-ts/number";
+ * pipe({ a: 1, b: [2, 3] }, Tree.foldMap(N.MonoidSum)((x: number) => x * x)); // 14
+ */
+export const foldMap: TreeModule["foldMap"] = defaults.foldMap;
+
+/**
+ * Maps every leaf and its key path into a monoid and combines the results in leaf order.
+ *
+ * @category folding
+ * @example
+ * import * as S from "fp-ts/string";
+ * pipe({ a: 1, b: 2 }, Tree.foldMapWithIndex(S.Monoid)((path, x: number) => `${keystr(path)}=${x};`)); // ".a=1;.b=2;"
+ */
+export const foldMapWithIndex: TreeModule["foldMapWithIndex"] = defaults.foldMapWithIndex;
+
+// -------------------------------------------------------------------------------------
+// traversing
+// -------------------------------------------------------------------------------------
+
+/**
+ * Runs an effect per leaf, in leaf order, and collects the results into one effect of a tree of
+ * the same structure: `E.Applicative` validates every leaf (first failure wins),
+ * `E.getApplicativeValidation(semigroup)` collects all failures, `TE.ApplicativePar` runs async
+ * work per leaf concurrently. Works on trees of any depth and on 100,000 leaves.
+ *
+ * @category traversing
+ * @example
+ * import * as E from "fp-ts/Either";
+ * const positive = (x: number) => (x > 0 ? E.right(x) : E.left(`not positive: ${x}`));
+ * pipe({ a: 1, b: [2] }, Tree.traverse(E.Applicative)(positive)); // E.right({ a: 1, b: [2] })
+ * pipe({ a: 1, b: [-2] }, Tree.traverse(E.Applicative)(positive)); // E.left("not positive: -2")
+ */
+export const traverse: PipeableTraverse = defaults.traverse;
+
+/**
+ * Like `traverse`, with the leaf's key path, so that an error can say where.
+ *
+ * @category traversing
+ * @example
+ * import * as E from "fp-ts/Either";
+ * pipe(
+ *   { a: 1, b: [NaN] },
+ *   Tree.traverseWithIndex(E.Applicative)((path, x: number) =>
+ *     Number.isFinite(x) ? E.right(x) : E.left(`not finite at ${keystr(path)}`),
+ *   ),
+ * ); // E.left("not finite at .b[0]")
+ */
+export const traverseWithIndex: PipeableTraverseWithIndex = defaults.traverseWithIndex;
+
+/**
+ * Turns a tree of effects into an effect of a tree. Effects that are tagged plain objects
+ * (`Option`, `Either`, `These`: a string `_tag` that is not a registered wrapper tag) are taken as
+ * leaves, where the other functions of this module would walk into them as objects.
+ *
+ * @category traversing
+ * @example
+ * import * as O from "fp-ts/Option";
+ * pipe({ a: O.some(1), b: [O.some(2)] }, Tree.sequence(O.Applicative)); // O.some({ a: 1, b: [2] })
+ * pipe({ a: O.some(1), b: [O.none] }, Tree.sequence(O.Applicative));    // O.none
+ */
+export const sequence: PipeableSequence = defaults.sequence;
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/**
+ * The leaves, in leaf order (`treeLeaves`).
+ *
+ * @category utils
+ * @example
+ * pipe({ b: [2, 3], a: 1 }, Tree.map((x: number) => x + 1), Tree.leaves); // [2, 3, 4]
+ */
+export const leaves: TreeModule["leaves"] = defaults.leaves;
+
+/**
+ * The `[keyPath, leaf]` pairs, in leaf order (`treeFlattenWithPath`).
+ *
+ * @category utils
+ * @example
+ * Tree.leavesWithIndex({ a: [7] }); // [[["a", 0], 7]]
+ */
+export const leavesWithIndex: TreeModule["leavesWithIndex"] = defaults.leavesWithIndex;
+
+/**
+ * The number of leaves.
+ *
+ * @category utils
+ * @example
+ * Tree.size({ a: [1, 2], b: null }); // 2
+ */
+export const size: TreeModule["size"] = defaults.size;
+
+/**
+ * The structure (`treeStructure`).
+ *
+ * @category utils
+ * @example
+ * Tree.structure({ w: [0, 0] }).toString(); // "TreeDef({ w: [*, *] })"
+ */
+export const structure: TreeModule["structure"] = defaults.structure;
+
+// -------------------------------------------------------------------------------------
+// instances
+// -------------------------------------------------------------------------------------
+
+/**
+ * @category instances
+ * @example
+ * Tree.Functor.map({ a: 1 }, (x: number) => x + 1); // { a: 2 }
+ */
+export const Functor: Functor1<URI> = defaults.Functor;
+
+/**
+ * @category instances
+ * @example
+ * Tree.FunctorWithIndex.mapWithIndex({ a: 1 }, (path, x: number) => `${keystr(path)}:${x}`); // { a: ".a:1" }
+ */
+export const FunctorWithIndex: FunctorWithIndex1<URI, KeyPath> = defaults.FunctorWithIndex;
+
+/**
+ * @category instances
+ * @example
+ * Tree.Foldable.reduce([1, [2]], 0, (b, a: number) => b + a); // 3
+ */
+export const Foldable: Foldable1<URI> = defaults.Foldable;
+
+/**
+ * @category instances
+ * @example
+ * Tree.FoldableWithIndex.reduceWithIndex({ a: 1 }, "", (path, s, _x) => s + keystr(path)); // ".a"
+ */
+export const FoldableWithIndex: FoldableWithIndex1<URI, KeyPath> = defaults.FoldableWithIndex;
+
+/**
+ * @category instances
+ * @example
+ * import * as O from "fp-ts/Option";
+ * Tree.Traversable.traverse(O.Applicative)([1, 2], (x: number) => O.some(x * 2)); // O.some([2, 4])
+ */
+export const Traversable: Traversable1<URI> = defaults.Traversable;
+
+/**
+ * @category instances
+ * @example
+ * import * as O from "fp-ts/Option";
+ * Tree.TraversableWithIndex.traverseWithIndex(O.Applicative)({ a: 1 }, (path, x: number) => O.some(keystr(path))); // O.some({ a: ".a" })
+ */
+export const TraversableWithIndex: TraversableWithIndex1<URI, KeyPath> = defaults.TraversableWithIndex;
+
