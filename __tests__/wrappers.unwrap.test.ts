@@ -1,0 +1,298 @@
+/**
+ * `unwrap` / `unwrapWith` as a fold: order, sharing, immutability, depth, errors, and the
+ * `containsUnwrappables` / `isUnwrappable` queries.
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { initBackend } from "../src/backend";
+import { treeStructure } from "../src/tree/flatten";
+import { keystr } from "../src/tree/keyPath";
+import { emptyRegistry, registerWrapper } from "../src/tree/registry";
+import {
+  NonTrainable,
+  Parameterize,
+  UnwrapError,
+  WeightNormalization,
+  containsUnwrappables,
+  defaultRegistry,
+  isUnwrapError,
+  isUnwrappable,
+  unwrap,
+  unwrapWith,
+} from "../src/wrappers";
+import { unwrapCore } from "../src/wrappers/unwrap";
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+let before = 0;
+beforeEach(() => {
+  before = tf.memory().numTensors;
+});
+afterEach(() => {
+  expect(tf.memory().numTensors).toBe(before);
+});
+
+/** A deep copy of a tree of plain data, to compare an input before and after. */
+const snapshot = (x: unknown): string => JSON.stringify(x, (_k, v) => (typeof v === "function" ? `fn:${v.name}` : v));
+
+const square = (x: number) => x * x;
+const inc = (x: number) => x + 1;
+
+describe("the fold", () => {
+  test("paramax's doctest: ('abc', 1, Parameterize(exp, zeros(3)))", () => {
+    const zeros = tf.zeros([3]);
+    const out = unwrap(["abc", 1, Parameterize(tf.exp, zeros)] as const);
+    expect(out[0]).toBe("abc");
+    expect(out[1]).toBe(1);
+    expect(Array.from(out[2].dataSync())).toEqual([1, 1, 1]);
+    tf.dispose([zeros, out[2]]);
+  });
+
+  test("nested wrappers unwrap innermost first, siblings in leaf order", () => {
+    const calls: string[] = [];
+    const tracer = (name: string) => (x: number) => {
+      calls.push(name);
+      return x + 1;
+    };
+    const tree = {
+      b: Parameterize(tracer("b-outer"), Parameterize(tracer("b-inner"), 0)),
+      a: [Parameterize(tracer("a0"), 10), Parameterize(tracer("a1"), Parameterize(tracer("a1-inner"), 20))],
+    };
+    expect(unwrap(tree)).toEqual({ b: 2, a: [11, 22] });
+    // Keys are visited sorted (a before b); children before parents.
+    expect(calls).toEqual(["a0", "a1-inner", "a1", "b-inner", "b-outer"]);
+  });
+
+  test("three nested squares of 2 give 256, at the root and inside containers", () => {
+    const p = Parameterize(square, Parameterize(square, Parameterize(square, 2)));
+    expect(unwrap(p)).toBe(256);
+    expect(unwrap({ x: [null, { y: p }] })).toEqual({ x: [null, { y: 256 }] });
+  });
+
+  test("the result of a wrapper's unwrap is not scanned again", () => {
+    const inner = Parameterize(square, 3);
+    const p = Parameterize(() => inner);
+    expect(unwrap(p)).toBe(inner);
+    expect(unwrap(unwrap(p))).toBe(9);
+  });
+
+  test("a record is rebuilt from its unwrapped children without re-running its constructor", () => {
+    const seen: unknown[] = [];
+    const registry = registerWrapper(defaultRegistry, {
+      tag: "Probe",
+      children: ["value"],
+      unwrap: (node: { value: unknown; label: string }) => {
+        seen.push(node);
+        return { label: node.label, value: node.value };
+      },
+    });
+    const probe = Object.freeze({ _tag: "Probe", value: Parameterize(square, 4), label: "static" });
+    expect(unwrapWith(registry)(probe)).toEqual({ label: "static", value: 16 });
+    const rebuilt = seen[0] as Record<string, unknown>;
+    expect(rebuilt).not.toBe(probe);
+    expect(rebuilt).toEqual({ _tag: "Probe", value: 16, label: "static" });
+    expect(Object.isFrozen(rebuilt)).toBe(true);
+    // WeightNormalization's stored scale is used as it is (the constructor would recompute it).
+    const w = tf.tensor2d([[3, 4]]);
+    const scale = tf.tensor2d([[10]]);
+    const record = { _tag: "WeightNormalization", weight: w, scale: Parameterize(tf.mul, scale, 1) };
+    const out = unwrap(record as unknown) as tf.Tensor;
+    expect(Array.from(out.dataSync())).toEqual([6, 8].map((v) => Math.fround(v)));
+    tf.dispose([w, scale, out]);
+  });
+
+  test("a tree without wrappers comes back as the very same object", () => {
+    const t = tf.scalar(1);
+    const tree = { a: [1, "s", null, undefined, t], b: { c: () => 1 }, d: new Map([[1, 2]]) };
+    expect(unwrap(tree)).toBe(tree);
+    expect(unwrap(t)).toBe(t);
+    expect(unwrap(3)).toBe(3);
+    expect(unwrap(null)).toBe(null);
+    t.dispose();
+  });
+
+  test("subtrees without wrappers are shared, the path to each wrapper is rebuilt", () => {
+    const untouched = { deep: [1, 2, { x: "y" }] };
+    const tree = { left: untouched, right: [untouched, { p: Parameterize(square, 5) }] };
+    const out = unwrap(tree);
+    expect(out).toEqual({ left: untouched, right: [untouched, { p: 25 }] });
+    expect(out).not.toBe(tree);
+    expect(out.left).toBe(untouched);
+    expect(out.right[0]).toBe(untouched);
+    expect(out.right).not.toBe(tree.right);
+  });
+
+  test("the input is never mutated, frozen or not", () => {
+    const t = tf.tensor1d([0, 1]);
+    const tree = { a: [Parameterize(tf.exp, t), { b: NonTrainable([1, 2]) }], c: "keep" };
+    const text = snapshot(tree);
+    const deepFrozen = Object.freeze({ x: Object.freeze([Parameterize(square, 2)]) });
+    const out = unwrap(tree);
+    expect(unwrap(deepFrozen)).toEqual({ x: [4] });
+    expect(snapshot(tree)).toBe(text);
+    expect((tree.a[0] as Parameterize<tf.Tensor>).args[0]).toBe(t);
+    tf.dispose([t, out.a[0] as tf.Tensor]);
+  });
+
+  test("object key order, null prototypes and the __proto__ key survive", () => {
+    const nullProto = Object.assign(Object.create(null) as Record<string, unknown>, { z: Parameterize(inc, 1), a: 0 });
+    const tree = JSON.parse('{"z": 0, "__proto__": 1, "a": 2}') as Record<string, unknown>;
+    tree["w"] = Parameterize(inc, 2);
+    const out = unwrap({ nullProto, tree }) as { nullProto: Record<string, unknown>; tree: Record<string, unknown> };
+    expect(Object.getPrototypeOf(out.nullProto)).toBe(null);
+    expect(Object.keys(out.nullProto)).toEqual(["z", "a"]);
+    expect(out.nullProto["z"]).toBe(2);
+    expect(Object.keys(out.tree)).toEqual(["z", "__proto__", "a", "w"]);
+    expect(Object.getPrototypeOf(out.tree)).toBe(Object.prototype);
+    expect(out.tree["w"]).toBe(3);
+  });
+
+  test("unwrapWith(emptyRegistry) sees no wrappers; an unregistered tag is an ordinary object", () => {
+    const p = Parameterize(square, 3);
+    expect(unwrapWith(emptyRegistry)(p)).toBe(p);
+    // The fields of an unregistered record are walked like any object's, wrappers inside included.
+    const custom = { _tag: "Unknown", value: Parameterize(square, 3), static: "s" };
+    expect(unwrap(custom)).toEqual({ _tag: "Unknown", value: 9, static: "s" });
+  });
+
+  test("depth 100,000: nested arrays and nested wrappers", () => {
+    const depth = 100_000;
+    let arrays: unknown = Parameterize(square, 3);
+    for (let i = 0; i < depth; i++) arrays = [arrays];
+    let out = unwrap(arrays);
+    for (let i = 0; i < depth; i++) out = (out as unknown[])[0];
+    expect(out).toBe(9);
+
+    let chain: unknown = 0;
+    for (let i = 0; i < depth; i++) chain = Parameterize(inc, chain as number);
+    expect(unwrap(chain)).toBe(depth);
+    expect(containsUnwrappables(arrays)).toBe(true);
+
+    let plain: unknown = 1;
+    for (let i = 0; i < depth; i++) plain = { x: plain };
+    expect(unwrap(plain)).toBe(plain);
+    expect(containsUnwrappables(plain)).toBe(false);
+  });
+});
+
+describe("errors", () => {
+  test("a failing unwrap is reported with the wrapper's path and tag, the cause kept", () => {
+    const boom = new Error("boom");
+    const bad = { layers: [{ scale: Parameterize(() => { throw boom; }) }] };
+    let caught: unknown;
+    try {
+      unwrap(bad);
+    } catch (e) {
+      caught = e;
+    }
+    expect(isUnwrapError(caught)).toBe(true);
+    const e = caught as UnwrapError;
+    expect(e).toBeInstanceOf(Error);
+    expect(e.name).toBe("UnwrapError");
+    expect(e.message).toBe("unwrap: Parameterize at .layers[0].scale failed: boom");
+    expect(keystr(e.path)).toBe(".layers[0].scale");
+    expect(e.tag).toBe("Parameterize");
+    expect(e.cause).toBe(boom);
+  });
+
+  test("the innermost failing wrapper is named, at the root too", () => {
+    const failing = Parameterize((x: number) => {
+      if (x > 0) throw new RangeError("too big");
+      return x;
+    }, 1);
+    expect(() => unwrap(failing)).toThrow("unwrap: Parameterize at <root> failed: too big");
+    expect(() => unwrap(NonTrainable({ "odd key": [failing] }))).toThrow(
+      'unwrap: Parameterize at .tree["odd key"][0] failed: too big',
+    );
+    expect(() => unwrap(Parameterize(square, "x" as never, Parameterize(() => { throw "a string"; })))).toThrow(
+      "unwrap: Parameterize at .args[1] failed: a string",
+    );
+  });
+
+  test("a wrapper with bad children fails with a clear message", () => {
+    const record = { _tag: "WeightNormalization", weight: "not a tensor", scale: 1 };
+    expect(() => unwrap(record)).toThrow(
+      "unwrap: WeightNormalization at <root> failed: WeightNormalization.weight must unwrap to a tensor, got string not a tensor",
+    );
+  });
+
+  test("tensors created before a failure are disposed, whatever the nesting", () => {
+    const x = tf.tensor1d([1, 2, 3]);
+    const start = tf.memory().numTensors;
+    const tree = {
+      a: Parameterize(tf.exp, x), // done first, then discarded
+      b: Parameterize(
+        (y: tf.Tensor) => {
+          tf.square(y); // a temporary inside the failing unwrap
+          throw new Error("late failure");
+        },
+        Parameterize(tf.neg, Parameterize(tf.exp, x)),
+      ),
+    };
+    expect(() => unwrap(tree)).toThrow("unwrap: Parameterize at .b failed: late failure");
+    expect(tf.memory().numTensors).toBe(start);
+    // The engine's scopes are balanced: a tidy afterwards still cleans up.
+    const y = tf.tidy(() => tf.add(unwrap(Parameterize(tf.exp, x)), 1));
+    expect(tf.memory().numTensors).toBe(start + 1);
+    tf.dispose([x, y]);
+  });
+
+  test("a cycle is reported as such, with nothing leaked", () => {
+    const x = tf.scalar(1);
+    const cyclic: Record<string, unknown> = { p: Parameterize(tf.exp, x) };
+    let node: Record<string, unknown> = cyclic;
+    for (let i = 0; i < 2000; i++) node = (node["next"] = {}) as Record<string, unknown>;
+    node["back"] = cyclic;
+    expect(() => unwrap(cyclic)).toThrow(/cyclic tree/);
+    expect(() => unwrap(cyclic)).not.toThrow(UnwrapError);
+    x.dispose();
+  });
+
+  test("unwrapCore is the untyped fold", () => {
+    expect(unwrapCore({ a: Parameterize(square, 6) }, defaultRegistry)).toEqual({ a: 36 });
+    expect(() => unwrapCore(Parameterize(() => { throw new Error("x"); }), defaultRegistry)).toThrow(UnwrapError);
+  });
+});
+
+describe("queries", () => {
+  test("isUnwrappable: registered tags only, plain objects only", () => {
+    const w = tf.ones([2, 2]);
+    const wn = WeightNormalization(w);
+    expect(isUnwrappable(Parameterize(square, 1))).toBe(true);
+    expect(isUnwrappable(NonTrainable(1))).toBe(true);
+    expect(isUnwrappable(wn)).toBe(true);
+    expect(isUnwrappable({ _tag: "Parameterize" })).toBe(true); // the tag decides, as for the tree functions
+    expect(isUnwrappable({ _tag: "Clip" })).toBe(false);
+    expect(isUnwrappable(1)).toBe(false);
+    expect(isUnwrappable(null)).toBe(false);
+    expect(isUnwrappable([Parameterize(square, 1)])).toBe(false);
+    class Tagged {
+      readonly _tag = "Parameterize";
+    }
+    expect(isUnwrappable(new Tagged())).toBe(false);
+    expect(isUnwrappable(Parameterize(square, 1), emptyRegistry)).toBe(false);
+    const clipRegistry = registerWrapper(emptyRegistry, { tag: "Clip", children: [], unwrap: () => 0 });
+    expect(isUnwrappable({ _tag: "Clip" }, clipRegistry)).toBe(true);
+    tf.dispose([w, (wn.scale as Parameterize<tf.Tensor, [tf.Tensor]>).args[0]]);
+  });
+
+  test("containsUnwrappables: anywhere, the root included, per registry", () => {
+    expect(containsUnwrappables(Parameterize(square, 1))).toBe(true);
+    expect(containsUnwrappables({ a: [1, { b: NonTrainable(1) }] })).toBe(true);
+    expect(containsUnwrappables({ a: [1, { b: 2 }], c: null })).toBe(false);
+    expect(containsUnwrappables([])).toBe(false);
+    expect(containsUnwrappables({ a: Parameterize(square, 1) }, emptyRegistry)).toBe(false);
+    // Static fields are not searched: a function holding a wrapper is a leaf.
+    expect(containsUnwrappables({ f: () => Parameterize(square, 1) })).toBe(false);
+  });
+});
+
+describe("tree functions see the wrappers' children", () => {
+  test("treeStructure keeps fn static: equal for the same fn, different for another", () => {
+    const a = treeStructure(Parameterize(square, 1));
+    expect(a.equals(treeStructure(Parameterize(square, 2)))).toBe(true);
+    expect(a.equals(treeStructure(Parameterize(inc, 2)))).toBe(false);
+    expect(a.numLeaves).toBe(1);
+  });
+});
