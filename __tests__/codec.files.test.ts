@@ -1,0 +1,243 @@
+import * as tf from "@tensorflow/tfjs-core";
+import * as E from "fp-ts/Either";
+import { promises as fsp } from "fs";
+import * as os from "os";
+import * as path from "path";
+import { initBackend } from "../src/backend";
+import { formatDecodeErrors, loadTree, saveTree, TreeEncodeError, weightsFileName } from "../src/codec";
+import { NonTrainable, Parameterize } from "../src/wrappers";
+import { deepObject, disposeAll, exactDifference } from "./codec.helpers";
+
+let dir = "";
+let before = 0;
+beforeAll(async () => {
+  await initBackend();
+  dir = await fsp.mkdtemp(path.join(os.tmpdir(), "paramtree-codec-"));
+});
+afterAll(async () => {
+  await fsp.rm(dir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  before = tf.memory().numTensors;
+});
+afterEach(() => {
+  expect(tf.memory().numTensors).toBe(before);
+});
+
+function model() {
+  return {
+    layers: [
+      { w: tf.tensor([[1, 2], [3, 4]]), b: tf.tensor([NaN, -0]), act: tf.relu },
+      { w: NonTrainable(tf.tensor([1, 2, 3], [3], "int32")), mask: tf.tensor([true, false], [2], "bool") },
+    ],
+    scale: Parameterize(tf.softplus, tf.tensor([0.25])),
+    meta: { name: "m", steps: 3, lr: Infinity, none: null, undef: undefined, _tag: "Mine" },
+  };
+}
+
+async function loadRight(file: string): Promise<unknown> {
+  const r = await loadTree(file);
+  if (E.isLeft(r)) throw new Error(formatDecodeErrors(r.left).join("\n"));
+  return r.right;
+}
+
+async function loadLeft(file: string): Promise<string[]> {
+  const r = await loadTree(file);
+  if (E.isRight(r)) {
+    disposeAll(r.right);
+    throw new Error("expected a Left");
+  }
+  return formatDecodeErrors(r.left);
+}
+
+/** Writes a valid model and returns the manifest path and its parsed JSON. */
+async function saved(name: string): Promise<{ file: string; bin: string; json: any }> {
+  const file = path.join(dir, `${name}.tree.json`);
+  const m = model();
+  await saveTree(file, m);
+  disposeAll(m);
+  return { file, bin: path.join(dir, `${name}.tree.bin`), json: JSON.parse(await fsp.readFile(file, "utf8")) };
+}
+
+test("weightsFileName", () => {
+  expect(weightsFileName("a/b/model.tree.json")).toBe("model.tree.bin");
+  expect(weightsFileName("model.JSON")).toBe("model.bin");
+  expect(weightsFileName("model")).toBe("model.bin");
+});
+
+test("save then load gives back the tree bit for bit, with tensor bytes in the side file", async () => {
+  const file = path.join(dir, "model.tree.json");
+  const m = model();
+  await saveTree(file, m);
+  const json = JSON.parse(await fsp.readFile(file, "utf8"));
+  expect(json.format).toBe("paramtree");
+  expect(json.weightsManifest[0].paths).toEqual(["model.tree.bin"]);
+  expect(json.weightsManifest[0].weights.map((w: any) => w.name)).toEqual([
+    "layers/0/b",
+    "layers/0/w",
+    "layers/1/mask",
+    "layers/1/w/tree",
+    "scale/args/0",
+  ].sort((a, b) => json.weightsManifest[0].weights.findIndex((w: any) => w.name === a) - json.weightsManifest[0].weights.findIndex((w: any) => w.name === b)));
+  expect(json.tree.layers[0].w).toEqual({ _tag: "Tensor", dtype: "float32", shape: [2, 2], weight: "layers/0/w" });
+  const bin = await fsp.stat(path.join(dir, "model.tree.bin"));
+  expect(bin.size).toBe(4 * 4 + 2 * 4 + 3 * 4 + 2 * 1 + 1 * 4);
+  const back = await loadRight(file);
+  expect(exactDifference(back, m)).toBeUndefined();
+  disposeAll(back);
+  disposeAll(m);
+});
+
+test("the side file is tfjs's weights format: tf.io.decodeWeights reads it", async () => {
+  const { bin, json } = await saved("interop");
+  const bytes = await fsp.readFile(bin);
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const named = tf.io.decodeWeights(buffer, json.weightsManifest[0].weights);
+  expect(Array.from(named["layers/0/w"]!.dataSync())).toEqual([1, 2, 3, 4]);
+  expect(Array.from(named["layers/1/w/tree"]!.dataSync())).toEqual([1, 2, 3]);
+  expect(named["layers/1/mask"]!.dtype).toBe("bool");
+  tf.dispose(Object.values(named));
+});
+
+test("a tensor used twice is stored once and comes back as one shared tensor", async () => {
+  const file = path.join(dir, "shared.tree.json");
+  const x = tf.tensor([1, 2, 3]);
+  await saveTree(file, { a: x, b: [x] });
+  const json = JSON.parse(await fsp.readFile(file, "utf8"));
+  expect(json.weightsManifest[0].weights).toEqual([{ name: "a", shape: [3], dtype: "float32" }]);
+  const back = (await loadRight(file)) as any;
+  expect(back.a).toBe(back.b[0]);
+  back.a.dispose();
+  x.dispose();
+});
+
+test("a tree without tensors is a single self-contained JSON file", async () => {
+  const file = path.join(dir, "plain.json");
+  await saveTree(file, { a: [1, NaN], f: tf.exp });
+  await expect(fsp.stat(path.join(dir, "plain.bin"))).rejects.toThrow();
+  const back = await loadRight(file);
+  expect(exactDifference(back, { a: [1, NaN], f: tf.exp })).toBeUndefined();
+});
+
+test("inline: one JSON document with base64 tensors, readable by loadTree", async () => {
+  const file = path.join(dir, "inline.json");
+  const m = model();
+  await saveTree(file, m, { inline: true, space: 2 });
+  const text = await fsp.readFile(file, "utf8");
+  expect(text).toContain('"data": ');
+  const back = await loadRight(file);
+  expect(exactDifference(back, m)).toBeUndefined();
+  disposeAll(back);
+  disposeAll(m);
+});
+
+test("a deep tree (100,000 levels) saves and loads", async () => {
+  const file = path.join(dir, "deep.tree.json");
+  const x = tf.scalar(7);
+  const deep = deepObject(100_000, x);
+  await saveTree(file, deep);
+  const back = await loadRight(file);
+  expect(exactDifference(back, deep)).toBeUndefined();
+  disposeAll(back);
+  x.dispose();
+});
+
+test("saveTree rejects with a TreeEncodeError naming the key path, and writes nothing", async () => {
+  const file = path.join(dir, "bad.tree.json");
+  const x = tf.scalar(1);
+  await expect(saveTree(file, { ok: x, layers: [{ fn: (y: number) => y }] })).rejects.toThrow(TreeEncodeError);
+  await expect(saveTree(file, { ok: x, layers: [{ fn: (y: number) => y }] })).rejects.toThrow(/\.layers\[0\]\.fn: the function fn is not in the function table/);
+  await expect(fsp.stat(file)).rejects.toThrow();
+  await expect(fsp.stat(path.join(dir, "bad.tree.bin"))).rejects.toThrow();
+  expect((await fsp.readdir(dir)).some((f) => f.includes(".tmp-"))).toBe(false);
+  x.dispose();
+});
+
+describe("broken files are Lefts, never rejections", () => {
+  test("a missing file", async () => {
+    const errors = await loadLeft(path.join(dir, "nope.json"));
+    expect(errors[0]).toMatch(/^document: cannot read ".*nope\.json" \(ENOENT/);
+  });
+
+  test("a truncated or non-JSON manifest", async () => {
+    const { file } = await saved("trunc");
+    const text = await fsp.readFile(file, "utf8");
+    await fsp.writeFile(file, text.slice(0, Math.floor(text.length / 2)));
+    expect((await loadLeft(file))[0]).toMatch(/^document: not JSON .*truncated or corrupt/);
+    await fsp.writeFile(file, "\u0000\u0001garbage");
+    expect((await loadLeft(file))[0]).toMatch(/^document: not JSON/);
+  });
+
+  test("a truncated side file", async () => {
+    const { file, bin } = await saved("truncbin");
+    const bytes = await fsp.readFile(bin);
+    await fsp.writeFile(bin, bytes.subarray(0, bytes.length - 3));
+    expect(await loadLeft(file)).toEqual([
+      expect.stringMatching(/^document\.weightsManifest\[0\]: the weights file ".*truncbin\.tree\.bin" has \d+ bytes but the manifest describes \d+ \(truncated\?\)$/),
+    ]);
+  });
+
+  test("a missing side file", async () => {
+    const { file, bin } = await saved("nobin");
+    await fsp.rm(bin);
+    expect((await loadLeft(file))[0]).toMatch(/^document\.weightsManifest\[0\]: cannot open the weights file/);
+  });
+
+  test("a corrupted side file of the right length (CRC-32)", async () => {
+    const { file, bin } = await saved("flip");
+    const bytes = await fsp.readFile(bin);
+    bytes[5] = (bytes[5] as number) ^ 0x10;
+    await fsp.writeFile(bin, bytes);
+    expect((await loadLeft(file))[0]).toMatch(/is corrupt: its CRC-32 is \d+ but the manifest says \d+/);
+  });
+
+  test("a bool byte that is not 0 or 1", async () => {
+    const { file, bin, json } = await saved("boolbyte");
+    const bytes = await fsp.readFile(bin);
+    const weights = json.weightsManifest[0].weights as { name: string; shape: number[]; dtype: string }[];
+    let offset = 0;
+    for (const w of weights) {
+      if (w.name === "layers/1/mask") break;
+      offset += w.shape.reduce((a, b) => a * b, 1) * (w.dtype === "bool" ? 1 : 4);
+    }
+    bytes[offset] = 7;
+    await fsp.writeFile(bin, bytes);
+    delete json.weightsCrc32; // a tfjs-written manifest has no CRC: the byte check still applies
+    await fsp.writeFile(file, JSON.stringify(json));
+    expect((await loadLeft(file))[0]).toMatch(/weight "layers\/1\/mask": bool element 0 is the byte 7; expected 0 or 1/);
+  });
+
+  test("a hostile side-file name cannot leave the document's directory", async () => {
+    const { file, json } = await saved("escape");
+    for (const name of ["../escape.tree.bin", "/etc/passwd", "..", "a\\b.bin", ""]) {
+      json.weightsManifest[0].paths = [name];
+      await fsp.writeFile(file, JSON.stringify(json));
+      const errors = await loadLeft(file);
+      expect(errors[0]).toMatch(/^document\.weightsManifest\[0\]\.paths\[0\]: /);
+    }
+  });
+
+  test("manifest problems are located: dtype, shape, duplicate names, quantization, shards", async () => {
+    const { file, json } = await saved("manifest");
+    const weights = json.weightsManifest[0].weights;
+    const cases: [(j: any) => void, RegExp][] = [
+      [(j) => (j.weightsManifest[0].weights[1].dtype = "complex64"), /^document\.weightsManifest\[0\]\.weights\[1\]\.dtype: unsupported dtype "complex64"/],
+      [(j) => (j.weightsManifest[0].weights[0].shape = [2, -2]), /^document\.weightsManifest\[0\]\.weights\[0\]\.shape\[1\]: expected a dimension/],
+      [(j) => (j.weightsManifest[0].weights[1].name = j.weightsManifest[0].weights[0].name), /^document\.weightsManifest\[0\]\.weights\[1\]\.name: the weight name .* appears twice/],
+      [(j) => (j.weightsManifest[0].weights[0].quantization = { dtype: "uint8" }), /\.weights\[0\]\.quantization: quantized weights are not supported/],
+      [(j) => (j.weightsManifest[0].paths = ["a.bin", "b.bin"]), /\.paths: sharded weight groups/],
+      [(j) => (j.weightsManifest = {}), /^document\.weightsManifest: expected a non-empty array/],
+      [(j) => (j.weightsCrc32 = ["x"]), /^document\.weightsCrc32: expected one CRC-32/],
+      [(j) => (j.version = "9.0"), /^document\.version: the document has format version 9\.0, newer/],
+      [(j) => (j.tree.layers[0].w.weight = "missing"), /^\.layers\[0\]\.w\.weight: the weight "missing" is not in the weightsManifest/],
+      [(j) => (j.tree.layers[0].w.shape = [4]), /^\.layers\[0\]\.w\.shape: the tensor says shape \[4\] but its weight "layers\/0\/w" has shape \[2, 2\]/],
+    ];
+    for (const [mutate, expected] of cases) {
+      const j = JSON.parse(JSON.stringify(json));
+      mutate(j);
+      await fsp.writeFile(file, JSON.stringify(j));
+      expect((await loadLeft(file))[0]).toMatch(expected);
+    }
+    expect(weights.length).toBe(5);
+  });
+});

@@ -1,0 +1,329 @@
+import * as tf from "@tensorflow/tfjs-core";
+import * as E from "fp-ts/Either";
+import { initBackend } from "../src/backend";
+import { encodeTree, formatDecodeErrors, parseTree, stringifyTree, treeCodec, TreeEncodeError } from "../src/codec";
+import { registerWrapper } from "../src/tree/registry";
+import { treeLeaves } from "../src/tree";
+import { NonTrainable, Parameterize, WeightNormalization, defaultRegistry, unwrap } from "../src/wrappers";
+import { deepArray, deepObject, disposeAll, exactDifference } from "./codec.helpers";
+
+let before = 0;
+beforeAll(async () => {
+  await initBackend();
+});
+beforeEach(() => {
+  before = tf.memory().numTensors;
+});
+afterEach(() => {
+  expect(tf.memory().numTensors).toBe(before);
+});
+
+const codec = treeCodec();
+
+/** encode -> JSON text -> parse -> decode, as a file or a socket would carry it. */
+function viaText(tree: unknown, c = codec): unknown {
+  const text = stringifyTree(tree, c === codec ? undefined : undefined);
+  const back = c.decode(JSON.parse(text));
+  if (E.isLeft(back)) throw new Error(formatDecodeErrors(back.left).join("\n"));
+  return back.right;
+}
+
+function decodeLeft(doc: unknown, c = codec): string[] {
+  const r = c.decode(doc);
+  if (E.isRight(r)) {
+    disposeAll(r.right);
+    throw new Error("expected a Left");
+  }
+  return formatDecodeErrors(r.left);
+}
+
+const doc = (tree: unknown): unknown => ({ format: "paramtree", version: "1.0", tree });
+
+describe("document shape", () => {
+  test("a top-level document with format, version and tree", () => {
+    const json = codec.encode({ a: 1 });
+    expect(json).toEqual({ format: "paramtree", version: "1.0", tree: { a: 1 } });
+  });
+
+  test("JSON scalars, arrays and objects are themselves", () => {
+    const tree = { s: "x", n: 1.5, t: true, f: false, z: null, list: [1, [2, "3"]], nested: { k: {} } };
+    expect(codec.encode(tree).tree).toEqual(tree);
+  });
+
+  test("numbers JSON cannot write are Number nodes, ordinary ones stay numbers", () => {
+    expect(codec.encode([NaN, Infinity, -Infinity, -0, 0, 1e-310]).tree).toEqual([
+      { _tag: "Number", value: "NaN" },
+      { _tag: "Number", value: "Infinity" },
+      { _tag: "Number", value: "-Infinity" },
+      { _tag: "Number", value: "-0" },
+      0,
+      1e-310,
+    ]);
+  });
+
+  test("undefined (array element or property) is an Undefined node and comes back", () => {
+    const tree = { a: undefined, b: [undefined, 1] };
+    expect(codec.encode(tree).tree).toEqual({ a: { _tag: "Undefined" }, b: [{ _tag: "Undefined" }, 1] });
+    const back = viaText(tree) as Record<string, unknown>;
+    expect(Object.prototype.hasOwnProperty.call(back, "a")).toBe(true);
+    expect(exactDifference(back, tree)).toBeUndefined();
+  });
+
+  test("tensors: dtype, shape and little-endian base64 data", () => {
+    const x = tf.tensor([1, 2], [2], "float32");
+    const i = tf.tensor([1, -1], [2], "int32");
+    const b = tf.tensor([true, false, true], [3], "bool");
+    const json = codec.encode({ x, i, b }).tree as any;
+    // float32 1.0 = 0x3f800000, 2.0 = 0x40000000, little-endian.
+    expect(json.x).toEqual({ _tag: "Tensor", dtype: "float32", shape: [2], data: Buffer.from([0, 0, 0x80, 0x3f, 0, 0, 0, 0x40]).toString("base64") });
+    expect(json.i.data).toBe(Buffer.from([1, 0, 0, 0, 255, 255, 255, 255]).toString("base64"));
+    expect(json.b).toEqual({ _tag: "Tensor", dtype: "bool", shape: [3], data: Buffer.from([1, 0, 1]).toString("base64") });
+    tf.dispose([x, i, b]);
+  });
+
+  test("a plain object with an unregistered _tag is escaped and comes back as data", () => {
+    const tree = { o: { _tag: "Foo", a: [1] }, n: { _tag: 3 } };
+    const json = codec.encode(tree).tree as any;
+    expect(json.o).toEqual({ _tag: "Object", fields: { _tag: "Foo", a: [1] } });
+    expect(json.n).toEqual({ _tag: "Object", fields: { _tag: 3 } });
+    expect(exactDifference(viaText(tree), tree)).toBeUndefined();
+  });
+
+  test("an escaped object whose own _tag names a registered wrapper stays escaped data", () => {
+    // With the empty registry this object is plain data; decoding with the default registry
+    // must still give data back (the escape says so), not a Parameterize.
+    const tree = { _tag: "Object", fields: 1 };
+    const back = viaText(tree);
+    expect(exactDifference(back, tree)).toBeUndefined();
+  });
+});
+
+describe("wrappers", () => {
+  test("Parameterize: fn by name, args as a tree; decodes to a working, frozen wrapper", () => {
+    const raw = tf.tensor([0.5, -1]);
+    const p = Parameterize(tf.softplus, raw);
+    const json = codec.encode(p).tree as any;
+    expect(json._tag).toBe("Parameterize");
+    expect(json.fn).toEqual({ _tag: "Function", name: "softplus" });
+    expect(json.args[0]._tag).toBe("Tensor");
+    const back = viaText(p) as any;
+    expect(back.fn).toBe(tf.softplus);
+    expect(Object.isFrozen(back)).toBe(true);
+    expect(Object.isFrozen(back.args)).toBe(true);
+    const u1 = unwrap(p) as tf.Tensor;
+    const u2 = unwrap(back) as tf.Tensor;
+    expect(Array.from(u2.dataSync())).toEqual(Array.from(u1.dataSync()));
+    // softplus(0.5) = log(1 + e^0.5)
+    expect(u2.dataSync()[0]).toBeCloseTo(Math.log(1 + Math.exp(0.5)), 6);
+    tf.dispose([raw, u1, u2]);
+    disposeAll(back);
+  });
+
+  test("NonTrainable and WeightNormalization round-trip exactly", () => {
+    const w = tf.tensor([[1, 2], [3, 4]]);
+    const tree = { frozen: NonTrainable({ b: tf.tensor([1, 2, 3], [3], "int32") }), wn: WeightNormalization(w) };
+    const back = viaText(tree);
+    expect(exactDifference(back, tree)).toBeUndefined();
+    const u1 = unwrap(tree.wn) as tf.Tensor;
+    const u2 = unwrap((back as any).wn) as tf.Tensor;
+    expect(exactDifference(u1, u2)).toBeUndefined();
+    tf.dispose([u1, u2]);
+    disposeAll(tree);
+    disposeAll(back);
+  });
+
+  test("a custom registered tag: children as trees, static fields as JSON (functions by name)", () => {
+    const registry = registerWrapper(defaultRegistry, {
+      tag: "Affine",
+      children: ["scale", "shift"],
+      unwrap: (n: any) => n.fn(n.scale, n.shift),
+    });
+    const fns = { addScaled: (s: number, t: number) => s + t };
+    const c = treeCodec({ registry, functions: fns });
+    const tree = { _tag: "Affine", scale: 2, shift: [NaN], fn: fns.addScaled, meta: { units: "m", eps: -0, _tag: "Loose" } };
+    const json = c.encode(tree).tree as any;
+    expect(json).toEqual({
+      _tag: "Affine",
+      scale: 2,
+      shift: [{ _tag: "Number", value: "NaN" }],
+      fn: { _tag: "Function", name: "addScaled" },
+      meta: { _tag: "Object", fields: { units: "m", eps: { _tag: "Number", value: "-0" }, _tag: "Loose" } },
+    });
+    const back = c.decode(JSON.parse(JSON.stringify(doc(json))));
+    expect(E.isRight(back)).toBe(true);
+    if (E.isRight(back)) expect(exactDifference(back.right, tree)).toBeUndefined();
+    // Without the registry the tag is unknown in a document: an error, not silent data.
+    expect(decodeLeft(doc(json))[0]).toMatch(/^\._tag: unknown tag "Affine"/);
+  });
+
+  test("a registry may not use the format's reserved tags", () => {
+    const registry = registerWrapper(defaultRegistry, { tag: "Tensor", children: [], unwrap: (n: unknown) => n });
+    expect(() => treeCodec({ registry })).toThrow(/reserved by the paramtree format/);
+  });
+});
+
+describe("functions", () => {
+  test("default table covers the common transforms; user functions are added", () => {
+    const double = (x: tf.Tensor) => tf.mul(x, 2);
+    const c = treeCodec({ functions: { double } });
+    const tree = [tf.exp, tf.softplus, tf.sigmoid, tf.square, tf.sqrt, tf.abs, tf.log, tf.tanh, tf.relu, double];
+    const json = c.encode(tree).tree as any[];
+    expect(json.map((j) => j.name)).toEqual(["exp", "softplus", "sigmoid", "square", "sqrt", "abs", "log", "tanh", "relu", "double"]);
+    const back = c.decode(JSON.parse(JSON.stringify(c.encode(tree))));
+    expect(E.isRight(back) && back.right).toEqual(tree);
+  });
+
+  test("on a name clash the user's function wins, both ways", () => {
+    const myExp = (x: tf.Tensor) => tf.exp(x);
+    const c = treeCodec({ functions: { exp: myExp } });
+    expect((c.encode([myExp]).tree as any)[0]).toEqual({ _tag: "Function", name: "exp" });
+    const back = c.decode(doc([{ _tag: "Function", name: "exp" }]));
+    expect(E.isRight(back) && (back.right as unknown[])[0]).toBe(myExp);
+    // tf.exp lost its name: it cannot be written with this codec.
+    expect(() => c.encode([tf.exp])).toThrow(/\[0\]: the function exp__op is not in the function table|\[0\]: .* is not in the function table/);
+  });
+
+  test("a function missing from the table is an encode error naming its key path", () => {
+    const p = Parameterize((x: number) => x + 1, 2);
+    let error: unknown;
+    try {
+      codec.encode({ layers: [{ scale: p }] });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TreeEncodeError);
+    expect((error as TreeEncodeError).problems.map((p) => p.path)).toEqual([["layers", 0, "scale", "fn"]]);
+    expect((error as Error).message).toContain(".layers[0].scale.fn: an anonymous function is not in the function table");
+    const either = encodeTree({ layers: [{ scale: p }] });
+    expect(E.isLeft(either) && either.left[0]?.path).toEqual(["layers", 0, "scale", "fn"]);
+  });
+
+  test("functions entries must be functions", () => {
+    expect(() => treeCodec({ functions: { bad: 3 as any } })).toThrow(/functions\["bad"\] must be a function/);
+  });
+});
+
+describe("encode errors name the key path", () => {
+  test.each([
+    ["a class instance", { a: { d: new Date(0) } }, ".a.d", /an instance of Date cannot be serialized/],
+    ["a typed array", { t: [new Float32Array(2)] }, ".t[0]", /an instance of Float32Array cannot be serialized/],
+    ["a bigint", { b: 1n }, ".b", /bigint/],
+    ["a symbol", [Symbol("s")], "[0]", /symbol/],
+  ])("%s", (_what, tree, where, message) => {
+    const r = encodeTree(tree);
+    expect(E.isLeft(r)).toBe(true);
+    const lines = E.isLeft(r) ? r.left.map((p) => `${p.path.length === 0 ? "<root>" : ""}${p.path.map((k) => (typeof k === "number" ? `[${k}]` : `.${k}`)).join("")}: ${p.message}`) : [];
+    expect(lines[0]?.startsWith(`${where}: `)).toBe(true);
+    expect(lines[0]).toMatch(message);
+  });
+
+  test("a disposed tensor", () => {
+    const x = tf.scalar(1);
+    x.dispose();
+    expect(() => codec.encode({ w: x })).toThrow(/\.w: the tensor is disposed/);
+  });
+
+  test("a cycle", () => {
+    const a: any = { b: [1] };
+    a.b.push(a);
+    expect(() => codec.encode(a)).toThrow(/\.b\[1\]: cyclic tree/);
+  });
+
+  test("a shared (acyclic) node is fine and written twice", () => {
+    const shared = { v: 1 };
+    const tree = { a: shared, b: shared };
+    expect(codec.encode(tree).tree).toEqual({ a: { v: 1 }, b: { v: 1 } });
+  });
+
+  test("is() tells whether a tree can be encoded, without reading tensors", () => {
+    const x = tf.scalar(1);
+    expect(codec.is({ x, f: tf.exp, n: NaN })).toBe(true);
+    expect(codec.is({ f: () => 1 })).toBe(false);
+    x.dispose();
+  });
+});
+
+describe("decoding", () => {
+  test("decoded tensors are new tensors owned by the caller", () => {
+    const x = tf.tensor([1, 2, 3]);
+    const back = viaText({ x }) as { x: tf.Tensor };
+    expect(back.x).not.toBe(x);
+    expect(Array.from(back.x.dataSync())).toEqual([1, 2, 3]);
+    back.x.dispose();
+    expect(x.isDisposed).toBe(false);
+    x.dispose();
+  });
+
+  test("a failed decode disposes the tensors it already made", () => {
+    const t1 = { _tag: "Tensor", dtype: "float32", shape: [1], data: "AACAPw==" };
+    const errors = decodeLeft(doc({ a: t1, b: t1 && { ...t1 }, z: { _tag: "Nope" } }));
+    expect(errors).toEqual([expect.stringMatching(/^\.z\._tag: unknown tag "Nope"/)]);
+    // afterEach checks that no tensor survived.
+  });
+
+  test("key paths in errors read like the tree", () => {
+    const errors = decodeLeft(
+      doc({ layers: [{ weight: { _tag: "Tensor", dtype: "float32", shape: [2, -1], data: "" } }] }),
+    );
+    expect(errors).toEqual([".layers[0].weight.shape[1]: expected a dimension (an integer from 0 to 2147483647), got -1"]);
+  });
+
+  test("errors are collected, not just the first", () => {
+    const errors = decodeLeft(doc([{ _tag: "Nope" }, undefined, { _tag: "Function", name: "zzz" }]));
+    expect(errors.length).toBe(3);
+    expect(errors[0]).toMatch(/^\[0\]\._tag: unknown tag/);
+    expect(errors[1]).toMatch(/^\[1\]: undefined is not JSON/);
+    expect(errors[2]).toMatch(/^\[2\]\.name: unknown function name "zzz"/);
+  });
+
+  test("object keys keep their document order", () => {
+    const back = codec.decode(doc({ z: 1, a: 2, m: 3 }));
+    expect(E.isRight(back) && Object.keys(back.right as object)).toEqual(["z", "a", "m"]);
+  });
+
+  test("parseTree: JSON text to a tree, or a Left for text that is not JSON", () => {
+    const ok = parseTree('{"format":"paramtree","version":"1.0","tree":[1,{"_tag":"Number","value":"-0"}]}');
+    expect(E.isRight(ok) && Object.is((ok.right as number[])[1], -0)).toBe(true);
+    const bad = parseTree('{"format":"paramtree","ver');
+    expect(E.isLeft(bad) && formatDecodeErrors(bad.left)[0]).toMatch(/^document: not JSON/);
+  });
+});
+
+describe("versions", () => {
+  test("older and same-major documents are read; a newer major is refused clearly", () => {
+    for (const v of ["1.0", "1.7"]) {
+      const r = codec.decode({ format: "paramtree", version: v, tree: 1 });
+      expect(E.isRight(r) && r.right).toBe(1);
+    }
+    expect(decodeLeft({ format: "paramtree", version: "2.0", tree: 1 })).toEqual([
+      "document.version: the document has format version 2.0, newer than this reader understands (1.x); update paramtree to read it",
+    ]);
+    expect(decodeLeft({ format: "paramtree", version: 1, tree: 1 })[0]).toMatch(/^document\.version: expected a version string/);
+    expect(decodeLeft({ format: "paramtree", version: "0.9", tree: 1 })[0]).toMatch(/^document\.version: format version 0\.9 does not exist/);
+    expect(decodeLeft({ format: "other", version: "1.0", tree: 1 })[0]).toMatch(/^document\.format: expected "paramtree"/);
+  });
+});
+
+describe("depth", () => {
+  test("100,000 nested arrays and objects encode, stringify, parse and decode without recursion", () => {
+    for (const deep of [deepArray(100_000, NaN), deepObject(100_000, [tf.exp])]) {
+      const text = stringifyTree(deep);
+      const back = parseTree(text);
+      expect(E.isRight(back)).toBe(true);
+      if (E.isRight(back)) expect(exactDifference(back.right, deep)).toBeUndefined();
+    }
+  });
+
+  test("the tree layer agrees on the decoded deep tree", () => {
+    const deep = deepArray(100_000, tf.scalar(3));
+    const back = parseTree(stringifyTree(deep));
+    expect(E.isRight(back)).toBe(true);
+    if (E.isRight(back)) {
+      const leaves = treeLeaves(back.right) as tf.Tensor[];
+      expect(leaves.length).toBe(1);
+      expect(leaves[0]?.dataSync()[0]).toBe(3);
+      disposeAll(back.right);
+    }
+    disposeAll(deep);
+  });
+});
