@@ -56,7 +56,7 @@ export function treeStack<T>(trees: readonly T[], options?: TreeOptions): T {
         }
         if (x.dtype !== y.dtype || !sameShape(x.shape, y.shape)) {
           throw new Error(
-            `treeStack: at ${where(i)}, tree 0 has a ${describe(x)} tensor but tree ${t} has a ${describe(y)} tensor`,
+            `treeStack: at ${where(i)}, tree 0 has the tensor ${describe(x)} but tree ${t} has the tensor ${describe(y)}`,
           );
         }
       } else if (y instanceof tf.Tensor || !Object.is(x, y)) {
