@@ -1,0 +1,208 @@
+/**
+ * The published package, tested the way a user gets it: `npm pack`, install the tarball into a
+ * fresh project (peers from the local npm cache), then use it from CommonJS `require`, from native
+ * ESM `import`, and from TypeScript under the common module resolutions. Also checks that the
+ * tarball holds only what a user needs.
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const root = path.resolve(__dirname, "..");
+const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
+  name: string;
+  version: string;
+  peerDependencies: Record<string, string>;
+};
+const peerNames = Object.keys(pkg.peerDependencies).sort();
+
+let work: string; // temp folder: the tarball and the consumer project
+let consumer: string;
+let packedFiles: string[];
+
+function run(cmd: string, args: readonly string[], cwd: string): string {
+  try {
+    return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 300_000 });
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${cmd} ${args.join(" ")} failed in ${cwd}:\n${e.message}\n${e.stdout ?? ""}\n${e.stderr ?? ""}`);
+  }
+}
+
+/** The exact version of a package installed in this repository (the consumer pins peers to it). */
+function installedVersion(name: string): string {
+  const p = JSON.parse(fs.readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")) as {
+    version: string;
+  };
+  return p.version;
+}
+
+beforeAll(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "paramtree-pack-"));
+  run("npm", ["run", "build", "--silent"], root);
+  const out = run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], root);
+  const [info] = JSON.parse(out) as [{ filename: string; files: { path: string }[] }];
+  packedFiles = info.files.map((f) => f.path).sort();
+  const tarball = path.join(work, info.filename);
+
+  consumer = path.join(work, "consumer");
+  fs.mkdirSync(consumer);
+  const dependencies: Record<string, string> = { [pkg.name]: `file:${tarball}` };
+  for (const name of peerNames) dependencies[name] = installedVersion(name);
+  fs.writeFileSync(
+    path.join(consumer, "package.json"),
+    JSON.stringify({ name: "consumer", version: "1.0.0", private: true, dependencies }, null, 2),
+  );
+  // --prefer-offline: everything comes from the npm cache that installing this repo filled.
+  run(
+    "npm",
+    ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
+    consumer,
+  );
+}, 600_000);
+
+afterAll(() => {
+  if (work !== undefined) fs.rmSync(work, { recursive: true, force: true });
+});
+
+test("the tarball holds the build, README, CHANGELOG, LICENSE and package.json, nothing else", () => {
+  const allowed = [
+    /^package\.json$/,
+    /^README\.md$/,
+    /^CHANGELOG\.md$/,
+    /^LICENSE$/,
+    /^dist\/.+\.(js|d\.ts)$/,
+    /^dist\/index\.(mjs|d\.mts)$/,
+  ];
+  const unexpected = packedFiles.filter((f) => !allowed.some((re) => re.test(f)));
+  expect(unexpected).toEqual([]);
+  for (const required of [
+    "package.json",
+    "README.md",
+    "CHANGELOG.md",
+    "LICENSE",
+    "dist/index.js",
+    "dist/index.d.ts",
+    "dist/index.mjs",
+    "dist/index.d.mts",
+    "dist/backend.js",
+  ]) {
+    expect(packedFiles).toContain(required);
+  }
+  // No tests, fixtures, sources or maps slipped into dist/.
+  expect(packedFiles.filter((f) => /(__tests__|\.test\.|fixtures|\.map$|\.ts$)/.test(f) && !f.endsWith(".d.ts"))).toEqual(
+    [],
+  );
+});
+
+test("the installed package declares the files its exports and sideEffects name", () => {
+  const installed = path.join(consumer, "node_modules", pkg.name);
+  const manifest = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")) as {
+    exports: Record<string, unknown>;
+    sideEffects: string[];
+  };
+  const targets: string[] = [];
+  const collect = (x: unknown): void => {
+    if (typeof x === "string") targets.push(x);
+    else if (typeof x === "object" && x !== null) Object.values(x).forEach(collect);
+  };
+  collect(manifest.exports);
+  for (const t of [...targets, ...manifest.sideEffects]) {
+    expect([t, fs.existsSync(path.join(installed, t))]).toEqual([t, true]);
+  }
+});
+
+// Runs with `pt` (paramtree) and `tfc` (tfjs-core) bound; prints one JSON line.
+const program = `
+  const tree = { layers: [{ w: [1, 2], b: 3 }], name: null };
+  const [leaves, def] = pt.treeFlatten(tree);
+  const back = pt.treeUnflatten(def, leaves.map((x) => x * 10));
+  await pt.initBackend();
+  const sum = tfc.sum(tfc.tensor1d(leaves)).dataSync()[0];
+  console.log(JSON.stringify({ leaves, numLeaves: def.numLeaves, back, backend: tfc.getBackend(), sum }));
+`;
+
+const expected = {
+  leaves: [3, 1, 2],
+  numLeaves: 3,
+  back: { layers: [{ w: [10, 20], b: 30 }], name: null },
+  backend: "wasm",
+  sum: 6,
+};
+
+test("works from CommonJS require", () => {
+  fs.writeFileSync(
+    path.join(consumer, "use.cjs"),
+    `const pt = require("paramtree");\nconst tfc = require("@tensorflow/tfjs-core");\n(async () => {\n${program}\n})().catch((e) => { console.error(e); process.exit(1); });\n`,
+  );
+  const out = run(process.execPath, ["use.cjs"], consumer);
+  expect(JSON.parse(out.trim().split("\n").pop() ?? "")).toEqual(expected);
+});
+
+test("works from native ESM import, sharing one instance with require", () => {
+  fs.writeFileSync(
+    path.join(consumer, "use.mjs"),
+    [
+      `import * as pt from "paramtree";`,
+      `import * as tfc from "@tensorflow/tfjs-core";`,
+      `import { treeFlatten, defaultRegistry } from "paramtree";`,
+      `import { createRequire } from "node:module";`,
+      `const cjs = createRequire(import.meta.url)("paramtree");`,
+      `if (cjs.treeFlatten !== treeFlatten || cjs.defaultRegistry !== defaultRegistry) throw new Error("two instances");`,
+      `const missing = Object.keys(cjs).filter((k) => k !== "__esModule" && !(k in pt));`,
+      `if (missing.length > 0) throw new Error("ESM lacks " + missing.join(", "));`,
+      program,
+    ].join("\n"),
+  );
+  const out = run(process.execPath, ["use.mjs"], consumer);
+  expect(JSON.parse(out.trim().split("\n").pop() ?? "")).toEqual(expected);
+});
+
+describe("types resolve in a TypeScript consumer", () => {
+  const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
+  // Uses real types (a wrong call must be an error), so an `any` fallback would fail this check.
+  const source = `
+    import { treeFlatten, keystr, initBackend, type TreeDef, type KeyPath } from "paramtree";
+    const [leaves, def] = treeFlatten<number>({ a: 1, b: [2] });
+    const total: number = leaves.reduce((s, x) => s + x, 0);
+    const d: TreeDef = def;
+    const n: number = d.numLeaves;
+    const p: KeyPath = ["a", 0];
+    const s: string = keystr(p);
+    const started: Promise<void> = initBackend("cpu");
+    // @ts-expect-error keystr takes a key path, not a number
+    keystr(42);
+    // @ts-expect-error there is no "gpu" backend
+    void initBackend("gpu");
+    export { total, n, s, started };
+  `;
+  const cases = [
+    { name: "CommonJS, moduleResolution node10", file: "node10.ts", module: "commonjs", resolution: "node10" },
+    { name: "CommonJS, moduleResolution node16", file: "node16.cts", module: "node16", resolution: "node16" },
+    { name: "ESM, moduleResolution nodenext", file: "nodenext.mts", module: "nodenext", resolution: "nodenext" },
+    { name: "bundler resolution", file: "bundler.ts", module: "esnext", resolution: "bundler" },
+  ];
+  test.each(cases)("$name", ({ file, module, resolution }) => {
+    const dir = path.join(consumer, `ts-${resolution}`);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, file), source);
+    fs.writeFileSync(
+      path.join(dir, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          module,
+          moduleResolution: resolution,
+          target: "ES2022",
+          lib: ["ES2022", "DOM"],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+        },
+        files: [file],
+      }),
+    );
+    run(process.execPath, [tsc, "-p", dir], dir);
+  });
+});
