@@ -200,6 +200,15 @@ describe("doc example machinery", () => {
     expect(parseExpectation("switch to the pure-JS CPU backend", 1)).toBeUndefined();
     expect(parseExpectation("[1, 2] and more", 1)).toBeUndefined();
     expect(parseExpectation("f(1)", 1)).toBeUndefined();
+    expect(parseExpectation("Float32Array [5, 6]", 1)).toMatchObject({ expected: [5, 6] });
+    expect(parseExpectation("Float32Array(2) [5, 6]", 1)).toMatchObject({ expected: [5, 6] });
+    expect(parseExpectation("Float32Array", 1)).toBeUndefined();
+    expect(parseExpectation("3: not a float tensor, passed through", 1)).toBeUndefined();
+    const close = parseExpectation("close to [0, 0]", 1);
+    expect(close?.kind === "value" && close.expected).toEqual([
+      new Approx(0, 0.5 * (1 + 1e-9)),
+      new Approx(0, 0.5 * (1 + 1e-9)),
+    ]);
     const approx = parseExpectation("≈ -0.69", 1);
     expect(approx?.kind === "value" && approx.expected).toEqual(new Approx(-0.69, 0.005 * (1 + 1e-9)));
   });

@@ -14,6 +14,7 @@
  *     treeLeaves([{ y: 2, x: 1 }, 3]);   // [1, 2, 3]        deep equality (float32 noise tolerated)
  *     const n = treeStructure(t).numLeaves; // 2             checks the declared variable
  *     tf.exp(1);                         // ≈ 2.718          approximate, to the digits written
+ *     x.dataSync();                      // Float32Array [1, 2]  a typed array as Node prints it
  *     initBackend("gpu");                // throws "unknown backend"
  *
  * Tensors are compared by value (`arraySync`), typed arrays as arrays, objects by their own keys;
@@ -299,7 +300,8 @@ function trailingComment(code: string, stmt: ts.Statement, sf: ts.SourceFile): s
 /**
  * Reads a trailing comment as an expectation, or returns undefined when it is prose.
  * Accepted: a literal (`[1, 2]`, `{ a: "x" }`, `true`, `-1.5`, `"text"`, `NaN`, `undefined`),
- * optionally after `=>`, `->`, `→` or `returns`; `≈` or `~` before a literal for approximate numbers;
+ * optionally after `=>`, `->`, `→` or `returns`; `≈`, `~` or `close to` before a literal for
+ * approximate numbers; `Float32Array [1, 2]` as Node prints typed arrays;
  * `throws` optionally followed by a string literal that the error message must contain.
  */
 export function parseExpectation(comment: string, line: number): Expectation | undefined {
@@ -314,10 +316,15 @@ export function parseExpectation(comment: string, line: number): Expectation | u
       : { kind: "throws", text: comment, line };
   }
   let approx = false;
-  if (/^(≈|~)/.test(text)) {
+  if (/^(≈|~|close to\b)/.test(text)) {
     approx = true;
-    text = text.replace(/^(≈|~)\s*/, "");
+    text = text.replace(/^(≈|~|close to\b)\s*/, "");
   }
+  // `Float32Array [1, 2]` (how Node prints typed arrays) compares as the array.
+  text = text.replace(
+    /^(?:Float32|Float64|Int8|Int16|Int32|Uint8|Uint16|Uint32)Array(?:\(\d+\))?\s*(?=\[)/,
+    "",
+  );
   const lit = literalValue(text, approx);
   return lit.ok ? { kind: "value", expected: lit.value, text: comment, line } : undefined;
 }
