@@ -1,0 +1,234 @@
+/**
+ * Property tests (fast-check) of the laws of the tree layer, on random trees of arrays, objects
+ * (odd keys, `__proto__`, null prototypes), null/undefined, registered records and leaves.
+ */
+import { isDeepStrictEqual } from "node:util";
+import fc from "fast-check";
+import {
+  combine,
+  emptyRegistry,
+  partition,
+  registerWrapper,
+  treeAt,
+  treeEqual,
+  treeFlatten,
+  treeFlattenWithPath,
+  treeFormat,
+  treeLeaves,
+  treeMap,
+  treeMapN,
+  treeStructure,
+  treeUnflatten,
+  type KeyPath,
+  type TreeOptions,
+} from "../src";
+
+const registry = registerWrapper(emptyRegistry, { tag: "Pair", children: ["x"], unwrap: (n: any) => n.x });
+const opts: TreeOptions = { registry };
+
+const key = fc.oneof(
+  fc.constantFrom("a", "b", "c", "__proto__", "constructor", "toString", "odd key", "0", ""),
+  fc.string({ maxLength: 3 }),
+);
+const leaf = fc.oneof(
+  fc.integer(),
+  fc.double(), // NaN, -0, infinities included
+  fc.string({ maxLength: 4 }),
+  fc.boolean(),
+  fc.constant(Math.exp),
+);
+const { tree } = fc.letrec<{ tree: unknown; array: unknown[]; object: Record<string, unknown>; record: unknown }>(
+  (tie) => ({
+    tree: fc.oneof(
+      { depthSize: "small" },
+      leaf,
+      fc.constantFrom(null, undefined),
+      tie("array"),
+      tie("object"),
+      tie("record"),
+    ),
+    array: fc.array(tie("tree"), { maxLength: 4 }),
+    object: fc.dictionary(key, tie("tree"), { maxKeys: 4 }),
+    record: fc
+      .record({ x: tie("tree"), s: fc.integer(), frozen: fc.boolean() })
+      .map(({ x, s, frozen }) => {
+        const r = { _tag: "Pair", x, s };
+        return frozen ? Object.freeze(r) : r;
+      }),
+  }),
+);
+
+/** The node at `path`, iteratively (records' children are plain fields, so indexing works). */
+function get(root: unknown, path: KeyPath): unknown {
+  let node: any = root;
+  for (const k of path) node = node[k];
+  return node;
+}
+
+/** Every object's own key order, in a fixed walk order (for checking that order is kept). */
+function keyOrders(root: unknown): string[][] {
+  const out: string[][] = [];
+  const todo: unknown[] = [root];
+  while (todo.length > 0) {
+    const node = todo.pop();
+    if (node === null || typeof node !== "object") continue;
+    if (!Array.isArray(node)) out.push(Object.keys(node));
+    for (const k of Object.keys(node)) todo.push((node as any)[k]);
+  }
+  return out;
+}
+
+/** A copy with the keys of every object inserted in reverse order (test trees are small). */
+function reverseKeys(node: unknown): unknown {
+  if (node === null || typeof node !== "object") return node;
+  if (Array.isArray(node)) return node.map(reverseKeys);
+  const out: Record<string, unknown> = Object.getPrototypeOf(node) === null ? Object.create(null) : {};
+  for (const k of Object.keys(node).reverse()) {
+    Object.defineProperty(out, k, { value: reverseKeys((node as any)[k]), enumerable: true, writable: true, configurable: true });
+  }
+  return Object.isFrozen(node) ? Object.freeze(out) : out;
+}
+
+const run = (p: fc.IProperty<any>): void => fc.assert(p, { numRuns: 300 });
+
+describe("laws of the tree layer", () => {
+  test("treeUnflatten(treedef, leaves) equals the input (prototypes, key order, frozenness)", () => {
+    run(
+      fc.property(tree, (t) => {
+        const [leaves, def] = treeFlatten(t, opts);
+        const back = treeUnflatten(def, leaves);
+        expect(isDeepStrictEqual(back, t)).toBe(true);
+        expect(keyOrders(back)).toEqual(keyOrders(t));
+        expect(def.numLeaves).toBe(leaves.length);
+      }),
+    );
+  });
+
+  test("treeMap(x => x, t) equals t, and treeMapN of one tree agrees", () => {
+    run(
+      fc.property(tree, (t) => {
+        expect(isDeepStrictEqual(treeMap((x) => x, t, opts), t)).toBe(true);
+        expect(isDeepStrictEqual(treeMapN((x) => x, [t], opts), t)).toBe(true);
+      }),
+    );
+  });
+
+  test("leaf order and treedef do not depend on key insertion order", () => {
+    run(
+      fc.property(tree, (t) => {
+        const r = reverseKeys(t);
+        const [la, da] = treeFlatten(t, opts);
+        const [lb, db] = treeFlatten(r, opts);
+        expect(isDeepStrictEqual(la, lb)).toBe(true);
+        expect(da.equals(db)).toBe(true);
+        expect(da.toString()).toBe(db.toString());
+      }),
+    );
+  });
+
+  test("the path of leaf i reaches leaf i; flattenWithPath agrees with flatten and paths()", () => {
+    run(
+      fc.property(tree, (t) => {
+        const [pairs, def] = treeFlattenWithPath(t, opts);
+        const leaves = treeLeaves(t, opts);
+        expect(pairs).toHaveLength(leaves.length);
+        pairs.forEach(([path, x], i) => {
+          expect(Object.is(x, leaves[i])).toBe(true);
+          expect(Object.is(get(t, path), leaves[i])).toBe(true);
+        });
+        expect(def.paths()).toEqual(pairs.map(([p]) => p));
+      }),
+    );
+  });
+
+  test("TreeDef.equals is reflexive and symmetric, and agrees with unflatten", () => {
+    run(
+      fc.property(tree, tree, (a, b) => {
+        const da = treeStructure(a, opts);
+        const db = treeStructure(b, opts);
+        expect(da.equals(da)).toBe(true);
+        expect(da.equals(db)).toBe(db.equals(da));
+        // A tree rebuilt from `da` has structure `da`.
+        expect(treeStructure(da.unflatten(treeLeaves(a, opts)), opts).equals(da)).toBe(true);
+      }),
+    );
+  });
+
+  test("numNodes counts leaves, empty nodes and containers", () => {
+    run(
+      fc.property(tree, (t) => {
+        let count = 0;
+        const todo: unknown[] = [t];
+        while (todo.length > 0) {
+          const node: any = todo.pop();
+          count++;
+          if (node === null || typeof node !== "object") continue;
+          if (Array.isArray(node)) todo.push(...node);
+          else if (node._tag === "Pair") todo.push(node.x);
+          else todo.push(...Object.keys(node).map((k) => node[k]));
+        }
+        expect(treeStructure(t, opts).numNodes).toBe(count);
+      }),
+    );
+  });
+
+  test("combine(...partition(t, p)) equals t", () => {
+    const isNumber = (x: unknown): boolean => typeof x === "number";
+    run(
+      fc.property(tree, (t) => {
+        const [kept, rest] = partition(t, isNumber, opts);
+        expect(isDeepStrictEqual(combine(kept, rest), t)).toBe(true);
+        expect(treeLeaves(kept, opts).every(isNumber)).toBe(true);
+        expect(treeLeaves(rest, opts).some(isNumber)).toBe(false);
+      }),
+    );
+  });
+
+  test("treeAt replaces exactly the selected leaf and leaves the input alone", () => {
+    run(
+      fc.property(
+        tree.filter((t) => treeLeaves(t, opts).length > 0),
+        fc.nat(),
+        (t, n) => {
+          const [pairs] = treeFlattenWithPath(t, opts);
+          const i = n % pairs.length;
+          const path = (pairs[i] as [KeyPath, unknown])[0];
+          const copy = treeMap((x) => x, t, opts);
+          const marker = Symbol("new");
+          const out = treeAt((u) => get(u, path), t, marker, opts);
+          const after = treeLeaves(out, opts);
+          const before = treeLeaves(t, opts);
+          expect(after).toHaveLength(before.length);
+          after.forEach((x, j) => expect(Object.is(x, j === i ? marker : before[j])).toBe(true));
+          expect(isDeepStrictEqual(t, copy)).toBe(true);
+        },
+      ),
+    );
+  });
+
+  test("treeEqual is reflexive (with equalNan) and agrees with a rebuilt copy", () => {
+    run(
+      fc.property(tree, (t) => {
+        expect(treeEqual(t, treeMap((x) => x, t, opts), { ...opts, equalNan: true })).toBe(true);
+      }),
+    );
+  });
+
+  test("treeFormat never throws, and lines stay within the width when every leaf is short", () => {
+    const short = fc.letrec<{ t: unknown }>((tie) => ({
+      t: fc.oneof(
+        { depthSize: "small" },
+        fc.integer({ min: -99, max: 99 }),
+        fc.array(tie("t"), { maxLength: 4 }),
+        fc.dictionary(fc.constantFrom("a", "b", "c"), tie("t"), { maxKeys: 3 }),
+      ),
+    })).t;
+    run(fc.property(tree, (t) => expect(typeof treeFormat(t, { width: 60 })).toBe("string")));
+    // Deepest line: indent 2 per level; the longest unbreakable piece is `"a": -99,` (9 chars).
+    run(
+      fc.property(short, (t) => {
+        for (const line of treeFormat(t, { width: 40 }).split("\n")) expect(line.length).toBeLessThanOrEqual(40);
+      }),
+    );
+  });
+});
