@@ -36,16 +36,20 @@
 import type { Applicative, Applicative1, Applicative2, Applicative2C, Applicative3 } from "fp-ts/Applicative";
 import type { Foldable1 } from "fp-ts/Foldable";
 import type { FoldableWithIndex1 } from "fp-ts/FoldableWithIndex";
+import type { Eq } from "fp-ts/Eq";
 import type { Functor1 } from "fp-ts/Functor";
 import type { FunctorWithIndex1 } from "fp-ts/FunctorWithIndex";
 import type { HKT, Kind, Kind2, Kind3, URIS, URIS2, URIS3 } from "fp-ts/HKT";
 import type { Monoid } from "fp-ts/Monoid";
+import type { Show } from "fp-ts/Show";
 import type { Traversable1 } from "fp-ts/Traversable";
 import type { TraversableWithIndex1 } from "fp-ts/TraversableWithIndex";
 import type { KeyPath } from "../tree/keyPath";
 import type { TreeOptions } from "../tree/options";
 import type { TreeDef } from "../tree/treedef";
 import { treeFlatten, treeFlattenWithPath, treeLeaves, treeStructure } from "../tree/flatten";
+import { treeEqual, type TreeEqualOptions } from "../tree/equal";
+import { treeFormat, type TreeFormatOptions } from "../tree/format";
 import { treeMap, treeMapN, treeMapWithPath } from "../tree/map";
 import { lookupSpec, type Registry } from "../tree/registry";
 import { defaultRegistry } from "../wrappers/defaultRegistry";
@@ -189,6 +193,7 @@ export interface TreeModule {
   readonly leavesWithIndex: <T>(tree: T) => [KeyPath, LeafOf<T>][];
   readonly size: (tree: unknown) => number;
   readonly structure: (tree: unknown) => TreeDef;
+  readonly getEq: <A>(leafEqOrOptions?: Eq<A> | TreeEqualOptions) => Eq<Tree<A>>;
   readonly Functor: Functor1<URI>;
   readonly FunctorWithIndex: FunctorWithIndex1<URI, KeyPath>;
   readonly Foldable: Foldable1<URI>;
@@ -325,6 +330,24 @@ export function withOptions(options: TreeOptions): TreeModule {
 
   const structure = (tree: unknown): TreeDef => treeStructure(tree, options);
 
+  const getEq = <A>(leafEqOrOptions?: Eq<A> | TreeEqualOptions): Eq<Tree<A>> => {
+    if (leafEqOrOptions !== undefined && typeof (leafEqOrOptions as Eq<A>).equals === "function") {
+      const E = leafEqOrOptions as Eq<A>;
+      return {
+        equals: (x, y) => {
+          if (x === y) return true;
+          const [xs, dx] = treeFlatten<A>(x, options);
+          const [ys, dy] = treeFlatten<A>(y, options);
+          if (!dx.equals(dy)) return false;
+          for (let i = 0; i < xs.length; i++) if (!E.equals(xs[i] as A, ys[i] as A)) return false;
+          return true;
+        },
+      };
+    }
+    const equalOptions: TreeEqualOptions = { ...options, ...(leafEqOrOptions as TreeEqualOptions | undefined) };
+    return { equals: (x, y) => treeEqual(x, y, equalOptions) };
+  };
+
   const Functor: Functor1<URI> = { URI, map: (fa, f) => map(f)(fa) };
   const FunctorWithIndex: FunctorWithIndex1<URI, KeyPath> = {
     ...Functor,
@@ -380,6 +403,7 @@ export function withOptions(options: TreeOptions): TreeModule {
     leavesWithIndex,
     size,
     structure,
+    getEq,
     Functor,
     FunctorWithIndex,
     Foldable,
@@ -587,6 +611,36 @@ export const structure: TreeModule["structure"] = defaults.structure;
 // -------------------------------------------------------------------------------------
 // instances
 // -------------------------------------------------------------------------------------
+
+/**
+ * An `Eq` for trees: same structure (as `TreeDef.equals`) and equal leaves. Given an `Eq` for the
+ * leaves, leaves are compared with it, in leaf order; given `treeEqual`'s options (or nothing),
+ * it is `treeEqual`: tensors by shape, dtype and values, numbers within `atol + rtol * |b|`.
+ *
+ * Lawful (reflexive, symmetric, transitive) with exact comparison and no `NaN` leaves; with
+ * tolerances it is an approximate equality, not transitive (as numpy's `allclose`), and `NaN`
+ * is unequal to itself unless `equalNan` is set.
+ *
+ * @category instances
+ * @example
+ * import * as N from "fp-ts/number";
+ * Tree.getEq().equals({ w: tf.tensor([1, 2]) }, { w: tf.tensor([1, 2]) }); // true
+ * Tree.getEq({ atol: 1e-3 }).equals([1], [1.0001]);                         // true
+ * Tree.getEq(N.Eq).equals({ a: 1, b: [2] }, { b: [2], a: 1 });              // true
+ */
+export const getEq: TreeModule["getEq"] = defaults.getEq;
+
+/**
+ * A `Show` for trees, built on `treeFormat` (tensors as `float32[3,4]`, wrappers by tag, long
+ * containers broken over lines).
+ *
+ * @category instances
+ * @example
+ * Tree.getShow().show({ w: tf.zeros([3, 4]), b: null }); // "{ b: null, w: float32[3,4] }"
+ */
+export function getShow<A = unknown>(options?: TreeFormatOptions): Show<Tree<A>> {
+  return { show: (tree) => treeFormat(tree, options) };
+}
 
 /**
  * @category instances
