@@ -60,10 +60,12 @@ export function exactDifference(a: unknown, b: unknown): string | undefined {
       for (const k of kx) stack.push([x[k], y[k], { parent: path, key: `.${k}` }]);
       continue;
     }
-    if (!Object.is(x, y)) return `${where}: ${String(x)} vs ${String(y)}`;
+    if (!Object.is(x, y)) return `${where}: ${show(x)} vs ${show(y)}`;
   }
   return undefined;
 }
+
+const show = (v: unknown): string => (Object.is(v, -0) ? "-0" : typeof v === "string" ? JSON.stringify(v) : String(v));
 
 /** `depth` nested arrays around `inner` (built with a loop). */
 export function deepArray(depth: number, inner: unknown): unknown {

@@ -26,7 +26,7 @@ import { defaultRegistry } from "../wrappers/defaultRegistry";
 import { documentType, treeRootType } from "./errors";
 import { checkVersion, formatName, reservedTags, specialNumberValue } from "./format";
 import type { ResolvedFunctions } from "./functions";
-import { setOwn } from "./encode";
+import { builtinFields, setOwn } from "./internal";
 import { checkTensorNodeFields, decodeTensorFields, describeValue, isTensorValue, unsupportedDtypeMessage } from "./tensor";
 
 // -------------------------------------------------------------------------------------
@@ -56,13 +56,6 @@ export interface DecodeContext {
  * maxDecodeErrors; // 20
  */
 export const maxDecodeErrors = 20;
-
-/** The fields of the built-in wrappers, checked exactly when the registry uses the built-in spec. */
-const builtinFields: Readonly<Record<string, Readonly<Record<string, "function" | "array" | "any">>>> = {
-  Parameterize: { fn: "function", args: "array" },
-  NonTrainable: { tree: "any" },
-  WeightNormalization: { weight: "any", scale: "any" },
-};
 
 const documentFields = ["format", "version", "tree", "weightsManifest", "weightsCrc32"];
 

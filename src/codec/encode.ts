@@ -26,6 +26,8 @@ import { keystr, type Key } from "../tree/keyPath";
 import type { Registry } from "../tree/registry";
 import type { EncodeProblem } from "./errors";
 import type { ResolvedFunctions } from "./functions";
+import { defaultRegistry } from "../wrappers/defaultRegistry";
+import { builtinFields, setOwn } from "./internal";
 import { specialNumberText } from "./format";
 import type { JsonValue } from "./json";
 import { describeValue, encodeTensor, isSupportedDtype, isTensorValue, supportedDtypes } from "./tensor";
@@ -152,6 +154,14 @@ export function encodeValue(tree: unknown, ctx: EncodeContext): Encoded | { read
       const tag = record["_tag"];
       const spec = typeof tag === "string" ? ctx.registry.specs.get(tag) : undefined;
       if (spec !== undefined) {
+        const builtin = builtinFields[spec.tag];
+        if (builtin !== undefined && defaultRegistry.specs.get(spec.tag) === spec) {
+          const bad = malformedBuiltin(record, builtin);
+          if (bad !== undefined) {
+            problem(key, `a malformed ${spec.tag} record: ${bad}`);
+            return null;
+          }
+        }
         const out: Record<string, JsonValue> = { _tag: tag as string };
         const fields = keys.filter((k) => k !== "_tag");
         for (const child of spec.children) if (!fields.includes(child)) fields.push(child);
@@ -223,11 +233,21 @@ export function encodeValue(tree: unknown, ctx: EncodeContext): Encoded | { read
   return { json: root as JsonValue, weights };
 }
 
-/** `out[key] = value`, keeping `__proto__` an own data property. */
-export function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__") {
-    Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
-  } else {
-    out[key] = value;
+/** Why a record with a built-in tag does not have that wrapper's exact fields, if it does not. */
+function malformedBuiltin(
+  record: Record<string, unknown>,
+  fields: Readonly<Record<string, "function" | "array" | "any">>,
+): string | undefined {
+  const expected = Object.keys(fields);
+  for (const key of Object.keys(record)) {
+    if (key !== "_tag" && !expected.includes(key)) return `unexpected field ${JSON.stringify(key)} (expected ${expected.join(", ")})`;
   }
+  for (const key of expected) {
+    if (!Object.prototype.hasOwnProperty.call(record, key)) return `no "${key}" field`;
+    const kind = fields[key];
+    if (kind === "function" && typeof record[key] !== "function") return `"${key}" must be a function, got ${describeValue(record[key])}`;
+    if (kind === "array" && !Array.isArray(record[key])) return `"${key}" must be an array, got ${describeValue(record[key])}`;
+  }
+  return undefined;
 }
+
