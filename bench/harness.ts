@@ -37,6 +37,8 @@ export interface Case {
 export interface Timing {
   readonly name: string;
   readonly ns: number;
+  /** Fastest batch: the least disturbed by other processes on a busy machine. */
+  readonly minNs: number;
   readonly samples: readonly number[];
   readonly iterations: number;
 }
@@ -107,6 +109,7 @@ export function measure(cases: readonly Case[], budget: Budget): Timing[] {
   return cases.map((c, i) => ({
     name: c.name,
     ns: median(samples[i] as number[]),
+    minNs: Math.min(...(samples[i] as number[])),
     samples: samples[i] as number[],
     iterations: iterations[i] as number,
   }));
@@ -134,6 +137,7 @@ export async function measureAsync(
   return cases.map((c, i) => ({
     name: c.name,
     ns: median(samples[i] as number[]),
+    minNs: Math.min(...(samples[i] as number[])),
     samples: samples[i] as number[],
     iterations: callsPerBatch,
   }));

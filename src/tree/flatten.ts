@@ -7,10 +7,10 @@
  * @module
  */
 import type { KeyPath } from "./keyPath";
-import { LEAF, type NodeMeta } from "./nodes";
+import type { NodeMeta } from "./nodes";
 import { resolveOptions, type TreeOptions } from "./options";
 import { TreeDef } from "./treedef";
-import { walk } from "./walk";
+import { flattenInto } from "./walk";
 
 // -------------------------------------------------------------------------------------
 // flatten
@@ -27,10 +27,7 @@ import { walk } from "./walk";
 export function treeFlatten<L = unknown>(tree: unknown, options?: TreeOptions): [L[], TreeDef] {
   const leaves: L[] = [];
   const nodes: NodeMeta[] = [];
-  walk(tree, resolveOptions(options), (node, meta) => {
-    nodes.push(meta);
-    if (meta.kind === LEAF) leaves.push(node as L);
-  });
+  flattenInto(tree, resolveOptions(options), leaves, nodes, null);
   return [leaves, new TreeDef(nodes, leaves.length)];
 }
 
@@ -45,13 +42,14 @@ export function treeFlattenWithPath<L = unknown>(
   tree: unknown,
   options?: TreeOptions,
 ): [[KeyPath, L][], TreeDef] {
-  const pairs: [KeyPath, L][] = [];
+  const leaves: L[] = [];
+  const paths: KeyPath[] = [];
   const nodes: NodeMeta[] = [];
-  walk(tree, resolveOptions(options), (node, meta, frames) => {
-    nodes.push(meta);
-    if (meta.kind === LEAF) pairs.push([frames.path(), node as L]);
-  });
-  return [pairs, new TreeDef(nodes, pairs.length)];
+  flattenInto(tree, resolveOptions(options), leaves, nodes, paths);
+  const n = leaves.length;
+  const pairs = new Array<[KeyPath, L]>(n);
+  for (let i = 0; i < n; i++) pairs[i] = [paths[i] as KeyPath, leaves[i] as L];
+  return [pairs, new TreeDef(nodes, n)];
 }
 
 /**
@@ -62,9 +60,7 @@ export function treeFlattenWithPath<L = unknown>(
  */
 export function treeLeaves<L = unknown>(tree: unknown, options?: TreeOptions): L[] {
   const leaves: L[] = [];
-  walk(tree, resolveOptions(options), (node, meta) => {
-    if (meta.kind === LEAF) leaves.push(node as L);
-  });
+  flattenInto(tree, resolveOptions(options), leaves, null, null);
   return leaves;
 }
 

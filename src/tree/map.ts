@@ -8,11 +8,10 @@
  * @module
  */
 import { describePath, type KeyPath } from "./keyPath";
-import { LEAF, build } from "./nodes";
 import { resolveOptions, type TreeOptions } from "./options";
 import { firstDifference, type TreeDef } from "./treedef";
 import { treeFlatten } from "./flatten";
-import { walk, type Frames } from "./walk";
+import { rebuildTree, type Frames } from "./walk";
 
 /** @internal A post-order rebuild of `tree`, replacing each leaf by `onLeaf(leaf, frames)`. */
 export function rebuild(
@@ -20,24 +19,7 @@ export function rebuild(
   options: TreeOptions | undefined,
   onLeaf: (leaf: unknown, frames: Frames) => unknown,
 ): unknown {
-  const values: unknown[] = [];
-  let sp = 0;
-  walk(
-    tree,
-    resolveOptions(options),
-    (node, meta, frames) => {
-      if (meta.kind === LEAF) values[sp++] = onLeaf(node, frames);
-      else if (meta.kind === 1) values[sp++] = node; // null / undefined stay as they are
-    },
-    (meta) => {
-      const base = sp - meta.arity;
-      const value = build(meta, values, base);
-      for (let j = base; j < sp; j++) values[j] = undefined;
-      sp = base;
-      values[sp++] = value;
-    },
-  );
-  return values[0];
+  return rebuildTree(tree, resolveOptions(options), onLeaf, true);
 }
 
 /**
@@ -48,7 +30,7 @@ export function rebuild(
  * treeMap((x: tf.Tensor) => tf.exp(x), model);         // a model of exponentials
  */
 export function treeMap<R = unknown, L = any>(f: (leaf: L) => R, tree: unknown, options?: TreeOptions): any {
-  return rebuild(tree, options, (leaf) => f(leaf as L));
+  return rebuildTree(tree, resolveOptions(options), f, false);
 }
 
 /**
@@ -90,10 +72,22 @@ export function treeMapN<R = unknown>(
   }
   const n = first.length;
   const out = new Array<R>(n);
-  const args = new Array<unknown>(columns.length);
-  for (let i = 0; i < n; i++) {
-    for (let t = 0; t < columns.length; t++) args[t] = (columns[t] as unknown[])[i];
-    out[i] = f(...args);
+  // Fixed arities get direct calls: a spread per leaf would allocate.
+  if (columns.length === 1) {
+    for (let i = 0; i < n; i++) out[i] = f(first[i]);
+  } else if (columns.length === 2) {
+    const b = columns[1] as unknown[];
+    for (let i = 0; i < n; i++) out[i] = f(first[i], b[i]);
+  } else if (columns.length === 3) {
+    const b = columns[1] as unknown[];
+    const c = columns[2] as unknown[];
+    for (let i = 0; i < n; i++) out[i] = f(first[i], b[i], c[i]);
+  } else {
+    const args = new Array<unknown>(columns.length);
+    for (let i = 0; i < n; i++) {
+      for (let t = 0; t < columns.length; t++) args[t] = (columns[t] as unknown[])[i];
+      out[i] = f(...args);
+    }
   }
   return def.unflatten(out);
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Key } from "./keyPath";
-import { lookupSpec, type WrapperSpec } from "./registry";
+import { lookupSpec, type Registry, type WrapperSpec } from "./registry";
 import type { ResolvedOptions } from "./options";
 
 // -------------------------------------------------------------------------------------
@@ -50,16 +50,42 @@ export interface RecordMeta {
 }
 export type NodeMeta = LeafMeta | NoneMeta | ArrayMeta | ObjectMeta | RecordMeta;
 
-export const leafMeta: LeafMeta = Object.freeze({ kind: LEAF });
-export const nullMeta: NoneMeta = Object.freeze({ kind: NONE, value: null });
-export const undefinedMeta: NoneMeta = Object.freeze({ kind: NONE, value: undefined });
+const noKeys: readonly string[] = Object.freeze([]);
+
+/**
+ * Every meta is made here, with the same fields in the same order, so that they all share one
+ * hidden class: the hot loops read `kind` and `arity` of every node, and with five differently
+ * shaped metas those reads would be megamorphic (several times slower than monomorphic ones).
+ */
+function makeMeta(
+  kind: Kind,
+  arity: number,
+  keys: readonly string[],
+  order: readonly number[] | null,
+  nullProto: boolean,
+  spec: WrapperSpec | undefined,
+  template: Readonly<Record<string, unknown>> | undefined,
+  value: null | undefined,
+): any {
+  return { kind, arity, keys, order, nullProto, spec, template, value };
+}
+
+export const leafMeta: LeafMeta = Object.freeze(makeMeta(LEAF, 0, noKeys, null, false, undefined, undefined, undefined));
+export const nullMeta: NoneMeta = Object.freeze(makeMeta(NONE, 0, noKeys, null, false, undefined, undefined, null));
+export const undefinedMeta: NoneMeta = Object.freeze(
+  makeMeta(NONE, 0, noKeys, null, false, undefined, undefined, undefined),
+);
 
 const arrayMetaCache: ArrayMeta[] = [];
 export function arrayMeta(arity: number): ArrayMeta {
   if (arity < 256) {
-    return (arrayMetaCache[arity] ??= Object.freeze({ kind: ARRAY, arity }));
+    return (arrayMetaCache[arity] ??= newArrayMeta(arity));
   }
-  return Object.freeze({ kind: ARRAY, arity });
+  return newArrayMeta(arity);
+}
+
+function newArrayMeta(arity: number): ArrayMeta {
+  return Object.freeze(makeMeta(ARRAY, arity, noKeys, null, false, undefined, undefined, undefined));
 }
 
 // -------------------------------------------------------------------------------------
@@ -68,7 +94,10 @@ export function arrayMeta(arity: number): ArrayMeta {
 
 /** Sorted own enumerable keys of a plain object, with the permutation back to insertion order. */
 export function sortedKeys(node: object): { keys: string[]; order: number[] | null } {
-  const keys = Object.keys(node);
+  return sortKeys(Object.keys(node));
+}
+
+function sortKeys(keys: string[]): { keys: string[]; order: number[] | null } {
   const n = keys.length;
   let sorted = true;
   for (let i = 1; i < n; i++) {
@@ -85,6 +114,92 @@ export function sortedKeys(node: object): { keys: string[]; order: number[] | nu
 }
 
 /**
+ * What the classification of a plain object depends on besides its values: its own keys in
+ * insertion order. Objects of one "shape" (the same keys in the same order, such as every
+ * `{ weight, bias }` of a model) share one entry, so the sorting and the `ObjectMeta` are made once
+ * per shape instead of once per node, and two trees built alike carry identical metas (which makes
+ * comparing structures a pointer comparison).
+ */
+interface ShapeEntry {
+  /** Own keys in insertion order (what `Object.keys` returns): the cache key. */
+  readonly insertion: readonly string[];
+  /** The metas for a normal and a null-prototype object of this shape, made on first use. */
+  plain: ObjectMeta | undefined;
+  nullProto: ObjectMeta | undefined;
+  /** Whether `_tag` is among the keys: only then can the object be a registered record. */
+  readonly hasTag: boolean;
+}
+
+/**
+ * Shapes by first key. The cache is bounded (in shapes and in keys per shape) so that objects used
+ * as large dictionaries, whose key sets never repeat, cannot grow it without end; objects beyond
+ * the bounds are classified as before, with fresh metas.
+ */
+const shapes = new Map<string, ShapeEntry[]>();
+let cachedShapes = 0;
+const MAX_SHAPES = 4096;
+const MAX_SHAPE_KEYS = 64;
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  const n = a.length;
+  if (n !== b.length) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function shapeOf(keys: string[]): ShapeEntry | undefined {
+  if (keys.length > MAX_SHAPE_KEYS) return undefined;
+  const first = keys.length === 0 ? "" : (keys[0] as string);
+  let bucket = shapes.get(first);
+  if (bucket !== undefined) {
+    for (let b = 0; b < bucket.length; b++) {
+      const entry = bucket[b] as ShapeEntry;
+      if (sameKeys(entry.insertion, keys)) return entry;
+    }
+  }
+  if (cachedShapes >= MAX_SHAPES) return undefined;
+  if (bucket === undefined) shapes.set(first, (bucket = []));
+  const entry: ShapeEntry = {
+    insertion: Object.freeze(keys),
+    plain: undefined,
+    nullProto: undefined,
+    hasTag: keys.includes("_tag"),
+  };
+  bucket.push(entry);
+  cachedShapes++;
+  return entry;
+}
+
+function makeObjectMeta(keys: string[], nullProto: boolean): ObjectMeta {
+  const sorted = sortKeys(keys.slice());
+  const order = sorted.order === null ? null : Object.freeze(sorted.order);
+  return Object.freeze(makeMeta(OBJECT, keys.length, Object.freeze(sorted.keys), order, nullProto, undefined, undefined, undefined));
+}
+
+/**
+ * Classifies a plain object (prototype `Object.prototype`, or `null` when `nullProto`): a
+ * registered record or an ordinary object node.
+ */
+export function classifyObject(node: object, nullProto: boolean, registry: Registry): ObjectMeta | RecordMeta {
+  const keys = Object.keys(node);
+  const entry = shapeOf(keys);
+  if (entry === undefined || entry.hasTag) {
+    const tag = (node as { _tag?: unknown })._tag;
+    if (typeof tag === "string") {
+      const spec = registry.specs.get(tag);
+      if (spec !== undefined) {
+        // One per record node (the template differs); left unfrozen, which costs a second
+        // hidden class, not a megamorphic one.
+        return makeMeta(RECORD, spec.children.length, noKeys, null, false, spec, node as Record<string, unknown>, undefined);
+      }
+    }
+    if (entry === undefined) return makeObjectMeta(keys, nullProto);
+  }
+  if (nullProto) return (entry.nullProto ??= makeObjectMeta(keys, true));
+  return (entry.plain ??= makeObjectMeta(keys, false));
+}
+
+/**
  * What `node` is under `options`. Objects come back with their sorted keys (so that callers do
  * not compute them twice).
  */
@@ -95,16 +210,9 @@ export function classify(node: unknown, options: ResolvedOptions): NodeMeta {
   if (typeof node !== "object") return leafMeta;
   if (Array.isArray(node)) return arrayMeta(node.length);
   const proto = Object.getPrototypeOf(node);
-  if (proto !== Object.prototype && proto !== null) return leafMeta;
-  const tag = (node as { _tag?: unknown })._tag;
-  if (typeof tag === "string") {
-    const spec = options.registry.specs.get(tag);
-    if (spec !== undefined) {
-      return { kind: RECORD, arity: spec.children.length, spec, template: node as Record<string, unknown> };
-    }
-  }
-  const { keys, order } = sortedKeys(node);
-  return { kind: OBJECT, arity: keys.length, keys, order, nullProto: proto === null };
+  if (proto === Object.prototype) return classifyObject(node, false, options.registry);
+  if (proto === null) return classifyObject(node, true, options.registry);
+  return leafMeta;
 }
 
 /** The key of child `index` of an internal node. */

@@ -61,7 +61,17 @@ export class TreeDef {
    * treeStructure({ a: 1, b: 2 }).equals(treeStructure({ b: 0, a: 0 })); // true
    */
   equals(other: TreeDef): boolean {
-    return this === other || (this.numNodes === other.numNodes && firstDifference(this, other) === undefined);
+    if (this === other) return true;
+    if (this.numNodes !== other.numNodes || this.numLeaves !== other.numLeaves) return false;
+    // Trees built alike share their (cached) metas, so this is mostly pointer comparisons.
+    const a = this.nodes;
+    const b = other.nodes;
+    for (let n = 0; n < a.length; n++) {
+      const ma = a[n] as NodeMeta;
+      const mb = b[n] as NodeMeta;
+      if (ma !== mb && !metaEqual(ma, mb)) return false;
+    }
+    return true;
   }
 
   /**
