@@ -1,0 +1,61 @@
+import fc from "fast-check";
+import { base64ByteLength, base64Length, decodeBase64Into, encodeBase64 } from "../src/codec/base64";
+
+const reference = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
+
+test("RFC 4648 test vectors", () => {
+  const vectors: [string, string][] = [
+    ["", ""],
+    ["f", "Zg=="],
+    ["fo", "Zm8="],
+    ["foo", "Zm9v"],
+    ["foob", "Zm9vYg=="],
+    ["fooba", "Zm9vYmE="],
+    ["foobar", "Zm9vYmFy"],
+  ];
+  for (const [plain, encoded] of vectors) {
+    const bytes = new TextEncoder().encode(plain);
+    expect(encodeBase64(bytes)).toBe(encoded);
+    const out = new Uint8Array(base64ByteLength(encoded));
+    expect(decodeBase64Into(encoded, out)).toBeUndefined();
+    expect(new TextDecoder().decode(out)).toBe(plain);
+  }
+});
+
+test("encode matches Buffer, with and without Buffer; decode inverts it", () => {
+  const B = (globalThis as any).Buffer;
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+      const expected = reference(bytes);
+      expect(encodeBase64(bytes)).toBe(expected);
+      (globalThis as any).Buffer = undefined; // the portable path
+      try {
+        expect(encodeBase64(bytes)).toBe(expected);
+      } finally {
+        (globalThis as any).Buffer = B;
+      }
+      expect(base64Length(bytes.length)).toBe(expected.length);
+      expect(base64ByteLength(expected)).toBe(bytes.length);
+      const out = new Uint8Array(bytes.length);
+      expect(decodeBase64Into(expected, out)).toBeUndefined();
+      expect(Array.from(out)).toEqual(Array.from(bytes));
+    }),
+  );
+});
+
+test("encodes a view at an offset, not the whole buffer", () => {
+  const whole = new Uint8Array([9, 9, 1, 2, 3, 9]);
+  expect(encodeBase64(whole.subarray(2, 5))).toBe(reference(new Uint8Array([1, 2, 3])));
+});
+
+test("strict: characters outside the alphabet, bad padding and bad lengths are refused", () => {
+  const out4 = new Uint8Array(4);
+  expect(decodeBase64Into("AA*APw==", out4)).toBe('invalid base64 character "*" at position 2');
+  expect(decodeBase64Into("AACAP\u00e9==", out4)).toMatch(/invalid base64 character "é" at position 5/);
+  expect(decodeBase64Into("AA CPw==", out4)).toBe('invalid base64 character " " at position 2');
+  expect(decodeBase64Into("AACAPw=", out4)).toMatch(/length 7 is not a multiple of 4/);
+  expect(decodeBase64Into("AA=APw==", out4)).toMatch(/invalid base64/);
+  expect(decodeBase64Into("AACAPw==", new Uint8Array(3))).toMatch(/it holds 4 bytes, expected 3/);
+  // Buffer would silently skip the bad character; we do not.
+  expect(Buffer.from("AA*APw==", "base64").length).toBeGreaterThan(0);
+});

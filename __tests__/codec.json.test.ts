@@ -1,0 +1,30 @@
+import fc from "fast-check";
+import { stringifyJson } from "../src/codec";
+import { deepArray, deepObject } from "./codec.helpers";
+
+test("agrees with JSON.stringify on JSON data, with and without indentation", () => {
+  fc.assert(
+    fc.property(fc.jsonValue(), fc.constantFrom(undefined, 0, 1, 2), (value, space) => {
+      expect(stringifyJson(value, space)).toBe(JSON.stringify(value, null, space));
+    }),
+  );
+});
+
+test("writes __proto__ as an ordinary key", () => {
+  const value = JSON.parse('{"__proto__":{"a":1},"b":[]}');
+  expect(stringifyJson(value)).toBe('{"__proto__":{"a":1},"b":[]}');
+});
+
+test("100,000 levels deep, where JSON.stringify overflows the stack", () => {
+  const deep = deepArray(100_000, 1);
+  expect(() => JSON.stringify(deep)).toThrow(RangeError);
+  const text = stringifyJson(deep);
+  expect(text).toBe(`${"[".repeat(100_000)}1${"]".repeat(100_000)}`);
+  expect(stringifyJson(deepObject(100_000, null)).length).toBe(100_000 * 6 + 4);
+});
+
+test("refuses what is not JSON", () => {
+  expect(() => stringifyJson([NaN])).toThrow(/NaN is not a JSON number/);
+  expect(() => stringifyJson({ a: undefined })).toThrow(/undefined values are not JSON/);
+  expect(() => stringifyJson(new Date(0))).toThrow(/not JSON/);
+});
