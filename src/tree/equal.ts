@@ -19,7 +19,12 @@ import type { TreeOptions } from "./options";
 // model
 // -------------------------------------------------------------------------------------
 
-/** Options of {@link treeEqual}: tolerances and the tree options used to flatten both trees. */
+/**
+ * Options of {@link treeEqual}: tolerances and the tree options used to flatten both trees.
+ *
+ * @example
+ * const loose: TreeEqualOptions = { rtol: 1e-5, atol: 1e-8, equalNan: true };
+ */
 export interface TreeEqualOptions extends TreeOptions {
   /** Relative tolerance (default 0). */
   readonly rtol?: number | undefined;
@@ -29,7 +34,12 @@ export interface TreeEqualOptions extends TreeOptions {
   readonly equalNan?: boolean | undefined;
 }
 
-/** Where two trees first differ and how. */
+/**
+ * Where two trees first differ and how (see {@link treeDifference}).
+ *
+ * @example
+ * const d: TreeDifference = { path: ["a", 1], reason: "leaf 2 differs from 3" };
+ */
 export interface TreeDifference {
   readonly path: KeyPath;
   readonly reason: string;
@@ -47,7 +57,7 @@ export interface TreeDifference {
  *
  * @example
  * treeEqual({ a: 1, b: [2] }, { b: [2], a: 1 });                     // true
- * treeEqual({ w: tf.tensor([1, 2]) }, { w: tf.tensor([1, 2]) });    // true
+ * tf.tidy(() => treeEqual({ w: tf.tensor([1, 2]) }, { w: tf.tensor([1, 2]) })); // true
  * treeEqual([1.0], [1.0001], { atol: 1e-3 });                        // true
  * treeEqual([NaN], [NaN]);                                           // false
  */

@@ -24,7 +24,7 @@ import * as tf from "@tensorflow/tfjs-core";
  * Options of {@link treeFormat}.
  *
  * @example
- * treeFormat(tree, { width: 120, tensorValues: 4 });
+ * treeFormat({ lr: 0.1, layers: [[1, 2], [3, 4]] }, { width: 20, tensorValues: 4 });
  */
 export interface TreeFormatOptions {
   /** Line width to fit containers in (default 80). */
@@ -65,9 +65,9 @@ interface Group {
  * `tensorValues` asks for it.
  *
  * @example
- * treeFormat({ w: tf.zeros([3, 4]), b: null, act: Math.tanh });
+ * tf.tidy(() => treeFormat({ w: tf.zeros([3, 4]), b: null, act: Math.tanh }));
  * // "{ act: tanh, b: null, w: float32[3,4] }"
- * treeFormat({ layers: [{ w: tf.zeros([3, 4]), b: tf.zeros([3]) }] }, { width: 20 });
+ * tf.tidy(() => treeFormat({ layers: [{ w: tf.zeros([3, 4]), b: tf.zeros([3]) }] }, { width: 20 }));
  * // {
  * //   layers: [
  * //     {

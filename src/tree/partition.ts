@@ -7,8 +7,10 @@
  * before calling the model.
  *
  * @example
+ * const model = { w: tf.ones([2]), lr: 0.1 };
  * const [params, fixed] = partition(model, (x) => x instanceof tf.Tensor);
- * const rebuilt = combine(params, fixed); // same leaves as `model`
+ * params; // { w: <the tensor>, lr: null }
+ * combine(params, fixed); // { w: <the tensor>, lr: 0.1 }
  *
  * @module
  */
@@ -24,7 +26,12 @@ import { walk } from "./walk";
 // model
 // -------------------------------------------------------------------------------------
 
-/** A test on one leaf: `true` sends the leaf to the first half. */
+/**
+ * A test on one leaf: `true` sends the leaf to the first half.
+ *
+ * @example
+ * const isTensor: LeafPredicate = (x) => x instanceof tf.Tensor;
+ */
 export type LeafPredicate = (leaf: any) => boolean;
 
 /**

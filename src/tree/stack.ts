@@ -28,9 +28,11 @@ import { treeFlatten } from "./flatten";
  * Errors name the key path. The new tensors belong to the caller; the inputs are not disposed.
  *
  * @example
- * const stacked = treeStack([{ w: tf.tensor([1, 2]), n: 3 }, { w: tf.tensor([3, 4]), n: 3 }]);
+ * const trees = [{ w: tf.tensor([1, 2]), n: 3 }, { w: tf.tensor([3, 4]), n: 3 }];
+ * const stacked = treeStack(trees);
  * stacked.w.shape; // [2, 2]
  * stacked.n;       // 3
+ * tf.dispose([stacked.w, ...trees.map((t) => t.w)]);
  */
 export function treeStack<T>(trees: readonly T[], options?: TreeOptions): T {
   if (!Array.isArray(trees) || trees.length === 0) {
@@ -80,9 +82,11 @@ export function treeStack<T>(trees: readonly T[], options?: TreeOptions): T {
  * tensor, cannot say how many trees it holds and throws. The new tensors belong to the caller.
  *
  * @example
- * const [a, b] = treeUnstack({ w: tf.tensor([[1, 2], [3, 4]]), n: 3 });
- * a.w.shape; // [2]
- * b.n;       // 3
+ * const w = tf.tensor([[1, 2], [3, 4]]);
+ * const [a, b] = treeUnstack({ w, n: 3 });
+ * a!.w.shape; // [2]
+ * b!.n;       // 3
+ * tf.dispose([w, a!.w, b!.w]);
  */
 export function treeUnstack<T>(tree: T, options?: TreeOptions): T[] {
   const [leaves, def] = treeFlatten(tree, options);

@@ -23,6 +23,9 @@ import { walk, type InternalMeta } from "./walk";
  * Picks one node of a tree, or several as an array: `t => t.layers[0].weight`,
  * `t => [t.encoder, t.decoder.bias]`. It must only navigate the structure: it runs on a stand-in
  * tree whose leaves are opaque markers, so it cannot read leaf values (such as a tensor's shape).
+ *
+ * @example
+ * const firstWeight: Selector<{ layers: { w: number }[] }> = (t) => t.layers[0]!.w;
  */
 export type Selector<T> = (tree: T) => unknown;
 
@@ -49,9 +52,9 @@ class Marker {
  *
  * @example
  * const model = { layers: [{ w: 1, b: 0 }, { w: 2, b: 0 }] };
- * treeAt((m) => m.layers[1].b, model, 5);          // { layers: [{ w: 1, b: 0 }, { w: 2, b: 5 }] }
- * treeAt((m) => [m.layers[0].w, m.layers[1].w], model, [10, 20]).layers[1].w; // 20
- * model.layers[1].b;                               // 0: the input is unchanged
+ * treeAt((m) => m.layers[1]!.b, model, 5);   // { layers: [{ w: 1, b: 0 }, { w: 2, b: 5 }] }
+ * treeAt((m) => [m.layers[0]!.w, m.layers[1]!.w], model, [10, 20]).layers[1]!.w; // 20
+ * model.layers[1]!.b;                         // 0: the input is unchanged
  */
 export function treeAt<T>(where: Selector<T>, tree: T, replacement: unknown, options?: TreeOptions): T {
   return update("treeAt", where, tree, options, (_old, i, count) => {
