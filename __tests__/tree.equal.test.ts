@@ -86,6 +86,23 @@ describe("treeEqual: leaves", () => {
   });
 });
 
+describe("treeEqual: deep trees", () => {
+  test("depth 100,000, equal and unequal at the bottom", () => {
+    let a: any = [1];
+    let b: any = [1];
+    let c: any = [2];
+    for (let i = 0; i < 100_000; i++) {
+      a = { n: a };
+      b = { n: b };
+      c = { n: c };
+    }
+    expect(treeEqual(a, b)).toBe(true);
+    const d = treeDifference(a, c);
+    expect(d?.path).toHaveLength(100_001);
+    expect(d?.reason).toBe("leaf 1 differs from 2");
+  });
+});
+
 describe("treeEqual: tensors", () => {
   test("by shape, dtype and values", () => {
     const a = tf.tensor([[1, 2], [3, 4]]);

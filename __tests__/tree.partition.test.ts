@@ -154,6 +154,21 @@ describe("combine", () => {
     expect(combineWith({ isLeaf: isPair })(pairs, other)).toEqual(tree);
   });
 
+  test("depth 100,000: partition (predicate and prefix) and combine", () => {
+    let t: any = [1, "s"];
+    for (let i = 0; i < 100_000; i++) t = { n: t };
+    const [k, r] = partition(t, isNumber);
+    const [k2] = partition(t, { n: true });
+    let back: any = combine(k, r);
+    let kept: any = k2;
+    for (let i = 0; i < 100_000; i++) {
+      back = back.n;
+      kept = kept.n;
+    }
+    expect(back).toEqual([1, "s"]);
+    expect(kept).toEqual([1, "s"]);
+  });
+
   test("partition then combine gives back the leaves in order", () => {
     const tree = { z: [1, "a", { y: 2 }], x: "b" };
     const [k, r] = partition(tree, isNumber);

@@ -12,7 +12,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { KeyPath } from "./keyPath";
 import { firstDifference } from "./treedef";
-import { treeFlattenWithPath } from "./flatten";
+import { treeFlatten } from "./flatten";
 import type { TreeOptions } from "./options";
 
 // -------------------------------------------------------------------------------------
@@ -82,8 +82,9 @@ export function treeDifference(a: unknown, b: unknown, options?: TreeEqualOption
     throw new RangeError(`treeEqual: rtol and atol must be non-negative numbers, got rtol=${rtol}, atol=${atol}`);
   }
   const tol: Tolerance = { rtol, atol, equalNan: options?.equalNan === true };
-  const [pa, da] = treeFlattenWithPath(a, options);
-  const [pb, db] = treeFlattenWithPath(b, options);
+  // Paths cost a copy per leaf: compute them only for the difference, if any.
+  const [la, da] = treeFlatten(a, options);
+  const [lb, db] = treeFlatten(b, options);
   if (!da.equals(db)) {
     const diff = firstDifference(da, db) ?? firstDifference(db, da);
     return diff === undefined
@@ -93,11 +94,9 @@ export function treeDifference(a: unknown, b: unknown, options?: TreeEqualOption
           reason: `structure: the first tree has ${diff.left} but the second has ${diff.right}`,
         };
   }
-  for (let i = 0; i < pa.length; i++) {
-    const [path, x] = pa[i] as [KeyPath, unknown];
-    const y = (pb[i] as [KeyPath, unknown])[1];
-    const reason = leafDifference(x, y, tol);
-    if (reason !== undefined) return { path, reason };
+  for (let i = 0; i < la.length; i++) {
+    const reason = leafDifference(la[i], lb[i], tol);
+    if (reason !== undefined) return { path: da.paths()[i] as KeyPath, reason };
   }
   return undefined;
 }
