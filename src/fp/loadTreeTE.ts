@@ -27,12 +27,12 @@ import { isTensor } from "../train/filters";
  *
  * @category constructors
  * @example
- * import * as TE from "fp-ts/TaskEither";
- *  * const report = await pipe(
- *   loadTreeTE("/tmp/model.tree.json"),
- *   TE.flatMapEither(unwrapEither),
- *   TE.match(formatTreeError, (model) => treeFormat(model)),
- * )();
+ * import * as os from "os";
+ * const file = `${os.tmpdir()}/paramtree-doc-${process.pid}.tree.json`;
+ * await saveTree(file, { lr: 0.1, sizes: [2, 3] });
+ * await loadTreeTE(file)(); // { _tag: "Right", right: { lr: 0.1, sizes: [2, 3] } }
+ * const missing = await loadTreeTE(`${file}.missing`)();
+ * E.isLeft(missing) && formatTreeError(missing.left).startsWith("decoding failed (1 problem):"); // true
  */
 export function loadTreeTE(path: string, options?: TreeCodecOptions): TE.TaskEither<t.Errors, unknown> {
   return () =>
@@ -58,11 +58,14 @@ export function loadTreeTE(path: string, options?: TreeCodecOptions): TE.TaskEit
  *
  * @category constructors
  * @example
+ * import * as os from "os";
  * import * as TE from "fp-ts/TaskEither";
- *  * const model = await pipe(
- *   withLoadedTree("/tmp/model.tree.json")((tree) => TE.fromEither(unwrapEither(tree))),
- *   TE.getOrElse((e) => { throw new Error(formatTreeError(e)); }),
- * )(); // the unwrapped model; the loaded tensors it does not hold are disposed
+ * const file = `${os.tmpdir()}/paramtree-doc-wlt-${process.pid}.tree.json`;
+ * await saveTree(file, { w: tf.ones([2]), b: tf.zeros([2]) });
+ * // Keep only w: the loaded b is disposed when the task ends.
+ * const result = await withLoadedTree(file)((tree) => TE.right((tree as { w: tf.Tensor }).w))();
+ * E.isRight(result) && result.right.shape; // [2]
+ * if (E.isRight(result)) result.right.dispose();
  */
 export function withLoadedTree(
   path: string,

@@ -146,8 +146,8 @@ export function matchTreeError<B>(cases: {
  *
  * @category destructors
  * @example
- * formatTreeError(new UnwrapError(["scale"], "Parameterize", new RangeError("negative")));
- * // "unwrapping failed: Parameterize at .scale: negative"
+ * formatTreeError({ _tag: "InvalidLeaves", problems: [{ path: ["w"], message: "not finite" }] }); // "1 invalid leaf:\n  .w: not finite"
+ * // an UnwrapError reads: "unwrapping failed: Parameterize at .scale: invSoftplus: expected non-negative inputs ..."
  */
 export const formatTreeError: (e: TreeError) => string = matchTreeError({
   onDecode: (errors) => {
