@@ -24,7 +24,8 @@ import * as tf from "@tensorflow/tfjs-core";
  * @example
  * const y = tf.softplus(tf.tensor1d([1, 2, 3]));
  * invSoftplus(y).dataSync(); // ≈ [1, 2, 3]
- * invSoftplus(0.5).dataSync()[0]; // ≈ -0.4328 (softplus(-0.4328) = 0.5)
+ * // softplus(-0.43275) = 0.5
+ * invSoftplus(0.5).dataSync()[0]; // ≈ -0.43275
  */
 export function invSoftplus<T extends tf.Tensor>(x: T | tf.TensorLike): T {
   return tf.tidy(() => {

@@ -9,7 +9,8 @@
  * @example
  * const frozen = nonTrainable({ w: tf.ones([2]), steps: tf.scalar(3, "int32") });
  * isNonTrainable(frozen.w); // true
- * isNonTrainable(frozen.steps); // false: integer tensors are not trainable anyway
+ * // integer tensors are not trainable anyway:
+ * isNonTrainable(frozen.steps); // false
  *
  * @module
  */
@@ -58,7 +59,8 @@ export type NonTrainableLeaves<T> = T extends NonTrainable<any>
  * @example
  * const x = tf.scalar(2);
  * const g = tf.grad((x: tf.Tensor) => tf.mul(unwrap(NonTrainable(x)), x))(x);
- * g.dataSync()[0]; // 2: the wrapped factor counts as a constant
+ * // the wrapped factor counts as a constant: d/dx (c * x) = c = 2
+ * g.dataSync()[0]; // 2
  */
 export function NonTrainable<T>(tree: T): NonTrainable<T> {
   return Object.freeze({ _tag: NonTrainableTag, tree });
@@ -114,7 +116,7 @@ const stopOptions = walkOptions(emptyRegistry);
  * them); subtrees without float tensors come back as the same objects.
  *
  * @example
- * unwrapNonTrainable(NonTrainable([1, "a"])); // [1, "a"] (the same array)
+ * unwrapNonTrainable(NonTrainable([1, "a"])); // [1, "a"]
  */
 export function unwrapNonTrainable<T>(node: NonTrainable<T>): T {
   return mapLeavesShared(node.tree, stopOptions, (leaf) => (isFloatTensor(leaf) ? stopGradient(leaf) : leaf)) as T;

@@ -21,7 +21,8 @@ let identityWithZeroGrad: ((x: tf.Tensor) => tf.Tensor) | undefined;
  * @example
  * const x = tf.scalar(3);
  * const g = tf.grad((x: tf.Tensor) => tf.mul(stopGradient(tf.square(x)), x))(x);
- * g.dataSync()[0]; // 9: d/dx (c * x) with c = x^2 held constant
+ * // d/dx (c * x) with c = x^2 held constant: c = 9
+ * g.dataSync()[0]; // 9
  */
 export function stopGradient<T extends tf.Tensor>(x: T): T {
   if (!(x instanceof tf.Tensor)) {

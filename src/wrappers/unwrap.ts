@@ -137,7 +137,8 @@ export function unwrapCore(tree: unknown, registry: Registry): unknown {
  *
  * @example
  * isUnwrappable(Parameterize(tf.exp, 0)); // true
- * isUnwrappable({ _tag: "Clip" }); // false until "Clip" is registered
+ * // not until "Clip" is registered:
+ * isUnwrappable({ _tag: "Clip" }); // false
  */
 export function isUnwrappable(x: unknown, registry: Registry = defaultRegistry): x is Unwrappable {
   return lookupSpec(registry, x) !== undefined;

@@ -18,12 +18,15 @@ import { describePath, type KeyPath } from "../tree/keyPath";
  *
  * @example
  * const bad = { layers: [{ scale: Parameterize(() => { throw new Error("boom"); }) }] };
+ * unwrap(bad); // throws "unwrap: Parameterize at .layers[0].scale failed: boom"
+ * let error: UnwrapError | undefined;
  * try {
  *   unwrap(bad);
  * } catch (e) {
- *   (e as UnwrapError).message; // "unwrap: Parameterize at .layers[0].scale failed: boom"
- *   keystr((e as UnwrapError).path); // ".layers[0].scale"
+ *   error = e as UnwrapError;
  * }
+ * keystr(error?.path ?? []); // ".layers[0].scale"
+ * error?.tag; // "Parameterize"
  */
 export class UnwrapError extends Error {
   override readonly name = "UnwrapError";

@@ -13,7 +13,8 @@
  *
  * @example
  * const wn = WeightNormalization(tf.tensor2d([[3, 4], [0, 2]]));
- * unwrap(wn).arraySync(); // ≈ [[0.12, 0.16], [0, 0.5]]: each row's norm is its initial scale 1/‖row‖
+ * // each row's norm is its initial scale 1/‖row‖ = [1/5, 1/2]:
+ * unwrap(wn).arraySync(); // ≈ [[0.12, 0.16], [0, 0.5]]
  *
  * @module
  */
