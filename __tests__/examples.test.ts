@@ -1,0 +1,122 @@
+/**
+ * Every example in examples/ runs (quick mode) and frees what it made; each has its npm script.
+ * The examples written for the docs are also checked against answers computed independently.
+ *
+ * Convention: an example exports `async function main(options: { quick?: boolean } = {})` and runs
+ * it when executed directly (`require.main === module`); `npm run example:<name>` runs it.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as tf from "@tensorflow/tfjs-core";
+import { initBackend } from "../src/backend";
+import * as constraints from "../examples/constraints";
+import * as freezeAndTrain from "../examples/freezeAndTrain";
+import * as quickstart from "../examples/quickstart";
+
+const root = path.resolve(__dirname, "..");
+const names = fs
+  .readdirSync(path.join(root, "examples"))
+  .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
+  .map((f) => f.slice(0, -3))
+  .sort();
+const scripts = (
+  JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }
+).scripts;
+
+type Main = (options?: { quick?: boolean }) => Promise<unknown>;
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+test("the documented examples exist", () => {
+  expect(names).toEqual(expect.arrayContaining(["quickstart", "constraints", "freezeAndTrain"]));
+});
+
+describe.each(names)("examples/%s.ts", (name) => {
+  test(`has the npm script example:${name}`, () => {
+    expect(scripts[`example:${name}`]).toContain(`examples/${name}.ts`);
+  });
+
+  test("main({ quick: true }) runs and leaks no tensor", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(path.join(root, "examples", name)) as { main?: Main };
+    expect(typeof mod.main).toBe("function");
+    const before = tf.memory().numTensors;
+    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    try {
+      await (mod.main as Main)({ quick: true });
+    } finally {
+      log.mockRestore();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  }, 300_000);
+});
+
+// -------------------------------------------------------------------------------------
+// answers computed independently (plain JavaScript, closed forms)
+// -------------------------------------------------------------------------------------
+
+test("quickstart reaches the closed-form maximum-likelihood fit", async () => {
+  const xs = quickstart.xs;
+  const ys = quickstart.ys;
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  const w =
+    xs.reduce((s, x, i) => s + (x - mx) * (ys[i]! - my), 0) / xs.reduce((s, x) => s + (x - mx) ** 2, 0);
+  const b = my - w * mx;
+  const sigma = Math.sqrt(xs.reduce((s, x, i) => s + (ys[i]! - w * x - b) ** 2, 0) / n);
+  const r = await quickstart.main({ quick: true });
+  expect(r.paths).toEqual([".b", ".sigma.args[0]", ".w"]);
+  expect(r.w).toBeCloseTo(w, 3);
+  expect(r.b).toBeCloseTo(b, 3);
+  expect(r.sigma).toBeCloseTo(sigma, 3);
+  // The loss at the optimum is 1/2 + log(sigma) (the mean squared standardized residual is 1).
+  expect(r.lossAfter).toBeCloseTo(0.5 + Math.log(sigma), 3);
+  expect(r.lossAfter).toBeLessThan(r.lossBefore);
+}, 300_000);
+
+test("constraints: positive MLE rate, exact mask zeros, Cholesky factor", async () => {
+  const r = await constraints.main({ quick: true });
+  expect(r.trainable).toEqual([".cholesky.args[0]", ".masked.args[0]", ".rate.args[0]"]);
+  expect(r.frozen).toEqual([".masked.args[1].tree"]);
+  // Exponential MLE: 1 / mean.
+  const mean = constraints.SAMPLES.reduce((a, b) => a + b, 0) / constraints.SAMPLES.length;
+  expect(r.rate).toBeCloseTo(1 / mean, 3);
+  expect(r.minRateSeen).toBeGreaterThan(0);
+  // Masked entries are exactly zero and their raw values never moved (zero gradient).
+  constraints.MASK.forEach((row, i) =>
+    row.forEach((m, j) => {
+      if (m === 0) {
+        expect(r.masked[i]![j]).toBe(0);
+        expect(r.maskedRawAfter[i]![j]).toBe(r.maskedRawBefore[i]![j]);
+      }
+    }),
+  );
+  // ... and the allowed ones fit OUTPUT = masked · INPUT.
+  r.masked.forEach((row, i) =>
+    expect(row.reduce((s, v, j) => s + v * constraints.INPUT[j]!, 0)).toBeCloseTo(constraints.OUTPUT[i]!, 3),
+  );
+  // Cholesky factor of [[4, 2], [2, 3]], by hand: [[2, 0], [1, sqrt(2)]].
+  const [[a, b], [c, d]] = r.cholesky as [[number, number], [number, number]];
+  expect([a, b, c]).toEqual([expect.closeTo(2, 3), 0, expect.closeTo(1, 3)]);
+  expect(d).toBeCloseTo(Math.SQRT2, 3);
+  expect(r.lossAfter).toBeCloseTo((1 / mean) * mean - Math.log(1 / mean), 3);
+}, 300_000);
+
+test("freezeAndTrain: the frozen encoder never moves, the head recovers the truth", async () => {
+  const r = await freezeAndTrain.main({ quick: true });
+  expect(r.frozenPaths).toEqual([".encoder.tree.b", ".encoder.tree.w"]);
+  expect(r.trainedNames).toEqual(["freezeAndTrain/head/b", "freezeAndTrain/head/w"]);
+  expect(r.encoderAfter).toEqual(r.encoderBefore.map((row) => row.map(Math.fround)));
+  freezeAndTrain.HEAD_W.forEach((w, j) => expect(r.headW[j]).toBeCloseTo(w, 2));
+  expect(r.headB).toBeCloseTo(freezeAndTrain.HEAD_B, 2);
+  expect(r.lossAfter).toBeLessThan(1e-6);
+  expect(r.unfrozenNames).toEqual([
+    "fineTune/encoder/b",
+    "fineTune/encoder/w",
+    "fineTune/head/b",
+    "fineTune/head/w",
+  ]);
+}, 300_000);
