@@ -2,12 +2,35 @@ import fc from "fast-check";
 import { stringifyJson } from "../src/codec";
 import { deepArray, deepObject } from "./codec.helpers";
 
-test("agrees with JSON.stringify on JSON data, with and without indentation", () => {
+test("agrees with JSON.stringify on JSON data; indented output parses back to the same data", () => {
   fc.assert(
-    fc.property(fc.jsonValue(), fc.constantFrom(undefined, 0, 1, 2), (value, space) => {
-      expect(stringifyJson(value, space)).toBe(JSON.stringify(value, null, space));
+    fc.property(fc.jsonValue(), fc.constantFrom(1, 2), (value, space) => {
+      expect(stringifyJson(value)).toBe(JSON.stringify(value));
+      expect(stringifyJson(value, 0)).toBe(JSON.stringify(value));
+      expect(JSON.stringify(JSON.parse(stringifyJson(value, space)))).toBe(JSON.stringify(value));
     }),
   );
+});
+
+test("indentation: like JSON.stringify, short flat arrays and objects on one line", () => {
+  const value = { shape: [2, 3], fn: { _tag: "Function", name: "exp" }, nested: [[1], { a: [] }], long: "x".repeat(70), empty: {} };
+  expect(stringifyJson(value, 2)).toBe(
+    [
+      "{",
+      '  "shape": [2, 3],',
+      '  "fn": { "_tag": "Function", "name": "exp" },',
+      '  "nested": [',
+      "    [1],",
+      "    {",
+      '      "a": []',
+      "    }",
+      "  ],",
+      `  "long": "${"x".repeat(70)}",`,
+      '  "empty": {}',
+      "}",
+    ].join("\n"),
+  );
+  expect(stringifyJson([["x".repeat(61)]], 1)).toBe(`[\n [\n  "${"x".repeat(61)}"\n ]\n]`);
 });
 
 test("writes __proto__ as an ordinary key", () => {

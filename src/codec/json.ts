@@ -33,14 +33,16 @@ export interface JsonObject {
 // -------------------------------------------------------------------------------------
 
 /**
- * `JSON.stringify(value, null, indent)` for JSON data, without recursion (so depth 100,000 is
- * fine). Own enumerable keys are written in insertion order, `__proto__` included. Throws a
- * TypeError on anything that is not JSON (undefined, non-finite numbers, functions, class
- * instances), since the codec only ever hands it JSON.
+ * `JSON.stringify(value)` for JSON data, without recursion (so depth 100,000 is fine). Own
+ * enumerable keys are written in insertion order, `__proto__` included. With `indent`, the
+ * output is indented like `JSON.stringify(value, null, indent)`, except that a short array or
+ * object of scalars stays on one line (`"shape": [2, 3]`), which keeps documents readable.
+ * Throws a TypeError on anything that is not JSON (undefined, non-finite numbers, functions,
+ * class instances), since the codec only ever hands it JSON.
  *
  * @example
  * stringifyJson({ a: [1, { b: null }] });    // '{"a":[1,{"b":null}]}'
- * stringifyJson([1, 2], 1);                  // '[\n 1,\n 2\n]'
+ * stringifyJson({ shape: [2, 3] }, 2);       // '{\n  "shape": [2, 3]\n}'
  */
 export function stringifyJson(value: unknown, indent?: number): string {
   const pad = indent === undefined || indent <= 0 ? "" : " ".repeat(Math.min(10, Math.floor(indent)));
@@ -61,6 +63,8 @@ export function stringifyJson(value: unknown, indent?: number): string {
     else if (typeof current === "number") {
       if (!Number.isFinite(current)) throw new TypeError(`stringifyJson: ${current} is not a JSON number`);
       out.push(JSON.stringify(current));
+    } else if (pad !== "" && typeof current === "object" && current !== null && isShortFlat(current)) {
+      out.push(flatLine(current));
     } else if (typeof current === "object" && Array.isArray(current)) {
       out.push("[");
       containers.push(current);
@@ -104,6 +108,33 @@ export function stringifyJson(value: unknown, indent?: number): string {
     }
     if (!found) return out.join("");
   }
+}
+
+/** A non-empty array or plain object of at most 8 scalars, short enough for one line. */
+function isShortFlat(x: object): boolean {
+  const isArray = Array.isArray(x);
+  if (!isArray && !isPlain(x)) return false;
+  const keys = Object.keys(x);
+  if (keys.length === 0 || keys.length > 8) return false;
+  let length = 0;
+  for (const k of keys) {
+    const v = (x as Record<string, unknown>)[k];
+    if (v !== null && typeof v === "object") return false;
+    if (typeof v === "string") length += v.length;
+    if (!isArray) length += k.length;
+  }
+  return length <= 60;
+}
+
+function flatLine(x: object): string {
+  const keys = Object.keys(x);
+  const scalar = (v: unknown): string => {
+    if (typeof v === "number" && !Number.isFinite(v)) throw new TypeError(`stringifyJson: ${v} is not a JSON number`);
+    if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return JSON.stringify(v);
+    throw new TypeError(`stringifyJson: ${typeof v} values are not JSON`);
+  };
+  if (Array.isArray(x)) return `[${x.map(scalar).join(", ")}]`;
+  return `{ ${keys.map((k) => `${JSON.stringify(k)}: ${scalar((x as Record<string, unknown>)[k])}`).join(", ")} }`;
 }
 
 function isPlain(x: object): boolean {
