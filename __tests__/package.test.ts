@@ -23,10 +23,20 @@ let packedFiles: string[];
 
 function run(cmd: string, args: readonly string[], cwd: string): string {
   try {
-    return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 300_000 });
+    return execFileSync(cmd, args, {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 300_000,
+    });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${cmd} ${args.join(" ")} failed in ${cwd}:\n${e.message}\n${e.stdout ?? ""}\n${e.stderr ?? ""}`);
+    throw new Error(
+      `${cmd} ${args.join(" ")} failed in ${cwd}:\n${e.message}\n${e.stdout ?? ""}\n${e.stderr ?? ""}`,
+      {
+        cause: err,
+      },
+    );
   }
 }
 
@@ -91,9 +101,9 @@ test("the tarball holds the build, README, CHANGELOG, LICENSE and package.json, 
     expect(packedFiles).toContain(required);
   }
   // No tests, fixtures, sources or maps slipped into dist/.
-  expect(packedFiles.filter((f) => /(__tests__|\.test\.|fixtures|\.map$|\.ts$)/.test(f) && !f.endsWith(".d.ts"))).toEqual(
-    [],
-  );
+  expect(
+    packedFiles.filter((f) => /(__tests__|\.test\.|fixtures|\.map$|\.ts$)/.test(f) && !f.endsWith(".d.ts")),
+  ).toEqual([]);
 });
 
 test("the installed package declares the files its exports and sideEffects name", () => {
@@ -178,9 +188,19 @@ describe("types resolve in a TypeScript consumer", () => {
     export { total, n, s, started };
   `;
   const cases = [
-    { name: "CommonJS, moduleResolution node10", file: "node10.ts", module: "commonjs", resolution: "node10" },
+    {
+      name: "CommonJS, moduleResolution node10",
+      file: "node10.ts",
+      module: "commonjs",
+      resolution: "node10",
+    },
     { name: "CommonJS, moduleResolution node16", file: "node16.cts", module: "node16", resolution: "node16" },
-    { name: "ESM, moduleResolution nodenext", file: "nodenext.mts", module: "nodenext", resolution: "nodenext" },
+    {
+      name: "ESM, moduleResolution nodenext",
+      file: "nodenext.mts",
+      module: "nodenext",
+      resolution: "nodenext",
+    },
     { name: "bundler resolution", file: "bundler.ts", module: "esnext", resolution: "bundler" },
   ];
   test.each(cases)("$name", ({ file, module, resolution }) => {

@@ -34,7 +34,7 @@ export function lowerTriangular(raw: tf.Tensor2D): tf.Tensor2D {
     );
     const strictLower = tf.mul(raw, below);
     const diagonal = tf.softplus(tf.sum(tf.mul(raw, eye), 1));
-    return tf.add(strictLower, tf.mul(eye, diagonal)) as tf.Tensor2D;
+    return tf.add<tf.Tensor2D>(strictLower, tf.mul(eye, diagonal));
   });
 }
 

@@ -55,7 +55,7 @@ export async function main(options: { quick?: boolean } = {}): Promise<FreezeAnd
   const encoder = { w: tf.tensor2d(ENCODER.w), b: tf.tensor1d(ENCODER.b) };
   const model: Model = {
     encoder: NonTrainable(encoder), // frozen
-    head: { w: tf.zeros([3, 1]) as tf.Tensor2D, b: tf.scalar(0) }, // trained
+    head: { w: tf.zeros<tf.Rank.R2>([3, 1]), b: tf.scalar(0) }, // trained
   };
   const frozenPaths = treeFlattenWithPath(partitionTrainable(model)[1])[0]
     .filter(([, leaf]) => leaf !== null)
