@@ -16,11 +16,10 @@
  */
 import { describePath } from "./keyPath";
 import { assertSameStructure } from "./map";
-import { ARRAY, LEAF, NONE, OBJECT, RECORD, describeMeta, type NodeMeta } from "./nodes";
-import { resolveOptions, type TreeOptions } from "./options";
+import { ARRAY, LEAF, NONE, OBJECT, RECORD, build, describeMeta, type NodeMeta } from "./nodes";
+import { resolveOptions, type ResolvedOptions, type TreeOptions } from "./options";
 import { treeFlatten } from "./flatten";
-import { TreeDef } from "./treedef";
-import { walk } from "./walk";
+import { walk, type Frames } from "./walk";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -67,24 +66,10 @@ export type PartitionFilter = LeafPredicate | boolean | object;
  * partition({ enc: [1, 2], dec: [3] }, { enc: true, dec: false })[0]; // { enc: [1, 2], dec: [null] }
  */
 export function partition<T>(tree: T, filter: PartitionFilter, options?: TreeOptions): [T, T] {
-  const [leaves, def, mask] =
-    typeof filter === "function"
-      ? byPredicate(tree, filter as LeafPredicate, options)
-      : byPrefix(tree, filter, options);
-  const n = leaves.length;
-  const kept = new Array<unknown>(n);
-  const rest = new Array<unknown>(n);
-  for (let i = 0; i < n; i++) {
-    const leaf = leaves[i];
-    if (mask[i] === true) {
-      kept[i] = leaf;
-      rest[i] = null;
-    } else {
-      kept[i] = null;
-      rest[i] = leaf;
-    }
-  }
-  return [def.unflatten(kept) as T, def.unflatten(rest) as T];
+  const resolved = resolveOptions(options);
+  const decide =
+    typeof filter === "function" ? byPredicate(filter as LeafPredicate) : byPrefix(filter, resolved);
+  return split(tree, resolved, decide) as [T, T];
 }
 
 /**
@@ -153,18 +138,49 @@ function describeValue(value: unknown): string {
   return String(value);
 }
 
-function byPredicate(tree: unknown, filter: LeafPredicate, options?: TreeOptions): [unknown[], TreeDef, boolean[]] {
-  const leaves: unknown[] = [];
-  const nodes: NodeMeta[] = [];
-  const mask: boolean[] = [];
-  walk(tree, resolveOptions(options), (node, meta, frames) => {
-    nodes.push(meta);
-    if (meta.kind === LEAF) {
-      leaves.push(node);
-      mask.push(checkBoolean(filter(node), node, () => describePath(frames.path())));
-    }
-  });
-  return [leaves, new TreeDef(nodes, leaves.length), mask];
+/**
+ * Decides, at every node in visiting order, whether the node's leaf goes to the first half
+ * (`true`) or the second (`false`); the answer is ignored for nodes that are not leaves.
+ */
+type Decide = (node: unknown, meta: NodeMeta, frames: Frames) => boolean;
+
+/**
+ * One walk that builds both halves at once, as `treeMap` builds one: each container is rebuilt
+ * twice from its children as soon as they are done.
+ */
+function split(tree: unknown, options: ResolvedOptions, decide: Decide): [unknown, unknown] {
+  const kept: unknown[] = [];
+  const rest: unknown[] = [];
+  let sp = 0;
+  walk(
+    tree,
+    options,
+    (node, meta, frames) => {
+      const toKept = decide(node, meta, frames);
+      if (meta.kind === LEAF) {
+        kept[sp] = toKept ? node : null;
+        rest[sp++] = toKept ? null : node;
+      } else if (meta.kind === NONE) {
+        kept[sp] = node;
+        rest[sp++] = node;
+      }
+    },
+    (meta) => {
+      const base = sp - meta.arity;
+      const a = build(meta, kept, base);
+      const b = build(meta, rest, base);
+      for (let j = base; j < sp; j++) kept[j] = rest[j] = undefined;
+      sp = base;
+      kept[sp] = a;
+      rest[sp++] = b;
+    },
+  );
+  return [kept[0], rest[0]];
+}
+
+function byPredicate(filter: LeafPredicate): Decide {
+  return (node, meta, frames) =>
+    meta.kind === LEAF && checkBoolean(filter(node), node, () => describePath(frames.path()));
 }
 
 /** Same node shape for prefix matching: kind, length, keys and tag (static fields may differ). */
@@ -184,21 +200,19 @@ function sameShape(spec: NodeMeta, node: NodeMeta): boolean {
 }
 
 /**
- * Walks `tree` alongside the pre-order nodes of the filter prefix. A node is either governed by a
- * prefix leaf above it (then only its leaves matter) or matched one-to-one with the next prefix
- * node; the walk's visiting order is the prefix's pre-order restricted to ungoverned nodes.
+ * Follows the pre-order nodes of the filter prefix alongside the walk of the tree. A node is
+ * either governed by a prefix leaf above it (then only its leaves matter) or matched one-to-one
+ * with the next prefix node: the walk's visiting order is the prefix's pre-order restricted to
+ * ungoverned nodes.
  */
-function byPrefix(tree: unknown, filter: unknown, options?: TreeOptions): [unknown[], TreeDef, boolean[]] {
-  const resolved = resolveOptions(options);
+function byPrefix(filter: unknown, options: ResolvedOptions): Decide {
   const [specLeaves, specDef] = treeFlatten<unknown>(filter, {
-    registry: resolved.registry,
+    registry: options.registry,
     isLeaf: (x) => typeof x === "boolean" || typeof x === "function",
   });
   for (const s of specLeaves) {
     if (typeof s !== "boolean" && typeof s !== "function") {
-      throw new TypeError(
-        `partition: the filter's leaves must be booleans or predicates, got ${describeValue(s)}`,
-      );
+      throw new TypeError(`partition: the filter's leaves must be booleans or predicates, got ${describeValue(s)}`);
     }
   }
   const specNodes = specDef.nodes;
@@ -206,23 +220,11 @@ function byPrefix(tree: unknown, filter: unknown, options?: TreeOptions): [unkno
   let sl = 0;
   let govDepth = -1;
   let govFilter: unknown = false;
-  const leaves: unknown[] = [];
-  const nodes: NodeMeta[] = [];
-  const mask: boolean[] = [];
-  walk(tree, resolved, (node, meta, frames) => {
-    nodes.push(meta);
+  const apply = (f: unknown, node: unknown, frames: Frames): boolean =>
+    typeof f === "boolean" ? f : checkBoolean((f as LeafPredicate)(node), node, () => describePath(frames.path()));
+  return (node, meta, frames) => {
     const depth = frames.size;
-    if (govDepth >= 0 && depth > govDepth) {
-      if (meta.kind === LEAF) {
-        leaves.push(node);
-        mask.push(
-          typeof govFilter === "boolean"
-            ? govFilter
-            : checkBoolean((govFilter as LeafPredicate)(node), node, () => describePath(frames.path())),
-        );
-      }
-      return;
-    }
+    if (govDepth >= 0 && depth > govDepth) return meta.kind === LEAF && apply(govFilter, node, frames);
     govDepth = -1;
     const spec = specNodes[p++];
     if (spec === undefined || !sameShape(spec, meta)) {
@@ -231,17 +233,13 @@ function byPrefix(tree: unknown, filter: unknown, options?: TreeOptions): [unkno
           `${spec === undefined ? "nothing" : describeMeta(spec)} but the tree has ${describeMeta(meta)}`,
       );
     }
-    if (spec.kind !== LEAF) return;
+    if (spec.kind !== LEAF) return false;
     const f = specLeaves[sl++];
-    if (meta.kind === LEAF) {
-      leaves.push(node);
-      mask.push(
-        typeof f === "boolean" ? f : checkBoolean((f as LeafPredicate)(node), node, () => describePath(frames.path())),
-      );
-    } else if (meta.kind !== NONE) {
+    if (meta.kind === LEAF) return apply(f, node, frames);
+    if (meta.kind !== NONE) {
       govDepth = depth;
       govFilter = f;
     }
-  });
-  return [leaves, new TreeDef(nodes, leaves.length), mask];
+    return false;
+  };
 }
