@@ -11,13 +11,13 @@ import { describePath, type KeyPath } from "./keyPath";
 import { resolveOptions, type TreeOptions } from "./options";
 import { firstDifference, type TreeDef } from "./treedef";
 import { treeFlatten } from "./flatten";
-import { rebuildTree, type Frames } from "./walk";
+import { rebuildTree, type PathSource } from "./walk";
 
-/** @internal A post-order rebuild of `tree`, replacing each leaf by `onLeaf(leaf, frames)`. */
+/** @internal A post-order rebuild of `tree`, replacing each leaf by `onLeaf(leaf, at)` (`at.path()` is its path). */
 export function rebuild(
   tree: unknown,
   options: TreeOptions | undefined,
-  onLeaf: (leaf: unknown, frames: Frames) => unknown,
+  onLeaf: (leaf: unknown, at: PathSource) => unknown,
 ): unknown {
   return rebuildTree(tree, resolveOptions(options), onLeaf, true);
 }
@@ -44,7 +44,7 @@ export function treeMapWithPath<R = unknown, L = any>(
   tree: unknown,
   options?: TreeOptions,
 ): any {
-  return rebuild(tree, options, (leaf, frames) => f(frames.path(), leaf as L));
+  return rebuild(tree, options, (leaf, at) => f(at.path(), leaf as L));
 }
 
 /**

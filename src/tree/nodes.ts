@@ -40,6 +40,12 @@ export interface ObjectMeta {
   /** `order[i]` is the sorted index of the i-th key in the original insertion order; `null` when already sorted. */
   readonly order: readonly number[] | null;
   readonly nullProto: boolean;
+  /**
+   * @internal Per child, the shape that child had last time (a structural inline cache: the
+   * `containers` child of a `{ tensors, containers }` object is nearly always shaped alike), so
+   * that the flatten loop can check a guess instead of looking the shape up. Mutable on purpose.
+   */
+  readonly hints?: (ShapeEntry | undefined)[] | null;
 }
 export interface RecordMeta {
   readonly kind: typeof RECORD;
@@ -67,7 +73,9 @@ function makeMeta(
   template: Readonly<Record<string, unknown>> | undefined,
   value: null | undefined,
 ): any {
-  return { kind, arity, keys, order, nullProto, spec, template, value };
+  // `hints` (objects only) is the flatten loop's guess, per child, of that child's shape.
+  const hints = kind === OBJECT ? new Array<ShapeEntry | undefined>(arity).fill(undefined) : null;
+  return { kind, arity, keys, order, nullProto, spec, template, value, hints };
 }
 
 export const leafMeta: LeafMeta = Object.freeze(makeMeta(LEAF, 0, noKeys, null, false, undefined, undefined, undefined));
@@ -97,7 +105,7 @@ export function sortedKeys(node: object): { keys: string[]; order: number[] | nu
   return sortKeys(Object.keys(node));
 }
 
-function sortKeys(keys: string[]): { keys: string[]; order: number[] | null } {
+function sortKeys(keys: readonly string[]): { keys: string[]; order: number[] | null } {
   const n = keys.length;
   let sorted = true;
   for (let i = 1; i < n; i++) {
@@ -106,7 +114,7 @@ function sortKeys(keys: string[]): { keys: string[]; order: number[] | null } {
       break;
     }
   }
-  if (sorted) return { keys, order: null };
+  if (sorted) return { keys: keys.slice(), order: null };
   const byName = keys.map((_, i) => i).sort((a, b) => ((keys[a] as string) < (keys[b] as string) ? -1 : 1));
   const order = new Array<number>(n);
   for (let j = 0; j < n; j++) order[byName[j] as number] = j;
@@ -120,9 +128,11 @@ function sortKeys(keys: string[]): { keys: string[]; order: number[] | null } {
  * per shape instead of once per node, and two trees built alike carry identical metas (which makes
  * comparing structures a pointer comparison).
  */
-interface ShapeEntry {
+export interface ShapeEntry {
   /** Own keys in insertion order (what `Object.keys` returns): the cache key. */
   readonly insertion: readonly string[];
+  /** `order[i]` is the sorted index of `insertion[i]`; `null` when already sorted. */
+  readonly order: readonly number[] | null;
   /** The metas for a normal and a null-prototype object of this shape, made on first use. */
   plain: ObjectMeta | undefined;
   nullProto: ObjectMeta | undefined;
@@ -147,7 +157,8 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-function shapeOf(keys: string[]): ShapeEntry | undefined {
+/** The cached shape of an object whose `Object.keys` are `keys`; `undefined` beyond the cache bounds. */
+export function lookupShape(keys: string[]): ShapeEntry | undefined {
   if (keys.length > MAX_SHAPE_KEYS) return undefined;
   const first = keys.length === 0 ? "" : (keys[0] as string);
   let bucket = shapes.get(first);
@@ -159,8 +170,10 @@ function shapeOf(keys: string[]): ShapeEntry | undefined {
   }
   if (cachedShapes >= MAX_SHAPES) return undefined;
   if (bucket === undefined) shapes.set(first, (bucket = []));
+  const frozen = Object.freeze(keys.slice());
   const entry: ShapeEntry = {
-    insertion: Object.freeze(keys),
+    insertion: frozen,
+    order: sortKeys(frozen.slice()).order,
     plain: undefined,
     nullProto: undefined,
     hasTag: keys.includes("_tag"),
@@ -170,7 +183,7 @@ function shapeOf(keys: string[]): ShapeEntry | undefined {
   return entry;
 }
 
-function makeObjectMeta(keys: string[], nullProto: boolean): ObjectMeta {
+export function makeObjectMeta(keys: string[], nullProto: boolean): ObjectMeta {
   const sorted = sortKeys(keys.slice());
   const order = sorted.order === null ? null : Object.freeze(sorted.order);
   return Object.freeze(makeMeta(OBJECT, keys.length, Object.freeze(sorted.keys), order, nullProto, undefined, undefined, undefined));
@@ -182,21 +195,32 @@ function makeObjectMeta(keys: string[], nullProto: boolean): ObjectMeta {
  */
 export function classifyObject(node: object, nullProto: boolean, registry: Registry): ObjectMeta | RecordMeta {
   const keys = Object.keys(node);
-  const entry = shapeOf(keys);
+  const entry = lookupShape(keys);
   if (entry === undefined || entry.hasTag) {
     const tag = (node as { _tag?: unknown })._tag;
     if (typeof tag === "string") {
       const spec = registry.specs.get(tag);
       if (spec !== undefined) {
-        // One per record node (the template differs); left unfrozen, which costs a second
-        // hidden class, not a megamorphic one.
-        return makeMeta(RECORD, spec.children.length, noKeys, null, false, spec, node as Record<string, unknown>, undefined);
+        return recordMeta(spec, node as Record<string, unknown>);
       }
     }
     if (entry === undefined) return makeObjectMeta(keys, nullProto);
   }
-  if (nullProto) return (entry.nullProto ??= makeObjectMeta(keys, true));
-  return (entry.plain ??= makeObjectMeta(keys, false));
+  return shapeMeta(entry, nullProto);
+}
+
+/**
+ * The meta of a registered record: one per record node (the template differs), left unfrozen,
+ * which costs a second hidden class, not a megamorphic one.
+ */
+export function recordMeta(spec: WrapperSpec, template: Readonly<Record<string, unknown>>): RecordMeta {
+  return makeMeta(RECORD, spec.children.length, noKeys, null, false, spec, template, undefined);
+}
+
+/** The meta of an (unregistered) object of shape `entry`. */
+export function shapeMeta(entry: ShapeEntry, nullProto: boolean): ObjectMeta {
+  if (nullProto) return (entry.nullProto ??= makeObjectMeta(entry.insertion.slice(), true));
+  return (entry.plain ??= makeObjectMeta(entry.insertion.slice(), false));
 }
 
 /**

@@ -19,6 +19,11 @@ import {
   childKey,
   classifyObject,
   leafMeta,
+  lookupShape,
+  makeObjectMeta,
+  recordMeta,
+  shapeMeta,
+  type ShapeEntry,
   nullMeta,
   undefinedMeta,
   type ArrayMeta,
@@ -153,11 +158,111 @@ export function walk(
   }
 }
 
+// -------------------------------------------------------------------------------------
+// the hot loops: flatten and map
+// -------------------------------------------------------------------------------------
+
+/*
+ * flattenInto and rebuildTree run at every training step, so they are written out rather than
+ * built on `walk`, and shaped after what V8 does fast:
+ *
+ * - Pending values, not cursors: entering an internal node pushes all of its children at once
+ *   onto a `pend` stack, last one first, so that popping yields leaf order. A frame per internal
+ *   node remembers where its children start in `pend` (to know when it is finished, for the path
+ *   of a child, for the cycle check, and for rebuilding) but is not consulted per child.
+ * - Objects are read with `for...in`, which V8 serves from the shape's enum cache without
+ *   allocating, and checked against a guessed shape in the same pass (see `ObjectMeta.hints`):
+ *   on a hit, an object costs one `for...in` and no `Object.keys`, no hashing, no sort.
+ * - No callback per node, no allocation per node but the output itself, and every meta has one
+ *   hidden class.
+ */
+
+/** The shape most recently seen, per depth of the stack: the guess for a child of an array. */
+type Hint = ShapeEntry | undefined;
+
 /**
- * The flatten pass, written out rather than built on `walk` because it runs at every training
- * step: no callback per node, no allocation per node but the leaf itself (object metas come from
- * the shape cache), and the key path of each leaf copied from a running key stack in one `slice`.
- * Appends to `leaves`, and to `nodes` and `paths` when they are given.
+ * Pushes the children of the plain object `node` onto `pend` (first sorted child on top, at
+ * `pl + n - 1`) if its own keys are exactly `entry.insertion`, in one `for...in` pass; returns
+ * `false`, leaving garbage above `pl`, if they are not. An enumerable property inherited from a
+ * polluted `Object.prototype` makes the count differ, so such objects take the slow path.
+ */
+function pushIfShape(node: any, entry: ShapeEntry, pend: unknown[], pl: number): boolean {
+  const insertion = entry.insertion;
+  const n = insertion.length;
+  const top = pl + n - 1;
+  const order = entry.order;
+  let i = 0;
+  if (order === null) {
+    for (const k in node) {
+      if (i === n || k !== insertion[i]) return false;
+      pend[top - i] = node[k];
+      i++;
+    }
+  } else {
+    for (const k in node) {
+      if (i === n || k !== insertion[i]) return false;
+      pend[top - (order[i] as number)] = node[k];
+      i++;
+    }
+  }
+  return i === n;
+}
+
+/** Pushes `node[keys[j]]` for every j onto `pend`, `keys[0]`'s value on top. */
+function pushByKeys(node: any, keys: readonly string[], pend: unknown[], pl: number): void {
+  const top = pl + keys.length - 1;
+  for (let j = 0; j < keys.length; j++) pend[top - j] = node[keys[j] as string];
+}
+
+/**
+ * Classifies a plain object and pushes its children onto `pend` at `pl`. `hint` is the guessed
+ * shape; the shape found is left in `found.entry` for the caller to remember.
+ */
+function enterObject(
+  node: object,
+  nullProto: boolean,
+  registry: ResolvedOptions["registry"],
+  hint: Hint,
+  pend: unknown[],
+  pl: number,
+  found: { entry: Hint },
+): ObjectMeta | RecordMeta {
+  if (hint !== undefined && !hint.hasTag && pushIfShape(node, hint, pend, pl)) {
+    found.entry = hint;
+    return shapeMeta(hint, nullProto);
+  }
+  const keys = Object.keys(node);
+  const entry = lookupShape(keys);
+  found.entry = entry;
+  if (entry === undefined || entry.hasTag) {
+    const tag = (node as { _tag?: unknown })._tag;
+    if (typeof tag === "string") {
+      const spec = registry.specs.get(tag);
+      if (spec !== undefined) {
+        pushByKeys(node, spec.children, pend, pl);
+        return recordMeta(spec, node as Record<string, unknown>);
+      }
+    }
+  }
+  const meta = entry === undefined ? makeObjectMeta(keys, nullProto) : shapeMeta(entry, nullProto);
+  pushByKeys(node, meta.keys, pend, pl);
+  return meta;
+}
+
+/** The path to the node of frame `f`: the keys from the root through frames 0 .. f-1. */
+function framePath(metas: readonly InternalMeta[], slots: readonly number[], f: number): Key[] {
+  const out = new Array<Key>(f);
+  for (let g = 1; g <= f; g++) out[g - 1] = childKey(metas[g - 1] as InternalMeta, slots[g] as number);
+  return out;
+}
+
+function checkFrames(nodes: readonly unknown[], metas: readonly InternalMeta[], slots: readonly number[], size: number): void {
+  checkCycle(nodes, size, () => framePath(metas, slots, size - 1));
+}
+
+/**
+ * The flatten pass. Appends the leaves to `leaves`, and the metas in pre-order to `nodes` and
+ * the key path of each leaf to `paths` when they are given.
  */
 export function flattenInto(
   root: unknown,
@@ -167,96 +272,162 @@ export function flattenInto(
   paths: KeyPath[] | null,
 ): void {
   const { isLeaf, noneIsLeaf, registry } = options;
-  const stackNodes: any[] = [];
-  const stackMetas: InternalMeta[] = [];
-  const stackNext: number[] = [];
+  const pend: unknown[] = [root];
+  let pl = 1;
+  const fNodes: unknown[] = [];
+  const fMetas: InternalMeta[] = [];
+  const fBase: number[] = [];
+  const fSlot: number[] = [];
+  const fHint: Hint[] = [];
   const keys: Key[] = [];
+  const found: { entry: Hint } = { entry: undefined };
   let size = 0;
   let nextCycleCheck = 1024;
-  let node = root;
-  for (;;) {
-    const meta = classifyFast(node, isLeaf, noneIsLeaf, registry);
+  while (pl > 0) {
+    const node = pend[--pl];
+    // Frames with no child left in `pend` are finished.
+    while (size > 0 && (fBase[size - 1] as number) > pl) fNodes[--size] = undefined;
+    // `node` is child `slot` of the top frame.
+    let slot = 0;
+    let parent: InternalMeta | undefined;
+    if (size > 0) {
+      parent = fMetas[size - 1] as InternalMeta;
+      slot = (fBase[size - 1] as number) + parent.arity - 1 - pl;
+      if (paths !== null) keys[size - 1] = childKey(parent, slot);
+    }
+    let meta: NodeMeta;
+    if (isLeaf !== undefined && isLeaf(node)) meta = leafMeta;
+    else if (typeof node !== "object") meta = node === undefined && !noneIsLeaf ? undefinedMeta : leafMeta;
+    else if (node === null) meta = noneIsLeaf ? leafMeta : nullMeta;
+    else if (Array.isArray(node)) {
+      const n = node.length;
+      meta = arrayMeta(n);
+      const top = pl + n - 1;
+      for (let i = 0; i < n; i++) pend[top - i] = node[i];
+    } else {
+      const proto = Object.getPrototypeOf(node);
+      if (proto === Object.prototype || proto === null) {
+        const hints = parent !== undefined && parent.kind === OBJECT ? parent.hints : null;
+        const hint = hints != null ? hints[slot] : fHint[size];
+        meta = enterObject(node, proto === null, registry, hint, pend, pl, found);
+        const entry = found.entry;
+        if (entry !== hint && entry !== undefined) {
+          if (hints != null) hints[slot] = entry;
+          else fHint[size] = entry;
+        }
+      } else meta = leafMeta;
+    }
     if (nodes !== null) nodes.push(meta);
     if (meta.kind === LEAF) {
       leaves.push(node);
       if (paths !== null) paths.push(keys.slice(0, size));
     } else if (meta.kind !== NONE && (meta as InternalMeta).arity > 0) {
-      stackNodes[size] = node;
-      stackMetas[size] = meta as InternalMeta;
-      stackNext[size] = 0;
+      fNodes[size] = node;
+      fMetas[size] = meta as InternalMeta;
+      fBase[size] = pl;
+      fSlot[size] = slot;
+      pl += (meta as InternalMeta).arity;
       if (++size >= nextCycleCheck) {
         nextCycleCheck *= 2;
-        checkCycle(stackNodes, size, () => pathOf(stackMetas, stackNext, size));
+        checkFrames(fNodes, fMetas, fSlot, size);
       }
-    }
-    for (;;) {
-      const top = size - 1;
-      if (top < 0) return;
-      const m = stackMetas[top] as InternalMeta;
-      const i = stackNext[top] as number;
-      if (i < m.arity) {
-        stackNext[top] = i + 1;
-        const container = stackNodes[top];
-        if (m.kind === ARRAY) {
-          node = container[i];
-          if (paths !== null) keys[top] = i;
-        } else {
-          const key = (m.kind === OBJECT ? m.keys[i] : m.spec.children[i]) as string;
-          node = container[key];
-          if (paths !== null) keys[top] = key;
-        }
-        break;
-      }
-      size = top;
-      stackNodes[top] = undefined;
     }
   }
 }
 
+/** What `rebuildTree` hands to a leaf function that asked for paths. */
+export interface PathSource {
+  /** The key path of the current leaf. */
+  path(): Key[];
+}
+
 /**
  * The map pass: a post-order rebuild in one walk, each internal node built as soon as its last
- * child is done, with each leaf replaced by `f(leaf)` (or `f(leaf, frames)` when `withFrames`, for
- * callers that need the leaf's path).
+ * child is done, each leaf replaced by `f(leaf)` (or `f(leaf, at)` when `withPath`, `at.path()`
+ * giving the leaf's key path).
  */
 export function rebuildTree(
   root: unknown,
   options: ResolvedOptions,
-  f: (leaf: any, frames: Frames) => unknown,
-  withFrames: boolean,
+  f: (leaf: any, at: PathSource) => unknown,
+  withPath: boolean,
 ): unknown {
   const { isLeaf, noneIsLeaf, registry } = options;
-  const frames = new Frames();
+  const pend: unknown[] = [root];
+  let pl = 1;
+  const fNodes: unknown[] = [];
+  const fMetas: InternalMeta[] = [];
+  const fBase: number[] = [];
+  const fSlot: number[] = [];
+  const fOut: number[] = [];
+  const fHint: Hint[] = [];
+  const keys: Key[] = [];
+  const found: { entry: Hint } = { entry: undefined };
   const values: unknown[] = [];
   let sp = 0;
-  let node = root;
+  let size = 0;
+  let nextCycleCheck = 1024;
+  const at: PathSource = { path: () => keys.slice(0, size) };
   for (;;) {
-    const meta = classifyFast(node, isLeaf, noneIsLeaf, registry);
-    if (meta.kind === LEAF) values[sp++] = withFrames ? f(node, frames) : (f as (leaf: unknown) => unknown)(node);
-    else if (meta.kind === NONE) values[sp++] = node;
-    else if ((meta as InternalMeta).arity > 0) frames.push(node, meta as InternalMeta);
-    else {
-      const empty = build(meta as InternalMeta, values, sp);
-      values[sp++] = empty;
-    }
-    for (;;) {
-      const top = frames.size - 1;
-      if (top < 0) return values[0];
-      const m = frames.metas[top] as InternalMeta;
-      const i = frames.next[top] as number;
-      if (i < m.arity) {
-        frames.next[top] = i + 1;
-        const container = frames.nodes[top];
-        node =
-          m.kind === ARRAY ? container[i] : container[(m.kind === OBJECT ? m.keys[i] : m.spec.children[i]) as string];
-        break;
-      }
-      frames.size = top;
-      frames.nodes[top] = undefined;
-      const base = sp - m.arity;
-      const value = build(m, values, base);
+    // Build every finished frame from its children's values (all of them once `pend` is empty).
+    while (size > 0 && (fBase[size - 1] as number) >= pl) {
+      const top = --size;
+      fNodes[top] = undefined;
+      const base = fOut[top] as number;
+      const value = build(fMetas[top] as InternalMeta, values, base);
       for (let j = base + 1; j < sp; j++) values[j] = undefined;
       values[base] = value;
       sp = base + 1;
+    }
+    if (pl === 0) return values[0];
+    const node = pend[--pl];
+    let slot = 0;
+    let parent: InternalMeta | undefined;
+    if (size > 0) {
+      parent = fMetas[size - 1] as InternalMeta;
+      slot = (fBase[size - 1] as number) + parent.arity - 1 - pl;
+      if (withPath) keys[size - 1] = childKey(parent, slot);
+    }
+    let meta: NodeMeta;
+    if (isLeaf !== undefined && isLeaf(node)) meta = leafMeta;
+    else if (typeof node !== "object") meta = node === undefined && !noneIsLeaf ? undefinedMeta : leafMeta;
+    else if (node === null) meta = noneIsLeaf ? leafMeta : nullMeta;
+    else if (Array.isArray(node)) {
+      const n = node.length;
+      meta = arrayMeta(n);
+      const top = pl + n - 1;
+      for (let i = 0; i < n; i++) pend[top - i] = node[i];
+    } else {
+      const proto = Object.getPrototypeOf(node);
+      if (proto === Object.prototype || proto === null) {
+        const hints = parent !== undefined && parent.kind === OBJECT ? parent.hints : null;
+        const hint = hints != null ? hints[slot] : fHint[size];
+        meta = enterObject(node, proto === null, registry, hint, pend, pl, found);
+        const entry = found.entry;
+        if (entry !== hint && entry !== undefined) {
+          if (hints != null) hints[slot] = entry;
+          else fHint[size] = entry;
+        }
+      } else meta = leafMeta;
+    }
+    if (meta.kind === LEAF) values[sp++] = withPath ? f(node, at) : (f as (leaf: unknown) => unknown)(node);
+    else if (meta.kind === NONE) values[sp++] = node;
+    else if ((meta as InternalMeta).arity === 0) {
+      const empty = build(meta as InternalMeta, values, sp);
+      values[sp++] = empty;
+    } else {
+      fNodes[size] = node;
+      fMetas[size] = meta as InternalMeta;
+      // The frame is finished when `pend` drops back to `fBase` (its children occupy
+      // pend[fBase .. fBase + arity)); the loop head tests `fBase >= pl` after the last pop.
+      fBase[size] = pl;
+      fSlot[size] = slot;
+      fOut[size] = sp;
+      pl += (meta as InternalMeta).arity;
+      if (++size >= nextCycleCheck) {
+        nextCycleCheck *= 2;
+        checkFrames(fNodes, fMetas, fSlot, size);
+      }
     }
   }
 }
