@@ -45,7 +45,11 @@ describe("treeOptimizer", () => {
     // L = sum((w * exp(s) + b + shift/10 - target)^2) with int count and a string along for the ride.
     const loss = (p: Params) => {
       const u = unwrap(p);
-      return tf.sum(tf.square(tf.sub(tf.add(tf.add(tf.mul(u.layer.w, u.scale), u.layer.b), tf.div(u.norm.shift, 10)), target)));
+      return tf.sum(
+        tf.square(
+          tf.sub(tf.add(tf.add(tf.mul(u.layer.w, u.scale), u.layer.b), tf.div(u.norm.shift, 10)), target),
+        ),
+      );
     };
     // The same loss and gradient in float64 JS: x = [w0, w1, b, s].
     const refLoss = (x: number[]) => {
@@ -76,8 +80,8 @@ describe("treeOptimizer", () => {
       x = x.map((xi, i) => {
         m[i] = b1 * m[i]! + (1 - b1) * g[i]!;
         v[i] = b2 * v[i]! + (1 - b2) * g[i]! ** 2;
-        const mh = m[i]! / (1 - b1 ** t);
-        const vh = v[i]! / (1 - b2 ** t);
+        const mh = m[i] / (1 - b1 ** t);
+        const vh = v[i] / (1 - b2 ** t);
         return xi - (lr * mh) / (Math.sqrt(vh) + eps);
       });
       if (t === 1) afterFirst = tf.memory().numTensors;

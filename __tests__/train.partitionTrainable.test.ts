@@ -16,7 +16,15 @@ beforeAll(async () => {
 function makeModel() {
   return {
     layers: [
-      { weight: WeightNormalization(tf.tensor2d([[1, 2], [3, -1]])), bias: tf.zeros([2]) },
+      {
+        weight: WeightNormalization(
+          tf.tensor2d([
+            [1, 2],
+            [3, -1],
+          ]),
+        ),
+        bias: tf.zeros([2]),
+      },
       { weight: tf.tensor2d([[0.5, -0.5]]), bias: tf.zeros([1]) },
     ],
     norm: NonTrainable({ mean: tf.scalar(0.25), std: tf.scalar(2) }),
@@ -40,7 +48,9 @@ describe("partitionTrainable", () => {
     expect(trainableLeaves).not.toContain(model.norm.tree.mean);
     expect(trainableLeaves).not.toContain(model.steps);
     const frozenLeaves = treeLeaves(frozen);
-    expect(frozenLeaves).toEqual(expect.arrayContaining([model.norm.tree.mean, model.norm.tree.std, model.steps]));
+    expect(frozenLeaves).toEqual(
+      expect.arrayContaining([model.norm.tree.mean, model.norm.tree.std, model.steps]),
+    );
     expect(frozenLeaves.some((x) => trainableLeaves.includes(x))).toBe(false);
     // Statics stay in the records and objects of both halves.
     expect(trainable.noise.fn).toBe(tf.softplus);
@@ -55,7 +65,9 @@ describe("partitionTrainable", () => {
     expect(a).toHaveLength(b.length);
     a.forEach((x, i) => expect(x).toBe(b[i]));
     // Nothing was copied.
-    expect(tf.memory().numTensors).toBe(before + treeLeaves(model).filter((x) => x instanceof tf.Tensor).length);
+    expect(tf.memory().numTensors).toBe(
+      before + treeLeaves(model).filter((x) => x instanceof tf.Tensor).length,
+    );
     disposeTree(model);
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -85,7 +97,9 @@ describe("partitionTrainable", () => {
     const frozenModel = nonTrainable(model);
     const [trainable, frozen] = partitionTrainable(frozenModel);
     expect(treeLeaves(trainable)).toEqual([]);
-    expect(treeLeaves(frozen).filter(isFloatTensor)).toHaveLength(treeLeaves(model).filter(isFloatTensor).length);
+    expect(treeLeaves(frozen).filter(isFloatTensor)).toHaveLength(
+      treeLeaves(model).filter(isFloatTensor).length,
+    );
     // And its gradients are all exactly zero.
     const { value, grads } = valueAndGrad((m: typeof frozenModel) => {
       const u = unwrap(m) as { layers: { weight: tf.Tensor }[]; noise: tf.Tensor };
@@ -117,7 +131,9 @@ describe("partitionTrainable", () => {
     expect(trap.value.dataSync()[0]).toBeCloseTo(1 + 4 + 9 + 16, 5);
     expect(Array.from(trap.grads.frozen.tree.dataSync())).toEqual([6, 8]);
     const moved = sgdStep(model, trap.grads, 0.1);
-    expect(Array.from(moved.frozen.tree.dataSync()).map((x) => Math.round(x * 1e5) / 1e5)).toEqual([2.4, 3.2]);
+    expect(Array.from(moved.frozen.tree.dataSync()).map((x) => Math.round(x * 1e5) / 1e5)).toEqual([
+      2.4, 3.2,
+    ]);
 
     // The cure: penalise (and step) the trainable half. The penalty is sum(freeW^2) = 5, only the
     // free weights get a gradient, and after the step the frozen weights are the same tensor.

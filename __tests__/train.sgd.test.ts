@@ -13,8 +13,26 @@ describe("sgdStep", () => {
   test("p - lr * g at float leaves, other leaves shared, inputs untouched", () => {
     const before = tf.memory().numTensors;
     const n = tf.tensor1d([1, 2], "int32");
-    const params = { w: tf.tensor2d([[1, 2], [3, 4]]), b: [tf.scalar(-1)], n, k: 7, name: "m" };
-    const grads = { w: tf.tensor2d([[10, 20], [-10, 0]]), b: [tf.scalar(4)], n, k: 7, name: "m" };
+    const params = {
+      w: tf.tensor2d([
+        [1, 2],
+        [3, 4],
+      ]),
+      b: [tf.scalar(-1)],
+      n,
+      k: 7,
+      name: "m",
+    };
+    const grads = {
+      w: tf.tensor2d([
+        [10, 20],
+        [-10, 0],
+      ]),
+      b: [tf.scalar(4)],
+      n,
+      k: 7,
+      name: "m",
+    };
     const next = sgdStep(params, grads, 0.1);
     const expected = [1 - 0.1 * 10, 2 - 0.1 * 20, 3 + 0.1 * 10, 4 - 0.1 * 0];
     next.w.dataSync().forEach((got, i) => expect(got).toBeCloseTo(expected[i] as number, 6));

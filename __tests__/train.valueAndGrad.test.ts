@@ -27,7 +27,9 @@ function expectClose(got: ArrayLike<number>, want: readonly number[], rtol = 1e-
     const w = want[i] as number;
     const g = got[i] as number;
     if (!(Math.abs(g - w) <= atol + rtol * Math.abs(w))) {
-      throw new Error(`element ${i}: got ${g}, want ${w} (all: got [${Array.from(got)}], want [${want}])`);
+      throw new Error(
+        `element ${i}: got ${g}, want ${w} (all: got [${Array.from(got).join(", ")}], want [${want.join(", ")}])`,
+      );
     }
   }
 }
@@ -37,7 +39,8 @@ describe("valueAndGrad", () => {
     const before = tf.memory().numTensors;
     const params = { layers: [{ w: tf.tensor1d([1, -2, 3]), n: tf.scalar(4, "int32") }], label: "q", k: 2 };
     // L = k * sum(w^2) * n  ->  dL/dw = 2 k n w
-    const f = (p: typeof params) => tf.mul(tf.mul(tf.sum(tf.square(p.layers[0]!.w)), p.k), tf.cast(p.layers[0]!.n, "float32"));
+    const f = (p: typeof params) =>
+      tf.mul(tf.mul(tf.sum(tf.square(p.layers[0]!.w)), p.k), tf.cast(p.layers[0]!.n, "float32"));
     const { value, grads } = valueAndGrad(f)(params);
     expect(value.dataSync()[0]).toBeCloseTo(2 * 14 * 4, 4);
     expectClose(grads.layers[0]!.w.dataSync(), [16, -32, 48]);
@@ -64,12 +67,17 @@ describe("valueAndGrad", () => {
       let s = 0;
       xs.forEach((x, n) => {
         let yh = 0;
-        for (let j = 0; j < 3; j++) yh += (v[3 + j] as number) * Math.tanh((v[j] as number) * x + (v[6 + j] as number));
+        for (let j = 0; j < 3; j++)
+          yh += (v[3 + j] as number) * Math.tanh((v[j] as number) * x + (v[6 + j] as number));
         s += (yh - (ys[n] as number)) ** 2;
       });
       return s / xs.length;
     };
-    const params = { w1: tf.tensor2d([w0.slice(0, 3)]), w2: tf.tensor2d(w0.slice(3), [3, 1]), b: tf.tensor1d(b0) };
+    const params = {
+      w1: tf.tensor2d([w0.slice(0, 3)]),
+      w2: tf.tensor2d(w0.slice(3), [3, 1]),
+      b: tf.tensor1d(b0),
+    };
     const x = tf.tensor2d(xs, [4, 1]);
     const y = tf.tensor2d(ys, [4, 1]);
     const { value, grads } = valueAndGrad((p: typeof params) =>
@@ -99,7 +107,9 @@ describe("valueAndGrad", () => {
     const w = tf.scalar(3);
     // L = a * w_closed + b^2 with a = b = w (the same tensor at two leaves)
     const params = { a: w, b: w };
-    const { value, grads } = valueAndGrad((p: typeof params) => tf.add(tf.mul(p.a, w), tf.square(p.b)))(params);
+    const { value, grads } = valueAndGrad((p: typeof params) => tf.add(tf.mul(p.a, w), tf.square(p.b)))(
+      params,
+    );
     expect(value.dataSync()[0]).toBeCloseTo(18, 5);
     expect(grads.a.dataSync()[0]).toBeCloseTo(3, 6); // d(a*w)/da = w
     expect(grads.b.dataSync()[0]).toBeCloseTo(6, 6); // d(b^2)/db = 2b
@@ -155,16 +165,20 @@ describe("valueAndGrad", () => {
     expect(() => valueAndGrad((p: typeof params) => tf.square(p.w) as unknown as tf.Scalar)(params)).toThrow(
       /scalar float32 tensor.*shape \[2\]/,
     );
-    expect(() => valueAndGrad((() => 3) as unknown as (p: typeof params) => tf.Scalar)(params)).toThrow(/number 3/);
+    expect(() => valueAndGrad((() => 3) as unknown as (p: typeof params) => tf.Scalar)(params)).toThrow(
+      /number 3/,
+    );
     expect(() =>
       valueAndGrad((p: typeof params) => {
         tf.square(p.w);
         throw new Error("boom");
       })(params),
     ).toThrow("boom");
-    expect(() =>
-      valueAndGrad((p: typeof params) => tf.sum(p.w) as never, { hasAux: true })(params),
-    ).toThrow(/\[loss, aux\]/);
+    // A loss without aux, declared (wrongly) as returning one.
+    const lossOnly = ((p: typeof params) => tf.sum(p.w)) as unknown as (
+      p: typeof params,
+    ) => readonly [tf.Tensor, 0];
+    expect(() => valueAndGrad(lossOnly, { hasAux: true })(params)).toThrow(/\[loss, aux\]/);
     params.w.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -219,7 +233,8 @@ describe("gradients through wrappers match central differences", () => {
     const before = tf.memory().numTensors;
     const raw0 = [-0.7, 0.1, 0.9];
     // L = sum_i exp(raw_i) * x_i + 0.5 * exp(raw_i)^2
-    const ref = (r: number[]) => r.reduce((s, ri, i) => s + Math.exp(ri) * xs[i]! + 0.5 * Math.exp(ri) ** 2, 0);
+    const ref = (r: number[]) =>
+      r.reduce((s, ri, i) => s + Math.exp(ri) * xs[i]! + 0.5 * Math.exp(ri) ** 2, 0);
     const params = Parameterize(tf.exp, tf.tensor1d(raw0));
     const x = tf.tensor1d(xs);
     const { value, grads } = valueAndGrad((p: typeof params) => {
@@ -245,7 +260,9 @@ describe("gradients through wrappers match central differences", () => {
       tf.tensor1d(b0),
     );
     const x = tf.tensor1d(xs.slice(0, 2));
-    const { value, grads } = valueAndGrad((p: typeof params) => tf.sum(tf.mul(tf.square(unwrap(p)), x)))(params);
+    const { value, grads } = valueAndGrad((p: typeof params) => tf.sum(tf.mul(tf.square(unwrap(p)), x)))(
+      params,
+    );
     const all = [...a0, ...b0];
     expect(value.dataSync()[0]).toBeCloseTo(ref(all), 4);
     const got = [...grads.args[0].args[0].args[0].dataSync(), ...grads.args[1].dataSync()];
@@ -288,7 +305,10 @@ describe("gradients through wrappers match central differences", () => {
     })(wn);
     const all = [...W0.flat(), ...raw0];
     expect(value.dataSync()[0]).toBeCloseTo(ref(all), 4);
-    const got = [...(grads.weight as tf.Tensor).dataSync(), ...(grads.scale as Parameterize<tf.Tensor, [tf.Tensor]>).args[0].dataSync()];
+    const got = [
+      ...(grads.weight as tf.Tensor).dataSync(),
+      ...(grads.scale as Parameterize<tf.Tensor, [tf.Tensor]>).args[0].dataSync(),
+    ];
     expectClose(got, centralDiff(ref, all, EPS), RTOL, ATOL);
     disposeTree([wn, grads, a, value]);
     expect(tf.memory().numTensors).toBe(before);
@@ -296,7 +316,11 @@ describe("gradients through wrappers match central differences", () => {
 
   test("NonTrainable inside a wrapper: exactly zero, the rest still exact", () => {
     const before = tf.memory().numTensors;
-    const params = Parameterize((u: tf.Tensor, c: tf.Tensor) => tf.mul(u, c), tf.scalar(1.5), NonTrainable(tf.scalar(-2)));
+    const params = Parameterize(
+      (u: tf.Tensor, c: tf.Tensor) => tf.mul(u, c),
+      tf.scalar(1.5),
+      NonTrainable(tf.scalar(-2)),
+    );
     const { value, grads } = valueAndGrad((p: typeof params) => tf.square(unwrap(p)))(params);
     // L = (u c)^2: dL/du = 2 u c^2 = 12; dL/dc would be 2 u^2 c but c is frozen
     expect(grads.args[0].dataSync()[0]).toBeCloseTo(12, 5);

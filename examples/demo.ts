@@ -19,7 +19,14 @@ import { initBackend } from "../src/backend";
 import { disposeTree, isTensor, partitionTrainable, treeOptimizer } from "../src/train";
 import { treeFlattenWithPath, treeLeaves } from "../src/tree/flatten";
 import { keystr } from "../src/tree/keyPath";
-import { NonTrainable, Parameterize, WeightNormalization, invSoftplus, unwrap, type Unwrapped } from "../src/wrappers";
+import {
+  NonTrainable,
+  Parameterize,
+  WeightNormalization,
+  invSoftplus,
+  unwrap,
+  type Unwrapped,
+} from "../src/wrappers";
 
 // -------------------------------------------------------------------------------------
 // data
@@ -82,7 +89,12 @@ function makeModel(xs: readonly number[], hidden: number, uniform: () => number)
     hidden: {
       // [out, in], normalised over `in` (paramax's convention); with one input each row is a
       // single weight, so the layer learns each unit's slope as scale * sign.
-      weight: WeightNormalization(tf.tensor2d(Array.from({ length: hidden }, () => 2 * normal(uniform)), [hidden, 1])),
+      weight: WeightNormalization(
+        tf.tensor2d(
+          Array.from({ length: hidden }, () => 2 * normal(uniform)),
+          [hidden, 1],
+        ),
+      ),
       bias: tf.tensor1d(Array.from({ length: hidden }, () => 4 * uniform() - 2)),
     },
     output: { weight: WeightNormalization(unitRows(1, hidden, uniform)), bias: tf.zeros([1]) },
@@ -101,7 +113,7 @@ function predict(m: Unwrapped<Model>, x: tf.Tensor): tf.Tensor {
 /** Mean Gaussian negative log-likelihood of `y` given the model: what maximum likelihood minimises. */
 function nll(model: Model, x: tf.Tensor, y: tf.Tensor): tf.Tensor {
   const m = unwrap(model);
-  const sigma = m.noise as tf.Tensor;
+  const sigma = m.noise;
   const r = tf.div(tf.sub(y, predict(m, x)), sigma);
   return tf.add(tf.add(tf.mean(tf.mul(0.5, tf.square(r))), tf.log(sigma)), 0.5 * Math.log(2 * Math.PI));
 }
@@ -159,11 +171,16 @@ export async function main(options: DemoOptions = {}): Promise<DemoResult> {
 
   const [trainablePart, frozenPart] = partitionTrainable(model);
   const pathsOf = (tree: unknown) =>
-    treeFlattenWithPath(tree)[0].filter(([, leaf]) => isTensor(leaf)).map(([path]) => keystr(path));
+    treeFlattenWithPath(tree)[0]
+      .filter(([, leaf]) => isTensor(leaf))
+      .map(([path]) => keystr(path));
   const trainable = pathsOf(trainablePart);
   const frozen = pathsOf(frozenPart);
-  const count = (tree: unknown) => treeLeaves(tree).reduce((s: number, t) => s + (isTensor(t) ? t.size : 0), 0);
-  say(`paramtree demo on tfjs-${tf.getBackend()}: ${xs.length} noisy samples of sin(1.5 (x-2)) + 0.3 (x-2), σ = ${SIGMA_TRUE}`);
+  const count = (tree: unknown) =>
+    treeLeaves(tree).reduce((s: number, t) => s + (isTensor(t) ? t.size : 0), 0);
+  say(
+    `paramtree demo on tfjs-${tf.getBackend()}: ${xs.length} noisy samples of sin(1.5 (x-2)) + 0.3 (x-2), σ = ${SIGMA_TRUE}`,
+  );
   say(`trainable (${count(trainablePart)} numbers): ${trainable.join(" ")}`);
   say(`frozen    (${count(frozenPart)} numbers): ${frozen.join(" ")}`);
   say();
@@ -198,9 +215,11 @@ export async function main(options: DemoOptions = {}): Promise<DemoResult> {
   }
 
   const trained = opt.params;
-  const sigmaLearned = tf.tidy(() => (unwrap(trained.noise) as tf.Tensor).dataSync()[0] as number);
+  const sigmaLearned = tf.tidy(() => unwrap(trained.noise).dataSync()[0] as number);
   const fitted = tf.tidy(() => Array.from(predict(unwrap(trained), x).dataSync()));
-  const residualStd = Math.sqrt(ys.reduce((s, yi, i) => s + (yi - (fitted[i] as number)) ** 2, 0) / ys.length);
+  const residualStd = Math.sqrt(
+    ys.reduce((s, yi, i) => s + (yi - (fitted[i] as number)) ** 2, 0) / ys.length,
+  );
   // The final loss of the trained parameters (the last step reported the loss before its update).
   const finalLoss = tf.tidy(() => nll(trained, x, y).dataSync()[0] as number);
   const initialLoss = losses[0] as number;
@@ -210,7 +229,9 @@ export async function main(options: DemoOptions = {}): Promise<DemoResult> {
   const lo = Math.min(...xs);
   const hi = Math.max(...xs);
   const grid = Array.from({ length: width }, (_, i) => lo + ((hi - lo) * i) / (width - 1));
-  const gridFit = tf.tidy(() => Array.from(predict(unwrap(trained), tf.tensor2d(grid, [width, 1])).dataSync()));
+  const gridFit = tf.tidy(() =>
+    Array.from(predict(unwrap(trained), tf.tensor2d(grid, [width, 1])).dataSync()),
+  );
   const normAfter = [model.norm.tree.mean.dataSync()[0], model.norm.tree.std.dataSync()[0]];
   const frozenUnchanged =
     trained.norm.tree.mean === model.norm.tree.mean && normAfter.every((v, i) => Object.is(v, normBefore[i]));
@@ -239,18 +260,31 @@ export async function main(options: DemoOptions = {}): Promise<DemoResult> {
     const plot = (series: number[][], colors: asciichart.Color[]) =>
       asciichart.plot(series, { height: 12, padding: "        ", ...(color ? { colors } : {}) });
     say();
-    say(`noise scale σ: learned ${sigmaLearned.toFixed(4)}, true ${SIGMA_TRUE}, residual std of the fit ${residualStd.toFixed(4)}`);
-    say(`NLL: ${initialLoss.toFixed(4)} -> ${finalLoss.toFixed(4)} in ${steps} Adam steps, ${seconds.toFixed(1)} s`);
-    say(`frozen input normalisation unchanged: ${frozenUnchanged ? "yes" : "NO"} (mean ${normAfter[0]?.toFixed(4)}, std ${normAfter[1]?.toFixed(4)})`);
+    say(
+      `noise scale σ: learned ${sigmaLearned.toFixed(4)}, true ${SIGMA_TRUE}, residual std of the fit ${residualStd.toFixed(4)}`,
+    );
+    say(
+      `NLL: ${initialLoss.toFixed(4)} -> ${finalLoss.toFixed(4)} in ${steps} Adam steps, ${seconds.toFixed(1)} s`,
+    );
+    say(
+      `frozen input normalisation unchanged: ${frozenUnchanged ? "yes" : "NO"} (mean ${normAfter[0]?.toFixed(4)}, std ${normAfter[1]?.toFixed(4)})`,
+    );
     say();
     say("loss (NLL) over training, steps on a log scale");
     say(plot([logSample(losses, width)], [asciichart.blue]));
     for (const line of stepAxis(steps, width, 10)) say(line);
     say();
-    say(`fit: ${color ? "blue" : "series 1"} = truth, ${color ? "green" : "series 2"} = model mean, ${color ? "grey" : "series 3, 4"} = mean ± 2σ learned`);
+    say(
+      `fit: ${color ? "blue" : "series 1"} = truth, ${color ? "green" : "series 2"} = model mean, ${color ? "grey" : "series 3, 4"} = mean ± 2σ learned`,
+    );
     say(
       plot(
-        [grid.map((g) => truth(g - 2)), gridFit, gridFit.map((v) => v + 2 * sigmaLearned), gridFit.map((v) => v - 2 * sigmaLearned)],
+        [
+          grid.map((g) => truth(g - 2)),
+          gridFit,
+          gridFit.map((v) => v + 2 * sigmaLearned),
+          gridFit.map((v) => v - 2 * sigmaLearned),
+        ],
         [asciichart.blue, asciichart.green, asciichart.darkgray, asciichart.darkgray],
       ),
     );
@@ -280,15 +314,23 @@ function stepAxis(steps: number, width: number, indent: number): [string, string
 /** `n` points of `values` at indices spaced evenly on a log scale, first and last included. */
 function logSample(values: readonly number[], n: number): number[] {
   const last = values.length - 1;
-  return Array.from({ length: n }, (_, i) => values[Math.round(Math.expm1((i / (n - 1)) * Math.log1p(last)))] as number);
+  return Array.from(
+    { length: n },
+    (_, i) => values[Math.round(Math.expm1((i / (n - 1)) * Math.log1p(last)))] as number,
+  );
 }
 
 if (require.main === module) {
   const lr = process.argv.find((a) => a.startsWith("--lr="));
-  main({ quick: process.argv.includes("--quick"), ...(lr === undefined ? {} : { learningRate: Number(lr.slice(5)) }) }).then(
+  main({
+    quick: process.argv.includes("--quick"),
+    ...(lr === undefined ? {} : { learningRate: Number(lr.slice(5)) }),
+  }).then(
     (result) => {
       if (!result.ok) {
-        console.error(`demo: training did not reduce the loss (${result.initialLoss} -> ${result.finalLoss})`);
+        console.error(
+          `demo: training did not reduce the loss (${result.initialLoss} -> ${result.finalLoss})`,
+        );
         process.exitCode = 1;
       }
     },

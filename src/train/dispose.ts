@@ -9,7 +9,6 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs-core";
 import { treeLeaves } from "../tree/flatten";
 import type { TreeOptions } from "../tree/options";
 import { isTensor } from "./filters";
@@ -34,6 +33,6 @@ export interface DisposeTreeOptions extends TreeOptions {
 export function disposeTree(tree: unknown, options?: DisposeTreeOptions): void {
   const filter = options?.filter;
   for (const leaf of treeLeaves(tree, options)) {
-    if (isTensor(leaf) && (filter === undefined || filter(leaf))) (leaf as tf.Tensor).dispose();
+    if (isTensor(leaf) && (filter === undefined || filter(leaf))) leaf.dispose();
   }
 }

@@ -5,7 +5,12 @@
  * @module
  */
 export { isTensor, isFloatTensor } from "./filters";
-export { valueAndGrad, type ValueAndGrad, type ValueAndGradWithAux, type ValueAndGradOptions } from "./valueAndGrad";
+export {
+  valueAndGrad,
+  type ValueAndGrad,
+  type ValueAndGradWithAux,
+  type ValueAndGradOptions,
+} from "./valueAndGrad";
 export { partitionTrainable } from "./partitionTrainable";
 export { sgdStep } from "./sgd";
 export { treeOptimizer, type TreeOptimizer, type TreeOptimizerOptions } from "./optimizer";

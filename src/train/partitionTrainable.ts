@@ -29,9 +29,12 @@ import { isFloatTensor } from "./filters";
  * @example
  * const model = { w: tf.scalar(1), norm: NonTrainable({ mean: tf.scalar(0) }), n: 3 };
  * const [trainable, frozen] = partitionTrainable(model);
- * trainable; // { w: <tensor>, norm: NonTrainable({ mean: null }), n: null }
- * frozen;    // { w: null, norm: NonTrainable({ mean: <tensor> }), n: 3 }
- * combine(trainable, frozen).w === model.w; // true
+ * // trainable: { w: <tensor>, norm: NonTrainable({ mean: null }), n: null }
+ * // frozen:    { w: null, norm: NonTrainable({ mean: <tensor> }), n: 3 }
+ * treeLeaves(trainable).length;              // 1
+ * trainable.n;                               // null
+ * frozen.n;                                  // 3
+ * combine(trainable, frozen).w === model.w;  // true
  * tf.dispose([model.w, model.norm.tree.mean]);
  */
 export function partitionTrainable<T>(tree: T, options?: TreeOptions): [T, T] {

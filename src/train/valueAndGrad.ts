@@ -171,5 +171,9 @@ function describeValue(x: unknown): string {
   if (isTensor(x)) return `a ${x.dtype} tensor of shape [${x.shape.join(", ")}]`;
   if (Array.isArray(x)) return `an array of length ${x.length}`;
   if (x === null) return "null";
-  return typeof x === "object" ? "an object" : `${typeof x} ${String(x)}`;
+  if (typeof x === "number" || typeof x === "boolean" || typeof x === "bigint")
+    return `${typeof x} ${x.toString()}`;
+  if (typeof x === "string") return `string ${JSON.stringify(x)}`;
+  if (x === undefined) return "undefined";
+  return `an ${typeof x}`;
 }
