@@ -39,6 +39,12 @@ const { tree: arbTree } = fc.letrec<{ tree: unknown; array: unknown[]; object: R
   object: fc.dictionary(fc.constantFrom("a", "b", "c", "z", "odd key", "0"), tie("tree"), { maxKeys: 4 }),
 }));
 
+/** Small trees over {0, 1}: equal pairs and triples are common, so the Eq laws are exercised. */
+const { tree: arbSmallTree } = fc.letrec<{ tree: unknown; array: unknown[] }>((tie) => ({
+  tree: fc.oneof({ depthSize: "small" }, fc.integer({ min: 0, max: 1 }), tie("array"), fc.constant(null)),
+  array: fc.array(tie("tree"), { maxLength: 2 }),
+}));
+
 const f = (x: number): number => 2 * x + 1;
 const g = (x: number): string => `<${x}>`;
 
@@ -362,5 +368,64 @@ describe("scale: no recursion over the tree, no deep closure chains", () => {
     const xs = Array.from({ length: 20_000 }, (_, i) => i);
     const out = await pipe(xs, T.traverse(TE.ApplicativePar)((x: number) => TE.right(x + 1)))();
     expect(E.isRight(out) && (out.right as unknown as number[])[19_999]).toBe(20_000);
+  });
+});
+
+// -------------------------------------------------------------------------------------
+// Eq and Show
+// -------------------------------------------------------------------------------------
+
+describe("getEq (on treeEqual) and getShow (on treeFormat)", () => {
+  const Eq = T.getEq<number>();
+  const EqN = T.getEq(N.Eq);
+
+  test("Eq laws with exact comparison: reflexive, symmetric, transitive", () => {
+    let equalPairs = 0;
+    fc.assert(
+      fc.property(arbSmallTree, arbSmallTree, arbSmallTree, (x, y, z) => {
+        for (const E_ of [Eq, EqN]) {
+          expect(E_.equals(x, x)).toBe(true);
+          expect(E_.equals(x, y)).toBe(E_.equals(y, x));
+          if (E_.equals(x, y) && E_.equals(y, z)) expect(E_.equals(x, z)).toBe(true);
+        }
+        if (Eq.equals(x, y)) equalPairs++;
+        // a rebuilt copy is equal; changing one leaf makes it unequal
+        expect(Eq.equals(x, T.map((a: number) => a)(x))).toBe(true);
+        if (T.size(x) > 0) expect(Eq.equals(x, T.map((a: number) => a + 1)(x))).toBe(false);
+      }),
+      { numRuns: 500 },
+    );
+    expect(equalPairs).toBeGreaterThan(20); // the transitivity branch really ran
+  });
+
+  test("leaf Eq, treeEqual options, and structure differences", () => {
+    expect(EqN.equals({ a: 1, b: [2] }, { b: [2], a: 1 })).toBe(true);
+    expect(EqN.equals({ a: 1, b: [2] }, { a: 1, b: [2, 3] })).toBe(false);
+    expect(EqN.equals({ a: 1 }, { b: 1 })).toBe(false);
+    const mod3: import("fp-ts/Eq").Eq<number> = { equals: (p, q) => p % 3 === q % 3 };
+    expect(T.getEq(mod3).equals([1, 2], [4, 5])).toBe(true);
+    expect(T.getEq({ atol: 1e-3 }).equals([1], [1.0005])).toBe(true);
+    expect(T.getEq().equals([1], [1.0005])).toBe(false);
+    expect(T.getEq().equals([NaN], [NaN])).toBe(false);
+    expect(T.getEq({ equalNan: true }).equals([NaN], [NaN])).toBe(true);
+  });
+
+  test("tensors compare by value; no tensor is created", () => {
+    const a = { w: tf.tensor([1, 2]), b: tf.scalar(3) };
+    const b = { b: tf.scalar(3), w: tf.tensor([1, 2]) };
+    const c = { w: tf.tensor([1, 2.5]), b: tf.scalar(3) };
+    const before = tf.memory().numTensors;
+    expect(T.getEq().equals(a, b)).toBe(true);
+    expect(T.getEq().equals(a, c)).toBe(false);
+    expect(T.getEq({ atol: 0.6 }).equals(a, c)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([...T.leaves(a), ...T.leaves(b), ...T.leaves(c)] as tf.Tensor[]);
+  });
+
+  test("Show renders with treeFormat", () => {
+    const t = tf.zeros([3, 4]);
+    expect(T.getShow().show({ w: t, b: null })).toBe("{ b: null, w: float32[3,4] }");
+    expect(T.getShow({ width: 10 }).show({ a: [1, 2] }).split("\n").length).toBeGreaterThan(1);
+    t.dispose();
   });
 });
