@@ -33,7 +33,13 @@ export interface EncodeProblem {
  * with one line per problem.
  *
  * @example
- * try { treeCodec().encode({ f: () => 1 }); } catch (e) { (e as TreeEncodeError).problems[0].path; } // ["f"]
+ * let problems: readonly EncodeProblem[] = [];
+ * try {
+ *   treeCodec().encode({ f: () => 1 });
+ * } catch (e) {
+ *   if (e instanceof TreeEncodeError) problems = e.problems;
+ * }
+ * problems.map((p) => p.path); // [["f"]]
  */
 export class TreeEncodeError extends Error {
   readonly problems: readonly EncodeProblem[];
@@ -58,7 +64,9 @@ export const treeRootType: t.Type<unknown> = new t.Type<unknown>("Tree", (_u): _
  * A validation error at the end of `context`, whose last entry holds the offending value.
  *
  * @example
+ * import * as t from "io-ts";
  * const err = failureAt([{ key: "", type: t.unknown, actual: -1 }], "expected a dimension, got -1");
+ * err.value; // -1
  */
 export function failureAt(context: t.Context, message: string): t.ValidationError {
   const last = context[context.length - 1];
@@ -74,7 +82,9 @@ export function failureAt(context: t.Context, message: string): t.ValidationErro
  * `<root>` for the tree itself), or `document.<field>` for the document's own fields.
  *
  * @example
- * errorPath(errors[0]); // ".layers[0].weight.shape[1]"
+ * const doc = { format: "paramtree", version: "1.0", tree: { w: { _tag: "Tensor", dtype: "float32", shape: [-1], data: "" } } };
+ * const result = treeCodec().decode(doc);
+ * const where = E.isLeft(result) ? errorPath(result.left[0]!) : ""; // ".w.shape[0]"
  */
 export function errorPath(error: t.ValidationError): string {
   const context = error.context;
@@ -110,7 +120,9 @@ export function errorPath(error: t.ValidationError): string {
  * One line per problem: where (the key path in the tree) and what is wrong.
  *
  * @example
- * formatDecodeErrors(errors);
+ * const weight = { _tag: "Tensor", dtype: "float32", shape: [2, -1], data: "" };
+ * const result = treeCodec().decode({ format: "paramtree", version: "1.0", tree: { layers: [{ weight }] } });
+ * const lines = E.isLeft(result) ? formatDecodeErrors(result.left) : [];
  * // [".layers[0].weight.shape[1]: expected a dimension (an integer from 0 to 2147483647), got -1"]
  */
 export function formatDecodeErrors(errors: t.Errors): string[] {

@@ -58,7 +58,8 @@ import { encodeWith, notJsonError, resolveCodecOptions, type Tree, type TreeCode
  * - `space`: indentation of the JSON document (none by default).
  *
  * @example
- * await saveTree("small.json", tree, { inline: true, space: 2 });
+ * const options: SaveTreeOptions = { inline: true, space: 2 };
+ * await saveTree(require("os").tmpdir() + "/small.json", { lr: 0.1 }, options);
  */
 export interface SaveTreeOptions extends TreeCodecOptions {
   readonly inline?: boolean | undefined;
@@ -81,7 +82,10 @@ export interface WeightsManifestEntryJson {
  * A group of tfjs's weights manifest: its side file, and the weights stored back to back in it.
  *
  * @example
- * const group: WeightsManifestGroupJson = { paths: ["model.tree.bin"], weights: [entry] };
+ * const group: WeightsManifestGroupJson = {
+ *   paths: ["model.tree.bin"],
+ *   weights: [{ name: "layers/0/w", shape: [2, 3], dtype: "float32" }],
+ * };
  */
 export interface WeightsManifestGroupJson {
   readonly paths: readonly string[];
@@ -132,8 +136,10 @@ export function weightsFileName(path: string): string {
  * system's error.
  *
  * @example
- * await saveTree("/tmp/model.tree.json", { w: tf.ones([2, 2]), lr: 0.1 });
- * const back = await loadTree("/tmp/model.tree.json"); // Right({ w: ..., lr: 0.1 })
+ * const file = require("path").join(require("os").tmpdir(), "model.tree.json");
+ * await saveTree(file, { w: tf.ones([2, 2]), lr: 0.1 });
+ * const back = await loadTree(file);
+ * E.isRight(back) && back.right; // { w: tf.ones([2, 2]), lr: 0.1 }
  */
 export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptions): Promise<void> {
   const resolved = resolveCodecOptions(options);
@@ -215,8 +221,9 @@ async function writeAtomically(path: string, tmpSuffix: string, text: string): P
  * `formatDecodeErrors`). The tensors are new; the caller disposes them.
  *
  * @example
- * const result = await loadTree("/tmp/model.tree.json");
- * if (E.isLeft(result)) console.error(formatDecodeErrors(result.left).join("\n"));
+ * const result = await loadTree("no/such/model.tree.json");
+ * const report = E.isLeft(result) ? formatDecodeErrors(result.left) : [];
+ * // ['document: cannot read "no/such/model.tree.json" (ENOENT: no such file or directory, ...)']
  */
 export async function loadTree(path: string, options?: TreeCodecOptions): Promise<E.Either<t.Errors, Tree>> {
   let resolved: ReturnType<typeof resolveCodecOptions>;

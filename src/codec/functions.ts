@@ -95,9 +95,10 @@ export const defaultFunctions: FunctionTable = Object.freeze({
  * default name. Throws when an entry is not a function.
  *
  * @example
+ * const myExp = (x: tf.Tensor) => tf.exp(x);
  * const fns = resolveFunctions({ exp: myExp });
  * fns.byName.get("exp") === myExp;   // true
- * fns.byFunction.get(tf.exp);        // undefined: tf.exp lost its name to myExp
+ * fns.byFunction.has(tf.exp);        // false: tf.exp lost its name to myExp
  */
 export function resolveFunctions(functions?: FunctionTable): ResolvedFunctions {
   const byName = new Map<string, AnyFunction>();

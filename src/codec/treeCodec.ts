@@ -102,9 +102,12 @@ export function resolveCodecOptions(options: TreeCodecOptions | undefined): Reso
  *
  * @example
  * const codec = treeCodec();
- * const json = codec.encode({ w: tf.tensor([1, 2]), lr: NaN });
- * const back = codec.decode(JSON.parse(JSON.stringify(json))); // Right({ w: tensor [1, 2], lr: NaN })
- * if (E.isLeft(back)) console.log(formatDecodeErrors(back.left).join("\n"));
+ * const json = codec.encode({ w: tf.tensor([1, 2]), fn: tf.exp });
+ * json.tree; // { w: { _tag: "Tensor", dtype: "float32", shape: [2], data: "AACAPwAAAEA=" }, fn: { _tag: "Function", name: "exp" } }
+ * const back = codec.decode(JSON.parse(JSON.stringify(json)));
+ * E.isRight(back) && back.right; // { w: tf.tensor([1, 2]), fn: tf.exp }
+ * const bad = codec.decode({ format: "paramtree", version: "2.0", tree: 1 });
+ * E.isLeft(bad) && formatDecodeErrors(bad.left); // ["document.version: the document has format version 2.0, newer than this reader understands (1.x); update paramtree to read it"]
  */
 export function treeCodec(options?: TreeCodecOptions): TreeCodec {
   const resolved = resolveCodecOptions(options);
@@ -129,7 +132,8 @@ export function treeCodec(options?: TreeCodecOptions): TreeCodec {
  * instead of a throw.
  *
  * @example
- * encodeTree({ f: (x: number) => x }); // Left([{ path: ["f"], message: "an anonymous function is not in the function table; ..." }])
+ * const r = encodeTree({ layers: [{ f: (x: number) => x }] });
+ * E.isLeft(r) && r.left[0]!.path; // ["layers", 0, "f"]
  */
 export function encodeTree(tree: Tree, options?: TreeCodecOptions): E.Either<EncodeProblem[], TreeJson> {
   return encodeWith(tree, resolveCodecOptions(options), "inline");
@@ -150,8 +154,9 @@ export function stringifyTree(tree: Tree, options?: TreeCodecOptions & { readonl
  * Parses and decodes a document's JSON text; text that is not JSON is a Left too.
  *
  * @example
- * parseTree('{"format":"paramtree","version":"1.0","tree":[1,2]}'); // Right([1, 2])
- * parseTree('{"format":'); // Left: "document: not JSON (Unexpected end of JSON input)"
+ * parseTree('{"format":"paramtree","version":"1.0","tree":[1,2]}'); // E.right([1, 2])
+ * const bad = parseTree('{"format":');
+ * E.isLeft(bad) && formatDecodeErrors(bad.left); // ["document: not JSON (...); the file may be truncated or corrupt"]
  */
 export function parseTree(text: string, options?: TreeCodecOptions): E.Either<t.Errors, Tree> {
   const codec = treeCodec(options);
