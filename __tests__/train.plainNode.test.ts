@@ -58,6 +58,7 @@ test("examples/gradients.js: gradients through Parameterize and NonTrainable in 
     loss: number;
     gradRaw: number[];
     gradFrozen: number;
+    ops: Record<string, number>;
     leaked: number;
   };
   expect(result.backend).toBe("wasm");
@@ -69,6 +70,26 @@ test("examples/gradients.js: gradients through Parameterize and NonTrainable in 
   result.gradRaw.forEach((g, i) => expect(g).toBeCloseTo(want[i] as number, 4));
   expect(result.gradFrozen).toBe(0);
   expect(result.leaked).toBe(0);
+  // Every op that wrappers and usual losses use has a working gradient in plain node.
+  expect(Object.keys(result.ops).sort()).toEqual(
+    [
+      "add/sub/mul/div",
+      "exp",
+      "log",
+      "logSigmoid",
+      "matMul",
+      "mean",
+      "norm",
+      "relu",
+      "sigmoid",
+      "softplus",
+      "sqrt",
+      "tanh",
+    ].sort(),
+  );
+  for (const [op, error] of Object.entries(result.ops)) {
+    if (!(error < 1e-4)) throw new Error(`tf.grad of ${op}: max error ${error}`);
+  }
 }, 60_000);
 
 test("examples/demo.js (the npm run demo program): trains, learns sigma, prints the charts without a TTY", () => {
