@@ -1,0 +1,131 @@
+/**
+ * The browser example, end to end: bundle it with esbuild, serve it on 127.0.0.1, open it in
+ * headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core), wait until the page
+ * has trained its model on the WASM backend, check what it reports, and save a screenshot to
+ * examples/browser/dist/screenshot.png.
+ *
+ * Without /usr/bin/chromium the test is skipped with a message, except in CI (CI=true), where a
+ * missing browser is a failure: .ci/run installs it.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { chromium, type BrowserContext } from "playwright-core";
+
+const CHROMIUM = "/usr/bin/chromium";
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const STEPS = 60;
+const root = path.resolve(__dirname, "..");
+const inCI = process.env.CI === "true";
+const haveChromium = fs.existsSync(CHROMIUM);
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { build } = require(path.join(root, "examples/browser/build.js")) as { build: () => Promise<string> };
+const { serve } = require(path.join(root, "examples/browser/serve.js")) as {
+  serve: (dir: string, port?: number) => Promise<{ url: string; close: () => Promise<void> }>;
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+interface DemoState {
+  state: string;
+  backend?: string;
+  leaves?: string[];
+  losses: number[];
+  error?: string;
+}
+
+if (!haveChromium && !inCI) {
+  test.skip(`browser example (skipped: ${CHROMIUM} is missing; apt-get install -y chromium to run it)`, () =>
+    undefined);
+  // Say it where a person running the suite sees it, not only in the test name.
+  console.warn(
+    `browser.test.ts: skipped, ${CHROMIUM} is missing (apt-get install -y chromium). In CI it is required.`,
+  );
+} else {
+  test("the browser example trains its model on the WASM backend in headless Chromium", async () => {
+    if (!haveChromium)
+      throw new Error(`${CHROMIUM} is missing; CI must install it (apt-get install -y chromium)`);
+    const dist = await build();
+    const server = await serve(dist);
+    const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "paramtree-chromium-"));
+    let context: BrowserContext | undefined;
+    const problems: string[] = [];
+    try {
+      context = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: FLAGS,
+        viewport: { width: 800, height: 760 },
+      });
+      const page = context.pages()[0] ?? (await context.newPage());
+      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      page.on("console", (m) => {
+        if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+      });
+      const failed: string[] = [];
+      page.on("requestfailed", (r) => failed.push(r.url()));
+      page.on("response", (r) => {
+        if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+      });
+
+      await page.goto(`${server.url}?steps=${STEPS}`);
+      await page.waitForFunction(
+        () => {
+          const s = (window as unknown as { paramtreeDemo?: { state: string } }).paramtreeDemo?.state;
+          return s === "trained" || s === "error";
+        },
+        undefined,
+        { timeout: 120_000 },
+      );
+      const demo = await page.evaluate(
+        () => (window as unknown as { paramtreeDemo: DemoState }).paramtreeDemo,
+      );
+      await page.screenshot({ path: path.join(dist, "screenshot.png"), fullPage: true });
+
+      expect(demo.error).toBeUndefined();
+      expect(demo.state).toBe("trained");
+      expect(demo.backend).toBe("wasm");
+      expect(demo.leaves).toEqual([
+        ".hidden.b",
+        ".hidden.w.weight",
+        ".hidden.w.scale.args[0]",
+        ".norm.tree.mean",
+        ".norm.tree.std",
+        ".out.b",
+        ".out.w.weight",
+        ".out.w.scale.args[0]",
+        ".sigma.args[0]",
+      ]);
+      expect(demo.losses).toHaveLength(STEPS);
+      expect(demo.losses.every(Number.isFinite)).toBe(true);
+      const first = demo.losses[0]!;
+      const last = demo.losses[STEPS - 1]!;
+      // Trained: the negative log-likelihood fell clearly, and stayed down.
+      const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+      expect(last).toBeLessThan(first - 0.3);
+      expect(mean(demo.losses.slice(-10))).toBeLessThan(mean(demo.losses.slice(0, 10)) - 0.2);
+      // What the page shows agrees with what it reports.
+      expect(await page.locator("#status").getAttribute("data-state")).toBe("trained");
+      expect(await page.locator("#loss").textContent()).toContain(
+        `${last.toFixed(4)} after ${STEPS} Adam steps on wasm`,
+      );
+      expect(await page.locator("#chart polyline").count()).toBe(1);
+      // The .wasm binary came from our server, beside the bundle.
+      expect(failed).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await context?.close();
+      await server.close();
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    }
+  }, 240_000);
+}
