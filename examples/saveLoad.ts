@@ -7,7 +7,8 @@
  * file or the key path of each problem. It never throws.
  *
  * Run: `npm run example:saveLoad` (a small model), or
- * `npm run example:saveLoad -- --measure [megabytes]` to time a large model (100 MB by default)
+ * `node --expose-gc -r ts-node/register examples/saveLoad.ts --measure [megabytes] [tensors] [--inline]`
+ * to time a large model (100 MB in 25 tensors by default)
  * and report its peak memory. In your own project every name below comes from `"paramtree"`.
  */
 import * as tf from "@tensorflow/tfjs-core";
@@ -83,6 +84,7 @@ export async function main(options: { quick?: boolean } = {}): Promise<SaveLoadR
 export interface SaveLoadFigures {
   readonly modelMB: number;
   readonly tensors: number;
+  readonly inline: boolean;
   readonly saveSeconds: number;
   readonly saveMBps: number;
   readonly loadSeconds: number;
@@ -105,8 +107,11 @@ export interface SaveLoadFigures {
  * Saves and loads a float32 model of `megabytes` MB split into `tensors` equal tensors (default
  * 100 MB in 25 tensors of 4 MB, like the layers of a network), timing both and sampling RSS
  * every 2 ms while they run. Checks the loaded model is bit-identical. Disposes everything.
+ * `inline: true` measures the single-JSON alternative (base64 tensors) for comparison.
  */
-export async function measureSaveLoad(options: { megabytes?: number; tensors?: number; dir?: string } = {}): Promise<SaveLoadFigures> {
+export async function measureSaveLoad(
+  options: { megabytes?: number; tensors?: number; dir?: string; inline?: boolean } = {},
+): Promise<SaveLoadFigures> {
   const megabytes = options.megabytes ?? 100;
   const count = options.tensors ?? 25;
   const perTensor = Math.floor((megabytes * 1e6) / 4 / count);
@@ -127,7 +132,7 @@ export async function measureSaveLoad(options: { megabytes?: number; tensors?: n
     const rssBeforeSave = process.memoryUsage.rss();
     sampler.reset();
     let t0 = process.hrtime.bigint();
-    await saveTree(file, model);
+    await saveTree(file, model, { inline: options.inline === true });
     const saveSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const peakSave = Math.max(sampler.peak(), process.memoryUsage.rss());
     // The reference copy for the exactness check, taken outside the measured sections.
@@ -152,6 +157,7 @@ export async function measureSaveLoad(options: { megabytes?: number; tensors?: n
     return {
       modelMB: mb(modelBytes),
       tensors: count,
+      inline: options.inline === true,
       saveSeconds,
       saveMBps: mb(modelBytes) / saveSeconds,
       loadSeconds,
@@ -206,7 +212,7 @@ if (require.main === module) {
       await initBackend();
       const megabytes = args[1] === undefined ? 100 : Number(args[1]);
       const tensors = args[2] === undefined ? 25 : Number(args[2]);
-      const f = await measureSaveLoad({ megabytes, tensors });
+      const f = await measureSaveLoad({ megabytes, tensors, inline: args.includes("--inline") });
       console.log(JSON.stringify(f, null, 2));
     } else {
       await main();
