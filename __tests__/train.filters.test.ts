@@ -9,8 +9,11 @@ beforeAll(async () => {
 describe("isTensor / isFloatTensor", () => {
   test("classify every dtype and non-tensors", async () => {
     // WASM has no complex kernels: make the complex64 tensor on the CPU backend.
+    // (The CPU backend's one-time "install tfjs-node" notice is silenced.)
+    const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
     await initBackend("cpu");
     const c = tf.complex([1], [2]);
+    warn.mockRestore();
     expect(isTensor(c)).toBe(true);
     expect(isFloatTensor(c)).toBe(true);
     c.dispose();
