@@ -20,7 +20,15 @@ import {
   unwrap,
   unwrapWith,
 } from "../src/wrappers";
-import { Clip, IncreasingOnInterval, clipSpec, increasingSpec, main, registry, unwrapCustom } from "../examples/customWrapper";
+import {
+  Clip,
+  IncreasingOnInterval,
+  clipSpec,
+  increasingSpec,
+  main,
+  registry,
+  unwrapCustom,
+} from "../examples/customWrapper";
 
 beforeAll(async () => {
   await initBackend();
@@ -39,7 +47,13 @@ const values = (t: tf.Tensor) => Array.from(t.dataSync());
 describe("a custom tag next to the built-ins", () => {
   test("registerWrapper returns a new registry; the default one is unchanged", () => {
     expect(registry).not.toBe(defaultRegistry);
-    expect([...registry.specs.keys()]).toEqual(["Parameterize", "NonTrainable", "WeightNormalization", "Clip", "IncreasingOnInterval"]);
+    expect([...registry.specs.keys()]).toEqual([
+      "Parameterize",
+      "NonTrainable",
+      "WeightNormalization",
+      "Clip",
+      "IncreasingOnInterval",
+    ]);
     expect(defaultRegistry.specs.has("Clip")).toBe(false);
     expect(() => registerWrapper(registry, clipSpec)).toThrow('the tag "Clip" is already registered');
     const x = tf.scalar(1);
@@ -61,7 +75,7 @@ describe("a custom tag next to the built-ins", () => {
     // clip(clip(x, -0.5, 1.5), 0, 1) = [0, 0, 1, 1]
     const c = unwrapCustom({ deep: [Clip(Clip(x, -0.5, 1.5), 0, 1)] });
     expect(values(c.deep[0] as tf.Tensor)).toEqual([0, 0, 1, 1]);
-    tf.dispose([x, a, b, c.deep[0] as tf.Tensor]);
+    tf.dispose([x, a, b, c.deep[0]]);
   });
 
   test("NonTrainable and WeightNormalization around a custom wrapper: values and gradients", () => {
@@ -114,8 +128,9 @@ describe("a custom tag next to the built-ins", () => {
     const x = tf.scalar(5);
     const clip = Clip(x, 0, 1);
     expect(unwrap(clip)).toBe(clip);
-    const mixed = unwrap({ c: Clip(Parameterize(tf.neg, x), 0, 1) as unknown });
-    const c = mixed.c as Record<string, unknown>;
+    // Typed as unknown: the static type (Clip) would claim that unwrap returns a tensor here.
+    const tree: unknown = { c: Clip(Parameterize(tf.neg, x), 0, 1) };
+    const c = (unwrap(tree) as { c: Record<string, unknown> }).c;
     expect(c["_tag"]).toBe("Clip");
     expect(values(c["value"] as tf.Tensor)).toEqual([-5]);
     tf.dispose([x, c["value"] as tf.Tensor]);
@@ -132,7 +147,9 @@ describe("a custom tag next to the built-ins", () => {
     const x = tf.scalar(1);
     let caught: unknown;
     try {
-      unwrapWith(failing)({ layers: [Parameterize(tf.exp, { _tag: "Fails", value: Parameterize(tf.exp, x) })] });
+      unwrapWith(failing)({
+        layers: [Parameterize(tf.exp, { _tag: "Fails", value: Parameterize(tf.exp, x) })],
+      });
     } catch (e) {
       caught = e;
     }
@@ -171,13 +188,18 @@ describe("IncreasingOnInterval (paramax's RealToIncreasingOnInterval)", () => {
   });
 
   test("batched: leading axes are kept, each row as if alone", () => {
-    const rows = [[0, 1, 2], [3, -1, 0.5]];
+    const rows = [
+      [0, 1, 2],
+      [3, -1, 0.5],
+    ];
     const arr = tf.tensor2d(rows);
     const out = unwrapCustom(IncreasingOnInterval(arr, [0, 1], { minWidth: 0.05, includeEndpoints: "both" }));
     expect(out.shape).toEqual([2, 4]);
     rows.forEach((r, i) => {
       const single = tf.tensor1d(r);
-      const one = unwrapCustom(IncreasingOnInterval(single, [0, 1], { minWidth: 0.05, includeEndpoints: "both" }));
+      const one = unwrapCustom(
+        IncreasingOnInterval(single, [0, 1], { minWidth: 0.05, includeEndpoints: "both" }),
+      );
       values(one).forEach((v, j) => expect((out.arraySync() as number[][])[i]?.[j]).toBeCloseTo(v, 6));
       tf.dispose([single, one]);
     });
@@ -186,9 +208,15 @@ describe("IncreasingOnInterval (paramax's RealToIncreasingOnInterval)", () => {
 
   test("construction checks, as paramax's", () => {
     const arr = tf.zeros([4]);
-    expect(() => IncreasingOnInterval(arr, [0, 1], { minWidth: 0, includeEndpoints: "both" })).toThrow("minWidth must be > 0");
-    expect(() => IncreasingOnInterval(arr, [1, 1], { minWidth: 0.1, includeEndpoints: "both" })).toThrow("interval[1] > interval[0]");
-    expect(() => IncreasingOnInterval(arr, [0, 1], { minWidth: 0.3, includeEndpoints: "both" })).toThrow("does not fit");
+    expect(() => IncreasingOnInterval(arr, [0, 1], { minWidth: 0, includeEndpoints: "both" })).toThrow(
+      "minWidth must be > 0",
+    );
+    expect(() => IncreasingOnInterval(arr, [1, 1], { minWidth: 0.1, includeEndpoints: "both" })).toThrow(
+      "interval[1] > interval[0]",
+    );
+    expect(() => IncreasingOnInterval(arr, [0, 1], { minWidth: 0.3, includeEndpoints: "both" })).toThrow(
+      "does not fit",
+    );
     arr.dispose();
     expect(increasingSpec.children).toEqual(["arr"]);
   });

@@ -59,7 +59,10 @@ test("accepts numbers, nested arrays and int tensors; keeps the shape; returns f
   expect(fromNumber.shape).toEqual([]);
   expect(fromNumber.dtype).toBe("float32");
   expect(fromNumber.dataSync()[0]).toBeCloseTo(1, 5);
-  const fromArray = invSoftplus([[1, 2], [3, 4]]);
+  const fromArray = invSoftplus([
+    [1, 2],
+    [3, 4],
+  ]);
   expect(fromArray.shape).toEqual([2, 2]);
   const ints = tf.tensor1d([1, 2], "int32");
   const fromInts = invSoftplus(ints);
@@ -78,7 +81,10 @@ test("the input tensor is not disposed nor changed", () => {
 });
 
 test("negative inputs throw a clear error naming how many and the first, with nothing leaked", () => {
-  const m = tf.tensor2d([[1, -2], [-3, 4]]);
+  const m = tf.tensor2d([
+    [1, -2],
+    [-3, 4],
+  ]);
   const start = tf.memory().numTensors;
   expect(() => invSoftplus(m)).toThrow(
     "invSoftplus: expected non-negative inputs (softplus only takes positive values), but 2 elements are negative; " +
@@ -94,7 +100,9 @@ test("negative inputs throw a clear error naming how many and the first, with no
 });
 
 test("rejects string and complex inputs", () => {
-  expect(() => invSoftplus(["a"] as never)).toThrow("invSoftplus: expected a real-valued input, got a string tensor");
+  expect(() => invSoftplus(["a"] as never)).toThrow(
+    "invSoftplus: expected a real-valued input, got a string tensor",
+  );
 });
 
 test("gradient: d/dx softplus⁻¹(x) = 1 / (1 - exp(-x)), also by finite differences", () => {

@@ -8,7 +8,15 @@ import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../src/backend";
 import { treeLeaves } from "../src/tree/flatten";
 import { registerWrapper } from "../src/tree/registry";
-import { NonTrainable, Parameterize, WeightNormalization, defaultRegistry, nonTrainable, unwrap, unwrapWith } from "../src/wrappers";
+import {
+  NonTrainable,
+  Parameterize,
+  WeightNormalization,
+  defaultRegistry,
+  nonTrainable,
+  unwrap,
+  unwrapWith,
+} from "../src/wrappers";
 
 beforeAll(async () => {
   await initBackend();
@@ -50,12 +58,26 @@ const own = <T extends tf.Tensor>(owned: tf.Tensor[], t: T): T => {
 
 const fixtures: Fixture[] = [
   { name: "Parameterize", build: (o) => Parameterize(tf.exp, own(o, tf.tensor1d([0, 1]))) },
-  { name: "NonTrainable", build: (o) => NonTrainable({ a: own(o, tf.ones([2])), i: own(o, tf.scalar(1, "int32")) }) },
-  { name: "nonTrainable leaves", build: (o) => nonTrainable({ a: own(o, tf.ones([2])), b: [own(o, tf.zeros([3]))] }) },
+  {
+    name: "NonTrainable",
+    build: (o) => NonTrainable({ a: own(o, tf.ones([2])), i: own(o, tf.scalar(1, "int32")) }),
+  },
+  {
+    name: "nonTrainable leaves",
+    build: (o) => nonTrainable({ a: own(o, tf.ones([2])), b: [own(o, tf.zeros([3]))] }),
+  },
   {
     name: "WeightNormalization",
     build: (o) => {
-      const wn = WeightNormalization(own(o, tf.tensor2d([[1, 2], [3, 4]])));
+      const wn = WeightNormalization(
+        own(
+          o,
+          tf.tensor2d([
+            [1, 2],
+            [3, 4],
+          ]),
+        ),
+      );
       own(o, (wn.scale as unknown as Parameterize<tf.Tensor, [tf.Tensor]>).args[0]);
       return wn;
     },
@@ -63,7 +85,13 @@ const fixtures: Fixture[] = [
   {
     name: "nested: NonTrainable(WeightNormalization(Parameterize(exp, x))) and Parameterize of Parameterize",
     build: (o) => {
-      const x = own(o, tf.tensor2d([[0.1, -0.2], [0.3, 0.4]]));
+      const x = own(
+        o,
+        tf.tensor2d([
+          [0.1, -0.2],
+          [0.3, 0.4],
+        ]),
+      );
       const wn = WeightNormalization(Parameterize(tf.exp, x));
       own(o, (wn.scale as unknown as Parameterize<tf.Tensor, [tf.Tensor]>).args[0]);
       return {
@@ -77,7 +105,11 @@ const fixtures: Fixture[] = [
   },
   {
     name: "a messy custom wrapper inside built-ins",
-    build: (o) => Parameterize((r: { kept: tf.Tensor }) => tf.exp(r.kept), { _tag: "Messy", value: own(o, tf.ones([2])) } as never),
+    build: (o) =>
+      Parameterize((r: { kept: tf.Tensor }) => tf.exp(r.kept), {
+        _tag: "Messy",
+        value: own(o, tf.ones([2])),
+      } as never),
     registry: messy,
   },
 ];
@@ -155,12 +187,16 @@ test("a failure after some wrappers ran leaks nothing, repeatedly", () => {
   const tree = {
     a: Parameterize(tf.exp, x),
     b: NonTrainable([x]),
-    z: Parameterize((t: tf.Tensor) => {
-      tf.square(t);
-      throw new Error("fail");
-    }, Parameterize(tf.exp, x)),
+    z: Parameterize(
+      (t: tf.Tensor) => {
+        tf.square(t);
+        throw new Error("fail");
+      },
+      Parameterize(tf.exp, x),
+    ),
   };
-  for (let i = 0; i < REPS; i++) expect(() => unwrap(tree)).toThrow("unwrap: Parameterize at .z failed: fail");
+  for (let i = 0; i < REPS; i++)
+    expect(() => unwrap(tree)).toThrow("unwrap: Parameterize at .z failed: fail");
   expect(tf.memory().numTensors).toBe(start);
   // Also inside a tidy and under a gradient.
   for (let i = 0; i < 5; i++) {
@@ -169,7 +205,17 @@ test("a failure after some wrappers ran leaks nothing, repeatedly", () => {
         unwrap(tree);
       }),
     ).toThrow("fail");
-    expect(() => tf.grad((v: tf.Tensor) => tf.sum(unwrap(Parameterize(() => { throw new Error("g"); }, v)) as tf.Tensor))(x)).toThrow("g");
+    expect(() =>
+      tf.grad((v: tf.Tensor) =>
+        tf.sum(
+          unwrap(
+            Parameterize(() => {
+              throw new Error("g");
+            }, v),
+          ),
+        ),
+      )(x),
+    ).toThrow("g");
   }
   expect(tf.memory().numTensors).toBe(start);
   x.dispose();

@@ -1,3 +1,6 @@
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-unsafe-assignment,
+   @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access --
+   each case must require modules afresh inside jest.isolateModules. */
 /**
  * The module cycle between the tree layer (whose options default to `defaultRegistry`) and the
  * wrappers (which use the tree layer) must work whichever module is required first.
@@ -19,7 +22,11 @@ describe.each(entries)("requiring %s first", (entry) => {
     jest.isolateModules(() => {
       require(entry);
       const { defaultRegistry } = require("../src/wrappers/defaultRegistry");
-      expect([...defaultRegistry.specs.keys()].sort()).toEqual(["NonTrainable", "Parameterize", "WeightNormalization"]);
+      expect([...defaultRegistry.specs.keys()].sort()).toEqual([
+        "NonTrainable",
+        "Parameterize",
+        "WeightNormalization",
+      ]);
       const wrappers = require("../src/wrappers");
       const tree = require("../src/tree");
       const square = (x: number) => x * x;
@@ -28,7 +35,11 @@ describe.each(entries)("requiring %s first", (entry) => {
       // The tree functions see the registered children of built-in records.
       expect(tree.treeLeaves({ p })).toEqual([3]);
       // The exported specs agree with the registry entries.
-      for (const spec of [wrappers.parameterizeSpec, wrappers.nonTrainableSpec, wrappers.weightNormalizationSpec]) {
+      for (const spec of [
+        wrappers.parameterizeSpec,
+        wrappers.nonTrainableSpec,
+        wrappers.weightNormalizationSpec,
+      ]) {
         const registered = defaultRegistry.specs.get(spec.tag);
         expect(registered.children).toEqual(spec.children);
       }

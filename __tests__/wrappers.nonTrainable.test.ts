@@ -44,7 +44,10 @@ describe("NonTrainable", () => {
   });
 
   test("unwraps to the same values; float tensors become new tensors, everything else is kept", () => {
-    const w = tf.tensor2d([[1, 2], [3, 4]]);
+    const w = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
     const steps = tf.tensor1d([1, 2], "int32");
     const mask = tf.tensor1d([1, 0], "bool");
     const fn = () => 1;
@@ -53,8 +56,14 @@ describe("NonTrainable", () => {
     expect(out.w).not.toBe(w);
     expect(out.w.shape).toEqual([2, 2]);
     expect(out.w.dtype).toBe("float32");
-    expect(out.w.arraySync()).toEqual([[1, 2], [3, 4]]);
-    expect(out.nested[0]?.w.arraySync()).toEqual([[1, 2], [3, 4]]);
+    expect(out.w.arraySync()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(out.nested[0]?.w.arraySync()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(out.steps).toBe(steps);
     expect(out.mask).toBe(mask);
     expect(out.n).toBe(2.5);
@@ -63,7 +72,7 @@ describe("NonTrainable", () => {
     expect(out.none).toBeNull();
     // The input keeps its own tensors and is not changed.
     expect(tree.w).toBe(w);
-    tf.dispose([w, steps, mask, out.w, out.nested[0]?.w as tf.Tensor]);
+    tf.dispose([w, steps, mask, out.w, out.nested[0]?.w]);
   });
 
   test("a tree without float tensors comes back as the same object", () => {
@@ -89,7 +98,10 @@ describe("NonTrainable", () => {
     const x = tf.tensor1d([0, 1]);
     const frozen = (v: tf.Tensor) => NonTrainable({ e: Parameterize(tf.exp, v), k: 3 });
     const out = unwrap(frozen(x));
-    expect(Array.from(out.e.dataSync()).map((v) => Number(v.toFixed(5)))).toEqual([1, Number(Math.E.toFixed(5))]);
+    expect(Array.from(out.e.dataSync()).map((v) => Number(v.toFixed(5)))).toEqual([
+      1,
+      Number(Math.E.toFixed(5)),
+    ]);
     expect(out.k).toBe(3);
     // d/dv [sum(frozen(exp(v))) + sum(v)] = 0 + 1
     const g = tf.grad((v: tf.Tensor) => tf.add(tf.sum(unwrap(frozen(v)).e), tf.sum(v)))(x);

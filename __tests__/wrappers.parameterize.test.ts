@@ -5,7 +5,14 @@ import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../src/backend";
 import { treeLeaves } from "../src/tree/flatten";
 import { emptyRegistry, registerWrapper } from "../src/tree/registry";
-import { Parameterize, isParameterize, parameterizeSpec, unwrap, unwrapParameterize, unwrapWith } from "../src/wrappers";
+import {
+  Parameterize,
+  isParameterize,
+  parameterizeSpec,
+  unwrap,
+  unwrapParameterize,
+  unwrapWith,
+} from "../src/wrappers";
 
 beforeAll(async () => {
   await initBackend();
@@ -114,7 +121,9 @@ describe("unwrap", () => {
       "Parameterize.args must be an array, got number 3",
     );
     const onlyParameterize = registerWrapper(emptyRegistry, parameterizeSpec);
-    expect(unwrapWith(onlyParameterize)([Parameterize(Math.abs, Parameterize(Math.min, -2, -1))])).toEqual([2]);
+    expect(unwrapWith(onlyParameterize)([Parameterize(Math.abs, Parameterize(Math.min, -2, -1))])).toEqual([
+      2,
+    ]);
   });
 });
 
@@ -154,7 +163,9 @@ describe("gradients", () => {
       ),
     );
     const numericA = finiteDifferences((u) => loss(u, b), a, 1e-3);
-    Array.from(ga.dataSync()).forEach((g, i) => expect(Math.abs(g - (numericA[i] as number))).toBeLessThan(1e-2));
+    Array.from(ga.dataSync()).forEach((g, i) =>
+      expect(Math.abs(g - (numericA[i] as number))).toBeLessThan(1e-2),
+    );
     tf.dispose([a, b, ga, gb]);
   });
 });

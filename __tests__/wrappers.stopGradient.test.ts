@@ -18,15 +18,24 @@ afterEach(() => {
 });
 
 test("forward: the same values, shape and dtype, as a new tensor that can be disposed alone", () => {
-  const x = tf.tensor2d([[1, 2], [3, 4]]);
+  const x = tf.tensor2d([
+    [1, 2],
+    [3, 4],
+  ]);
   const y = stopGradient(x);
   expect(y).not.toBe(x);
   expect(y.shape).toEqual([2, 2]);
   expect(y.dtype).toBe("float32");
-  expect(y.arraySync()).toEqual([[1, 2], [3, 4]]);
+  expect(y.arraySync()).toEqual([
+    [1, 2],
+    [3, 4],
+  ]);
   y.dispose();
   expect(x.isDisposed).toBe(false);
-  expect(x.arraySync()).toEqual([[1, 2], [3, 4]]);
+  expect(x.arraySync()).toEqual([
+    [1, 2],
+    [3, 4],
+  ]);
   x.dispose();
 });
 
@@ -39,7 +48,10 @@ test("the gradient through it is exactly zero", () => {
   expect(Array.from(h.dataSync())).toEqual([1, 4, 9]);
   // Second input of tf.grads unaffected.
   const y = tf.tensor1d([4, 5, 6]);
-  const [ga, gb] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(stopGradient(a), b)))([x, y]) as [tf.Tensor, tf.Tensor];
+  const [ga, gb] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(stopGradient(a), b)))([x, y]) as [
+    tf.Tensor,
+    tf.Tensor,
+  ];
   expect(Array.from(ga.dataSync())).toEqual([0, 0, 0]);
   expect(Array.from(gb.dataSync())).toEqual([1, -2, 3]);
   tf.dispose([x, y, g, h, ga, gb]);

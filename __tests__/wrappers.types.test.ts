@@ -53,9 +53,24 @@ interface Layer {
 }
 
 export type Structures = [
-  Expect<Equal<Unwrapped<Layer>, { readonly weight: tf.Tensor; readonly bias: tf.Tensor1D; readonly scale?: tf.Tensor; activation: (x: tf.Tensor) => tf.Tensor }>>,
+  Expect<
+    Equal<
+      Unwrapped<Layer>,
+      {
+        readonly weight: tf.Tensor;
+        readonly bias: tf.Tensor1D;
+        readonly scale?: tf.Tensor;
+        activation: (x: tf.Tensor) => tf.Tensor;
+      }
+    >
+  >,
   Expect<Equal<Unwrapped<Layer[]>, Unwrapped<Layer>[]>>,
-  Expect<Equal<Unwrapped<readonly [Parameterize<number>, string, Layer]>, readonly [number, string, Unwrapped<Layer>]>>,
+  Expect<
+    Equal<
+      Unwrapped<readonly [Parameterize<number>, string, Layer]>,
+      readonly [number, string, Unwrapped<Layer>]
+    >
+  >,
   Expect<Equal<Unwrapped<[1, "a", null, undefined]>, [1, "a", null, undefined]>>,
   Expect<Equal<Unwrapped<{ a: { b: { c: Parameterize<boolean>[] } } }>, { a: { b: { c: boolean[] } } }>>,
   Expect<Equal<Unwrapped<tf.Tensor | Parameterize<number>>, tf.Tensor | number>>,
@@ -120,8 +135,9 @@ describe("constructor and unwrap types", () => {
 
     // @ts-expect-error: a string where fn wants a number
     Parameterize(square, "3");
+    const stringy = Parameterize((x: number) => String(x), 1);
     // @ts-expect-error: a wrapper of a string where fn wants a number
-    Parameterize(square, Parameterize((x: number) => String(x), 1));
+    Parameterize(square, stringy);
 
     const positive = Parameterize(tf.exp, tf.zeros([3]));
     const t = unwrap({ positive, label: "x" });
@@ -138,7 +154,9 @@ describe("constructor and unwrap types", () => {
     type _wn = Expect<Equal<typeof wn, WeightNormalization<tf.Rank.R2>>>;
     const model = { wn, frozen: NonTrainable({ k: 2 }), leaves: nonTrainable({ w }) };
     const out = unwrap(model);
-    type _out = Expect<Equal<typeof out, { wn: tf.Tensor2D; frozen: { k: number }; leaves: { w: tf.Tensor2D } }>>;
+    type _out = Expect<
+      Equal<typeof out, { wn: tf.Tensor2D; frozen: { k: number }; leaves: { w: tf.Tensor2D } }>
+    >;
     expect(out.wn.shape).toEqual([1, 2]);
     expect(out.frozen).toEqual({ k: 2 });
     expect(out.leaves.w.shape).toEqual([1, 2]);

@@ -34,7 +34,8 @@ afterEach(() => {
 });
 
 /** A deep copy of a tree of plain data, to compare an input before and after. */
-const snapshot = (x: unknown): string => JSON.stringify(x, (_k, v) => (typeof v === "function" ? `fn:${v.name}` : v));
+const snapshot = (x: unknown): string =>
+  JSON.stringify(x, (_k, v) => (typeof v === "function" ? `fn:${v.name}` : v));
 
 const square = (x: number) => x * x;
 const inc = (x: number) => x + 1;
@@ -132,14 +133,20 @@ describe("the fold", () => {
     expect(unwrap(deepFrozen)).toEqual({ x: [4] });
     expect(snapshot(tree)).toBe(text);
     expect((tree.a[0] as Parameterize<tf.Tensor>).args[0]).toBe(t);
-    tf.dispose([t, out.a[0] as tf.Tensor]);
+    tf.dispose([t, out.a[0]]);
   });
 
   test("object key order, null prototypes and the __proto__ key survive", () => {
-    const nullProto = Object.assign(Object.create(null) as Record<string, unknown>, { z: Parameterize(inc, 1), a: 0 });
+    const nullProto = Object.assign(Object.create(null) as Record<string, unknown>, {
+      z: Parameterize(inc, 1),
+      a: 0,
+    });
     const tree = JSON.parse('{"z": 0, "__proto__": 1, "a": 2}') as Record<string, unknown>;
     tree["w"] = Parameterize(inc, 2);
-    const out = unwrap({ nullProto, tree }) as { nullProto: Record<string, unknown>; tree: Record<string, unknown> };
+    const out = unwrap({ nullProto, tree }) as {
+      nullProto: Record<string, unknown>;
+      tree: Record<string, unknown>;
+    };
     expect(Object.getPrototypeOf(out.nullProto)).toBe(null);
     expect(Object.keys(out.nullProto)).toEqual(["z", "a"]);
     expect(out.nullProto["z"]).toBe(2);
@@ -179,7 +186,15 @@ describe("the fold", () => {
 describe("errors", () => {
   test("a failing unwrap is reported with the wrapper's path and tag, the cause kept", () => {
     const boom = new Error("boom");
-    const bad = { layers: [{ scale: Parameterize(() => { throw boom; }) }] };
+    const bad = {
+      layers: [
+        {
+          scale: Parameterize(() => {
+            throw boom;
+          }),
+        },
+      ],
+    };
     let caught: unknown;
     try {
       unwrap(bad);
@@ -205,9 +220,18 @@ describe("errors", () => {
     expect(() => unwrap(NonTrainable({ "odd key": [failing] }))).toThrow(
       'unwrap: Parameterize at .tree["odd key"][0] failed: too big',
     );
-    expect(() => unwrap(Parameterize(square, "x" as never, Parameterize(() => { throw "a string"; })))).toThrow(
-      "unwrap: Parameterize at .args[1] failed: a string",
-    );
+    expect(() =>
+      unwrap(
+        Parameterize(
+          square,
+          "x" as never,
+          Parameterize(() => {
+            // eslint-disable-next-line @typescript-eslint/only-throw-error -- a cause that is not an Error
+            throw "a string";
+          }),
+        ),
+      ),
+    ).toThrow("unwrap: Parameterize at .args[1] failed: a string");
   });
 
   test("a wrapper with bad children fails with a clear message", () => {
@@ -242,7 +266,7 @@ describe("errors", () => {
     const x = tf.scalar(1);
     const cyclic: Record<string, unknown> = { p: Parameterize(tf.exp, x) };
     let node: Record<string, unknown> = cyclic;
-    for (let i = 0; i < 2000; i++) node = (node["next"] = {}) as Record<string, unknown>;
+    for (let i = 0; i < 2000; i++) node = node["next"] = {};
     node["back"] = cyclic;
     expect(() => unwrap(cyclic)).toThrow(/cyclic tree/);
     expect(() => unwrap(cyclic)).not.toThrow(UnwrapError);
@@ -251,7 +275,14 @@ describe("errors", () => {
 
   test("unwrapCore is the untyped fold", () => {
     expect(unwrapCore({ a: Parameterize(square, 6) }, defaultRegistry)).toEqual({ a: 36 });
-    expect(() => unwrapCore(Parameterize(() => { throw new Error("x"); }), defaultRegistry)).toThrow(UnwrapError);
+    expect(() =>
+      unwrapCore(
+        Parameterize(() => {
+          throw new Error("x");
+        }),
+        defaultRegistry,
+      ),
+    ).toThrow(UnwrapError);
   });
 });
 

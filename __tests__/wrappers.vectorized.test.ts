@@ -28,7 +28,10 @@ const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** Deterministic, varied, non-zero values for batch item `item`. */
 function valuesFor(item: number, n: number): number[] {
-  return Array.from({ length: n }, (_, k) => Math.sin(1.7 * item + 0.9 * k + 0.3) * 2 + (k % 3 === 0 ? 0.5 : -0.25));
+  return Array.from(
+    { length: n },
+    (_, k) => Math.sin(1.7 * item + 0.9 * k + 0.3) * 2 + (k % 3 === 0 ? 0.5 : -0.25),
+  );
 }
 
 /** Stacks `items` (row-major over `shape`) into one tree with leading axes `shape`. */
@@ -40,7 +43,7 @@ function stackNested<T>(items: readonly T[], shape: readonly number[]): T {
   for (let g = 0; g < first; g++) groups.push(stackNested(items.slice(g * group, (g + 1) * group), rest));
   const stacked = treeStack(groups);
   // Intermediate stacks (not the items themselves) are ours to free.
-  if (rest.length > 0) for (const g of groups) tf.dispose(treeLeaves(g) as tf.Tensor[]);
+  if (rest.length > 0) for (const g of groups) tf.dispose(treeLeaves<tf.Tensor>(g));
   return stacked;
 }
 
@@ -58,7 +61,7 @@ const cases: Case[] = [
 
 const unwrappedTensor = (tree: unknown): tf.Tensor => {
   const out = unwrap(tree);
-  return out instanceof tf.Tensor ? out : ((out as { x: tf.Tensor }).x);
+  return out instanceof tf.Tensor ? out : (out as { x: tf.Tensor }).x;
 };
 
 describe.each(cases)("$name", ({ inner, make }) => {
@@ -81,11 +84,20 @@ describe.each(cases)("$name", ({ inner, make }) => {
         }
       });
       // Index [0, ..., 0] explicitly, as the contract states it.
-      const first = tf.tidy(() => tf.reshape(tf.slice(out, batch.map(() => 0), [...batch.map(() => 1), ...inner]), inner));
+      const first = tf.tidy(() =>
+        tf.reshape(
+          tf.slice(
+            out,
+            batch.map(() => 0),
+            [...batch.map(() => 1), ...inner],
+          ),
+          inner,
+        ),
+      );
       expect(Array.from(first.dataSync())).toEqual(Array.from(singleOuts[0]?.dataSync() ?? []));
 
-      const created = singles.flatMap((s) => treeLeaves(s) as tf.Tensor[]).filter((t) => !inputs.includes(t));
-      const stackedLeaves = batch.length === 0 ? [] : (treeLeaves(stacked) as tf.Tensor[]);
+      const created = singles.flatMap((s) => treeLeaves<tf.Tensor>(s)).filter((t) => !inputs.includes(t));
+      const stackedLeaves = batch.length === 0 ? [] : treeLeaves<tf.Tensor>(stacked);
       tf.dispose([...inputs, ...created, ...stackedLeaves, out, first, ...singleOuts]);
     },
   );
@@ -103,16 +115,22 @@ describe("WeightNormalization built directly from a batched weight", () => {
       const direct = WeightNormalization(weight);
       const raw = (direct.scale as unknown as Parameterize<tf.Tensor, [tf.Tensor]>).args[0];
       expect(raw.shape).toEqual([...batch, 3, 1]);
-      const singleRaws = singles.map((s) => (s.scale as unknown as Parameterize<tf.Tensor, [tf.Tensor]>).args[0]);
+      const singleRaws = singles.map(
+        (s) => (s.scale as unknown as Parameterize<tf.Tensor, [tf.Tensor]>).args[0],
+      );
       const rawAll = raw.dataSync();
       singleRaws.forEach((r, i) => {
-        Array.from(r.dataSync()).forEach((v, k) => expect(Math.abs((rawAll[i * 3 + k] as number) - v)).toBeLessThan(1e-6));
+        Array.from(r.dataSync()).forEach((v, k) =>
+          expect(Math.abs((rawAll[i * 3 + k] as number) - v)).toBeLessThan(1e-6),
+        );
       });
       const out = unwrap(direct);
       const outAll = out.dataSync();
       singles.forEach((s, i) => {
         const one = unwrap(s);
-        Array.from(one.dataSync()).forEach((v, k) => expect(Math.abs((outAll[i * 12 + k] as number) - v)).toBeLessThan(1e-6));
+        Array.from(one.dataSync()).forEach((v, k) =>
+          expect(Math.abs((outAll[i * 12 + k] as number) - v)).toBeLessThan(1e-6),
+        );
         one.dispose();
       });
       tf.dispose([...inputs, ...singleRaws, weight, raw, out]);

@@ -27,7 +27,8 @@ afterEach(() => {
   expect(tf.memory().numTensors).toBe(before);
 });
 
-const rawOf = (wn: WeightNormalization): tf.Tensor => (wn.scale as unknown as Parameterize<tf.Tensor, [tf.Tensor]>).args[0];
+const rawOf = (wn: WeightNormalization): tf.Tensor =>
+  (wn.scale as unknown as Parameterize<tf.Tensor, [tf.Tensor]>).args[0];
 const rowNorms = (rows: number[][]) => rows.map((r) => Math.sqrt(r.reduce((s, v) => s + v * v, 0)));
 /** softplus⁻¹ in float64: log(e^y - 1). */
 const invSoftplus64 = (y: number) => Math.log(Math.expm1(y));
@@ -60,7 +61,10 @@ function finiteDifferences(f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, eps = 1
 
 describe("construction (paramax: scale = Parameterize(softplus, inv_softplus(1 / norm)))", () => {
   test("the record, its fields and the initial scale", () => {
-    const w = tf.tensor2d([[3, 4], [0, 2]]);
+    const w = tf.tensor2d([
+      [3, 4],
+      [0, 2],
+    ]);
     const wn = WeightNormalization(w);
     expect(isWeightNormalization(wn)).toBe(true);
     expect(Object.isFrozen(wn)).toBe(true);
@@ -83,7 +87,10 @@ describe("construction (paramax: scale = Parameterize(softplus, inv_softplus(1 /
   });
 
   test("unwraps to scale * w / ‖w‖, so initially w / ‖w‖² row by row", () => {
-    const w = tf.tensor2d([[3, 4], [0, 2]]);
+    const w = tf.tensor2d([
+      [3, 4],
+      [0, 2],
+    ]);
     const wn = WeightNormalization(w);
     const out = unwrap(wn);
     expect(out.shape).toEqual([2, 2]);
@@ -92,7 +99,11 @@ describe("construction (paramax: scale = Parameterize(softplus, inv_softplus(1 /
   });
 
   test("each row's norm equals its scale, whatever the scale", () => {
-    const rows = [[1, -2, 2], [0.5, 0, 0], [-3, 1, 4]];
+    const rows = [
+      [1, -2, 2],
+      [0.5, 0, 0],
+      [-3, 1, 4],
+    ];
     const w = tf.tensor2d(rows);
     const wn = WeightNormalization(w);
     const scales = [7, 0.25, 3];
@@ -102,7 +113,7 @@ describe("construction (paramax: scale = Parameterize(softplus, inv_softplus(1 /
     expectClose(rowNorms(out.arraySync() as number[][]), scales, 1e-5);
     // Same direction as the weight.
     const norms = rowNorms(rows);
-    const expected = rows.flatMap((r, i) => r.map((v) => (scales[i] as number) * v / (norms[i] as number)));
+    const expected = rows.flatMap((r, i) => r.map((v) => ((scales[i] as number) * v) / (norms[i] as number)));
     expectClose(out.dataSync(), expected, 1e-5);
     tf.dispose([w, rawOf(wn), raw, out]);
   });
@@ -122,18 +133,36 @@ describe("construction (paramax: scale = Parameterize(softplus, inv_softplus(1 /
     const rows: number[][] = [];
     for (let r = 0; r < 6; r++) rows.push(data.slice(4 * r, 4 * r + 4));
     const norms = rowNorms(rows);
-    expectClose(out3.dataSync(), rows.flatMap((r, i) => r.map((x) => x / (norms[i] as number) ** 2)), 1e-5);
+    expectClose(
+      out3.dataSync(),
+      rows.flatMap((r, i) => r.map((x) => x / (norms[i] as number) ** 2)),
+      1e-5,
+    );
     tf.dispose([v, rawOf(wv), outV, w3, rawOf(wn3), out3]);
   });
 
   test("a wrapped weight: the norm is taken of unwrap(weight), which is re-unwrapped each time", () => {
-    const x = tf.tensor2d([[0, Math.log(2)], [1, 1]]);
+    const x = tf.tensor2d([
+      [0, Math.log(2)],
+      [1, 1],
+    ]);
     const wn = WeightNormalization(Parameterize(tf.exp, x));
-    const e = [[1, 2], [Math.E, Math.E]];
+    const e = [
+      [1, 2],
+      [Math.E, Math.E],
+    ];
     const n = rowNorms(e);
-    expectClose(rawOf(wn).dataSync(), n.map((v) => invSoftplus64(1 / v)), 1e-5);
+    expectClose(
+      rawOf(wn).dataSync(),
+      n.map((v) => invSoftplus64(1 / v)),
+      1e-5,
+    );
     const out = unwrap(wn);
-    expectClose(out.dataSync(), e.flatMap((r, i) => r.map((v) => v / (n[i] as number) ** 2)), 1e-5);
+    expectClose(
+      out.dataSync(),
+      e.flatMap((r, i) => r.map((v) => v / (n[i] as number) ** 2)),
+      1e-5,
+    );
     tf.dispose([x, rawOf(wn), out]);
   });
 
@@ -147,11 +176,17 @@ describe("construction (paramax: scale = Parameterize(softplus, inv_softplus(1 /
     );
     expect(() => WeightNormalization(ints as never)).toThrow("got a int32 tensor of shape [2]");
     expect(() => WeightNormalization([1, 2] as never)).toThrow("got an array of length 2");
-    expect(() => WeightNormalization(Parameterize(() => { throw new Error("inner"); }) as never)).toThrow(
-      "unwrap: Parameterize at <root> failed: inner",
-    );
+    expect(() =>
+      WeightNormalization(
+        Parameterize(() => {
+          throw new Error("inner");
+        }) as never,
+      ),
+    ).toThrow("unwrap: Parameterize at <root> failed: inner");
     // A wrapped weight is checked after unwrapping (the unwrapped temporary is disposed).
-    expect(() => WeightNormalization(Parameterize(tf.sum, ones) as never)).toThrow("got a float32 tensor of shape []");
+    expect(() => WeightNormalization(Parameterize(tf.sum, ones) as never)).toThrow(
+      "got a float32 tensor of shape []",
+    );
     expect(tf.memory().numTensors).toBe(start);
     tf.dispose([scalar, ints, ones]);
   });
@@ -159,14 +194,22 @@ describe("construction (paramax: scale = Parameterize(softplus, inv_softplus(1 /
 
 describe("gradients", () => {
   test("with respect to the weight: s (c/‖w‖ − (c·w) w/‖w‖³), and finite differences", () => {
-    const rows = [[0.5, -1, 2], [0, 0.3, 0]]; // a row with zeros in it is fine
-    const c = [[1, 2, -1], [0.5, -1, 3]];
+    const rows = [
+      [0.5, -1, 2],
+      [0, 0.3, 0],
+    ]; // a row with zeros in it is fine
+    const c = [
+      [1, 2, -1],
+      [0.5, -1, 3],
+    ];
     const s = [1.7, 0.4];
     const w = tf.tensor2d(rows);
     const ct = tf.tensor2d(c);
     const raw = tf.tensor2d(s.map((v) => [invSoftplus64(v)]));
     const loss = (v: tf.Tensor) =>
-      tf.sum(tf.mul(ct, unwrap({ _tag: "WeightNormalization", weight: v, scale: Parameterize(tf.softplus, raw) } as WeightNormalization)));
+      tf.sum(
+        tf.mul(ct, unwrap({ _tag: "WeightNormalization", weight: v, scale: Parameterize(tf.softplus, raw) })),
+      );
     const g = tf.grad(loss)(w);
     const expected = rows.flatMap((r, i) => {
       const n = Math.sqrt(r.reduce((a, v) => a + v * v, 0));
@@ -182,14 +225,19 @@ describe("gradients", () => {
   });
 
   test("with respect to the raw scale: sigmoid(raw) (c·w)/‖w‖", () => {
-    const rows = [[3, 4], [1, -1]];
-    const c = [[1, 1], [2, -0.5]];
+    const rows = [
+      [3, 4],
+      [1, -1],
+    ];
+    const c = [
+      [1, 1],
+      [2, -0.5],
+    ];
     const w = tf.tensor2d(rows);
     const ct = tf.tensor2d(c);
     const wn = WeightNormalization(w);
     const raw0 = rawOf(wn);
-    const loss = (r: tf.Tensor) =>
-      tf.sum(tf.mul(ct, unwrap({ ...wn, scale: Parameterize(tf.softplus, r) } as WeightNormalization)));
+    const loss = (r: tf.Tensor) => tf.sum(tf.mul(ct, unwrap({ ...wn, scale: Parameterize(tf.softplus, r) })));
     const g = tf.grad(loss)(raw0);
     const rawValues = Array.from(raw0.dataSync());
     const expected = rows.map((r, i) => {
@@ -206,7 +254,10 @@ describe("gradients", () => {
 
 describe("an all-zero row (documented: NaN for that row only)", () => {
   test("at construction: that row's scale is +Infinity and its unwrapped values NaN", () => {
-    const w = tf.tensor2d([[0, 0], [3, 4]]);
+    const w = tf.tensor2d([
+      [0, 0],
+      [3, 4],
+    ]);
     const wn = WeightNormalization(w);
     const raw = Array.from(rawOf(wn).dataSync());
     expect(raw[0]).toBe(Infinity);
@@ -220,9 +271,17 @@ describe("an all-zero row (documented: NaN for that row only)", () => {
   });
 
   test("during training: a weight row that becomes zero gives NaN values and gradients there, others stay finite", () => {
-    const w = tf.tensor2d([[0, 0], [3, 4]]);
+    const w = tf.tensor2d([
+      [0, 0],
+      [3, 4],
+    ]);
     const raw = tf.tensor2d([[invSoftplus64(2)], [invSoftplus64(2)]]);
-    const make = (v: tf.Tensor) => ({ _tag: "WeightNormalization", weight: v, scale: Parameterize(tf.softplus, raw) }) as WeightNormalization;
+    const make = (v: tf.Tensor) =>
+      ({
+        _tag: "WeightNormalization",
+        weight: v,
+        scale: Parameterize(tf.softplus, raw),
+      }) as WeightNormalization;
     const values = tf.tidy(() => Array.from(unwrap(make(w)).dataSync()));
     expect(values.slice(0, 2).every(Number.isNaN)).toBe(true);
     expectClose(values.slice(2), [1.2, 1.6], 1e-5);
@@ -236,7 +295,10 @@ describe("an all-zero row (documented: NaN for that row only)", () => {
 
 describe("memory", () => {
   test("the constructor creates exactly one tensor (the raw scale), for plain and wrapped weights", () => {
-    const w = tf.tensor2d([[1, 2], [3, 4]]);
+    const w = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
     const start = tf.memory().numTensors;
     const wn = WeightNormalization(w);
     expect(tf.memory().numTensors).toBe(start + 1);

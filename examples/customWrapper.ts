@@ -78,13 +78,20 @@ export function IncreasingOnInterval(
   const nWidths = arr.shape[arr.rank - 1] ?? 1;
   // The same checks as paramax, with the values in the message.
   if (!(minWidth > 0)) throw new RangeError(`IncreasingOnInterval: minWidth must be > 0, got ${minWidth}`);
-  if (!(upper > lower)) throw new RangeError(`IncreasingOnInterval: need interval[1] > interval[0], got [${lower}, ${upper}]`);
+  if (!(upper > lower))
+    throw new RangeError(`IncreasingOnInterval: need interval[1] > interval[0], got [${lower}, ${upper}]`);
   if (minWidth * nWidths > upper - lower) {
     throw new RangeError(
       `IncreasingOnInterval: minWidth * ${nWidths} widths = ${minWidth * nWidths} does not fit in the interval of width ${upper - lower}`,
     );
   }
-  return Object.freeze({ _tag: "IncreasingOnInterval", arr, interval: Object.freeze([lower, upper] as const), minWidth, includeEndpoints });
+  return Object.freeze({
+    _tag: "IncreasingOnInterval",
+    arr,
+    interval: Object.freeze([lower, upper] as const),
+    minWidth,
+    includeEndpoints,
+  });
 }
 
 export const increasingSpec: WrapperSpec<IncreasingOnInterval, tf.Tensor> = {
@@ -100,7 +107,7 @@ export const increasingSpec: WrapperSpec<IncreasingOnInterval, tf.Tensor> = {
       const free = upper - lower - minWidth * d;
       const widths = tf.add(minWidth, tf.mul(free, tf.softmax(flat)));
       const inner = tf.add(lower, tf.slice(tf.cumsum(widths, 1), [0, 0], [-1, d - 1]));
-      const rows = flat.shape[0] as number;
+      const rows = flat.shape[0];
       const parts: tf.Tensor[] = [];
       if (includeEndpoints === "lower" || includeEndpoints === "both") parts.push(tf.fill([rows, 1], lower));
       parts.push(inner);
@@ -173,9 +180,13 @@ export async function main(options: { quick?: boolean } = {}): Promise<CustomWra
   const lossOf = (a: tf.Tensor, o: tf.Tensor): tf.Scalar => {
     const out: Out = unwrapCustom(model(a, o));
     // The offset term would pull the offset to 0, but the offset is frozen: its gradient is 0.
-    return tf.add(tf.sum(tf.squaredDifference(out.knots, target)), tf.mul(1e-3, tf.square(out.offset))) as tf.Scalar;
+    return tf.add<tf.Scalar>(
+      tf.sum(tf.squaredDifference(out.knots, target)),
+      tf.mul(1e-3, tf.square(out.offset)),
+    );
   };
-  const knotsOf = (a: tf.Tensor) => tf.tidy(() => Array.from(unwrapCustom(model(a, offset)).knots.dataSync()));
+  const knotsOf = (a: tf.Tensor) =>
+    tf.tidy(() => Array.from(unwrapCustom(model(a, offset)).knots.dataSync()));
   const gain = tf.tidy(() => unwrapCustom(model(arr, offset)).gain.dataSync()[0] as number);
 
   const initialKnots = knotsOf(arr);
@@ -196,7 +207,10 @@ export async function main(options: { quick?: boolean } = {}): Promise<CustomWra
   const finalLoss = tf.tidy(() => lossOf(arr, offset).dataSync()[0] as number);
   // Static fields are part of the structure: another interval is another structure.
   const otherInterval = treeStructure(
-    { ...model(arr, offset), knots: IncreasingOnInterval(arr, [0, 2], { minWidth, includeEndpoints: "both" }) },
+    {
+      ...model(arr, offset),
+      knots: IncreasingOnInterval(arr, [0, 2], { minWidth, includeEndpoints: "both" }),
+    },
     { registry },
   );
   if (structure.equals(otherInterval)) throw new Error("static fields should be part of the structure");
@@ -223,10 +237,16 @@ if (require.main === module) {
   main().then(
     (r) => {
       const fmt = (xs: number[]) => `[${xs.map((x) => x.toFixed(3)).join(", ")}]`;
-      console.log(`backend ${r.backend}; ${r.leaves} leaves with the custom registry, ${r.leavesWithoutRegistry} without`);
+      console.log(
+        `backend ${r.backend}; ${r.leaves} leaves with the custom registry, ${r.leavesWithoutRegistry} without`,
+      );
       console.log(`gain exp(3) clipped to [0, 2]: ${r.gain}`);
-      console.log(`knots ${fmt(r.initialKnots)} -> ${fmt(r.knots)} (targets ${fmt(r.targets)}) in ${r.steps} steps`);
-      console.log(`loss ${r.initialLoss.toFixed(5)} -> ${r.finalLoss.toFixed(5)}; always valid: ${r.alwaysValid}`);
+      console.log(
+        `knots ${fmt(r.initialKnots)} -> ${fmt(r.knots)} (targets ${fmt(r.targets)}) in ${r.steps} steps`,
+      );
+      console.log(
+        `loss ${r.initialLoss.toFixed(5)} -> ${r.finalLoss.toFixed(5)}; always valid: ${r.alwaysValid}`,
+      );
       console.log(`gradient at the frozen offset: ${r.frozenGrad}; leaked tensors: ${r.leaked}`);
     },
     (e: unknown) => {

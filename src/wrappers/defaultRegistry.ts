@@ -26,8 +26,16 @@ import {
 import * as weightNormalization from "./weightNormalization";
 
 const builtins: readonly WrapperSpec[] = [
-  { tag: ParameterizeTag, children: parameterizeChildren, unwrap: (node) => parameterize.unwrapParameterize(node) },
-  { tag: NonTrainableTag, children: nonTrainableChildren, unwrap: (node) => nonTrainable.unwrapNonTrainable(node) },
+  {
+    tag: ParameterizeTag,
+    children: parameterizeChildren,
+    unwrap: (node) => parameterize.unwrapParameterize(node),
+  },
+  {
+    tag: NonTrainableTag,
+    children: nonTrainableChildren,
+    unwrap: (node) => nonTrainable.unwrapNonTrainable(node),
+  },
   {
     tag: WeightNormalizationTag,
     children: weightNormalizationChildren,

@@ -6,7 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { LEAF, NONE, RECORD, build, childAt } from "../tree/nodes";
+import { LEAF, NONE, build, childAt } from "../tree/nodes";
 import type { ResolvedOptions } from "../tree/options";
 import { emptyRegistry, type Registry } from "../tree/registry";
 import { walk } from "../tree/walk";
@@ -80,4 +80,23 @@ export function isTagged(x: unknown, tag: string): x is { readonly _tag: string 
   if (x === null || typeof x !== "object") return false;
   const proto = Object.getPrototypeOf(x);
   return (proto === Object.prototype || proto === null) && (x as { _tag?: unknown })._tag === tag;
+}
+
+/** A short description of a value for error messages. */
+export function describeValue(x: unknown): string {
+  if (x === null) return "null";
+  if (x instanceof tf.Tensor) return `a ${x.dtype} tensor of shape [${x.shape.join(", ")}]`;
+  if (Array.isArray(x)) return `an array of length ${x.length}`;
+  if (typeof x === "function") return "a function";
+  if (typeof x === "object") {
+    const proto: unknown = Object.getPrototypeOf(x);
+    if (proto === Object.prototype || proto === null) return "a plain object";
+    const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
+    return `an instance of ${typeof name === "string" && name !== "" ? name : "a class"}`;
+  }
+  if (typeof x === "symbol") return `symbol ${x.toString()}`;
+  if (typeof x === "string" || typeof x === "number" || typeof x === "boolean" || typeof x === "bigint") {
+    return `${typeof x} ${String(x)}`;
+  }
+  return "undefined";
 }

@@ -28,14 +28,14 @@ import * as tf from "@tensorflow/tfjs-core";
  * invSoftplus(0.5).dataSync()[0]; // ≈ -0.43275
  */
 export function invSoftplus<T extends tf.Tensor>(x: T | tf.TensorLike): T {
-  return tf.tidy(() => {
-    const input = x instanceof tf.Tensor ? x : tf.tensor(x as tf.TensorLike);
+  return tf.tidy<T>(() => {
+    const input = x instanceof tf.Tensor ? x : tf.tensor(x);
     if (input.dtype === "string" || input.dtype === "complex64") {
       throw new TypeError(`invSoftplus: expected a real-valued input, got a ${input.dtype} tensor`);
     }
     const value = input.dtype === "float32" ? input : tf.cast(input, "float32");
     assertNonNegative(value);
-    return tf.add(tf.log(tf.neg(tf.expm1(tf.neg(value)))), value) as T;
+    return tf.add<T>(tf.log(tf.neg(tf.expm1(tf.neg(value)))), value);
   });
 }
 

@@ -39,13 +39,14 @@ export interface NonTrainable<T = unknown> extends Unwrappable<"NonTrainable", U
  * The type `nonTrainable` returns: each tensor leaf may now be wrapped (float ones are; the
  * dtype is not known to the type system), everything else is kept.
  */
-export type NonTrainableLeaves<T> = T extends NonTrainable<any>
-  ? T
-  : T extends Tensor
-    ? T | NonTrainable<T>
-    : T extends UnwrapLeaf
-      ? T
-      : { [K in keyof T]: NonTrainableLeaves<T[K]> };
+export type NonTrainableLeaves<T> =
+  T extends NonTrainable<any>
+    ? T
+    : T extends Tensor
+      ? T | NonTrainable<T>
+      : T extends UnwrapLeaf
+        ? T
+        : { [K in keyof T]: NonTrainableLeaves<T[K]> };
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -119,7 +120,9 @@ const stopOptions = walkOptions(emptyRegistry);
  * unwrapNonTrainable(NonTrainable([1, "a"])); // [1, "a"]
  */
 export function unwrapNonTrainable<T>(node: NonTrainable<T>): T {
-  return mapLeavesShared(node.tree, stopOptions, (leaf) => (isFloatTensor(leaf) ? stopGradient(leaf) : leaf)) as T;
+  return mapLeavesShared(node.tree, stopOptions, (leaf) =>
+    isFloatTensor(leaf) ? stopGradient(leaf) : leaf,
+  ) as T;
 }
 
 /**

@@ -10,8 +10,7 @@
  * @module
  */
 import type { WrapperSpec } from "../tree/registry";
-import { isTagged } from "./internal";
-import { describeValue } from "./stopGradient";
+import { describeValue, isTagged } from "./internal";
 import { ParameterizeTag, parameterizeChildren } from "./tags";
 import type { Unwrappable, Unwrapped } from "./types";
 
@@ -26,8 +25,10 @@ import type { Unwrappable, Unwrapped } from "./types";
  * before `fn` is called. `fn` is static (part of the tree's structure, compared by identity).
  * `R` is the type `fn` returns, `A` the type of the (wrapped) arguments.
  */
-export interface Parameterize<R = unknown, A extends readonly unknown[] = readonly unknown[]>
-  extends Unwrappable<"Parameterize", R> {
+export interface Parameterize<
+  R = unknown,
+  A extends readonly unknown[] = readonly unknown[],
+> extends Unwrappable<"Parameterize", R> {
   readonly fn: (...args: any[]) => R;
   readonly args: A;
 }
@@ -76,7 +77,9 @@ export function Parameterize<const A extends readonly unknown[], R>(
  * isParameterize({ fn: tf.exp, args: [0] }); // false
  */
 export function isParameterize(x: unknown): x is Parameterize {
-  return isTagged(x, ParameterizeTag) && typeof (x as any).fn === "function" && Array.isArray((x as any).args);
+  return (
+    isTagged(x, ParameterizeTag) && typeof (x as any).fn === "function" && Array.isArray((x as any).args)
+  );
 }
 
 // -------------------------------------------------------------------------------------

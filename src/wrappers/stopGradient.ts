@@ -4,6 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { describeValue } from "./internal";
 
 // -------------------------------------------------------------------------------------
 // combinators
@@ -36,20 +37,6 @@ export function stopGradient<T extends tf.Tensor>(x: T): T {
       value: tf.clone(input),
       gradFunc: () => tf.zerosLike(input),
     };
-  }) as (x: tf.Tensor) => tf.Tensor;
+  });
   return identityWithZeroGrad(x) as T;
-}
-
-/** @internal A short description of a value for error messages. */
-export function describeValue(x: unknown): string {
-  if (x === null) return "null";
-  if (x instanceof tf.Tensor) return `a ${x.dtype} tensor of shape [${x.shape.join(", ")}]`;
-  if (Array.isArray(x)) return `an array of length ${x.length}`;
-  if (typeof x === "object") {
-    const proto = Object.getPrototypeOf(x);
-    const name = proto?.constructor?.name;
-    return proto === Object.prototype || proto === null ? "a plain object" : `an instance of ${name ?? "a class"}`;
-  }
-  if (typeof x === "function") return "a function";
-  return `${typeof x} ${String(x)}`;
 }

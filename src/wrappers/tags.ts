@@ -18,4 +18,7 @@ export const NonTrainableTag = "NonTrainable";
 export const nonTrainableChildren: readonly ["tree"] = Object.freeze(["tree"] as const);
 
 export const WeightNormalizationTag = "WeightNormalization";
-export const weightNormalizationChildren: readonly ["weight", "scale"] = Object.freeze(["weight", "scale"] as const);
+export const weightNormalizationChildren: readonly ["weight", "scale"] = Object.freeze([
+  "weight",
+  "scale",
+] as const);

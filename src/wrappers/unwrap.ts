@@ -144,7 +144,8 @@ export function isUnwrappable(x: unknown, registry: Registry = defaultRegistry):
   return lookupSpec(registry, x) !== undefined;
 }
 
-const found = Symbol("found");
+/** Thrown to stop the walk at the first wrapper (never escapes). */
+const found = new Error("containsUnwrappables: found");
 
 /**
  * Whether any wrapper registered in `registry` (default: `defaultRegistry`) occurs anywhere in

@@ -23,9 +23,8 @@ import type { Rank, Tensor } from "@tensorflow/tfjs-core";
 import type { Registry, WrapperSpec } from "../tree/registry";
 import { defaultRegistry } from "./defaultRegistry";
 import { invSoftplus } from "./invSoftplus";
-import { isTagged } from "./internal";
+import { describeValue, isTagged } from "./internal";
 import { Parameterize } from "./parameterize";
-import { describeValue } from "./stopGradient";
 import { WeightNormalizationTag, weightNormalizationChildren } from "./tags";
 import type { Unwrappable } from "./types";
 import { unwrapWith } from "./unwrap";
@@ -39,7 +38,10 @@ import { unwrapWith } from "./unwrap";
  * `weight` is a float tensor of rank >= 1 (or a wrapper that unwraps to one); `scale`, of the
  * weight's shape with a last axis of 1, starts as `Parameterize(tf.softplus, raw)`.
  */
-export interface WeightNormalization<R extends Rank = Rank> extends Unwrappable<"WeightNormalization", Tensor<R>> {
+export interface WeightNormalization<R extends Rank = Rank> extends Unwrappable<
+  "WeightNormalization",
+  Tensor<R>
+> {
   readonly weight: Tensor<R> | Unwrappable<string, Tensor<R>>;
   readonly scale: Tensor<R> | Unwrappable<string, Tensor<R>>;
 }
@@ -124,7 +126,7 @@ export function unwrapWeightNormalization<R extends Rank>(node: WeightNormalizat
   if (!(weight instanceof tf.Tensor)) {
     throw new TypeError(`WeightNormalization.weight must unwrap to a tensor, got ${describeValue(weight)}`);
   }
-  return tf.tidy(() => tf.div(tf.mul(scale as Tensor, weight), rowNorms(weight))) as Tensor<R>;
+  return tf.tidy(() => tf.div<Tensor<R>>(tf.mul(scale as Tensor, weight), rowNorms(weight)));
 }
 
 /**
