@@ -273,6 +273,23 @@ describe("errors", () => {
     x.dispose();
   });
 
+  test("a wrapper returning a cyclic value fails cleanly (scopes balanced, nothing leaked)", () => {
+    const x = tf.scalar(2);
+    const cyclicResult = (t: tf.Tensor) => {
+      const head: Record<string, unknown> = { t: tf.exp(t) };
+      let node = head;
+      for (let i = 0; i < 2000; i++) node = (node["next"] = {}) as Record<string, unknown>;
+      node["back"] = head;
+      return head;
+    };
+    expect(() => unwrap({ p: Parameterize(cyclicResult, Parameterize(tf.exp, x)) })).toThrow(
+      /^unwrap: Parameterize at \.p failed: cyclic tree/,
+    );
+    const y = tf.tidy(() => tf.add(unwrap(Parameterize(tf.exp, x)), 1));
+    expect(tf.memory().numTensors).toBe(before + 2);
+    tf.dispose([x, y]);
+  });
+
   test("unwrapCore is the untyped fold", () => {
     expect(unwrapCore({ a: Parameterize(square, 6) }, defaultRegistry)).toEqual({ a: 36 });
     expect(() =>

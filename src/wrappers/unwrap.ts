@@ -78,13 +78,14 @@ export function unwrapCore(tree: unknown, registry: Registry): unknown {
   const apply = (spec: WrapperSpec, record: unknown): unknown => {
     engine.startScope(spec.tag);
     let out: unknown;
+    let tensors: tf.Tensor[];
     try {
       out = spec.unwrap(record);
+      tensors = tensorsIn(out); // throws on a cyclic result
     } catch (cause) {
       engine.endScope();
       throw new UnwrapError((frames as Frames).path(), spec.tag, cause);
     }
-    const tensors = tensorsIn(out);
     engine.endScope(tensors);
     if (wrapperDepth === 0) for (const t of tensors) resultTensors.push(t);
     return out;
