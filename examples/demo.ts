@@ -18,6 +18,7 @@ import { Presets, SingleBar } from "cli-progress";
 import { initBackend } from "../src/backend";
 import { disposeTree, isTensor, partitionTrainable, treeOptimizer } from "../src/train";
 import { treeFlattenWithPath, treeLeaves } from "../src/tree/flatten";
+import { treeFormat } from "../src/tree/format";
 import { keystr } from "../src/tree/keyPath";
 import {
   NonTrainable,
@@ -181,8 +182,10 @@ export async function main(options: DemoOptions = {}): Promise<DemoResult> {
   say(
     `paramtree demo on tfjs-${tf.getBackend()}: ${xs.length} noisy samples of sin(1.5 (x-2)) + 0.3 (x-2), σ = ${SIGMA_TRUE}`,
   );
-  say(`trainable (${count(trainablePart)} numbers): ${trainable.join(" ")}`);
-  say(`frozen    (${count(frozenPart)} numbers): ${frozen.join(" ")}`);
+  say("model:");
+  say(treeFormat(model, { width: 100, tensorValues: 1 }).replace(/^/gm, "  "));
+  say(`trainable (${count(trainablePart)} numbers): ${trainable.join(", ")}`);
+  say(`frozen    (${count(frozenPart)} numbers): ${frozen.join(", ")}`);
   say();
 
   const opt = treeOptimizer(model, tf.train.adam(options.learningRate ?? LEARNING_RATE));
