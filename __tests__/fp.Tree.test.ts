@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import * as A from "fp-ts/Array";
 import { getApplicativeComposition, type Applicative } from "fp-ts/Applicative";
 import * as E from "fp-ts/Either";
+import type { Eq } from "fp-ts/Eq";
 import { identity, pipe } from "fp-ts/function";
 import * as I from "fp-ts/Identity";
 import * as IO from "fp-ts/IO";
@@ -27,17 +28,19 @@ beforeAll(async () => {
 // -------------------------------------------------------------------------------------
 
 /** Trees of integers: nested arrays and objects (odd keys included), null and undefined nodes. */
-const { tree: arbTree } = fc.letrec<{ tree: unknown; array: unknown[]; object: Record<string, unknown> }>((tie) => ({
-  tree: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    fc.integer({ min: -1000, max: 1000 }),
-    tie("array"),
-    tie("object"),
-    fc.constantFrom(null, undefined),
-  ),
-  array: fc.array(tie("tree"), { maxLength: 4 }),
-  object: fc.dictionary(fc.constantFrom("a", "b", "c", "z", "odd key", "0"), tie("tree"), { maxKeys: 4 }),
-}));
+const { tree: arbTree } = fc.letrec<{ tree: unknown; array: unknown[]; object: Record<string, unknown> }>(
+  (tie) => ({
+    tree: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      fc.integer({ min: -1000, max: 1000 }),
+      tie("array"),
+      tie("object"),
+      fc.constantFrom(null, undefined),
+    ),
+    array: fc.array(tie("tree"), { maxLength: 4 }),
+    object: fc.dictionary(fc.constantFrom("a", "b", "c", "z", "odd key", "0"), tie("tree"), { maxKeys: 4 }),
+  }),
+);
 
 /** Small trees over {0, 1}: equal pairs and triples are common, so the Eq laws are exercised. */
 const { tree: arbSmallTree } = fc.letrec<{ tree: unknown; array: unknown[] }>((tie) => ({
@@ -55,16 +58,29 @@ const g = (x: number): string => `<${x}>`;
 describe("pipeable forms", () => {
   test("map, leaves and structure read like fp-ts", () => {
     const tree = { b: [2, 3], a: 1, c: null };
-    const out = pipe(tree, T.map((x: number) => x * 10));
+    const out = pipe(
+      tree,
+      T.map((x: number) => x * 10),
+    );
     expect(out).toEqual({ b: [20, 30], a: 10, c: null });
-    expect(pipe(tree, T.map((x: number) => x * 10), T.leaves)).toEqual([10, 20, 30]);
+    expect(
+      pipe(
+        tree,
+        T.map((x: number) => x * 10),
+        T.leaves,
+      ),
+    ).toEqual([10, 20, 30]);
     expect(T.structure(out).toString()).toBe("TreeDef({ a: *, b: [*, *], c: null })");
     expect(T.size(tree)).toBe(3);
     expect(tree).toEqual({ b: [2, 3], a: 1, c: null }); // input untouched
   });
 
   test("the leaf type flows through a pipe (compile-time check)", () => {
-    const strings: string[] = pipe({ a: 1, b: [2] }, T.map((x: number) => String(x)), T.leaves);
+    const strings: string[] = pipe(
+      { a: 1, b: [2] },
+      T.map((x: number) => String(x)),
+      T.leaves,
+    );
     const numbers: number[] = pipe({ a: 1 }, T.asTree<number>, T.leaves);
     const raw: unknown[] = T.leaves({ a: 1 });
     const either: E.Either<string, T.TreeOf<number>> = pipe(
@@ -76,7 +92,12 @@ describe("pipeable forms", () => {
 
   test("mapWithIndex and leavesWithIndex give key paths in leaf order", () => {
     const tree = { layers: [{ w: 1 }, { w: 2 }], "odd key": 3 };
-    expect(pipe(tree, T.mapWithIndex((path, x: number) => `${keystr(path)}=${x}`))).toEqual({
+    expect(
+      pipe(
+        tree,
+        T.mapWithIndex((path, x: number) => `${keystr(path)}=${x}`),
+      ),
+    ).toEqual({
       layers: [{ w: ".layers[0].w=1" }, { w: ".layers[1].w=2" }],
       "odd key": '["odd key"]=3',
     });
@@ -89,38 +110,68 @@ describe("pipeable forms", () => {
 
   test("reduce / reduceRight / foldMap visit leaves in sorted-key order", () => {
     const tree = { b: [2, 3], a: 1 };
-    expect(pipe(tree, T.reduce("", (s, x: number) => s + x))).toBe("123");
-    expect(pipe(tree, T.reduceRight("", (x: number, s) => s + x))).toBe("321");
-    expect(pipe(tree, T.foldMap(N.MonoidSum)((x: number) => x * x))).toBe(14);
-    expect(pipe(tree, T.foldMapWithIndex(Str.Monoid)((p, x: number) => `${keystr(p)}:${x} `))).toBe(
-      ".a:1 .b[0]:2 .b[1]:3 ",
-    );
-    expect(pipe(tree, T.reduceWithIndex([] as string[], (p, acc, _x) => [...acc, keystr(p)]))).toEqual([
-      ".a",
-      ".b[0]",
-      ".b[1]",
-    ]);
-    expect(pipe(tree, T.reduceRightWithIndex([] as string[], (p, _x, acc) => [...acc, keystr(p)]))).toEqual([
-      ".b[1]",
-      ".b[0]",
-      ".a",
-    ]);
+    expect(
+      pipe(
+        tree,
+        T.reduce("", (s, x: number) => s + x),
+      ),
+    ).toBe("123");
+    expect(
+      pipe(
+        tree,
+        T.reduceRight("", (x: number, s) => s + x),
+      ),
+    ).toBe("321");
+    expect(
+      pipe(
+        tree,
+        T.foldMap(N.MonoidSum)((x: number) => x * x),
+      ),
+    ).toBe(14);
+    expect(
+      pipe(
+        tree,
+        T.foldMapWithIndex(Str.Monoid)((p, x: number) => `${keystr(p)}:${x} `),
+      ),
+    ).toBe(".a:1 .b[0]:2 .b[1]:3 ");
+    expect(
+      pipe(
+        tree,
+        T.reduceWithIndex([] as string[], (p, acc, _x) => [...acc, keystr(p)]),
+      ),
+    ).toEqual([".a", ".b[0]", ".b[1]"]);
+    expect(
+      pipe(
+        tree,
+        T.reduceRightWithIndex([] as string[], (p, _x, acc) => [...acc, keystr(p)]),
+      ),
+    ).toEqual([".b[1]", ".b[0]", ".a"]);
   });
 
   test("zipWith combines two trees matched by key, and names where structures differ", () => {
-    expect(pipe({ x: 1, y: [2] }, T.zipWith({ y: [20], x: 10 }, (a: number, b: number) => a + b))).toEqual({
+    expect(
+      pipe(
+        { x: 1, y: [2] },
+        T.zipWith({ y: [20], x: 10 }, (a: number, b: number) => a + b),
+      ),
+    ).toEqual({
       x: 11,
       y: [22],
     });
-    expect(() => pipe({ x: 1, y: [2] }, T.zipWith({ x: 1, y: [2, 3] }, (a: number, b: number) => a + b))).toThrow(
-      /at \.y/,
-    );
+    expect(() =>
+      pipe(
+        { x: 1, y: [2] },
+        T.zipWith({ x: 1, y: [2, 3] }, (a: number, b: number) => a + b),
+      ),
+    ).toThrow(/at \.y/);
   });
 
   test("traverse validates every leaf into an Either; traverseWithIndex says where", () => {
     const finite = (path: KeyPath, x: number) =>
       Number.isFinite(x) ? E.right(x) : E.left(`not finite at ${keystr(path)}`);
-    expect(pipe({ a: 1, b: [2, 3] }, T.traverseWithIndex(E.Applicative)(finite))).toEqual(E.right({ a: 1, b: [2, 3] }));
+    expect(pipe({ a: 1, b: [2, 3] }, T.traverseWithIndex(E.Applicative)(finite))).toEqual(
+      E.right({ a: 1, b: [2, 3] }),
+    );
     // The first failure in leaf order wins with E.Applicative ...
     expect(pipe({ a: 1, b: [NaN, Infinity] }, T.traverseWithIndex(E.Applicative)(finite))).toEqual(
       E.left("not finite at .b[0]"),
@@ -130,38 +181,53 @@ describe("pipeable forms", () => {
     expect(
       pipe(
         { z: NaN, a: Infinity, m: 0 },
-        T.traverseWithIndex(V)((path, x: number) => (Number.isFinite(x) ? E.right(x) : E.left([keystr(path)]))),
+        T.traverseWithIndex(V)((path, x: number) =>
+          Number.isFinite(x) ? E.right(x) : E.left([keystr(path)]),
+        ),
       ),
     ).toEqual(E.left([".a", ".z"]));
   });
 
   test("sequence turns a tree of Options into an Option of a tree", () => {
-    expect(pipe({ a: O.some(1), b: [O.some(2)] }, T.sequence(O.Applicative))).toEqual(O.some({ a: 1, b: [2] }));
+    expect(pipe({ a: O.some(1), b: [O.some(2)] }, T.sequence(O.Applicative))).toEqual(
+      O.some({ a: 1, b: [2] }),
+    );
     expect(pipe({ a: O.some(1), b: [O.none] }, T.sequence(O.Applicative))).toEqual(O.none);
     expect(pipe({}, T.sequence(O.Applicative))).toEqual(O.some({}));
     // Either values are leaves too, and the first Left in leaf order wins.
-    expect(pipe([E.right(1), { b: E.left("b"), a: E.left("a") }], T.sequence(E.Applicative))).toEqual(E.left("a"));
+    expect(pipe([E.right(1), { b: E.left("b"), a: E.left("a") }], T.sequence(E.Applicative))).toEqual(
+      E.left("a"),
+    );
     // A registered wrapper tag stays a node.
     const registry = registerWrapper(emptyRegistry, { tag: "Box", children: ["x"], unwrap: (n) => n });
     const B = T.withOptions({ registry });
-    expect(pipe({ _tag: "Box", x: O.some(3) }, B.sequence(O.Applicative))).toEqual(O.some({ _tag: "Box", x: 3 }));
+    expect(pipe({ _tag: "Box", x: O.some(3) }, B.sequence(O.Applicative))).toEqual(
+      O.some({ _tag: "Box", x: 3 }),
+    );
   });
 
   test("an empty tree traverses to F.of of itself", () => {
-    expect(pipe([null, {}], T.traverse(E.Applicative)((x: number) => E.left(x)))).toEqual(E.right([null, {}]));
+    expect(
+      pipe(
+        [null, {}],
+        T.traverse(E.Applicative)((x: number) => E.left(x)),
+      ),
+    ).toEqual(E.right([null, {}]));
   });
 
   test("TE.ApplicativePar runs the leaves' tasks concurrently; ApplicativeSeq one at a time", async () => {
-    const run = async (F: typeof TE.ApplicativePar | typeof TE.ApplicativeSeq) => {
+    const run = async (F: typeof TE.ApplicativePar) => {
       let inFlight = 0;
       let maxInFlight = 0;
-      const work = (x: number): TE.TaskEither<string, number> => async () => {
-        inFlight++;
-        maxInFlight = Math.max(maxInFlight, inFlight);
-        await new Promise((resolve) => setTimeout(resolve, 1));
-        inFlight--;
-        return E.right(x * 2);
-      };
+      const work =
+        (x: number): TE.TaskEither<string, number> =>
+        async () => {
+          inFlight++;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          inFlight--;
+          return E.right(x * 2);
+        };
       const result = await pipe({ a: 1, b: [2, 3, 4] }, T.traverse(F)(work))();
       return { result, maxInFlight };
     };
@@ -187,7 +253,10 @@ describe("pipeable forms", () => {
   test("tensor leaves: map with tf ops, no leaks once results are disposed", () => {
     const before = tf.memory().numTensors;
     const model = { w: tf.tensor([1, 2]), b: tf.scalar(-1) };
-    const exp = pipe(model, T.map((x: tf.Tensor) => tf.exp(x)));
+    const exp = pipe(
+      model,
+      T.map((x: tf.Tensor) => tf.exp(x)),
+    );
     const values = pipe(exp, T.leaves).map((t) => Array.from(t.dataSync()));
     expect(values[0]?.[0]).toBeCloseTo(Math.exp(-1), 5);
     expect(values[1]).toEqual([expect.closeTo(Math.E, 5), expect.closeTo(Math.exp(2), 4)]);
@@ -200,15 +269,29 @@ describe("pipeable forms", () => {
     const P = T.withOptions({ registry });
     const tree = { p: { _tag: "Pair", l: 1, r: [2], name: "static" } };
     expect(P.leaves(tree)).toEqual([1, 2]);
-    expect(pipe(tree, P.map((x: number) => -x))).toEqual({ p: { _tag: "Pair", l: -1, r: [-2], name: "static" } });
-    expect(pipe(tree, P.traverse(O.Applicative)((x: number) => O.some(x + 1)))).toEqual(
-      O.some({ p: { _tag: "Pair", l: 2, r: [3], name: "static" } }),
-    );
+    expect(
+      pipe(
+        tree,
+        P.map((x: number) => -x),
+      ),
+    ).toEqual({ p: { _tag: "Pair", l: -1, r: [-2], name: "static" } });
+    expect(
+      pipe(
+        tree,
+        P.traverse(O.Applicative)((x: number) => O.some(x + 1)),
+      ),
+    ).toEqual(O.some({ p: { _tag: "Pair", l: 2, r: [3], name: "static" } }));
     // With the default options the same record is a plain object: its tag and name are leaves.
     expect(T.leaves(tree)).toEqual(["Pair", 1, "static", 2]);
     // isLeaf: arrays as leaves
     const L = T.withOptions({ isLeaf: Array.isArray });
-    expect(pipe({ a: [1, 2], b: [3] }, L.map((xs: number[]) => xs.length), L.leaves)).toEqual([2, 1]);
+    expect(
+      pipe(
+        { a: [1, 2], b: [3] },
+        L.map((xs: number[]) => xs.length),
+        L.leaves,
+      ),
+    ).toEqual([2, 1]);
   });
 });
 
@@ -261,7 +344,9 @@ describe("laws (fast-check)", () => {
 
   test("Traversable identity: traverse(Identity)(Identity.of) = Identity.of", () => {
     fc.assert(
-      fc.property(arbTree, (t) => expect(T.Traversable.traverse(I.Applicative)(t, I.of)).toStrictEqual(I.of(t))),
+      fc.property(arbTree, (t) =>
+        expect(T.Traversable.traverse(I.Applicative)(t, I.of)).toStrictEqual(I.of(t)),
+      ),
     );
   });
 
@@ -287,7 +372,8 @@ describe("laws (fast-check)", () => {
     fc.assert(
       fc.property(arbTree, (t) => {
         const ff = (x: number): O.Option<number> => (x % 5 === 0 ? O.none : O.some(x + 1));
-        const gg = (y: number): E.Either<string, number> => (y % 3 === 0 ? E.left(`bad ${y}`) : E.right(y * 2));
+        const gg = (y: number): E.Either<string, number> =>
+          y % 3 === 0 ? E.left(`bad ${y}`) : E.right(y * 2);
         const composed = traverseC(t, (x: number) => O.Functor.map(ff(x), gg));
         const stepwise = O.Functor.map(T.Traversable.traverse(O.Applicative)(t, ff), (u) =>
           T.Traversable.traverse(E.Applicative)(u, gg),
@@ -304,7 +390,9 @@ describe("laws (fast-check)", () => {
       fc.property(arbTree, (t) => {
         const leaves = treeLeaves<number>(t);
         // State numbers the leaves: the order in which effects run.
-        const number = (x: number): S.State<number, string> => (s) => [`${x}#${s}`, s + 1];
+        const number =
+          (x: number): S.State<number, string> =>
+          (s) => [`${x}#${s}`, s + 1];
         const mine = T.Traversable.traverse(S.Applicative)(t, number)(0);
         const ref = S.Functor.map(RA.traverse(S.Applicative)(number)(leaves), rebuild(t))(0);
         expect(mine).toStrictEqual(ref);
@@ -338,10 +426,20 @@ describe("scale: no recursion over the tree, no deep closure chains", () => {
 
   test("a tree 100,000 levels deep traverses with E.Applicative and IO", () => {
     const t = deepChain(100_000, 7);
-    const out = pipe(t, T.traverse(E.Applicative)((x: number) => E.right(x + 1)));
+    const out = pipe(
+      t,
+      T.traverse(E.Applicative)((x: number) => E.right(x + 1)),
+    );
     expect(E.isRight(out)).toBe(true);
     if (E.isRight(out)) expect(T.leaves(out.right)).toEqual([8]);
-    expect(T.leaves(pipe(t, T.traverse(IO.Applicative)((x: number) => IO.of(x * 2)))())).toEqual([14]);
+    expect(
+      T.leaves(
+        pipe(
+          t,
+          T.traverse(IO.Applicative)((x: number) => IO.of(x * 2)),
+        )(),
+      ),
+    ).toEqual([14]);
     const paths = T.leavesWithIndex(t);
     expect(paths[0]?.[0].length).toBe(100_000);
   });
@@ -349,14 +447,28 @@ describe("scale: no recursion over the tree, no deep closure chains", () => {
   test("100,000 leaves: Either (right and left), validation, and IO (which overflows fp-ts's own array traverse)", () => {
     const n = 100_000;
     const xs = Array.from({ length: n }, (_, i) => i);
-    const ok = pipe(xs, T.traverse(E.Applicative)((x: number) => E.right(x * 2)));
+    const ok = pipe(
+      xs,
+      T.traverse(E.Applicative)((x: number) => E.right(x * 2)),
+    );
     expect(E.isRight(ok) && (ok.right as unknown as number[])[n - 1]).toBe(2 * (n - 1));
-    const bad = pipe(xs, T.traverseWithIndex(E.Applicative)((p, x: number) => (x % 50_000 === 49_999 ? E.left(keystr(p)) : E.right(x))));
+    const bad = pipe(
+      xs,
+      T.traverseWithIndex(E.Applicative)((p, x: number) =>
+        x % 50_000 === 49_999 ? E.left(keystr(p)) : E.right(x),
+      ),
+    );
     expect(bad).toEqual(E.left("[49999]"));
     const V = E.getApplicativeValidation(RA.getSemigroup<number>());
-    const all = pipe(xs, T.traverse(V)((x: number) => (x % 25_000 === 0 ? E.left([x]) : E.right(x))));
+    const all = pipe(
+      xs,
+      T.traverse(V)((x: number) => (x % 25_000 === 0 ? E.left([x]) : E.right(x))),
+    );
     expect(all).toEqual(E.left([0, 25_000, 50_000, 75_000]));
-    const io = pipe(xs, T.traverse(IO.Applicative)((x: number) => () => x + 1));
+    const io = pipe(
+      xs,
+      T.traverse(IO.Applicative)((x: number) => () => x + 1),
+    );
     const ran = io() as unknown as number[];
     expect(ran.length).toBe(n);
     expect(ran[n - 1]).toBe(n);
@@ -366,7 +478,10 @@ describe("scale: no recursion over the tree, no deep closure chains", () => {
 
   test("TE.ApplicativePar over 20,000 leaves (fp-ts's own RA.traverse takes minutes here: it is quadratic)", async () => {
     const xs = Array.from({ length: 20_000 }, (_, i) => i);
-    const out = await pipe(xs, T.traverse(TE.ApplicativePar)((x: number) => TE.right(x + 1)))();
+    const out = await pipe(
+      xs,
+      T.traverse(TE.ApplicativePar)((x: number) => TE.right(x + 1)),
+    )();
     expect(E.isRight(out) && (out.right as unknown as number[])[19_999]).toBe(20_000);
   });
 });
@@ -402,7 +517,7 @@ describe("getEq (on treeEqual) and getShow (on treeFormat)", () => {
     expect(EqN.equals({ a: 1, b: [2] }, { b: [2], a: 1 })).toBe(true);
     expect(EqN.equals({ a: 1, b: [2] }, { a: 1, b: [2, 3] })).toBe(false);
     expect(EqN.equals({ a: 1 }, { b: 1 })).toBe(false);
-    const mod3: import("fp-ts/Eq").Eq<number> = { equals: (p, q) => p % 3 === q % 3 };
+    const mod3: Eq<number> = { equals: (p, q) => p % 3 === q % 3 };
     expect(T.getEq(mod3).equals([1, 2], [4, 5])).toBe(true);
     expect(T.getEq({ atol: 1e-3 }).equals([1], [1.0005])).toBe(true);
     expect(T.getEq().equals([1], [1.0005])).toBe(false);
@@ -425,7 +540,11 @@ describe("getEq (on treeEqual) and getShow (on treeFormat)", () => {
   test("Show renders with treeFormat", () => {
     const t = tf.zeros([3, 4]);
     expect(T.getShow().show({ w: t, b: null })).toBe("{ b: null, w: float32[3,4] }");
-    expect(T.getShow({ width: 10 }).show({ a: [1, 2] }).split("\n").length).toBeGreaterThan(1);
+    expect(
+      T.getShow({ width: 10 })
+        .show({ a: [1, 2] })
+        .split("\n").length,
+    ).toBeGreaterThan(1);
     t.dispose();
   });
 });

@@ -9,7 +9,7 @@ import { initBackend } from "../src/backend";
 import { saveTree, weightsFileName } from "../src/codec/files";
 import { loadTreeTE, withLoadedTree } from "../src/fp/loadTreeTE";
 import * as T from "../src/fp/Tree";
-import { checkLeaves, formatTreeError, isDecodeErrors, isInvalidLeaves, type TreeError } from "../src/fp/treeError";
+import { checkLeaves, formatTreeError, isDecodeErrors, isInvalidLeaves } from "../src/fp/treeError";
 import { unwrapEither } from "../src/fp/unwrapEither";
 import { treeLeaves } from "../src/tree/flatten";
 import { invSoftplus } from "../src/wrappers/invSoftplus";
@@ -33,7 +33,10 @@ const tensorsOf = (tree: unknown) => treeLeaves(tree).filter((x): x is tf.Tensor
 /** Saves a small model: a softplus-parameterised scale, a frozen bias, a plain weight. */
 async function saveModel(file: string, raw: number[] = [0, 1]): Promise<void> {
   const model = {
-    w: tf.tensor2d([[1, 2], [3, 4]]),
+    w: tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]),
     scale: Parameterize(tf.softplus, tf.tensor1d(raw)),
     bias: NonTrainable(tf.tensor1d([0.5, -0.5])),
   };
@@ -57,12 +60,18 @@ test("loadTreeTE: Right of the saved tree (values equal by Tree.getEq)", async (
   expect(E.isRight(loaded)).toBe(true);
   if (E.isRight(loaded)) {
     const expected = {
-      w: tf.tensor2d([[1, 2], [3, 4]]),
+      w: tf.tensor2d([
+        [1, 2],
+        [3, 4],
+      ]),
       scale: Parameterize(tf.softplus, tf.tensor1d([0, 1])),
       bias: NonTrainable(tf.tensor1d([0.5, -0.5])),
     };
     expect(T.getEq().equals(loaded.right, expected)).toBe(true);
-    const other = tf.tensor2d([[1, 2], [3, 5]]);
+    const other = tf.tensor2d([
+      [1, 2],
+      [3, 5],
+    ]);
     expect(T.getEq().equals(loaded.right, { ...expected, w: other })).toBe(false);
     tf.dispose([other, ...tensorsOf(expected), ...tensorsOf(loaded.right)]);
   }
@@ -116,7 +125,12 @@ test("withLoadedTree: returning the loaded tree keeps it", async () => {
   await saveModel(file);
   const before = tf.memory().numTensors;
   const result = await withLoadedTree(file)((params) =>
-    TE.fromEither(pipe(unwrapEither(params), E.map((model) => ({ params, model })))),
+    TE.fromEither(
+      pipe(
+        unwrapEither(params),
+        E.map((model) => ({ params, model })),
+      ),
+    ),
   )();
   expect(E.isRight(result)).toBe(true);
   if (E.isRight(result)) {
@@ -134,10 +148,13 @@ test("withLoadedTree: a failing unwrap or check disposes every loaded tensor", a
   await saveTree(bad, { w: tf.ones([3]), s: Parameterize(invSoftplus, x) }, { functions });
   tf.dispose(x);
   let before = tf.memory().numTensors;
-  const failedUnwrap = await withLoadedTree(bad, { functions })((tree) => TE.fromEither(unwrapEither(tree)))();
+  const failedUnwrap = await withLoadedTree(bad, { functions })((tree) =>
+    TE.fromEither(unwrapEither(tree)),
+  )();
   expect(tf.memory().numTensors).toBe(before);
   expect(E.isLeft(failedUnwrap) && isUnwrapError(failedUnwrap.left)).toBe(true);
-  if (E.isLeft(failedUnwrap)) expect(formatTreeError(failedUnwrap.left)).toMatch(/^unwrapping failed: Parameterize at \.s:/);
+  if (E.isLeft(failedUnwrap))
+    expect(formatTreeError(failedUnwrap.left)).toMatch(/^unwrapping failed: Parameterize at \.s:/);
 
   const nan = nodePath.join(dir, "nan.tree.json");
   const w = tf.tensor1d([1, NaN]);
@@ -148,7 +165,7 @@ test("withLoadedTree: a failing unwrap or check disposes every loaded tensor", a
     TE.fromEither(pipe(checkLeaves(finiteTensor)(tree), E.flatMap(unwrapEither))),
   )();
   expect(tf.memory().numTensors).toBe(before);
-  expect(E.isLeft(failedCheck) && isInvalidLeaves(failedCheck.left as TreeError)).toBe(true);
+  expect(E.isLeft(failedCheck) && isInvalidLeaves(failedCheck.left)).toBe(true);
   if (E.isLeft(failedCheck)) {
     expect(formatTreeError(failedCheck.left)).toBe("1 invalid leaf:\n  .layers[0].w: has non-finite values");
   }

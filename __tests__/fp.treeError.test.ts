@@ -21,7 +21,8 @@ beforeAll(async () => {
   await initBackend();
 });
 
-const disposeLeaves = (tree: unknown) => tf.dispose(treeLeaves(tree).filter((x): x is tf.Tensor => x instanceof tf.Tensor));
+const disposeLeaves = (tree: unknown) =>
+  tf.dispose(treeLeaves(tree).filter((x): x is tf.Tensor => x instanceof tf.Tensor));
 
 describe("checkLeaves", () => {
   const finite = (x: unknown) => (typeof x === "number" && !Number.isFinite(x) ? "not finite" : undefined);
@@ -46,7 +47,9 @@ describe("checkLeaves", () => {
     );
     if (E.isLeft(result)) {
       expect(formatTreeError(result.left)).toBe(
-        ["3 invalid leaves:", "  .a[1]: not finite", '  .m["odd key"]: not finite', "  .z: not finite"].join("\n"),
+        ["3 invalid leaves:", "  .a[1]: not finite", '  .m["odd key"]: not finite', "  .z: not finite"].join(
+          "\n",
+        ),
       );
     }
   });
@@ -80,7 +83,9 @@ describe("decode -> unwrap in one pipe (E.flatMap widens the error to a TreeErro
 
   test("Right: the decoded Parameterize unwraps to softplus of the stored values", () => {
     const raw = tf.tensor1d([-1, 0, 2]);
-    const json = JSON.parse(JSON.stringify(codec.encode({ scale: Parameterize(tf.softplus, raw), name: "m" })));
+    const json = JSON.parse(
+      JSON.stringify(codec.encode({ scale: Parameterize(tf.softplus, raw), name: "m" })),
+    );
     raw.dispose();
     const before = tf.memory().numTensors;
     const result: E.Either<TreeError, unknown> = pipe(codec.decode(json), E.flatMap(unwrapEither));
@@ -124,7 +129,9 @@ describe("decode -> unwrap in one pipe (E.flatMap widens the error to a TreeErro
     expect(tf.memory().numTensors).toBe(before);
     expect(E.isLeft(result)).toBe(true);
     if (E.isLeft(result)) {
-      expect(formatTreeError(result.left)).toMatch(/^unwrapping failed: Parameterize at \.s: invSoftplus: expected non-negative/);
+      expect(formatTreeError(result.left)).toMatch(
+        /^unwrapping failed: Parameterize at \.s: invSoftplus: expected non-negative/,
+      );
     }
     if (E.isRight(decoded)) disposeLeaves(decoded.right);
   });

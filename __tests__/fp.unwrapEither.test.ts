@@ -41,7 +41,11 @@ describe("unwrapEither: Right", () => {
       const result = unwrapEither(model);
       expect(E.isRight(result)).toBe(true);
       if (E.isRight(result)) {
-        const { scale, frozen: f, lr } = result.right as unknown as { scale: tf.Tensor; frozen: tf.Tensor; lr: number };
+        const {
+          scale,
+          frozen: f,
+          lr,
+        } = result.right as unknown as { scale: tf.Tensor; frozen: tf.Tensor; lr: number };
         const s = scale.dataSync();
         expect(s[0]).toBeCloseTo(Math.log(2), 5); // softplus(0) = log 2
         expect(s[1]).toBeCloseTo(Math.log(1 + Math.E), 5);
@@ -70,8 +74,10 @@ describe("unwrapEither: Left names the wrapper's key path, tag and cause; nothin
       expect(e.tag).toBe("Parameterize");
       expect(e.path).toEqual(["layers", 1, "scale"]);
       expect(e.cause).toBeInstanceOf(RangeError);
-      expect(e.message).toMatch(/^unwrap: Parameterize at \.layers\[1\]\.scale failed: invSoftplus: expected non-negative/);
-      tf.dispose([negative, model.layers[0]?.w as tf.Tensor]);
+      expect(e.message).toMatch(
+        /^unwrap: Parameterize at \.layers\[1\]\.scale failed: invSoftplus: expected non-negative/,
+      );
+      tf.dispose([negative, model.layers[0]?.w]);
     });
   });
 
@@ -80,7 +86,11 @@ describe("unwrapEither: Left names the wrapper's key path, tag and cause; nothin
       const a = tf.ones([2, 3]);
       const b = tf.ones([2, 2]);
       // The inner exp runs (and allocates) first; the outer matMul then fails on the shapes.
-      const bad = Parameterize((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D), Parameterize(tf.exp, a), b);
+      const bad = Parameterize(
+        (x: tf.Tensor, y: tf.Tensor) => tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D),
+        Parameterize(tf.exp, a),
+        b,
+      );
       const e = leftOf(unwrapEither({ head: { bad } }));
       expect(e.path).toEqual(["head", "bad"]);
       expect(keystr(e.path)).toBe(".head.bad");
@@ -92,14 +102,18 @@ describe("unwrapEither: Left names the wrapper's key path, tag and cause; nothin
 
   test("WeightNormalization with a scale of the wrong shape reports the WeightNormalization node", () => {
     noLeak(() => {
-      const wn = WeightNormalization(tf.ones([2, 3]) as tf.Tensor2D);
+      const wn = WeightNormalization(tf.ones<tf.Rank.R2>([2, 3]));
       const wrongScale = tf.ones([5, 1]);
       const broken = { ...wn, scale: wrongScale };
       const e = leftOf(unwrapEither({ encoder: [broken] }));
       expect(e.tag).toBe("WeightNormalization");
       expect(e.path).toEqual(["encoder", 0]);
       // the original scale is a Parameterize(softplus, raw): dispose its raw tensor too
-      tf.dispose([wn.weight as tf.Tensor, wrongScale, ...(wn.scale as unknown as { args: tf.Tensor[] }).args]);
+      tf.dispose([
+        wn.weight as tf.Tensor,
+        wrongScale,
+        ...(wn.scale as unknown as { args: tf.Tensor[] }).args,
+      ]);
     });
   });
 
@@ -127,11 +141,16 @@ describe("unwrapEither: Left names the wrapper's key path, tag and cause; nothin
     noLeak(() => {
       const v = tf.tensor1d([3, -4]);
       const ok = tf.tensor1d([Math.E]);
-      const tree = [{ _tag: "Positive", value: ok }, { deep: { _tag: "Positive", value: Parameterize(tf.mul, v, 2) } }];
+      const tree = [
+        { _tag: "Positive", value: ok },
+        { deep: { _tag: "Positive", value: Parameterize(tf.mul, v, 2) } },
+      ];
       const e = leftOf(unwrapEitherWith(registry)(tree));
       expect(e.tag).toBe("Positive");
       expect(e.path).toEqual([1, "deep"]);
-      expect(e.message).toBe("unwrap: Positive at [1].deep failed: expected positive values, the smallest is -8");
+      expect(e.message).toBe(
+        "unwrap: Positive at [1].deep failed: expected positive values, the smallest is -8",
+      );
       tf.dispose([v, ok]);
     });
   });

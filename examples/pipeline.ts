@@ -121,16 +121,22 @@ export function evaluateFile(
   codecOptions?: Parameters<typeof saveTree>[2],
 ): Task.Task<Report> {
   return pipe(
-    withLoadedTree(file, codecOptions)((stored) =>
+    withLoadedTree(
+      file,
+      codecOptions,
+    )((stored) =>
       pipe(
         stored,
         checkLeaves(finite),
         E.flatMap(unwrapEither),
         E.map((unwrapped) => {
-          const model = unwrapped as unknown as Model;
+          const model = unwrapped as Model;
           const result = {
             loss: loss(model, data.xs, data.ys),
-            parameters: pipe(model, T.foldMap(N.MonoidSum)((t: tf.Tensor) => t.size)),
+            parameters: pipe(
+              model,
+              T.foldMap(N.MonoidSum)((t: tf.Tensor) => t.size),
+            ),
             model: T.getShow({ width: 200 }).show(model),
           };
           disposeTree(model); // what unwrap made; the loaded tensors are disposed by withLoadedTree
@@ -214,7 +220,9 @@ if (require.main === module) {
     (r) => {
       const show = (name: string, report: Report): void => {
         if (report.ok) {
-          console.log(`${name}: loss ${report.loss.toFixed(4)} (${report.parameters} numbers)\n  ${report.model}`);
+          console.log(
+            `${name}: loss ${report.loss.toFixed(4)} (${report.parameters} numbers)\n  ${report.model}`,
+          );
         } else {
           console.log(`${name}: ${report.error.split("\n").join("\n  ")}`);
         }

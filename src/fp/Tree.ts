@@ -122,16 +122,18 @@ export type LeafOf<T> = [T] extends [TreeOf<infer A>] ? A : unknown;
  * @category model
  */
 export interface PipeableTraverse {
-  <F extends URIS3>(F: Applicative3<F>): <A, R, E, B>(
-    f: (a: A) => Kind3<F, R, E, B>,
-  ) => (tree: Tree<A>) => Kind3<F, R, E, TreeOf<B>>;
-  <F extends URIS2>(F: Applicative2<F>): <A, E, B>(
-    f: (a: A) => Kind2<F, E, B>,
-  ) => (tree: Tree<A>) => Kind2<F, E, TreeOf<B>>;
-  <F extends URIS2, E>(F: Applicative2C<F, E>): <A, B>(
-    f: (a: A) => Kind2<F, E, B>,
-  ) => (tree: Tree<A>) => Kind2<F, E, TreeOf<B>>;
-  <F extends URIS>(F: Applicative1<F>): <A, B>(f: (a: A) => Kind<F, B>) => (tree: Tree<A>) => Kind<F, TreeOf<B>>;
+  <F extends URIS3>(
+    F: Applicative3<F>,
+  ): <A, R, E, B>(f: (a: A) => Kind3<F, R, E, B>) => (tree: Tree<A>) => Kind3<F, R, E, TreeOf<B>>;
+  <F extends URIS2>(
+    F: Applicative2<F>,
+  ): <A, E, B>(f: (a: A) => Kind2<F, E, B>) => (tree: Tree<A>) => Kind2<F, E, TreeOf<B>>;
+  <F extends URIS2, E>(
+    F: Applicative2C<F, E>,
+  ): <A, B>(f: (a: A) => Kind2<F, E, B>) => (tree: Tree<A>) => Kind2<F, E, TreeOf<B>>;
+  <F extends URIS>(
+    F: Applicative1<F>,
+  ): <A, B>(f: (a: A) => Kind<F, B>) => (tree: Tree<A>) => Kind<F, TreeOf<B>>;
   <F>(F: Applicative<F>): <A, B>(f: (a: A) => HKT<F, B>) => (tree: Tree<A>) => HKT<F, TreeOf<B>>;
 }
 
@@ -141,19 +143,23 @@ export interface PipeableTraverse {
  * @category model
  */
 export interface PipeableTraverseWithIndex {
-  <F extends URIS3>(F: Applicative3<F>): <A, R, E, B>(
+  <F extends URIS3>(
+    F: Applicative3<F>,
+  ): <A, R, E, B>(
     f: (path: KeyPath, a: A) => Kind3<F, R, E, B>,
   ) => (tree: Tree<A>) => Kind3<F, R, E, TreeOf<B>>;
-  <F extends URIS2>(F: Applicative2<F>): <A, E, B>(
-    f: (path: KeyPath, a: A) => Kind2<F, E, B>,
-  ) => (tree: Tree<A>) => Kind2<F, E, TreeOf<B>>;
-  <F extends URIS2, E>(F: Applicative2C<F, E>): <A, B>(
-    f: (path: KeyPath, a: A) => Kind2<F, E, B>,
-  ) => (tree: Tree<A>) => Kind2<F, E, TreeOf<B>>;
-  <F extends URIS>(F: Applicative1<F>): <A, B>(
-    f: (path: KeyPath, a: A) => Kind<F, B>,
-  ) => (tree: Tree<A>) => Kind<F, TreeOf<B>>;
-  <F>(F: Applicative<F>): <A, B>(f: (path: KeyPath, a: A) => HKT<F, B>) => (tree: Tree<A>) => HKT<F, TreeOf<B>>;
+  <F extends URIS2>(
+    F: Applicative2<F>,
+  ): <A, E, B>(f: (path: KeyPath, a: A) => Kind2<F, E, B>) => (tree: Tree<A>) => Kind2<F, E, TreeOf<B>>;
+  <F extends URIS2, E>(
+    F: Applicative2C<F, E>,
+  ): <A, B>(f: (path: KeyPath, a: A) => Kind2<F, E, B>) => (tree: Tree<A>) => Kind2<F, E, TreeOf<B>>;
+  <F extends URIS>(
+    F: Applicative1<F>,
+  ): <A, B>(f: (path: KeyPath, a: A) => Kind<F, B>) => (tree: Tree<A>) => Kind<F, TreeOf<B>>;
+  <F>(
+    F: Applicative<F>,
+  ): <A, B>(f: (path: KeyPath, a: A) => HKT<F, B>) => (tree: Tree<A>) => HKT<F, TreeOf<B>>;
 }
 
 /**
@@ -162,7 +168,9 @@ export interface PipeableTraverseWithIndex {
  * @category model
  */
 export interface PipeableSequence {
-  <F extends URIS3>(F: Applicative3<F>): <R, E, A>(tree: Tree<Kind3<F, R, E, A>>) => Kind3<F, R, E, TreeOf<A>>;
+  <F extends URIS3>(
+    F: Applicative3<F>,
+  ): <R, E, A>(tree: Tree<Kind3<F, R, E, A>>) => Kind3<F, R, E, TreeOf<A>>;
   <F extends URIS2>(F: Applicative2<F>): <E, A>(tree: Tree<Kind2<F, E, A>>) => Kind2<F, E, TreeOf<A>>;
   <F extends URIS2, E>(F: Applicative2C<F, E>): <A>(tree: Tree<Kind2<F, E, A>>) => Kind2<F, E, TreeOf<A>>;
   <F extends URIS>(F: Applicative1<F>): <A>(tree: Tree<Kind<F, A>>) => Kind<F, TreeOf<A>>;
@@ -228,7 +236,10 @@ export function asTree<A>(tree: unknown): TreeOf<A> {
  * pipe({ a: [1, 2], b: [3] }, T.map((xs: number[]) => xs.length), T.leaves); // [2, 1]
  */
 export function withOptions(options: TreeOptions): TreeModule {
-  const map = <A, B>(f: (a: A) => B) => (tree: Tree<A>): TreeOf<B> => treeMap(f, tree, options);
+  const map =
+    <A, B>(f: (a: A) => B) =>
+    (tree: Tree<A>): TreeOf<B> =>
+      treeMap(f, tree, options);
 
   const mapWithIndex =
     <A, B>(f: (path: KeyPath, a: A) => B) =>
@@ -318,13 +329,17 @@ export function withOptions(options: TreeOptions): TreeModule {
   const sequenceWith = (<F>(F: Applicative<F>) =>
     (tree: unknown): HKT<F, unknown> => {
       const [effects, def] = treeFlatten<HKT<F, unknown>>(tree, effectOptions);
-      return F.map(traverseArrayWithIndex(F)(effects, (_, fa) => fa), (bs) => def.unflatten(bs));
+      return F.map(
+        traverseArrayWithIndex(F)(effects, (_, fa) => fa),
+        (bs) => def.unflatten(bs),
+      );
     }) as (F: Applicative<unknown>) => (tree: unknown) => HKT<unknown, unknown>;
   const sequence = sequenceWith as PipeableSequence;
 
   const leaves = <T>(tree: T): LeafOf<T>[] => treeLeaves<LeafOf<T>>(tree, options);
 
-  const leavesWithIndex = <T>(tree: T): [KeyPath, LeafOf<T>][] => treeFlattenWithPath<LeafOf<T>>(tree, options)[0];
+  const leavesWithIndex = <T>(tree: T): [KeyPath, LeafOf<T>][] =>
+    treeFlattenWithPath<LeafOf<T>>(tree, options)[0];
 
   const size = (tree: unknown): number => treeLeaves(tree, options).length;
 
@@ -344,7 +359,10 @@ export function withOptions(options: TreeOptions): TreeModule {
         },
       };
     }
-    const equalOptions: TreeEqualOptions = { ...options, ...(leafEqOrOptions as TreeEqualOptions | undefined) };
+    const equalOptions: TreeEqualOptions = {
+      ...options,
+      ...(leafEqOrOptions as TreeEqualOptions | undefined),
+    };
     return { equals: (x, y) => treeEqual(x, y, equalOptions) };
   };
 
@@ -365,24 +383,28 @@ export function withOptions(options: TreeOptions): TreeModule {
     foldMapWithIndex: (M) => (fa, f) => foldMapWithIndex(M)(f)(fa),
     reduceRightWithIndex: (fa, b, f) => reduceRightWithIndex(b, f)(fa),
   };
-  const anyTraverse = traverse as <F>(F: Applicative<F>) => (f: (a: any) => HKT<F, any>) => (tree: any) => any;
+  const anyTraverse = traverse as <F>(
+    F: Applicative<F>,
+  ) => (f: (a: any) => HKT<F, any>) => (tree: any) => any;
   const anyTraverseWithIndex = traverseWithIndex as <F>(
     F: Applicative<F>,
   ) => (f: (path: KeyPath, a: any) => HKT<F, any>) => (tree: any) => any;
   const Traversable: Traversable1<URI> = {
     ...Functor,
     ...Foldable,
-    traverse: (<F>(F: Applicative<F>) => (ta: unknown, f: (a: any) => HKT<F, any>) =>
-      anyTraverse(F)(f)(ta)) as Traversable1<URI>["traverse"],
-    sequence: sequenceWith as Traversable1<URI>["sequence"],
+    traverse: (<F>(F: Applicative<F>) =>
+      (ta: unknown, f: (a: any) => HKT<F, any>) =>
+        anyTraverse(F)(f)(ta)) as Traversable1<URI>["traverse"],
+    sequence: sequenceWith,
   };
   const TraversableWithIndex: TraversableWithIndex1<URI, KeyPath> = {
     ...FunctorWithIndex,
     ...FoldableWithIndex,
     traverse: Traversable.traverse,
     sequence: Traversable.sequence,
-    traverseWithIndex: (<F>(F: Applicative<F>) => (ta: unknown, f: (path: KeyPath, a: any) => HKT<F, any>) =>
-      anyTraverseWithIndex(F)(f)(ta)) as TraversableWithIndex1<URI, KeyPath>["traverseWithIndex"],
+    traverseWithIndex: (<F>(F: Applicative<F>) =>
+      (ta: unknown, f: (path: KeyPath, a: any) => HKT<F, any>) =>
+        anyTraverseWithIndex(F)(f)(ta)) as TraversableWithIndex1<URI, KeyPath>["traverseWithIndex"],
   };
 
   return Object.freeze({
@@ -685,4 +707,3 @@ export const Traversable: Traversable1<URI> = defaults.Traversable;
  * Tree.TraversableWithIndex.traverseWithIndex(O.Applicative)({ a: 1 }, (path, x: number) => O.some(keystr(path))); // O.some({ a: ".a" })
  */
 export const TraversableWithIndex: TraversableWithIndex1<URI, KeyPath> = defaults.TraversableWithIndex;
-

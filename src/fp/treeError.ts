@@ -152,9 +152,10 @@ export function matchTreeError<B>(cases: {
 export const formatTreeError: (e: TreeError) => string = matchTreeError({
   onDecode: (errors) => {
     const lines = formatDecodeErrors(errors);
-    return [`decoding failed (${lines.length} problem${lines.length === 1 ? "" : "s"}):`, ...lines.map((l) => `  ${l}`)].join(
-      "\n",
-    );
+    return [
+      `decoding failed (${lines.length} problem${lines.length === 1 ? "" : "s"}):`,
+      ...lines.map((l) => `  ${l}`),
+    ].join("\n");
   },
   onUnwrap: (e) => `unwrapping failed: ${e.tag} at ${describePath(e.path)}: ${causeText(e.cause)}`,
   onInvalidLeaves: ({ problems }) =>
