@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { base64ByteLength, base64Length, decodeBase64Into, encodeBase64 } from "../src/codec/base64";
+import { base64ByteLength, base64Length, checkBase64, decodeBase64Into, encodeBase64 } from "../src/codec/base64";
 
 const reference = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
 
@@ -58,4 +58,17 @@ test("strict: characters outside the alphabet, bad padding and bad lengths are r
   expect(decodeBase64Into("AACAPw==", new Uint8Array(3))).toMatch(/it holds 4 bytes, expected 3/);
   // Buffer would silently skip the bad character; we do not.
   expect(Buffer.from("AA*APw==", "base64").length).toBeGreaterThan(0);
+});
+
+test("checkBase64 agrees with decodeBase64Into on any text, without decoding", () => {
+  const alphabetish = fc.string({ unit: fc.constantFrom(..."AB+/=z9*- \u00e9".split("")), maxLength: 16 });
+  fc.assert(
+    fc.property(alphabetish, (text) => {
+      const n = text.length % 4 === 0 ? base64ByteLength(text) : 0;
+      const decoded = decodeBase64Into(text, new Uint8Array(Math.max(0, n)));
+      const checked = checkBase64(text);
+      if (n < 0) expect(checked).toBeDefined();
+      else expect(checked).toBe(decoded);
+    }),
+  );
 });

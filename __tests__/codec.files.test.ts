@@ -207,6 +207,19 @@ describe("broken files are Lefts, never rejections", () => {
     expect((await loadLeft(file))[0]).toMatch(/weight "layers\/1\/mask": bool element 0 is the byte 7; expected 0 or 1/);
   });
 
+  test("the tree is checked against the manifest before any weight is read", async () => {
+    const { file, bin, json } = await saved("checkfirst");
+    await fsp.rm(bin); // reading it would fail: the tree error must come first
+    json.tree.scale.fn.name = "nope";
+    json.tree.layers[0].w.dtype = "int32";
+    await fsp.writeFile(file, JSON.stringify(json));
+    const errors = await loadLeft(file);
+    expect(errors).toEqual([
+      expect.stringMatching(/^\.layers\[0\]\.w\.dtype: the tensor says dtype "int32" but its weight "layers\/0\/w" is float32$/),
+      expect.stringMatching(/^\.scale\.fn\.name: unknown function name "nope"/),
+    ]);
+  });
+
   test("a hostile side-file name cannot leave the document's directory", async () => {
     const { file, json } = await saved("escape");
     for (const name of ["../escape.tree.bin", "/etc/passwd", "..", "a\\b.bin", ""]) {

@@ -134,6 +134,23 @@ export function decodeBase64Into(text: string, out: Uint8Array): string | undefi
   return undefined;
 }
 
+/**
+ * Checks that padded base64 `text` is well formed, without decoding or allocating anything.
+ * Returns `undefined` or the same message {@link decodeBase64Into} would give.
+ *
+ * @example
+ * checkBase64("AACAPw=="); // undefined
+ * checkBase64("AA*APw=="); // 'invalid base64 character "*" at position 2'
+ */
+export function checkBase64(text: string): string | undefined {
+  const n = text.length;
+  if (n % 4 !== 0) return `invalid base64: the length ${n} is not a multiple of 4`;
+  const pad = n === 0 ? 0 : text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  const end = n - pad;
+  for (let i = 0; i < end; i++) if (charValue(text, i) < 0) return badCharacter(text, Math.floor(i / 4) * 4);
+  return undefined;
+}
+
 function charValue(text: string, i: number): number {
   const code = text.charCodeAt(i);
   return code < 128 ? (values[code] as number) : -1;

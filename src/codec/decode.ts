@@ -47,6 +47,11 @@ export interface DecodeContext {
   readonly weights?: ReadonlyMap<string, LoadedWeight>;
   /** Filled with the names of the weights the tree uses. */
   readonly usedWeights?: Set<string>;
+  /**
+   * Check only: make no tensor (inline data is checked without decoding; weight references
+   * against the manifest, whose tensors may be placeholders). The result's tensors are `null`.
+   */
+  readonly checkOnly?: boolean;
 }
 
 /**
@@ -277,7 +282,8 @@ export function decodeTreeValue(root: unknown, rootContext: t.Context, ctx: Deco
       return undefined;
     }
     if (payload === "weight") return decodeWeightRef(key, node);
-    const made = decodeTensorFields(node["dtype"], node["shape"], node["data"]);
+    const made = decodeTensorFields(node["dtype"], node["shape"], node["data"], ctx.checkOnly !== true);
+    if (made === null) return null;
     if (isTensorValue(made)) {
       created.push(made);
       return made;
@@ -325,7 +331,7 @@ export function decodeTreeValue(root: unknown, rootContext: t.Context, ctx: Deco
       );
     }
     ctx.usedWeights?.add(name as string);
-    return loaded.tensor;
+    return ctx.checkOnly === true ? null : loaded.tensor;
   };
 
   const decodeWrapper = (key: string | undefined, node: Record<string, unknown>, spec: WrapperSpec): unknown => {

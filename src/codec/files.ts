@@ -11,7 +11,7 @@
  *   the CRC-32 of the side file.
  *
  * `loadTree` checks the manifest completely (names, dtypes, shapes, sizes against the side file's
- * length, the file name itself) before reading a byte, then reads each tensor into its own typed
+ * length, the file name itself) and the tree against it before reading a byte, then reads each tensor into its own typed
  * array and hands it to tfjs, so peak memory stays near the model's size plus its largest tensor.
  * A missing, truncated or corrupt file gives a Left, never a rejection. Both files are written
  * to temporary names and renamed into place, so a crash never leaves a half-written file under
@@ -22,6 +22,7 @@
  *
  * @module
  */
+import type * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
 import * as t from "io-ts";
 import { promises as fsp } from "fs";
@@ -256,6 +257,13 @@ export async function loadTree(path: string, options?: TreeCodecOptions): Promis
 
   const planned = planWeights(doc, root);
   if (E.isLeft(planned)) return planned;
+  // Check the whole tree against the manifest before reading (or allocating) a single weight.
+  const plannedWeights = new Map<string, LoadedWeight>();
+  for (const group of planned.right) {
+    for (const w of group.weights) plannedWeights.set(w.name, { dtype: w.dtype, shape: w.shape, tensor: null as unknown as tf.Tensor });
+  }
+  const checked = decodeDocument(json, root, { ...resolved, weights: plannedWeights, checkOnly: true });
+  if (E.isLeft(checked)) return checked;
   const weights = new Map<string, LoadedWeight>();
   const disposeAll = (): void => {
     for (const w of weights.values()) w.tensor.dispose();

@@ -14,7 +14,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import * as t from "io-ts";
-import { base64ByteLength, base64Length, decodeBase64Into, encodeBase64 } from "./base64";
+import { base64ByteLength, base64Length, checkBase64, decodeBase64Into, encodeBase64 } from "./base64";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -275,13 +275,16 @@ export interface TensorProblem {
 /**
  * Checks `dtype`, `shape` and the base64 `data` of a tensor node (whose `_tag` and field set the
  * caller has checked), and only then allocates and decodes. Returns the new tensor or the
- * problems.
+ * problems. With `allocate: false` it only checks (the base64 characters too, but not the
+ * values of bool bytes, which need decoding) and returns `null` when all is well.
  *
  * @example
  * const x = decodeTensorFields("float32", [], "AACAPw==");  // the scalar 1
  * decodeTensorFields("float32", [1e9, 1e9], "AAAA");         // problems: more than 2147483647 elements
  */
-export function decodeTensorFields(dtype: unknown, shape: unknown, data: unknown): tf.Tensor | TensorProblem[] {
+export function decodeTensorFields(dtype: unknown, shape: unknown, data: unknown): tf.Tensor | TensorProblem[];
+export function decodeTensorFields(dtype: unknown, shape: unknown, data: unknown, allocate: boolean): tf.Tensor | TensorProblem[] | null;
+export function decodeTensorFields(dtype: unknown, shape: unknown, data: unknown, allocate = true): tf.Tensor | TensorProblem[] | null {
   const problems: TensorProblem[] = [];
   if (!isSupportedDtype(dtype)) {
     problems.push({ field: "dtype", message: unsupportedDtypeMessage(dtype) });
@@ -306,6 +309,10 @@ export function decodeTensorFields(dtype: unknown, shape: unknown, data: unknown
           `(${base64Length(byteLength)} base64 characters), but the data has ${data.length} characters`,
       },
     ];
+  }
+  if (!allocate) {
+    const bad = checkBase64(data);
+    return bad === undefined ? null : [{ field: "data", message: bad }];
   }
   const { values, bytes } = allocateTensorData(dtype, checked.size);
   const bad = decodeBase64Into(data, bytes);
