@@ -4,7 +4,15 @@ import { disposeTree } from "../src/train/dispose";
 import { isFloatTensor } from "../src/train/filters";
 import { valueAndGrad } from "../src/train/valueAndGrad";
 import { treeStructure } from "../src/tree/flatten";
-import { NonTrainable, Parameterize, WeightNormalization, unwrap } from "../src/wrappers";
+import { registerWrapper } from "../src/tree/registry";
+import {
+  NonTrainable,
+  Parameterize,
+  WeightNormalization,
+  defaultRegistry,
+  unwrap,
+  unwrapWith,
+} from "../src/wrappers";
 
 beforeAll(async () => {
   await initBackend();
@@ -180,6 +188,27 @@ describe("valueAndGrad", () => {
     ) => readonly [tf.Tensor, 0];
     expect(() => valueAndGrad(lossOnly, { hasAux: true })(params)).toThrow(/\[loss, aux\]/);
     params.w.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  test("a custom wrapper registered in a registry: grads keep its record and static fields", () => {
+    const before = tf.memory().numTensors;
+    const registry = registerWrapper(defaultRegistry, {
+      tag: "Scaled",
+      children: ["value"],
+      unwrap: (node: { value: tf.Tensor; factor: number }) => tf.mul(node.value, node.factor),
+    });
+    const params = { s: { _tag: "Scaled", value: tf.tensor1d([1, -2]), factor: 3 } };
+    // L = sum((3 v)^2): dL/dv = 18 v
+    const { value, grads } = valueAndGrad(
+      (p: typeof params) => tf.sum(tf.square(unwrapWith(registry)(p).s as unknown as tf.Tensor)),
+      { registry },
+    )(params);
+    expect(value.dataSync()[0]).toBeCloseTo(45, 4);
+    expect(grads.s._tag).toBe("Scaled");
+    expect(grads.s.factor).toBe(3);
+    expectClose(grads.s.value.dataSync(), [18, -36]);
+    disposeTree([params, grads, value], { registry });
     expect(tf.memory().numTensors).toBe(before);
   });
 
