@@ -3,6 +3,7 @@
  * conventions), so that a documented example that stops working fails the build. Each test is
  * named `file:line symbol`, and a failure message starts with the exact line to fix.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
@@ -25,10 +26,19 @@ import {
 const root = path.resolve(__dirname, "..");
 const examples = extractExamplesFromTree(root, "src");
 
+// The public API: src/index.ts and the folder indexes it re-exports (src/<folder>/index.ts), so
+// that an example does not depend on the order in which folders are added to src/index.ts.
+const folderExports: Record<string, unknown> = {};
+for (const d of fs.readdirSync(path.join(root, "src"), { withFileTypes: true })) {
+  if (!d.isDirectory() || !fs.existsSync(path.join(root, "src", d.name, "index.ts"))) continue;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  Object.assign(folderExports, require(path.join(root, "src", d.name)) as Record<string, unknown>);
+}
+
 const publicScope: ExampleScope = {
-  names: { ...paramtree, tf, pipe, flow, E, O },
+  names: { ...folderExports, ...paramtree, tf, pipe, flow, E, O },
   require: (specifier: string): unknown => {
-    if (specifier === "paramtree") return paramtree;
+    if (specifier === "paramtree") return { ...folderExports, ...paramtree };
     if (specifier === "@tensorflow/tfjs-core") return tf;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(require.resolve(specifier, { paths: [root] }));

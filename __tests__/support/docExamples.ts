@@ -4,7 +4,8 @@
  * Every `@example` block and every fenced ```ts code block in a `/** ... *\/` comment under `src/`
  * is extracted with the file and line it came from, compiled, and run. So that examples stay
  * short, each one runs with these names already in scope and the WASM backend started:
- * `tf` (tfjs-core), every runtime export of `src/index.ts`, the exports of the module being
+ * `tf` (tfjs-core), every runtime export of `src/index.ts` and of the folder indexes
+ * (`src/<folder>/index.ts`), the exports of the module being
  * documented (also as a namespace under its file name, `Tree` for `src/fp/Tree.ts`), and fp-ts's
  * `pipe`, `flow`, `E` (Either) and `O` (Option). An `import` in an example works as well
  * (`"paramtree"` is the library itself).
