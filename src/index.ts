@@ -7,4 +7,7 @@
  */
 export * from "./backend";
 export * from "./tree";
-export { defaultRegistry } from "./wrappers/defaultRegistry";
+export * from "./wrappers";
+export * from "./train";
+export * from "./codec";
+export * from "./fp";
