@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { stringifyJson } from "../src/codec";
+import { stringifyTrustedJson } from "../src/codec/json";
 import { deepArray, deepObject } from "./codec.helpers";
 
 test("agrees with JSON.stringify on JSON data; indented output parses back to the same data", () => {
@@ -50,4 +51,12 @@ test("refuses what is not JSON", () => {
   expect(() => stringifyJson([NaN])).toThrow(/NaN is not a JSON number/);
   expect(() => stringifyJson({ a: undefined })).toThrow(/undefined values are not JSON/);
   expect(() => stringifyJson(new Date(0))).toThrow(/not JSON/);
+});
+
+test("stringifyTrustedJson: native speed when it copes, the iterative writer when too deep", () => {
+  const flat = { a: [1, "x", null, { b: true }] };
+  expect(stringifyTrustedJson(flat)).toBe(JSON.stringify(flat));
+  expect(stringifyTrustedJson(flat, 2)).toBe(stringifyJson(flat, 2));
+  const deep = deepArray(100_000, 0) as never;
+  expect(stringifyTrustedJson(deep)).toBe(stringifyJson(deep));
 });

@@ -33,7 +33,7 @@ import { decodeDocument, maxDecodeErrors, type LoadedWeight } from "./decode";
 import { documentType, TreeEncodeError } from "./errors";
 import { formatName, formatVersion } from "./format";
 import { encodeValue } from "./encode";
-import { stringifyJson, type JsonValue } from "./json";
+import { stringifyTrustedJson, type JsonValue } from "./json";
 import {
   allocateTensorData,
   bytesPerElement,
@@ -148,14 +148,14 @@ export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptio
   if (options?.inline === true) {
     const encoded = encodeWith(tree, resolved, "inline");
     if (E.isLeft(encoded)) throw new TreeEncodeError(encoded.left);
-    await writeAtomically(path, tmpSuffix, stringifyJson(encoded.right, options.space));
+    await writeAtomically(path, tmpSuffix, stringifyTrustedJson(encoded.right as unknown as JsonValue, options.space));
     return;
   }
   const encoded = encodeValue(tree, { ...resolved, tensors: "external" });
   if ("problems" in encoded) throw new TreeEncodeError(encoded.problems);
   const { weights } = encoded;
   if (weights.length === 0) {
-    await writeAtomically(path, tmpSuffix, stringifyJson({ format: formatName, version: formatVersion, tree: encoded.json }, options?.space));
+    await writeAtomically(path, tmpSuffix, stringifyTrustedJson({ format: formatName, version: formatVersion, tree: encoded.json }, options?.space));
     return;
   }
   const binName = weightsFileName(path);
@@ -194,7 +194,7 @@ export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptio
   };
   try {
     await fsp.rename(binTmp, binPath);
-    await writeAtomically(path, tmpSuffix, stringifyJson(document as unknown as JsonValue, options?.space));
+    await writeAtomically(path, tmpSuffix, stringifyTrustedJson(document as unknown as JsonValue, options?.space));
   } catch (cause) {
     await fsp.rm(binTmp, { force: true });
     throw cause;

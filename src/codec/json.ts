@@ -110,6 +110,22 @@ export function stringifyJson(value: unknown, indent?: number): string {
   }
 }
 
+/**
+ * @internal `stringifyJson` for values the codec itself built (known to be JSON): the native
+ * `JSON.stringify` when it copes (about 20x faster), the iterative writer when the nesting is too
+ * deep for it or when indentation is asked for.
+ */
+export function stringifyTrustedJson(value: JsonValue, indent?: number): string {
+  if (indent === undefined || indent <= 0) {
+    try {
+      return JSON.stringify(value);
+    } catch (cause) {
+      if (!(cause instanceof RangeError)) throw cause;
+    }
+  }
+  return stringifyJson(value, indent);
+}
+
 /** A non-empty array or plain object of at most 8 scalars, short enough for one line. */
 function isShortFlat(x: object): boolean {
   const isArray = Array.isArray(x);

@@ -23,7 +23,7 @@ import { encodeValue, type TensorMode } from "./encode";
 import { documentType, TreeEncodeError, type EncodeProblem } from "./errors";
 import { formatName, formatVersion, reservedTags } from "./format";
 import { resolveFunctions, type FunctionTable, type ResolvedFunctions } from "./functions";
-import { stringifyJson, type JsonValue } from "./json";
+import { stringifyTrustedJson, type JsonValue } from "./json";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -147,7 +147,7 @@ export function encodeTree(tree: Tree, options?: TreeCodecOptions): E.Either<Enc
  * stringifyTree({ x: -0 }); // '{"format":"paramtree","version":"1.0","tree":{"x":{"_tag":"Number","value":"-0"}}}'
  */
 export function stringifyTree(tree: Tree, options?: TreeCodecOptions & { readonly space?: number }): string {
-  return stringifyJson(treeCodec(options).encode(tree), options?.space);
+  return stringifyTrustedJson(treeCodec(options).encode(tree) as unknown as JsonValue, options?.space);
 }
 
 /**
