@@ -295,6 +295,43 @@ describe("pipeable forms", () => {
   });
 });
 
+describe("filter and partition", () => {
+  const isTensor = (x: unknown): x is tf.Tensor => x instanceof tf.Tensor;
+
+  test("filter keeps matching leaves and leaves null holes; the refinement types the leaves", () => {
+    const before = tf.memory().numTensors;
+    const w = tf.ones([2]);
+    const model = { w, lr: 0.1, layers: [{ b: tf.zeros([1]), name: "l0" }] };
+    const tensors: tf.Tensor[] = pipe(model, T.filter(isTensor), T.leaves);
+    expect(tensors).toHaveLength(2);
+    expect(tensors[1]).toBe(w);
+    expect(pipe(model, T.filter(isTensor))).toEqual({
+      w,
+      lr: null,
+      layers: [{ b: model.layers[0]?.b, name: null }],
+    });
+    const { left, right } = pipe(model, T.partition(isTensor));
+    expect(T.leaves(left)).toEqual(["l0", 0.1]);
+    expect(T.leaves(right)).toEqual(tensors);
+    tf.dispose(tensors);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  test("leaves(filter(p)(t)) = leaves(t).filter(p); partition's halves split the leaves", () => {
+    const even = (x: number) => x % 2 === 0;
+    fc.assert(
+      fc.property(arbTree, (t) => {
+        const leaves = treeLeaves<number>(t);
+        expect(T.leaves(T.filter(even)(t))).toEqual(leaves.filter(even));
+        const { left, right } = T.partition(even)(t);
+        expect(T.leaves(right)).toEqual(leaves.filter(even));
+        expect(T.leaves(left)).toEqual(leaves.filter((x) => !even(x)));
+        expect(T.structure(left).numLeaves + T.structure(right).numLeaves).toBe(leaves.length);
+      }),
+    );
+  });
+});
+
 // -------------------------------------------------------------------------------------
 // laws
 // -------------------------------------------------------------------------------------

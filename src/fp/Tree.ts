@@ -41,6 +41,7 @@ import type { Functor1 } from "fp-ts/Functor";
 import type { FunctorWithIndex1 } from "fp-ts/FunctorWithIndex";
 import type { HKT, Kind, Kind2, Kind3, URIS, URIS2, URIS3 } from "fp-ts/HKT";
 import type { Monoid } from "fp-ts/Monoid";
+import type { Separated } from "fp-ts/Separated";
 import type { Show } from "fp-ts/Show";
 import type { Traversable1 } from "fp-ts/Traversable";
 import type { TraversableWithIndex1 } from "fp-ts/TraversableWithIndex";
@@ -51,6 +52,7 @@ import { treeFlatten, treeFlattenWithPath, treeLeaves, treeStructure } from "../
 import { treeEqual, type TreeEqualOptions } from "../tree/equal";
 import { treeFormat, type TreeFormatOptions } from "../tree/format";
 import { treeMap, treeMapN, treeMapWithPath } from "../tree/map";
+import { partition as treePartition } from "../tree/partition";
 import { lookupSpec, type Registry } from "../tree/registry";
 import { defaultRegistry } from "../wrappers/defaultRegistry";
 import { traverseArrayWithIndex } from "./traverseArray";
@@ -188,6 +190,14 @@ export interface TreeModule {
   readonly map: <A, B>(f: (a: A) => B) => (tree: Tree<A>) => TreeOf<B>;
   readonly mapWithIndex: <A, B>(f: (path: KeyPath, a: A) => B) => (tree: Tree<A>) => TreeOf<B>;
   readonly zipWith: <A, B, C>(that: Tree<B>, f: (a: A, b: B) => C) => (self: Tree<A>) => TreeOf<C>;
+  readonly filter: {
+    <A, B extends A>(refinement: (a: A) => a is B): (tree: Tree<A>) => TreeOf<B>;
+    <A>(predicate: (a: A) => boolean): (tree: Tree<A>) => TreeOf<A>;
+  };
+  readonly partition: {
+    <A, B extends A>(refinement: (a: A) => a is B): (tree: Tree<A>) => Separated<TreeOf<A>, TreeOf<B>>;
+    <A>(predicate: (a: A) => boolean): (tree: Tree<A>) => Separated<TreeOf<A>, TreeOf<A>>;
+  };
   readonly reduce: <A, B>(b: B, f: (b: B, a: A) => B) => (tree: Tree<A>) => B;
   readonly reduceWithIndex: <A, B>(b: B, f: (path: KeyPath, b: B, a: A) => B) => (tree: Tree<A>) => B;
   readonly reduceRight: <A, B>(b: B, f: (a: A, b: B) => B) => (tree: Tree<A>) => B;
@@ -250,6 +260,16 @@ export function withOptions(options: TreeOptions): TreeModule {
     <A, B, C>(that: Tree<B>, f: (a: A, b: B) => C) =>
     (self: Tree<A>): TreeOf<C> =>
       treeMapN((a: A, b: B) => f(a, b), [self, that], options);
+
+  const partition = (<A>(predicate: (a: A) => boolean) =>
+    (tree: Tree<A>): Separated<TreeOf<A>, TreeOf<A>> => {
+      const [kept, rest] = treePartition(tree, (leaf) => predicate(leaf as A), options);
+      return { left: rest as TreeOf<A>, right: kept as TreeOf<A> };
+    }) as TreeModule["partition"];
+
+  const filter = (<A>(predicate: (a: A) => boolean) =>
+    (tree: Tree<A>): TreeOf<A> =>
+      treePartition(tree, (leaf) => predicate(leaf as A), options)[0] as TreeOf<A>) as TreeModule["filter"];
 
   const reduce =
     <A, B>(b: B, f: (b: B, a: A) => B) =>
@@ -412,6 +432,8 @@ export function withOptions(options: TreeOptions): TreeModule {
     map,
     mapWithIndex,
     zipWith,
+    filter,
+    partition,
     reduce,
     reduceWithIndex,
     reduceRight,
@@ -482,6 +504,32 @@ export const mapWithIndex: TreeModule["mapWithIndex"] = defaults.mapWithIndex;
  * pipe(params, Tree.zipWith(grads, (p: tf.Tensor, g: tf.Tensor) => tf.sub(p, tf.mul(0.1, g))));
  */
 export const zipWith: TreeModule["zipWith"] = defaults.zipWith;
+
+/**
+ * Keeps the leaves that satisfy `predicate` and puts `null` in place of the others, keeping the
+ * structure (equinox's `filter`; `partition` from the tree layer). `null` is an empty node, so the
+ * result's leaves are exactly the kept ones; `combine` puts the halves back together.
+ *
+ * @category filtering
+ * @example
+ * const isNumber = (x: unknown): x is number => typeof x === "number";
+ * pipe({ a: 1, b: "x", c: [2, "y"] }, Tree.filter(isNumber)); // { a: 1, b: null, c: [2, null] }
+ * pipe({ a: 1, b: "x", c: [2, "y"] }, Tree.filter(isNumber), Tree.leaves); // [1, 2]
+ */
+export const filter: TreeModule["filter"] = defaults.filter;
+
+/**
+ * Splits the leaves by `predicate` into two trees of the same structure, `null` where a leaf went
+ * to the other side: fp-ts's `Separated`, `right` for the leaves that satisfy the predicate and
+ * `left` for the others.
+ *
+ * @category filtering
+ * @example
+ * const { left, right } = pipe({ w: tf.ones([2]), lr: 0.1 }, Tree.partition((x: unknown) => x instanceof tf.Tensor));
+ * left;                  // { w: null, lr: 0.1 }
+ * combine(right, left);  // { w: tf.ones([2]), lr: 0.1 }
+ */
+export const partition: TreeModule["partition"] = defaults.partition;
 
 // -------------------------------------------------------------------------------------
 // folding
