@@ -211,7 +211,7 @@ function pushIfShape(node: any, entry: ShapeEntry, pend: unknown[], pl: number):
 /** Pushes `node[keys[j]]` for every j onto `pend`, `keys[0]`'s value on top. */
 function pushByKeys(node: any, keys: readonly string[], pend: unknown[], pl: number): void {
   const top = pl + keys.length - 1;
-  for (let j = 0; j < keys.length; j++) pend[top - j] = node[keys[j] as string];
+  for (let j = keys.length - 1; j >= 0; j--) pend[top - j] = node[keys[j] as string];
 }
 
 /**
@@ -302,8 +302,10 @@ export function flattenInto(
     else if (Array.isArray(node)) {
       const n = node.length;
       meta = arrayMeta(n);
+      // Ascending positions (last child first), so that `pend` grows without holes: a hole
+      // the size of a big array would turn it into a slow dictionary-backed array.
       const top = pl + n - 1;
-      for (let i = 0; i < n; i++) pend[top - i] = node[i];
+      for (let i = n - 1; i >= 0; i--) pend[top - i] = node[i];
     } else {
       const proto = Object.getPrototypeOf(node);
       if (proto === Object.prototype || proto === null) {
@@ -395,8 +397,10 @@ export function rebuildTree(
     else if (Array.isArray(node)) {
       const n = node.length;
       meta = arrayMeta(n);
+      // Ascending positions (last child first), so that `pend` grows without holes: a hole
+      // the size of a big array would turn it into a slow dictionary-backed array.
       const top = pl + n - 1;
-      for (let i = 0; i < n; i++) pend[top - i] = node[i];
+      for (let i = n - 1; i >= 0; i--) pend[top - i] = node[i];
     } else {
       const proto = Object.getPrototypeOf(node);
       if (proto === Object.prototype || proto === null) {
