@@ -4,7 +4,7 @@
  *
  *   npm run bench                      full run (a few minutes)
  *   npm run bench -- --quick           smoke run (seconds; asserts nothing about times)
- *   npm run bench -- --only=shapes     run some sections: shapes, growth
+ *   npm run bench -- --only=shapes     run some sections: shapes, growth, unwrap, grad, serialize
  *
  * Everything runs in one warm process; each figure is the median of several interleaved batches,
  * shown as an absolute per-call time and as a ratio to a reference measured in the same run.
@@ -19,16 +19,21 @@ import { initBackend } from "../src/backend";
 import { fullBudget, quickBudget } from "./harness";
 import { runShapes } from "./shapes";
 import { runGrowth } from "./growth";
+import { runUnwrap } from "./unwrap";
+import { runGrad } from "./grad";
+import { runCase, runSerialize, serializeCases, type SerializeCase } from "./serialize";
 import { projectRoot } from "./trees";
 
-const sectionNames = ["shapes", "growth"] as const;
+const sectionNames = ["shapes", "growth", "unwrap", "grad", "serialize"] as const;
 type SectionName = (typeof sectionNames)[number];
 
-function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<SectionName> } {
+function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<SectionName>; child: string | undefined } {
   let quick = false;
+  let child: string | undefined;
   let only = new Set<SectionName>(sectionNames);
   for (const arg of argv) {
     if (arg === "--quick") quick = true;
+    else if (arg.startsWith("--child=")) child = arg.slice("--child=".length);
     else if (arg.startsWith("--only=")) {
       const names = arg.slice("--only=".length).split(",");
       for (const n of names) {
@@ -39,15 +44,28 @@ function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<Section
       only = new Set(names as SectionName[]);
     } else throw new Error(`bench: unknown argument "${arg}"; expected --quick or --only=<sections>`);
   }
-  return { quick, only };
+  return { quick, only, child };
+}
+
+/** A serialization case in a process of its own (see serialize.ts): prints one JSON line. */
+async function child(spec: string): Promise<void> {
+  const [section, which, mb, repeats] = spec.split(":");
+  if (section !== "serialize" || !(serializeCases as readonly string[]).includes(which ?? "")) {
+    throw new Error(`bench: unknown child case "${spec}"`);
+  }
+  await initBackend("wasm");
+  const result = await runCase(which as SerializeCase, Number(mb), Number(repeats));
+  console.log(JSON.stringify(result));
 }
 
 async function main(): Promise<void> {
-  const { quick, only } = parseArgs(process.argv.slice(2));
+  const { quick, only, child: childSpec } = parseArgs(process.argv.slice(2));
+  if (childSpec !== undefined) return child(childSpec);
   const budget = quick ? quickBudget : fullBudget;
   await initBackend("wasm");
   const started = new Date();
-  const command = `npm run bench${quick ? " -- --quick" : ""}`;
+  const args = process.argv.slice(2);
+  const command = `npm run bench${args.length > 0 ? ` -- ${args.join(" ")}` : ""}`;
   const header =
     `paramtree benchmark, ${started.toISOString()}, \`${command}\`\n` +
     `node ${process.version}, ${os.cpus()[0]?.model ?? "unknown CPU"} x${os.cpus().length}, ` +
@@ -72,6 +90,21 @@ async function main(): Promise<void> {
   if (only.has("growth")) {
     const r = runGrowth(budget);
     results["growth"] = r.rows;
+    texts.push(r.text);
+  }
+  if (only.has("unwrap")) {
+    const r = await runUnwrap(budget);
+    results["unwrap"] = { rows: r.rows, cpuVsWasm: r.cpuVsWasm };
+    texts.push(r.text);
+  }
+  if (only.has("grad")) {
+    const r = runGrad(budget);
+    results["grad"] = r.rows;
+    texts.push(r.text);
+  }
+  if (only.has("serialize")) {
+    const r = await runSerialize(budget, process.argv[1] as string);
+    results["serialize"] = r.rows;
     texts.push(r.text);
   }
   results["seconds"] = (Date.now() - started.getTime()) / 1e3;

@@ -8,7 +8,7 @@
 import { treeFlatten, treeUnflatten, type TreeDef } from "../src/tree";
 import { treeMap } from "../src/tree/map";
 import { formatNs, formatRatio, measure, printTable, type Budget } from "./harness";
-import { deepTree, wideTree } from "./trees";
+import { deepTree, plainLeaves, wideTree } from "./trees";
 
 export interface GrowthRow {
   readonly variant: "wide" | "deep";
@@ -19,6 +19,13 @@ export interface GrowthRow {
   readonly nsPerNode: number;
   /** nsPerNode divided by nsPerNode at the smallest size of the same variant and operation. */
   readonly ratioToSmallest: number;
+  /**
+   * The plain recursive reference (leaves only) on the same tree, per node, and its own ratio to
+   * 10^3: what this machine's memory hierarchy does to any traversal. Wide trees only (the deep
+   * ones overflow a recursive function).
+   */
+  readonly plainNsPerNode?: number;
+  readonly plainRatioToSmallest?: number;
 }
 
 const identity = (x: unknown): unknown => x;
@@ -28,6 +35,7 @@ export function runGrowth(budget: Budget): { rows: GrowthRow[]; text: string } {
   const rows: GrowthRow[] = [];
   for (const variant of ["wide", "deep"] as const) {
     const base = new Map<string, number>();
+    let plainBase: number | undefined;
     for (const size of sizes) {
       const tree = variant === "wide" ? wideTree(size) : deepTree(size);
       const [leaves, def] = treeFlatten(tree) as [unknown[], TreeDef];
@@ -40,10 +48,15 @@ export function runGrowth(budget: Budget): { rows: GrowthRow[]; text: string } {
           { name: "treeFlatten", fn: () => treeFlatten(tree) },
           { name: "treeUnflatten", fn: () => treeUnflatten(def, leaves) },
           { name: "treeMap", fn: () => treeMap(identity, tree) },
+          ...(variant === "wide" ? [{ name: "plain", fn: () => plainLeaves(tree) }] : []),
         ],
         b,
       );
+      const plain = timings.find((t) => t.name === "plain");
+      const plainNsPerNode = plain === undefined ? undefined : plain.ns / nodes;
+      if (plainNsPerNode !== undefined) plainBase ??= plainNsPerNode;
       for (const t of timings) {
+        if (t.name === "plain") continue;
         const nsPerNode = t.ns / nodes;
         if (!base.has(t.name)) base.set(t.name, nsPerNode);
         rows.push({
@@ -54,13 +67,16 @@ export function runGrowth(budget: Budget): { rows: GrowthRow[]; text: string } {
           nsPerCall: t.ns,
           nsPerNode,
           ratioToSmallest: nsPerNode / (base.get(t.name) as number),
+          ...(plainNsPerNode !== undefined && plainBase !== undefined
+            ? { plainNsPerNode, plainRatioToSmallest: plainNsPerNode / plainBase }
+            : {}),
         });
       }
     }
   }
   const text = printTable(
-    "2. Growth (time per node; ratio = per-node time / per-node time at 10^3 nodes)",
-    ["variant", "operation", "nodes", "depth", "per call", "per node", "vs 10^3", "target"],
+    "2. Growth (time per node; ratio = per-node time / per-node time at 10^3 nodes; the plain recursive leaves reference on the same trees shows the machine's own slope)",
+    ["variant", "operation", "nodes", "depth", "per call", "per node", "vs 10^3", "plain JS leaves per node (vs 10^3)", "target"],
     rows.map((r) => [
       r.variant,
       r.op,
@@ -69,6 +85,9 @@ export function runGrowth(budget: Budget): { rows: GrowthRow[]; text: string } {
       formatNs(r.nsPerCall),
       formatNs(r.nsPerNode),
       formatRatio(r.ratioToSmallest),
+      r.plainNsPerNode === undefined
+        ? "n/a (recursive)"
+        : `${formatNs(r.plainNsPerNode)} (${formatRatio(r.plainRatioToSmallest as number)})`,
       r.nodes >= 1e6 ? (r.ratioToSmallest <= 1.5 ? "met" : "MISSED") : "",
     ]),
   );
