@@ -98,7 +98,7 @@ export function runGrad(budget: Budget): { rows: GradRow[]; text: string } {
   const rows = [mlpCase(budget), resnetCase(budget)];
   if (tf.memory().numTensors !== before) throw new Error("bench: grad section leaked tensors");
   const text = printTable(
-    "4. valueAndGrad vs tf.grads on the flat list of the same tensors (per call, wasm)",
+    "4. valueAndGrad vs tf.grads on the flat list of the same tensors (CPU time per call, wasm)",
     ["case", "leaves", "valueAndGrad", "tf.grads", "ratio", "target"],
     rows.map((r, i) => [
       r.case,

@@ -75,7 +75,7 @@ export function runGrowth(budget: Budget): { rows: GrowthRow[]; text: string } {
     }
   }
   const text = printTable(
-    "2. Growth (time per node; ratio = per-node time / per-node time at 10^3 nodes; the plain recursive leaves reference on the same trees shows the machine's own slope)",
+    "2. Growth (CPU time per node; ratio = per-node time / per-node time at 10^3 nodes; the plain recursive leaves reference on the same trees shows the machine's own slope)",
     ["variant", "operation", "nodes", "depth", "per call", "per node", "vs 10^3", "plain JS leaves per node (vs 10^3)", "target"],
     rows.map((r) => [
       r.variant,

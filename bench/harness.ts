@@ -6,6 +6,13 @@
  * "ours" and its reference in alternating batches exposes both to the same drift, so their ratio
  * is stable even when the absolute times are not.
  *
+ * Why CPU time: on a shared machine a batch's wall time includes the time other processes held
+ * the core, which is noise of the order of the figures themselves (this benchmark was written on
+ * a 2-core box at load average 12). The per-call figure is therefore the process's CPU time
+ * (user + system, `process.cpuUsage`) per call; the wall time is recorded beside it in
+ * results.json. For single-threaded work on a quiet machine the two agree; CPU time also counts
+ * V8's concurrent GC threads, which is real cost.
+ *
  * @module
  */
 
@@ -33,10 +40,12 @@ export interface Case {
   readonly fn: () => unknown;
 }
 
-/** Median per-call time, in nanoseconds, and the raw per-call samples. */
+/** Median per-call CPU time, in nanoseconds, and the raw per-call samples. */
 export interface Timing {
   readonly name: string;
   readonly ns: number;
+  /** Median per-call wall time. */
+  readonly wallNs: number;
   /** Fastest batch: the least disturbed by other processes on a busy machine. */
   readonly minNs: number;
   readonly samples: readonly number[];
@@ -57,10 +66,23 @@ function now(): number {
   return Number(process.hrtime.bigint());
 }
 
+function cpuNow(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) * 1e3;
+}
+
 function runBatch(fn: () => unknown, iterations: number): number {
   const start = now();
   for (let i = 0; i < iterations; i++) sink = fn();
   return now() - start;
+}
+
+/** Runs a batch and returns [cpu ns, wall ns]. */
+function runTimedBatch(fn: () => unknown, iterations: number): [number, number] {
+  const cpu = cpuNow();
+  const wall = now();
+  for (let i = 0; i < iterations; i++) sink = fn();
+  return [cpuNow() - cpu, now() - wall];
 }
 
 export function median(xs: readonly number[]): number {
@@ -100,15 +122,19 @@ export function measure(cases: readonly Case[], budget: Budget): Timing[] {
   gc();
   const iterations = cases.map((c) => calibrate(c.fn, budget));
   const samples: number[][] = cases.map(() => []);
+  const walls: number[][] = cases.map(() => []);
   for (let r = 0; r < budget.repeats; r++) {
     for (let c = 0; c < cases.length; c++) {
       const n = iterations[c] as number;
-      (samples[c] as number[]).push(runBatch((cases[c] as Case).fn, n) / n);
+      const [cpu, wall] = runTimedBatch((cases[c] as Case).fn, n);
+      (samples[c] as number[]).push(cpu / n);
+      (walls[c] as number[]).push(wall / n);
     }
   }
   return cases.map((c, i) => ({
     name: c.name,
     ns: median(samples[i] as number[]),
+    wallNs: median(walls[i] as number[]),
     minNs: Math.min(...(samples[i] as number[])),
     samples: samples[i] as number[],
     iterations: iterations[i] as number,
@@ -127,16 +153,20 @@ export async function measureAsync(
   gc();
   for (const c of cases) for (let i = 0; i < (budget.quick ? 1 : 3); i++) sink = await c.fn();
   const samples: number[][] = cases.map(() => []);
+  const walls: number[][] = cases.map(() => []);
   for (let r = 0; r < budget.repeats; r++) {
     for (let c = 0; c < cases.length; c++) {
+      const cpu = cpuNow();
       const start = now();
       for (let i = 0; i < callsPerBatch; i++) sink = await (cases[c] as { fn: () => Promise<unknown> }).fn();
-      (samples[c] as number[]).push((now() - start) / callsPerBatch);
+      (walls[c] as number[]).push((now() - start) / callsPerBatch);
+      (samples[c] as number[]).push((cpuNow() - cpu) / callsPerBatch);
     }
   }
   return cases.map((c, i) => ({
     name: c.name,
     ns: median(samples[i] as number[]),
+    wallNs: median(walls[i] as number[]),
     minNs: Math.min(...(samples[i] as number[])),
     samples: samples[i] as number[],
     iterations: callsPerBatch,

@@ -141,7 +141,7 @@ export async function runShapes(budget: Budget): Promise<{ rows: ShapeRow[]; tex
   if (tf.memory().numTensors !== before) throw new Error("bench: shapes section leaked tensors");
 
   const text = printTable(
-    "1. Tree shapes (per call; plain = recursive JS reference, same run; optree = published, C++)",
+    "1. Tree shapes (CPU time per call, median of interleaved batches; plain = recursive JS reference, same run; optree = published, C++, Ryzen 9 5950X)",
     ["tree", "operation", "paramtree", "plain JS", "vs plain", "optree", "vs optree", "target"],
     rows.map((r) => {
       const isTarget = r.tree === "ResNet18" || r.tree === "ResNet152";

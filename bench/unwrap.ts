@@ -126,7 +126,7 @@ export async function runUnwrap(budget: Budget): Promise<{ rows: UnwrapRow[]; te
   if (tf.memory().numTensors !== before) throw new Error("bench: unwrap section leaked tensors");
   const cpuVsWasm = (rows[2] as UnwrapRow).oursNs / (rows[0] as UnwrapRow).oursNs;
   const text = printTable(
-    `3. unwrap vs hand-written tf calls (per unwrap; cpu/wasm for the small wrappers: ${formatRatio(cpuVsWasm)})`,
+    `3. unwrap vs hand-written tf calls (CPU time per unwrap; cpu/wasm for the small wrappers: ${formatRatio(cpuVsWasm)})`,
     ["case", "backend", "unwrap", "hand-written", "ratio", "target", "verdict"],
     rows.map((r) => [
       r.case,
