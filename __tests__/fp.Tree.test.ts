@@ -12,6 +12,7 @@ import * as O from "fp-ts/Option";
 import * as RA from "fp-ts/ReadonlyArray";
 import * as S from "fp-ts/State";
 import * as Str from "fp-ts/string";
+import * as Task from "fp-ts/Task";
 import * as TE from "fp-ts/TaskEither";
 import * as T from "../src/fp/Tree";
 import { initBackend } from "../src/backend";
@@ -248,6 +249,13 @@ describe("pipeable forms", () => {
     expect(await task()).toEqual(E.right([1, 2, 3]));
     expect(await task()).toEqual(E.right([1, 2, 3]));
     expect(calls).toBe(6);
+    const generic = pipe(
+      [1, 2, 3],
+      T.traverse({ ...TE.ApplicativePar })((x: number) => TE.fromTask(async () => x + calls++ * 0)),
+    );
+    expect(await generic()).toEqual(E.right([1, 2, 3]));
+    expect(await generic()).toEqual(E.right([1, 2, 3]));
+    expect(calls).toBe(12);
   });
 
   test("tensor leaves: map with tf ops, no leaks once results are disposed", () => {
@@ -450,6 +458,55 @@ describe("laws (fast-check)", () => {
   });
 });
 
+describe("fp-ts's specialised traversals (matched by identity) agree with the generic path", () => {
+  // A copy of an instance is not recognised, so it takes the generic balanced path.
+  const generic = <F>(F: F): F => ({ ...F });
+
+  test("Either and Option, on random trees", () => {
+    const fe = (p: KeyPath, x: number) => (x % 7 === 3 ? E.left(`${keystr(p)}:${x}`) : E.right(x * 2));
+    const fo = (x: number) => (x % 5 === 1 ? O.none : O.some(x - 1));
+    fc.assert(
+      fc.property(arbTree, (t) => {
+        expect(T.traverseWithIndex(E.Applicative)(fe)(t)).toStrictEqual(
+          T.traverseWithIndex(generic(E.Applicative))(fe)(t),
+        );
+        expect(T.traverse(O.Applicative)(fo)(t)).toStrictEqual(T.traverse(generic(O.Applicative))(fo)(t));
+      }),
+    );
+  });
+
+  test("Task and TaskEither, Par and Seq: same results and, for Seq, the same effect order", async () => {
+    const trees: unknown[] = [[], [1], { b: [2, 3], a: 1, c: null }, [4, [5, [6, 7]], { x: 8 }]];
+    for (const t of trees) {
+      for (const F of [TE.ApplicativePar, TE.ApplicativeSeq]) {
+        const run = async (G: typeof F) => {
+          const log: number[] = [];
+          const f =
+            (x: number): TE.TaskEither<string, number> =>
+            async () => {
+              log.push(x);
+              return x === 5 || x === 7 ? E.left(`bad ${x}`) : E.right(x * 10);
+            };
+          const result = await T.traverse(G)(f)(t)();
+          return { result, log };
+        };
+        const fast = await run(F);
+        const slow = await run(generic(F));
+        expect(fast.result).toStrictEqual(slow.result);
+        if (F === TE.ApplicativeSeq) expect(fast.log).toEqual(slow.log);
+        else expect([...fast.log].sort()).toEqual([...slow.log].sort());
+      }
+      const f = (x: number) => async () => x + 1;
+      expect(await T.traverse(Task.ApplicativePar)(f)(t)()).toStrictEqual(
+        await T.traverse(generic(Task.ApplicativePar))(f)(t)(),
+      );
+      expect(await T.traverse(Task.ApplicativeSeq)(f)(t)()).toStrictEqual(
+        await T.traverse(generic(Task.ApplicativeSeq))(f)(t)(),
+      );
+    }
+  });
+});
+
 // -------------------------------------------------------------------------------------
 // scale
 // -------------------------------------------------------------------------------------
@@ -489,13 +546,14 @@ describe("scale: no recursion over the tree, no deep closure chains", () => {
       T.traverse(E.Applicative)((x: number) => E.right(x * 2)),
     );
     expect(E.isRight(ok) && (ok.right as unknown as number[])[n - 1]).toBe(2 * (n - 1));
-    const bad = pipe(
-      xs,
-      T.traverseWithIndex(E.Applicative)((p, x: number) =>
-        x % 50_000 === 49_999 ? E.left(keystr(p)) : E.right(x),
-      ),
-    );
-    expect(bad).toEqual(E.left("[49999]"));
+    for (const F of [E.Applicative, { ...E.Applicative }]) {
+      // the fast path, then a copy of the instance: the generic balanced path
+      const bad = pipe(
+        xs,
+        T.traverseWithIndex(F)((p, x: number) => (x % 50_000 === 49_999 ? E.left(keystr(p)) : E.right(x))),
+      );
+      expect(bad).toEqual(E.left("[49999]"));
+    }
     const V = E.getApplicativeValidation(RA.getSemigroup<number>());
     const all = pipe(
       xs,
@@ -520,6 +578,11 @@ describe("scale: no recursion over the tree, no deep closure chains", () => {
       T.traverse(TE.ApplicativePar)((x: number) => TE.right(x + 1)),
     )();
     expect(E.isRight(out) && (out.right as unknown as number[])[19_999]).toBe(20_000);
+    const generic = await pipe(
+      xs,
+      T.traverse({ ...TE.ApplicativePar })((x: number) => TE.right(x + 1)),
+    )();
+    expect(generic).toStrictEqual(out);
   });
 });
 
