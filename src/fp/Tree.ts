@@ -16,7 +16,7 @@
  *   T.traverseWithIndex(E.Applicative)((path, x: number) =>
  *     x >= 0 ? E.right(Math.sqrt(x)) : E.left(`negative at ${keystr(path)}`),
  *   ),
- * ); // E.left("negative at .b[1]")
+ * ); // { _tag: "Left", left: "negative at .b[1]" }
  * ```
  *
  * Every function here uses the default tree options (the built-in wrapper registry). For a custom
@@ -30,6 +30,13 @@
  * type of a raw tree with the callback's parameter type (`T.map((x: tf.Tensor) => ...)`) or with
  * `asTree<A>`; cast a `TreeOf<B>` back to your model type when you need its fields. There is no
  * `of` / `Applicative`: `of([1, 2])` would have two leaves, not one, so the laws would fail.
+ *
+ * **Traversal at any size.** `traverse` flattens the tree once (iteratively), traverses the flat
+ * leaf array, and unflattens once: no recursion over the tree, so depth 100,000 is fine. The array
+ * traversal combines effects pairwise in a balanced way (nesting log2(n) deep, linear time), so
+ * that 100,000 leaves work for lazy applicatives such as `IO`, where fp-ts's own left fold
+ * overflows the stack; for fp-ts's `Either`, `Option`, `Task` and `TaskEither` instances it uses
+ * fp-ts's specialised array traversals.
  *
  * @module
  */
