@@ -42,14 +42,11 @@ export function treeFlattenWithPath<L = unknown>(
   tree: unknown,
   options?: TreeOptions,
 ): [[KeyPath, L][], TreeDef] {
-  const leaves: L[] = [];
-  const paths: KeyPath[] = [];
+  const leaves: L[] = []; // stays empty: the leaves go into `pairs`
+  const pairs: [KeyPath, L][] = [];
   const nodes: NodeMeta[] = [];
-  flattenInto(tree, resolveOptions(options), leaves, nodes, paths);
-  const n = leaves.length;
-  const pairs = new Array<[KeyPath, L]>(n);
-  for (let i = 0; i < n; i++) pairs[i] = [paths[i] as KeyPath, leaves[i] as L];
-  return [pairs, new TreeDef(nodes, n)];
+  flattenInto(tree, resolveOptions(options), leaves, nodes, pairs as [KeyPath, unknown][]);
+  return [pairs, new TreeDef(nodes, pairs.length)];
 }
 
 /**

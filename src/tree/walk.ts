@@ -262,14 +262,14 @@ function checkFrames(nodes: readonly unknown[], metas: readonly InternalMeta[], 
 
 /**
  * The flatten pass. Appends the leaves to `leaves`, and the metas in pre-order to `nodes` and
- * the key path of each leaf to `paths` when they are given.
+ * `[path, leaf]` pairs to `pairs` instead of the bare leaves to `leaves` when `pairs` is given.
  */
 export function flattenInto(
   root: unknown,
   options: ResolvedOptions,
   leaves: unknown[],
   nodes: NodeMeta[] | null,
-  paths: KeyPath[] | null,
+  pairs: [KeyPath, unknown][] | null,
 ): void {
   const { isLeaf, noneIsLeaf, registry } = options;
   const pend: unknown[] = [root];
@@ -293,7 +293,12 @@ export function flattenInto(
     if (size > 0) {
       parent = fMetas[size - 1] as InternalMeta;
       slot = (fBase[size - 1] as number) + parent.arity - 1 - pl;
-      if (paths !== null) keys[size - 1] = childKey(parent, slot);
+      if (pairs !== null) {
+        keys[size - 1] =
+          parent.kind === ARRAY
+            ? slot
+            : ((parent.kind === OBJECT ? parent.keys[slot] : parent.spec.children[slot]) as string);
+      }
     }
     let meta: NodeMeta;
     if (isLeaf !== undefined && isLeaf(node)) meta = leafMeta;
@@ -321,8 +326,8 @@ export function flattenInto(
     }
     if (nodes !== null) nodes.push(meta);
     if (meta.kind === LEAF) {
-      leaves.push(node);
-      if (paths !== null) paths.push(keys.slice(0, size));
+      if (pairs === null) leaves.push(node);
+      else pairs.push([keys.slice(0, size), node]);
     } else if (meta.kind !== NONE && (meta as InternalMeta).arity > 0) {
       fNodes[size] = node;
       fMetas[size] = meta as InternalMeta;
