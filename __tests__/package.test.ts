@@ -169,6 +169,43 @@ test("works from native ESM import, sharing one instance with require", () => {
   expect(JSON.parse(out.trim().split("\n").pop() ?? "")).toEqual(expected);
 });
 
+test("bundled by esbuild through the ESM entry, the backend side effects survive", async () => {
+  // The app imports only a tree function, yet needs what dist/backend.js does on import
+  // (`import "@tensorflow/tfjs"`: the CPU backend and the gradients). The build is CommonJS inside,
+  // which bundlers keep whole, and `sideEffects` lists backend.js for tools that shake deeper.
+  fs.writeFileSync(
+    path.join(consumer, "app.mjs"),
+    [
+      `import { treeFlatten } from "paramtree";`,
+      `import * as tfc from "@tensorflow/tfjs-core";`,
+      `tfc.setBackend("cpu").then(() => {`,
+      `  const [leaves] = treeFlatten({ b: tfc.scalar(3), a: tfc.scalar(2) });`,
+      `  const g = tfc.grad((x) => tfc.mul(x, x))(leaves[1]);`,
+      `  console.log(JSON.stringify({ grad: g.dataSync()[0] }));`,
+      `});`,
+    ].join("\n"),
+  );
+  const esbuild = await import("esbuild");
+  const outfile = path.join(consumer, "bundle.cjs");
+  await esbuild.build({
+    entryPoints: [path.join(consumer, "app.mjs")],
+    absWorkingDir: consumer,
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "cjs", // the externals are then plain require() calls
+    target: "node18",
+    external: ["@tensorflow/*"],
+    logLevel: "silent",
+  });
+  const bundle = fs.readFileSync(outfile, "utf8");
+  expect(bundle).toMatch(/require\("@tensorflow\/tfjs"\)/);
+  expect(bundle).toContain("dist/index.mjs"); // resolved through the "import" condition
+  const out = run(process.execPath, ["bundle.cjs"], consumer);
+  // d(x²)/dx at x = 3 (the leaf order is a, b: sorted keys).
+  expect(JSON.parse(out.trim().split("\n").pop() ?? "")).toEqual({ grad: 6 });
+}, 120_000);
+
 describe("types resolve in a TypeScript consumer", () => {
   const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
   // Uses real types (a wrong call must be an error), so an `any` fallback would fail this check.
