@@ -27,7 +27,9 @@ export function rebuild(
  *
  * @example
  * treeMap((x: number) => x * 2, { a: 1, b: [2, 3] }); // { a: 2, b: [4, 6] }
- * treeMap((x: tf.Tensor) => tf.exp(x), model);         // a model of exponentials
+ * const exps = tf.tidy(() => treeMap((x: tf.Tensor) => tf.exp(x), { w: tf.zeros([2]) }));
+ * exps.w; // [1, 1]
+ * tf.dispose(exps.w);
  */
 export function treeMap<R = unknown, L = any>(f: (leaf: L) => R, tree: unknown, options?: TreeOptions): any {
   return rebuildTree(tree, resolveOptions(options), f, false);

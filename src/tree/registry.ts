@@ -36,7 +36,11 @@ export interface WrapperSpec<Node = any, Out = unknown> {
  * An immutable set of registered tags.
  *
  * @example
- * const registry = registerWrapper(emptyRegistry, clip);
+ * const registry = registerWrapper(emptyRegistry, {
+ *   tag: "Clip",
+ *   children: ["value"],
+ *   unwrap: (node: { value: tf.Tensor }) => tf.clipByValue(node.value, 0, 1),
+ * });
  * registry.specs.has("Clip"); // true
  */
 export interface Registry {
@@ -52,7 +56,8 @@ export interface Registry {
  * The registry with no tags: every record is an ordinary object.
  *
  * @example
- * treeLeaves({ _tag: "Parameterize", args: [1] }, { registry: emptyRegistry }); // [1, "Parameterize"]
+ * // Without the tag registered, the record is an ordinary object: `_tag` is a leaf too.
+ * treeLeaves({ _tag: "Parameterize", args: [1] }, { registry: emptyRegistry }); // ["Parameterize", 1]
  */
 export const emptyRegistry: Registry = Object.freeze({ _tag: "Registry", specs: new Map() });
 
@@ -103,7 +108,8 @@ export function registerWrapper<Node, Out>(registry: Registry, spec: WrapperSpec
  * registered; `undefined` otherwise.
  *
  * @example
- * lookupSpec(defaultRegistry, Parameterize(tf.exp, x))?.children; // ["args"]
+ * lookupSpec(defaultRegistry, Parameterize(Math.exp, 0))?.children; // ["args"]
+ * lookupSpec(defaultRegistry, { _tag: "Unknown" }); // undefined
  */
 export function lookupSpec(registry: Registry, node: unknown): WrapperSpec | undefined {
   if (node === null || typeof node !== "object") return undefined;
