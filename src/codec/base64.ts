@@ -129,7 +129,7 @@ export function decodeBase64Into(text: string, out: Uint8Array): string | undefi
     if ((a | b | c) < 0) return badCharacter(text, full);
     const v = (a << 18) | (b << 12) | (c << 6);
     out[o++] = v >>> 16;
-    if (pad === 1) out[o++] = (v >>> 8) & 255;
+    if (pad === 1) out[o] = (v >>> 8) & 255;
   }
   return undefined;
 }

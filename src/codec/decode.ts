@@ -19,7 +19,7 @@
  * @internal
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import type * as tf from "@tensorflow/tfjs-core";
 import * as t from "io-ts";
 import type { Registry, WrapperSpec } from "../tree/registry";
 import { defaultRegistry } from "../wrappers/defaultRegistry";

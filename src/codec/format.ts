@@ -110,12 +110,12 @@ export function checkVersion(version: unknown): string | undefined {
   const newest = Math.max(...readableMajors);
   if (major > newest) {
     return (
-      `the document has format version ${version}, newer than this reader understands ` +
+      `the document has format version ${String(version)}, newer than this reader understands ` +
       `(${newest}.x); update paramtree to read it`
     );
   }
   if (!readableMajors.includes(major)) {
-    return `format version ${version} does not exist (this reader reads ${readableMajors.map((m) => `${m}.x`).join(", ")})`;
+    return `format version ${String(version)} does not exist (this reader reads ${readableMajors.map((m) => `${m}.x`).join(", ")})`;
   }
   return undefined;
 }

@@ -149,7 +149,7 @@ function leafText(x: unknown, settings: Settings): string {
       if (ArrayBuffer.isView(x) && !(x instanceof DataView)) {
         return `${x.constructor.name}(${(x as unknown as ArrayLike<unknown>).length})`;
       }
-      return `<${(x as { constructor?: { name?: unknown } }).constructor?.name ?? "object"}>`;
+      return `<${constructorName(x)}>`;
     default:
       return String(x);
   }
@@ -324,4 +324,9 @@ function layout(root: Doc, settings: Settings): string {
   }
   lines.push(line.join(""));
   return lines.join("\n");
+}
+
+function constructorName(x: object): string {
+  const name = (x as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === "string" && name !== "" ? name : "object";
 }

@@ -135,7 +135,7 @@ function describeValue(value: unknown): string {
     const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
     return typeof value === "function" ? "a function" : `a ${typeof name === "string" ? name : "object"}`;
   }
-  return String(value);
+  return String(value as string | number | boolean | bigint | symbol | null | undefined);
 }
 
 /**

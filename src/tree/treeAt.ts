@@ -145,19 +145,20 @@ function makeShadow(tree: unknown, options: TreeOptions | undefined): Shadow {
 
 /** The key path of the node at pre-order index `target` (for error messages only). */
 function pathOf(tree: unknown, options: TreeOptions | undefined, target: number): KeyPath {
-  const found: { path?: KeyPath } = {};
+  const stop = new Error("treeAt: path found"); // thrown to stop the walk early
+  let path: KeyPath = [];
   let n = 0;
   try {
     walk(tree, resolveOptions(options), (_node, _meta, frames) => {
       if (n++ === target) {
-        found.path = frames.path();
-        throw found; // stop the walk early
+        path = frames.path();
+        throw stop;
       }
     });
   } catch (e) {
-    if (e !== found) throw e;
+    if (e !== stop) throw e;
   }
-  return found.path ?? [];
+  return path;
 }
 
 /**
