@@ -7,5 +7,7 @@ module.exports = {
     // isolatedModules stays off so that a type error fails the test file.
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: true }],
   },
-  testTimeout: 60000,
+  testTimeout: 120000,
+  collectCoverageFrom: ["src/**/*.ts"],
+  coverageReporters: ["text-summary", "text"],
 };
