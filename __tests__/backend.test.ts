@@ -63,7 +63,14 @@ describe("the tree layer on both backends", () => {
       await initBackend(name);
       expect(tf.getBackend()).toBe(name);
       const before = tf.memory().numTensors;
-      const tree = { w: tf.tensor([[1, 2], [3, 4]]), b: tf.tensor([0.5, -0.5]), n: 2 };
+      const tree = {
+        w: tf.tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+        b: tf.tensor([0.5, -0.5]),
+        n: 2,
+      };
       const doubled = treeMap((x: unknown) => (x instanceof tf.Tensor ? tf.mul(x, 2) : x), tree);
       expect(Array.from(doubled.w.dataSync())).toEqual([2, 4, 6, 8]);
       expect(Array.from(doubled.b.dataSync())).toEqual([1, -1]);

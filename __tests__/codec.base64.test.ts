@@ -1,5 +1,11 @@
 import fc from "fast-check";
-import { base64ByteLength, base64Length, checkBase64, decodeBase64Into, encodeBase64 } from "../src/codec/base64";
+import {
+  base64ByteLength,
+  base64Length,
+  checkBase64,
+  decodeBase64Into,
+  encodeBase64,
+} from "../src/codec/base64";
 
 const reference = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
 

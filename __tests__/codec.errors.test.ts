@@ -2,7 +2,11 @@ import * as t from "io-ts";
 import { errorPath, formatDecodeErrors, formatEncodeProblems, TreeEncodeError } from "../src/codec";
 import { documentType, treeRootType } from "../src/codec/errors";
 
-const entry = (key: string, actual: unknown, type: t.Decoder<any, any> = t.unknown): t.ContextEntry => ({ key, type, actual });
+const entry = (key: string, actual: unknown, type: t.Decoder<any, any> = t.unknown): t.ContextEntry => ({
+  key,
+  type,
+  actual,
+});
 
 test("paths under the tree root read as key paths; array parents give [i]", () => {
   const shape = [2, -1];
@@ -28,15 +32,20 @@ test("an object key that looks like a number is not rendered as an index", () =>
 });
 
 test("the tree root and document fields", () => {
-  expect(errorPath({ value: 1, context: [entry("", {}, documentType), entry("tree", 1, treeRootType)] })).toBe("<root>");
-  expect(errorPath({ value: "9.0", context: [entry("", {}, documentType), entry("version", "9.0")] })).toBe("document.version");
+  expect(
+    errorPath({ value: 1, context: [entry("", {}, documentType), entry("tree", 1, treeRootType)] }),
+  ).toBe("<root>");
+  expect(errorPath({ value: "9.0", context: [entry("", {}, documentType), entry("version", "9.0")] })).toBe(
+    "document.version",
+  );
   expect(errorPath({ value: 1, context: [entry("", {}, documentType)] })).toBe("document");
 });
 
 test("errors from other io-ts codecs get a PathReporter-like line", () => {
   const r = t.type({ a: t.number }).decode({ a: "x" });
   expect(r._tag).toBe("Left");
-  if (r._tag === "Left") expect(formatDecodeErrors(r.left)).toEqual(['.a: invalid value "x" supplied to number']);
+  if (r._tag === "Left")
+    expect(formatDecodeErrors(r.left)).toEqual(['.a: invalid value "x" supplied to number']);
 });
 
 test("encode problems and TreeEncodeError", () => {

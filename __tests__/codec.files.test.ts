@@ -27,7 +27,14 @@ afterEach(() => {
 function model() {
   return {
     layers: [
-      { w: tf.tensor([[1, 2], [3, 4]]), b: tf.tensor([NaN, -0]), act: tf.relu },
+      {
+        w: tf.tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+        b: tf.tensor([NaN, -0]),
+        act: tf.relu,
+      },
       { w: NonTrainable(tf.tensor([1, 2, 3], [3], "int32")), mask: tf.tensor([true, false], [2], "bool") },
     ],
     scale: Parameterize(tf.softplus, tf.tensor([0.25])),
@@ -56,7 +63,11 @@ async function saved(name: string): Promise<{ file: string; bin: string; json: a
   const m = model();
   await saveTree(file, m);
   disposeAll(m);
-  return { file, bin: path.join(dir, `${name}.tree.bin`), json: JSON.parse(await fsp.readFile(file, "utf8")) };
+  return {
+    file,
+    bin: path.join(dir, `${name}.tree.bin`),
+    json: JSON.parse(await fsp.readFile(file, "utf8")),
+  };
 }
 
 test("weightsFileName", () => {
@@ -72,14 +83,19 @@ test("save then load gives back the tree bit for bit, with tensor bytes in the s
   const json = JSON.parse(await fsp.readFile(file, "utf8"));
   expect(json.format).toBe("paramtree");
   expect(json.weightsManifest[0].paths).toEqual(["model.tree.bin"]);
-  expect(json.weightsManifest[0].weights.map((w: any) => w.name)).toEqual([
-    "layers/0/b",
-    "layers/0/w",
-    "layers/1/mask",
-    "layers/1/w/tree",
-    "scale/args/0",
-  ].sort((a, b) => json.weightsManifest[0].weights.findIndex((w: any) => w.name === a) - json.weightsManifest[0].weights.findIndex((w: any) => w.name === b)));
-  expect(json.tree.layers[0].w).toEqual({ _tag: "Tensor", dtype: "float32", shape: [2, 2], weight: "layers/0/w" });
+  expect(json.weightsManifest[0].weights.map((w: any) => w.name)).toEqual(
+    ["layers/0/b", "layers/0/w", "layers/1/mask", "layers/1/w/tree", "scale/args/0"].sort(
+      (a, b) =>
+        json.weightsManifest[0].weights.findIndex((w: any) => w.name === a) -
+        json.weightsManifest[0].weights.findIndex((w: any) => w.name === b),
+    ),
+  );
+  expect(json.tree.layers[0].w).toEqual({
+    _tag: "Tensor",
+    dtype: "float32",
+    shape: [2, 2],
+    weight: "layers/0/w",
+  });
   const bin = await fsp.stat(path.join(dir, "model.tree.bin"));
   expect(bin.size).toBe(4 * 4 + 2 * 4 + 3 * 4 + 2 * 1 + 1 * 4);
   const back = await loadRight(file);
@@ -145,8 +161,12 @@ test("a deep tree (100,000 levels) saves and loads", async () => {
 test("saveTree rejects with a TreeEncodeError naming the key path, and writes nothing", async () => {
   const file = path.join(dir, "bad.tree.json");
   const x = tf.scalar(1);
-  await expect(saveTree(file, { ok: x, layers: [{ fn: (y: number) => y }] })).rejects.toThrow(TreeEncodeError);
-  await expect(saveTree(file, { ok: x, layers: [{ fn: (y: number) => y }] })).rejects.toThrow(/\.layers\[0\]\.fn: the function fn is not in the function table/);
+  await expect(saveTree(file, { ok: x, layers: [{ fn: (y: number) => y }] })).rejects.toThrow(
+    TreeEncodeError,
+  );
+  await expect(saveTree(file, { ok: x, layers: [{ fn: (y: number) => y }] })).rejects.toThrow(
+    /\.layers\[0\]\.fn: the function fn is not in the function table/,
+  );
   await expect(fsp.stat(file)).rejects.toThrow();
   await expect(fsp.stat(path.join(dir, "bad.tree.bin"))).rejects.toThrow();
   expect((await fsp.readdir(dir)).some((f) => f.includes(".tmp-"))).toBe(false);
@@ -173,14 +193,18 @@ describe("broken files are Lefts, never rejections", () => {
     const bytes = await fsp.readFile(bin);
     await fsp.writeFile(bin, bytes.subarray(0, bytes.length - 3));
     expect(await loadLeft(file)).toEqual([
-      expect.stringMatching(/^document\.weightsManifest\[0\]: the weights file ".*truncbin\.tree\.bin" has \d+ bytes but the manifest describes \d+ \(truncated\?\)$/),
+      expect.stringMatching(
+        /^document\.weightsManifest\[0\]: the weights file ".*truncbin\.tree\.bin" has \d+ bytes but the manifest describes \d+ \(truncated\?\)$/,
+      ),
     ]);
   });
 
   test("a missing side file", async () => {
     const { file, bin } = await saved("nobin");
     await fsp.rm(bin);
-    expect((await loadLeft(file))[0]).toMatch(/^document\.weightsManifest\[0\]: cannot open the weights file/);
+    expect((await loadLeft(file))[0]).toMatch(
+      /^document\.weightsManifest\[0\]: cannot open the weights file/,
+    );
   });
 
   test("a corrupted side file of the right length (CRC-32)", async () => {
@@ -204,7 +228,9 @@ describe("broken files are Lefts, never rejections", () => {
     await fsp.writeFile(bin, bytes);
     delete json.weightsCrc32; // a tfjs-written manifest has no CRC: the byte check still applies
     await fsp.writeFile(file, JSON.stringify(json));
-    expect((await loadLeft(file))[0]).toMatch(/weight "layers\/1\/mask": bool element 0 is the byte 7; expected 0 or 1/);
+    expect((await loadLeft(file))[0]).toMatch(
+      /weight "layers\/1\/mask": bool element 0 is the byte 7; expected 0 or 1/,
+    );
   });
 
   test("the tree is checked against the manifest before any weight is read", async () => {
@@ -215,7 +241,9 @@ describe("broken files are Lefts, never rejections", () => {
     await fsp.writeFile(file, JSON.stringify(json));
     const errors = await loadLeft(file);
     expect(errors).toEqual([
-      expect.stringMatching(/^\.layers\[0\]\.w\.dtype: the tensor says dtype "int32" but its weight "layers\/0\/w" is float32$/),
+      expect.stringMatching(
+        /^\.layers\[0\]\.w\.dtype: the tensor says dtype "int32" but its weight "layers\/0\/w" is float32$/,
+      ),
       expect.stringMatching(/^\.scale\.fn\.name: unknown function name "nope"/),
     ]);
   });
@@ -234,16 +262,34 @@ describe("broken files are Lefts, never rejections", () => {
     const { file, json } = await saved("manifest");
     const weights = json.weightsManifest[0].weights;
     const cases: [(j: any) => void, RegExp][] = [
-      [(j) => (j.weightsManifest[0].weights[1].dtype = "complex64"), /^document\.weightsManifest\[0\]\.weights\[1\]\.dtype: unsupported dtype "complex64"/],
-      [(j) => (j.weightsManifest[0].weights[0].shape = [2, -2]), /^document\.weightsManifest\[0\]\.weights\[0\]\.shape\[1\]: expected a dimension/],
-      [(j) => (j.weightsManifest[0].weights[1].name = j.weightsManifest[0].weights[0].name), /^document\.weightsManifest\[0\]\.weights\[1\]\.name: the weight name .* appears twice/],
-      [(j) => (j.weightsManifest[0].weights[0].quantization = { dtype: "uint8" }), /\.weights\[0\]\.quantization: quantized weights are not supported/],
+      [
+        (j) => (j.weightsManifest[0].weights[1].dtype = "complex64"),
+        /^document\.weightsManifest\[0\]\.weights\[1\]\.dtype: unsupported dtype "complex64"/,
+      ],
+      [
+        (j) => (j.weightsManifest[0].weights[0].shape = [2, -2]),
+        /^document\.weightsManifest\[0\]\.weights\[0\]\.shape\[1\]: expected a dimension/,
+      ],
+      [
+        (j) => (j.weightsManifest[0].weights[1].name = j.weightsManifest[0].weights[0].name),
+        /^document\.weightsManifest\[0\]\.weights\[1\]\.name: the weight name .* appears twice/,
+      ],
+      [
+        (j) => (j.weightsManifest[0].weights[0].quantization = { dtype: "uint8" }),
+        /\.weights\[0\]\.quantization: quantized weights are not supported/,
+      ],
       [(j) => (j.weightsManifest[0].paths = ["a.bin", "b.bin"]), /\.paths: sharded weight groups/],
       [(j) => (j.weightsManifest = {}), /^document\.weightsManifest: expected a non-empty array/],
       [(j) => (j.weightsCrc32 = ["x"]), /^document\.weightsCrc32: expected one CRC-32/],
       [(j) => (j.version = "9.0"), /^document\.version: the document has format version 9\.0, newer/],
-      [(j) => (j.tree.layers[0].w.weight = "missing"), /^\.layers\[0\]\.w\.weight: the weight "missing" is not in the weightsManifest/],
-      [(j) => (j.tree.layers[0].w.shape = [4]), /^\.layers\[0\]\.w\.shape: the tensor says shape \[4\] but its weight "layers\/0\/w" has shape \[2, 2\]/],
+      [
+        (j) => (j.tree.layers[0].w.weight = "missing"),
+        /^\.layers\[0\]\.w\.weight: the weight "missing" is not in the weightsManifest/,
+      ],
+      [
+        (j) => (j.tree.layers[0].w.shape = [4]),
+        /^\.layers\[0\]\.w\.shape: the tensor says shape \[4\] but its weight "layers\/0\/w" has shape \[2, 2\]/,
+      ],
     ];
     for (const [mutate, expected] of cases) {
       const j = JSON.parse(JSON.stringify(json));

@@ -1,4 +1,11 @@
-import { checkVersion, formatVersion, readableMajors, reservedTags, specialNumberText, specialNumberValue } from "../src/codec/format";
+import {
+  checkVersion,
+  formatVersion,
+  readableMajors,
+  reservedTags,
+  specialNumberText,
+  specialNumberValue,
+} from "../src/codec/format";
 
 test("special numbers: text and back, exactly", () => {
   for (const x of [NaN, Infinity, -Infinity, -0]) {
@@ -6,7 +13,8 @@ test("special numbers: text and back, exactly", () => {
     expect(text).toBeDefined();
     expect(Object.is(specialNumberValue(text), x)).toBe(true);
   }
-  for (const x of [0, 1, -1.5, Number.MIN_VALUE, Number.MAX_VALUE]) expect(specialNumberText(x)).toBeUndefined();
+  for (const x of [0, 1, -1.5, Number.MIN_VALUE, Number.MAX_VALUE])
+    expect(specialNumberText(x)).toBeUndefined();
   expect(specialNumberValue("0")).toBeUndefined();
   expect(specialNumberValue(NaN)).toBeUndefined();
 });
@@ -18,7 +26,8 @@ test("versions: same and older majors readable, newer refused, malformed refused
   expect(checkVersion("2.0")).toMatch(/newer than this reader understands \(1\.x\)/);
   expect(checkVersion("10.0")).toMatch(/newer/);
   expect(checkVersion("0.1")).toMatch(/does not exist/);
-  for (const bad of ["1", "1.0.0", "01.0", " 1.0", "v1.0", 1, null, "9999999.0"]) expect(checkVersion(bad)).toMatch(/expected a version string/);
+  for (const bad of ["1", "1.0.0", "01.0", " 1.0", "v1.0", 1, null, "9999999.0"])
+    expect(checkVersion(bad)).toMatch(/expected a version string/);
 });
 
 test("reserved tags", () => {

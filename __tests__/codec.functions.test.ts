@@ -26,5 +26,7 @@ test("a user alias of a default function is written with the user's name", () =>
 });
 
 test("non-function entries are refused", () => {
-  expect(() => resolveFunctions({ x: "exp" as any })).toThrow(/functions\["x"\] must be a function, got string/);
+  expect(() => resolveFunctions({ x: "exp" as any })).toThrow(
+    /functions\["x"\] must be a function, got string/,
+  );
 });

@@ -7,7 +7,14 @@ import * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
 import fc from "fast-check";
 import { initBackend } from "../src/backend";
-import { encodeTree, formatDecodeErrors, parseTree, stringifyJson, stringifyTree, treeCodec } from "../src/codec";
+import {
+  encodeTree,
+  formatDecodeErrors,
+  parseTree,
+  stringifyJson,
+  stringifyTree,
+  treeCodec,
+} from "../src/codec";
 import { NonTrainable, Parameterize, WeightNormalization } from "../src/wrappers";
 import { disposeAll } from "./codec.helpers";
 
@@ -19,7 +26,14 @@ beforeAll(async () => {
   await initBackend();
   const tree = {
     layers: [
-      { w: tf.tensor([[1, 2], [3, 4]]), b: tf.tensor([NaN, -0], [2], "float32"), act: tf.relu },
+      {
+        w: tf.tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+        b: tf.tensor([NaN, -0], [2], "float32"),
+        act: tf.relu,
+      },
       { w: WeightNormalization(tf.tensor([[1, 2, 3]])), mask: tf.tensor([true, false], [2], "bool") },
     ],
     frozen: NonTrainable({ steps: tf.tensor([1, 2, 3], [3], "int32"), n: -Infinity }),
@@ -41,7 +55,8 @@ function allPaths(root: unknown): (string | number)[][] {
     const [v, p] = stack.pop() as [unknown, (string | number)[]];
     out.push(p);
     if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, [...p, i]]));
-    else if (v !== null && typeof v === "object") for (const k of Object.keys(v)) stack.push([(v as any)[k], [...p, k]]);
+    else if (v !== null && typeof v === "object")
+      for (const k of Object.keys(v)) stack.push([(v as any)[k], [...p, k]]);
   }
   return out;
 }
@@ -55,22 +70,58 @@ type Mutation =
   | { op: "tweakNumber"; value: number };
 
 const interesting = fc.constantFrom<unknown>(
-  "Tensor", "Number", "Function", "Object", "Undefined", "Parameterize", "NonTrainable", "WeightNormalization",
-  "float64", "bool", "int32", "NaN", "-0", "exp", "nope", "AAAA", "A=A=", -1, 0.5, 2 ** 31, 1e300, [], {}, null, true,
+  "Tensor",
+  "Number",
+  "Function",
+  "Object",
+  "Undefined",
+  "Parameterize",
+  "NonTrainable",
+  "WeightNormalization",
+  "float64",
+  "bool",
+  "int32",
+  "NaN",
+  "-0",
+  "exp",
+  "nope",
+  "AAAA",
+  "A=A=",
+  -1,
+  0.5,
+  2 ** 31,
+  1e300,
+  [],
+  {},
+  null,
+  true,
   { _tag: "Tensor", dtype: "float32", shape: [1], data: "AACAPw==" },
   { _tag: "Function", name: "exp" },
 );
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ op: fc.constant("replace" as const), value: fc.oneof(interesting, fc.jsonValue({ maxDepth: 2 })) }),
+  fc.record({
+    op: fc.constant("replace" as const),
+    value: fc.oneof(interesting, fc.jsonValue({ maxDepth: 2 })),
+  }),
   fc.record({ op: fc.constant("delete" as const) }),
   fc.record({
     op: fc.constant("add" as const),
-    key: fc.oneof(fc.constantFrom("_tag", "data", "shape", "dtype", "__proto__", "extra", "weight", "fields", "name"), fc.string({ maxLength: 4 })),
+    key: fc.oneof(
+      fc.constantFrom("_tag", "data", "shape", "dtype", "__proto__", "extra", "weight", "fields", "name"),
+      fc.string({ maxLength: 4 }),
+    ),
     value: fc.oneof(interesting, fc.jsonValue({ maxDepth: 1 })),
   }),
   fc.record({ op: fc.constant("wrap" as const) }),
-  fc.record({ op: fc.constant("tweakString" as const), at: fc.nat(), char: fc.constantFrom("*", "=", "A", "", "\u0000", "é") }),
-  fc.record({ op: fc.constant("tweakNumber" as const), value: fc.oneof(fc.integer({ min: -5, max: 5 }), fc.double()) }),
+  fc.record({
+    op: fc.constant("tweakString" as const),
+    at: fc.nat(),
+    char: fc.constantFrom("*", "=", "A", "", "\u0000", "é"),
+  }),
+  fc.record({
+    op: fc.constant("tweakNumber" as const),
+    value: fc.oneof(fc.integer({ min: -5, max: 5 }), fc.double()),
+  }),
 );
 
 function mutate(doc: unknown, pathIndex: number, m: Mutation): unknown {
@@ -82,7 +133,8 @@ function mutate(doc: unknown, pathIndex: number, m: Mutation): unknown {
   for (const k of path.slice(0, -1)) parent = parent[k];
   const key = path[path.length - 1] as string | number;
   const current = parent[key];
-  const set = (v: unknown) => Object.defineProperty(parent, key, { value: v, enumerable: true, writable: true, configurable: true });
+  const set = (v: unknown) =>
+    Object.defineProperty(parent, key, { value: v, enumerable: true, writable: true, configurable: true });
   switch (m.op) {
     case "replace":
       set(m.value);
@@ -93,7 +145,12 @@ function mutate(doc: unknown, pathIndex: number, m: Mutation): unknown {
       break;
     case "add":
       if (current !== null && typeof current === "object" && !Array.isArray(current)) {
-        Object.defineProperty(current, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(current, m.key, {
+          value: m.value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       } else if (Array.isArray(current)) current.push(m.value);
       else set(m.value);
       break;
@@ -164,8 +221,14 @@ test("raw text edits (flips, cuts, insertions) parse and decode or fail cleanly"
       fc.nat(),
       fc.oneof(
         fc.record({ kind: fc.constant("cut" as const) }),
-        fc.record({ kind: fc.constant("flip" as const), char: fc.string({ unit: "binary", minLength: 1, maxLength: 1 }) }),
-        fc.record({ kind: fc.constant("insert" as const), text: fc.constantFrom("{", "}", "[", "]", ",", '"', "\\", ":1", "null", "-0", "1e999") }),
+        fc.record({
+          kind: fc.constant("flip" as const),
+          char: fc.string({ unit: "binary", minLength: 1, maxLength: 1 }),
+        }),
+        fc.record({
+          kind: fc.constant("insert" as const),
+          text: fc.constantFrom("{", "}", "[", "]", ",", '"', "\\", ":1", "null", "-0", "1e999"),
+        }),
       ),
       (at, edit) => {
         const i = at % validText.length;

@@ -43,7 +43,8 @@ export function exactDifference(a: unknown, b: unknown): string | undefined {
       const bx = bytesOf(x);
       const by = bytesOf(y);
       if (bx.length !== by.length) return `${where}: byte length`;
-      for (let i = 0; i < bx.length; i++) if (bx[i] !== by[i]) return `${where}: byte ${i} ${bx[i]} vs ${by[i]}`;
+      for (let i = 0; i < bx.length; i++)
+        if (bx[i] !== by[i]) return `${where}: byte ${i} ${bx[i]} vs ${by[i]}`;
       continue;
     }
     if (Array.isArray(x) || Array.isArray(y)) {
@@ -65,7 +66,8 @@ export function exactDifference(a: unknown, b: unknown): string | undefined {
   return undefined;
 }
 
-const show = (v: unknown): string => (Object.is(v, -0) ? "-0" : typeof v === "string" ? JSON.stringify(v) : String(v));
+const show = (v: unknown): string =>
+  Object.is(v, -0) ? "-0" : typeof v === "string" ? JSON.stringify(v) : String(v);
 
 /** `depth` nested arrays around `inner` (built with a loop). */
 export function deepArray(depth: number, inner: unknown): unknown {

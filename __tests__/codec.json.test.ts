@@ -14,7 +14,13 @@ test("agrees with JSON.stringify on JSON data; indented output parses back to th
 });
 
 test("indentation: like JSON.stringify, short flat arrays and objects on one line", () => {
-  const value = { shape: [2, 3], fn: { _tag: "Function", name: "exp" }, nested: [[1], { a: [] }], long: "x".repeat(70), empty: {} };
+  const value = {
+    shape: [2, 3],
+    fn: { _tag: "Function", name: "exp" },
+    nested: [[1], { a: [] }],
+    long: "x".repeat(70),
+    empty: {},
+  };
   expect(stringifyJson(value, 2)).toBe(
     [
       "{",

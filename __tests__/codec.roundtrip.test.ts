@@ -32,10 +32,18 @@ const tableFns = [tf.exp, tf.softplus, tf.sigmoid, tf.square, tf.abs, tf.tanh];
 // -------------------------------------------------------------------------------------
 
 class TensorSpec {
-  constructor(readonly dtype: "float32" | "int32" | "bool", readonly shape: number[], readonly bytes: Uint8Array) {}
+  constructor(
+    readonly dtype: "float32" | "int32" | "bool",
+    readonly shape: number[],
+    readonly bytes: Uint8Array,
+  ) {}
 }
 class WrapperSpecBp {
-  constructor(readonly kind: "Parameterize" | "NonTrainable" | "WeightNormalization" | "Pair", readonly children: unknown[], readonly extra: any) {}
+  constructor(
+    readonly kind: "Parameterize" | "NonTrainable" | "WeightNormalization" | "Pair",
+    readonly children: unknown[],
+    readonly extra: any,
+  ) {}
 }
 
 const shapeArb = fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 3 });
@@ -45,7 +53,9 @@ const tensorArb = fc
     const n = shape.reduce((a, b) => a * b, 1);
     const bytes =
       dtype === "bool"
-        ? fc.array(fc.integer({ min: 0, max: 1 }), { minLength: n, maxLength: n }).map((a) => Uint8Array.from(a))
+        ? fc
+            .array(fc.integer({ min: 0, max: 1 }), { minLength: n, maxLength: n })
+            .map((a) => Uint8Array.from(a))
         : // Arbitrary bytes: every float32 bit pattern, NaN payloads included.
           fc.uint8Array({ minLength: 4 * n, maxLength: 4 * n });
     return bytes.map((b) => new TensorSpec(dtype, shape, b));
@@ -77,18 +87,34 @@ const { node: treeArb } = fc.letrec<{ tree: unknown; node: unknown }>((tie) => (
     fc.array(tie("tree"), { maxLength: 4 }),
     fc.dictionary(keyArb, tie("tree"), { maxKeys: 4 }),
     // Data that happens to carry a `_tag` of its own.
-    fc.tuple(tagValueArb, fc.dictionary(fc.string({ maxLength: 4 }), tie("tree"), { maxKeys: 2 })).map(([tag, rest]) => {
-      const o: Record<string, unknown> = { ...rest };
-      o["_tag"] = tag;
-      return o;
-    }),
-    fc.tuple(fc.constantFrom(...tableFns), fc.array(tie("tree"), { maxLength: 2 })).map(([fn, args]) => new WrapperSpecBp("Parameterize", args, fn)),
+    fc
+      .tuple(tagValueArb, fc.dictionary(fc.string({ maxLength: 4 }), tie("tree"), { maxKeys: 2 }))
+      .map(([tag, rest]) => {
+        const o: Record<string, unknown> = { ...rest };
+        o["_tag"] = tag;
+        return o;
+      }),
+    fc
+      .tuple(fc.constantFrom(...tableFns), fc.array(tie("tree"), { maxLength: 2 }))
+      .map(([fn, args]) => new WrapperSpecBp("Parameterize", args, fn)),
     tie("tree").map((t) => new WrapperSpecBp("NonTrainable", [t], null)),
     fc
-      .tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.array(fc.float({ min: 1, max: 4, noNaN: true }), { minLength: 9, maxLength: 9 }))
-      .map(([r, c, v]) => new WrapperSpecBp("WeightNormalization", [], { shape: [r, c], values: v.slice(0, r * c) })),
+      .tuple(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(fc.float({ min: 1, max: 4, noNaN: true }), { minLength: 9, maxLength: 9 }),
+      )
+      .map(
+        ([r, c, v]) =>
+          new WrapperSpecBp("WeightNormalization", [], { shape: [r, c], values: v.slice(0, r * c) }),
+      ),
     fc
-      .tuple(tie("tree"), tie("tree"), fc.oneof(fc.double(), fc.string({ maxLength: 4 })), fc.constantFrom(...tableFns))
+      .tuple(
+        tie("tree"),
+        tie("tree"),
+        fc.oneof(fc.double(), fc.string({ maxLength: 4 })),
+        fc.constantFrom(...tableFns),
+      )
       .map(([l, r, label, fn]) => new WrapperSpecBp("Pair", [l, r], { label, fn })),
   ),
 }));
@@ -99,7 +125,12 @@ function materialize(bp: unknown): unknown {
     const n = bp.shape.reduce((a, b) => a * b, 1);
     const buffer = new ArrayBuffer(bp.bytes.length);
     new Uint8Array(buffer).set(bp.bytes);
-    const values = bp.dtype === "float32" ? new Float32Array(buffer, 0, n) : bp.dtype === "int32" ? new Int32Array(buffer, 0, n) : new Uint8Array(buffer, 0, n);
+    const values =
+      bp.dtype === "float32"
+        ? new Float32Array(buffer, 0, n)
+        : bp.dtype === "int32"
+          ? new Int32Array(buffer, 0, n)
+          : new Uint8Array(buffer, 0, n);
     return tf.tensor(values, bp.shape, bp.dtype);
   }
   if (bp instanceof WrapperSpecBp) {
@@ -112,14 +143,25 @@ function materialize(bp: unknown): unknown {
       case "WeightNormalization":
         return WeightNormalization(tf.tensor(bp.extra.values, bp.extra.shape) as tf.Tensor2D);
       case "Pair":
-        return { _tag: "Pair", left: children[0], right: children[1], label: bp.extra.label, fn: bp.extra.fn };
+        return {
+          _tag: "Pair",
+          left: children[0],
+          right: children[1],
+          label: bp.extra.label,
+          fn: bp.extra.fn,
+        };
     }
   }
   if (Array.isArray(bp)) return bp.map(materialize);
   if (bp !== null && typeof bp === "object") {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(bp)) {
-      Object.defineProperty(out, k, { value: materialize((bp as any)[k]), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k, {
+        value: materialize((bp as any)[k]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
@@ -139,7 +181,9 @@ test("encode -> JSON text -> decode is the identity, bit for bit", () => {
         try {
           const diff = exactDifference(back.right, tree);
           if (diff !== undefined) throw new Error(`differs at ${diff}`);
-          expect(treeStructure(back.right, { registry }).equals(treeStructure(tree, { registry }))).toBe(true);
+          expect(treeStructure(back.right, { registry }).equals(treeStructure(tree, { registry }))).toBe(
+            true,
+          );
         } finally {
           disposeAll(back.right);
         }
@@ -154,13 +198,17 @@ test("encode -> JSON text -> decode is the identity, bit for bit", () => {
 });
 
 test("NaN payloads and signalling NaNs survive in float32 tensors", () => {
-  const bits = new Uint32Array([0x7fc00000, 0x7fc00001, 0xffc12345, 0x7f800001, 0xff800000, 0x80000000, 0x00000001]);
+  const bits = new Uint32Array([
+    0x7fc00000, 0x7fc00001, 0xffc12345, 0x7f800001, 0xff800000, 0x80000000, 0x00000001,
+  ]);
   const x = tf.tensor(new Float32Array(bits.buffer), [7], "float32");
   const back = codec.decode(JSON.parse(stringifyTree({ x }, { registry })));
   expect(E.isRight(back)).toBe(true);
   if (E.isRight(back)) {
     const y = (back.right as { x: tf.Tensor }).x;
-    expect(Array.from(new Uint32Array((y.dataSync() as Float32Array).slice().buffer))).toEqual(Array.from(bits));
+    expect(Array.from(new Uint32Array((y.dataSync() as Float32Array).slice().buffer))).toEqual(
+      Array.from(bits),
+    );
     y.dispose();
   }
   x.dispose();

@@ -52,7 +52,14 @@ test("a bool tensor made from odd bytes is written as 0/1", () => {
 
 test("tensorCodec: encode and decode every supported dtype, including empty and scalar shapes", () => {
   const cases = [
-    tf.tensor([[1, NaN], [-0, Infinity]], [2, 2], "float32"),
+    tf.tensor(
+      [
+        [1, NaN],
+        [-0, Infinity],
+      ],
+      [2, 2],
+      "float32",
+    ),
     tf.tensor([7], [], "int32"),
     tf.tensor([], [0, 3], "float32"),
     tf.tensor([true, false, true], [3, 1], "bool"),
@@ -74,13 +81,17 @@ test("tensorCodec: encode and decode every supported dtype, including empty and 
 
 test("complex64 and string tensors cannot be encoded", () => {
   const s = tf.tensor(["a"]);
-  expect(() => encodeTensor(s)).toThrow(/string tensors cannot be serialized \(supported dtypes: float32, int32, bool\)/);
+  expect(() => encodeTensor(s)).toThrow(
+    /string tensors cannot be serialized \(supported dtypes: float32, int32, bool\)/,
+  );
   s.dispose();
 });
 
 test("tensorCodec: located problems, no tensor made on failure", () => {
   const r = tensorCodec.decode({ _tag: "Tensor", dtype: "int64", shape: [1, -2], data: 5, extra: 1 });
-  expect(E.isLeft(r) && formatDecodeErrors(r.left)).toEqual(['<root>: unexpected field "extra" in a tensor node (expected _tag, dtype, shape, data)']);
+  expect(E.isLeft(r) && formatDecodeErrors(r.left)).toEqual([
+    '<root>: unexpected field "extra" in a tensor node (expected _tag, dtype, shape, data)',
+  ]);
   const r2 = tensorCodec.decode({ _tag: "Tensor", dtype: "int64", shape: [1, -2], data: 5 });
   expect(E.isLeft(r2) && formatDecodeErrors(r2.left)).toEqual([
     '.dtype: unsupported dtype "int64" (supported: float32, int32, bool)',
@@ -92,5 +103,7 @@ test("tensorCodec: located problems, no tensor made on failure", () => {
 
 test("decodeTensorFields compares the data length with the shape before allocating", () => {
   const r = decodeTensorFields("float32", [1e5, 1e4], "AAAA");
-  expect(Array.isArray(r) && r[0]!.message).toMatch(/has 4000000000 bytes \(5333333336 base64 characters\), but the data has 4 characters/);
+  expect(Array.isArray(r) && r[0]!.message).toMatch(
+    /has 4000000000 bytes \(5333333336 base64 characters\), but the data has 4 characters/,
+  );
 });

@@ -1,7 +1,14 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
 import { initBackend } from "../src/backend";
-import { encodeTree, formatDecodeErrors, parseTree, stringifyTree, treeCodec, TreeEncodeError } from "../src/codec";
+import {
+  encodeTree,
+  formatDecodeErrors,
+  parseTree,
+  stringifyTree,
+  treeCodec,
+  TreeEncodeError,
+} from "../src/codec";
 import { registerWrapper } from "../src/tree/registry";
 import { treeLeaves } from "../src/tree";
 import { NonTrainable, Parameterize, WeightNormalization, defaultRegistry, unwrap } from "../src/wrappers";
@@ -75,9 +82,19 @@ describe("document shape", () => {
     const b = tf.tensor([true, false, true], [3], "bool");
     const json = codec.encode({ x, i, b }).tree as any;
     // float32 1.0 = 0x3f800000, 2.0 = 0x40000000, little-endian.
-    expect(json.x).toEqual({ _tag: "Tensor", dtype: "float32", shape: [2], data: Buffer.from([0, 0, 0x80, 0x3f, 0, 0, 0, 0x40]).toString("base64") });
+    expect(json.x).toEqual({
+      _tag: "Tensor",
+      dtype: "float32",
+      shape: [2],
+      data: Buffer.from([0, 0, 0x80, 0x3f, 0, 0, 0, 0x40]).toString("base64"),
+    });
     expect(json.i.data).toBe(Buffer.from([1, 0, 0, 0, 255, 255, 255, 255]).toString("base64"));
-    expect(json.b).toEqual({ _tag: "Tensor", dtype: "bool", shape: [3], data: Buffer.from([1, 0, 1]).toString("base64") });
+    expect(json.b).toEqual({
+      _tag: "Tensor",
+      dtype: "bool",
+      shape: [3],
+      data: Buffer.from([1, 0, 1]).toString("base64"),
+    });
     tf.dispose([x, i, b]);
   });
 
@@ -120,8 +137,14 @@ describe("wrappers", () => {
   });
 
   test("NonTrainable and WeightNormalization round-trip exactly", () => {
-    const w = tf.tensor([[1, 2], [3, 4]]);
-    const tree = { frozen: NonTrainable({ b: tf.tensor([1, 2, 3], [3], "int32") }), wn: WeightNormalization(w) };
+    const w = tf.tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    const tree = {
+      frozen: NonTrainable({ b: tf.tensor([1, 2, 3], [3], "int32") }),
+      wn: WeightNormalization(w),
+    };
     const back = viaText(tree);
     expect(exactDifference(back, tree)).toBeUndefined();
     const u1 = unwrap(tree.wn) as tf.Tensor;
@@ -140,7 +163,13 @@ describe("wrappers", () => {
     });
     const fns = { addScaled: (s: number, t: number) => s + t };
     const c = treeCodec({ registry, functions: fns });
-    const tree = { _tag: "Affine", scale: 2, shift: [NaN], fn: fns.addScaled, meta: { units: "m", eps: -0, _tag: "Loose" } };
+    const tree = {
+      _tag: "Affine",
+      scale: 2,
+      shift: [NaN],
+      fn: fns.addScaled,
+      meta: { units: "m", eps: -0, _tag: "Loose" },
+    };
     const json = c.encode(tree).tree as any;
     expect(json).toEqual({
       _tag: "Affine",
@@ -157,7 +186,11 @@ describe("wrappers", () => {
   });
 
   test("a registry may not use the format's reserved tags", () => {
-    const registry = registerWrapper(defaultRegistry, { tag: "Tensor", children: [], unwrap: (n: unknown) => n });
+    const registry = registerWrapper(defaultRegistry, {
+      tag: "Tensor",
+      children: [],
+      unwrap: (n: unknown) => n,
+    });
     expect(() => treeCodec({ registry })).toThrow(/reserved by the paramtree format/);
   });
 });
@@ -166,9 +199,31 @@ describe("functions", () => {
   test("default table covers the common transforms; user functions are added", () => {
     const double = (x: tf.Tensor) => tf.mul(x, 2);
     const c = treeCodec({ functions: { double } });
-    const tree = [tf.exp, tf.softplus, tf.sigmoid, tf.square, tf.sqrt, tf.abs, tf.log, tf.tanh, tf.relu, double];
+    const tree = [
+      tf.exp,
+      tf.softplus,
+      tf.sigmoid,
+      tf.square,
+      tf.sqrt,
+      tf.abs,
+      tf.log,
+      tf.tanh,
+      tf.relu,
+      double,
+    ];
     const json = c.encode(tree).tree as any[];
-    expect(json.map((j) => j.name)).toEqual(["exp", "softplus", "sigmoid", "square", "sqrt", "abs", "log", "tanh", "relu", "double"]);
+    expect(json.map((j) => j.name)).toEqual([
+      "exp",
+      "softplus",
+      "sigmoid",
+      "square",
+      "sqrt",
+      "abs",
+      "log",
+      "tanh",
+      "relu",
+      "double",
+    ]);
     const back = c.decode(JSON.parse(JSON.stringify(c.encode(tree))));
     expect(E.isRight(back) && back.right).toEqual(tree);
   });
@@ -180,7 +235,9 @@ describe("functions", () => {
     const back = c.decode(doc([{ _tag: "Function", name: "exp" }]));
     expect(E.isRight(back) && (back.right as unknown[])[0]).toBe(myExp);
     // tf.exp lost its name: it cannot be written with this codec.
-    expect(() => c.encode([tf.exp])).toThrow(/\[0\]: the function exp__op is not in the function table|\[0\]: .* is not in the function table/);
+    expect(() => c.encode([tf.exp])).toThrow(
+      /\[0\]: the function exp__op is not in the function table|\[0\]: .* is not in the function table/,
+    );
   });
 
   test("a function missing from the table is an encode error naming its key path", () => {
@@ -193,26 +250,40 @@ describe("functions", () => {
     }
     expect(error).toBeInstanceOf(TreeEncodeError);
     expect((error as TreeEncodeError).problems.map((p) => p.path)).toEqual([["layers", 0, "scale", "fn"]]);
-    expect((error as Error).message).toContain(".layers[0].scale.fn: an anonymous function is not in the function table");
+    expect((error as Error).message).toContain(
+      ".layers[0].scale.fn: an anonymous function is not in the function table",
+    );
     const either = encodeTree({ layers: [{ scale: p }] });
     expect(E.isLeft(either) && either.left[0]?.path).toEqual(["layers", 0, "scale", "fn"]);
   });
 
   test("functions entries must be functions", () => {
-    expect(() => treeCodec({ functions: { bad: 3 as any } })).toThrow(/functions\["bad"\] must be a function/);
+    expect(() => treeCodec({ functions: { bad: 3 as any } })).toThrow(
+      /functions\["bad"\] must be a function/,
+    );
   });
 });
 
 describe("encode errors name the key path", () => {
   test.each([
     ["a class instance", { a: { d: new Date(0) } }, ".a.d", /an instance of Date cannot be serialized/],
-    ["a typed array", { t: [new Float32Array(2)] }, ".t[0]", /an instance of Float32Array cannot be serialized/],
+    [
+      "a typed array",
+      { t: [new Float32Array(2)] },
+      ".t[0]",
+      /an instance of Float32Array cannot be serialized/,
+    ],
     ["a bigint", { b: 1n }, ".b", /bigint/],
     ["a symbol", [Symbol("s")], "[0]", /symbol/],
   ])("%s", (_what, tree, where, message) => {
     const r = encodeTree(tree);
     expect(E.isLeft(r)).toBe(true);
-    const lines = E.isLeft(r) ? r.left.map((p) => `${p.path.length === 0 ? "<root>" : ""}${p.path.map((k) => (typeof k === "number" ? `[${k}]` : `.${k}`)).join("")}: ${p.message}`) : [];
+    const lines = E.isLeft(r)
+      ? r.left.map(
+          (p) =>
+            `${p.path.length === 0 ? "<root>" : ""}${p.path.map((k) => (typeof k === "number" ? `[${k}]` : `.${k}`)).join("")}: ${p.message}`,
+        )
+      : [];
     expect(lines[0]?.startsWith(`${where}: `)).toBe(true);
     expect(lines[0]).toMatch(message);
   });
@@ -265,7 +336,9 @@ describe("decoding", () => {
     const errors = decodeLeft(
       doc({ layers: [{ weight: { _tag: "Tensor", dtype: "float32", shape: [2, -1], data: "" } }] }),
     );
-    expect(errors).toEqual([".layers[0].weight.shape[1]: expected a dimension (an integer from 0 to 2147483647), got -1"]);
+    expect(errors).toEqual([
+      ".layers[0].weight.shape[1]: expected a dimension (an integer from 0 to 2147483647), got -1",
+    ]);
   });
 
   test("errors are collected, not just the first", () => {
@@ -298,9 +371,15 @@ describe("versions", () => {
     expect(decodeLeft({ format: "paramtree", version: "2.0", tree: 1 })).toEqual([
       "document.version: the document has format version 2.0, newer than this reader understands (1.x); update paramtree to read it",
     ]);
-    expect(decodeLeft({ format: "paramtree", version: 1, tree: 1 })[0]).toMatch(/^document\.version: expected a version string/);
-    expect(decodeLeft({ format: "paramtree", version: "0.9", tree: 1 })[0]).toMatch(/^document\.version: format version 0\.9 does not exist/);
-    expect(decodeLeft({ format: "other", version: "1.0", tree: 1 })[0]).toMatch(/^document\.format: expected "paramtree"/);
+    expect(decodeLeft({ format: "paramtree", version: 1, tree: 1 })[0]).toMatch(
+      /^document\.version: expected a version string/,
+    );
+    expect(decodeLeft({ format: "paramtree", version: "0.9", tree: 1 })[0]).toMatch(
+      /^document\.version: format version 0\.9 does not exist/,
+    );
+    expect(decodeLeft({ format: "other", version: "1.0", tree: 1 })[0]).toMatch(
+      /^document\.format: expected "paramtree"/,
+    );
   });
 });
 

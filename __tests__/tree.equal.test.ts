@@ -23,7 +23,11 @@ describe("treeEqual: structure", () => {
   });
 
   test("record static fields are part of the structure", () => {
-    const registry = registerWrapper(emptyRegistry, { tag: "Pair", children: ["x"], unwrap: (n: any) => n.x });
+    const registry = registerWrapper(emptyRegistry, {
+      tag: "Pair",
+      children: ["x"],
+      unwrap: (n: any) => n.x,
+    });
     const a = { _tag: "Pair", x: 1, s: 1 };
     expect(treeEqual(a, { ...a }, { registry })).toBe(true);
     expect(treeEqual(a, { ...a, s: 2 }, { registry })).toBe(false);
@@ -80,7 +84,10 @@ describe("treeEqual: leaves", () => {
   });
 
   test("treeDifference names the leaf path and the values", () => {
-    expect(treeDifference({ a: [1, 2] }, { a: [1, 3] })).toEqual({ path: ["a", 1], reason: "leaf 2 differs from 3" });
+    expect(treeDifference({ a: [1, 2] }, { a: [1, 3] })).toEqual({
+      path: ["a", 1],
+      reason: "leaf 2 differs from 3",
+    });
     expect(treeDifference({ a: "x" }, { a: "y" })?.reason).toBe('leaf "x" differs from "y"');
     expect(treeDifference([1], [1])).toBeUndefined();
   });
@@ -105,16 +112,35 @@ describe("treeEqual: deep trees", () => {
 
 describe("treeEqual: tensors", () => {
   test("by shape, dtype and values", () => {
-    const a = tf.tensor([[1, 2], [3, 4]]);
-    const b = tf.tensor([[1, 2], [3, 4]]);
-    const c = tf.tensor([[1, 2], [3, 5]]);
+    const a = tf.tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    const b = tf.tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    const c = tf.tensor([
+      [1, 2],
+      [3, 5],
+    ]);
     const flat = tf.tensor([1, 2, 3, 4]);
-    const ints = tf.tensor([[1, 2], [3, 4]], undefined, "int32");
+    const ints = tf.tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      undefined,
+      "int32",
+    );
     expect(treeEqual({ w: a }, { w: b })).toBe(true);
     expect(treeEqual({ w: a }, { w: c })).toBe(false);
     expect(treeEqual({ w: a }, { w: flat })).toBe(false);
     expect(treeEqual({ w: a }, { w: ints })).toBe(false);
-    expect(treeDifference({ w: a }, { w: c })).toEqual({ path: ["w"], reason: "tensor element [1,1] is 4 vs 5" });
+    expect(treeDifference({ w: a }, { w: c })).toEqual({
+      path: ["w"],
+      reason: "tensor element [1,1] is 4 vs 5",
+    });
     expect(treeDifference({ w: a }, { w: flat })?.reason).toBe("tensor shape [2,2] differs from [4]");
     expect(treeDifference({ w: a }, { w: ints })?.reason).toBe("tensor dtype float32 differs from int32");
     expect(treeDifference({ w: a }, { w: 1 })?.reason).toMatch(/only one is a tensor/);

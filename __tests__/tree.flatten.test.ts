@@ -88,7 +88,11 @@ describe("treeFlatten / treeUnflatten", () => {
   });
 
   test("isLeaf is asked first, at every node, and before the registry", () => {
-    const registry = registerWrapper(emptyRegistry, { tag: "Pair", children: ["x", "y"], unwrap: (n: any) => n });
+    const registry = registerWrapper(emptyRegistry, {
+      tag: "Pair",
+      children: ["x", "y"],
+      unwrap: (n: any) => n,
+    });
     const pair = { _tag: "Pair", x: 1, y: 2 };
     const asked: unknown[] = [];
     const leaves = treeLeaves([pair, [3]], {
@@ -117,7 +121,9 @@ describe("treeFlatten / treeUnflatten", () => {
 
   test("wrong leaf counts throw, naming the counts and the first missing path", () => {
     const def = treeStructure({ a: [0, 0], b: 0 });
-    expect(() => treeUnflatten(def, [1])).toThrow(/has 3 leaves, got 1; the first leaf without a value is at \.a\[1\]/);
+    expect(() => treeUnflatten(def, [1])).toThrow(
+      /has 3 leaves, got 1; the first leaf without a value is at \.a\[1\]/,
+    );
     expect(() => treeUnflatten(def, [1, 2, 3, 4])).toThrow(/has 3 leaves, got 4/);
     expect(() => treeUnflatten(def, "abc" as unknown as unknown[])).toThrow(/leaves must be an array/);
   });

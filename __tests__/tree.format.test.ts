@@ -16,17 +16,34 @@ describe("treeFormat", () => {
   test("one line when it fits: tensors as dtype[shape], functions by name, sorted keys", () => {
     const w = tf.zeros([3, 4]);
     const s = tf.scalar(1, "int32");
-    expect(treeFormat({ w, b: null, act: Math.tanh, s })).toBe("{ act: tanh, b: null, s: int32[], w: float32[3,4] }");
+    expect(treeFormat({ w, b: null, act: Math.tanh, s })).toBe(
+      "{ act: tanh, b: null, s: int32[], w: float32[3,4] }",
+    );
     tf.dispose([w, s]);
   });
 
   test("leaves of every kind", () => {
     class Point {}
     const text = treeFormat(
-      [1.5, -0, NaN, 2n, "a\"b", true, undefined, () => 0, new Float32Array(3), new Point(), new Map(), tf.exp],
+      [
+        1.5,
+        -0,
+        NaN,
+        2n,
+        'a"b',
+        true,
+        undefined,
+        () => 0,
+        new Float32Array(3),
+        new Point(),
+        new Map(),
+        tf.exp,
+      ],
       { width: 1000 },
     );
-    expect(text).toBe('[1.5, -0, NaN, 2n, "a\\"b", true, undefined, <function>, Float32Array(3), <Point>, <Map>, exp]');
+    expect(text).toBe(
+      '[1.5, -0, NaN, 2n, "a\\"b", true, undefined, <function>, Float32Array(3), <Point>, <Map>, exp]',
+    );
   });
 
   test("wrappers and other tagged records: Tag(field=...), fields in their own order", () => {
@@ -74,7 +91,13 @@ describe("treeFormat", () => {
       { width: 30, maxItems: 20 },
     );
     expect(text).toBe(
-      ["[", "  0, 1, 2, 3, 4, 5, 6, 7, 8,", "  9, 10, 11, 12, 13, 14, 15,", "  16, 17, 18, 19, ... 80 more", "]"].join("\n"),
+      [
+        "[",
+        "  0, 1, 2, 3, 4, 5, 6, 7, 8,",
+        "  9, 10, 11, 12, 13, 14, 15,",
+        "  16, 17, 18, 19, ... 80 more",
+        "]",
+      ].join("\n"),
     );
     expect(treeFormat({ b: 1, a: 2, c: 3 }, { maxItems: 2 })).toBe("{ a: 2, b: 1, ... 1 more }");
   });

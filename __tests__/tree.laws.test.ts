@@ -37,26 +37,27 @@ const leaf = fc.oneof(
   fc.boolean(),
   fc.constant(Math.exp),
 );
-const { tree } = fc.letrec<{ tree: unknown; array: unknown[]; object: Record<string, unknown>; record: unknown }>(
-  (tie) => ({
-    tree: fc.oneof(
-      { depthSize: "small" },
-      leaf,
-      fc.constantFrom(null, undefined),
-      tie("array"),
-      tie("object"),
-      tie("record"),
-    ),
-    array: fc.array(tie("tree"), { maxLength: 4 }),
-    object: fc.dictionary(key, tie("tree"), { maxKeys: 4 }),
-    record: fc
-      .record({ x: tie("tree"), s: fc.integer(), frozen: fc.boolean() })
-      .map(({ x, s, frozen }) => {
-        const r = { _tag: "Pair", x, s };
-        return frozen ? Object.freeze(r) : r;
-      }),
+const { tree } = fc.letrec<{
+  tree: unknown;
+  array: unknown[];
+  object: Record<string, unknown>;
+  record: unknown;
+}>((tie) => ({
+  tree: fc.oneof(
+    { depthSize: "small" },
+    leaf,
+    fc.constantFrom(null, undefined),
+    tie("array"),
+    tie("object"),
+    tie("record"),
+  ),
+  array: fc.array(tie("tree"), { maxLength: 4 }),
+  object: fc.dictionary(key, tie("tree"), { maxKeys: 4 }),
+  record: fc.record({ x: tie("tree"), s: fc.integer(), frozen: fc.boolean() }).map(({ x, s, frozen }) => {
+    const r = { _tag: "Pair", x, s };
+    return frozen ? Object.freeze(r) : r;
   }),
-);
+}));
 
 /** The node at `path`, iteratively (records' children are plain fields, so indexing works). */
 function get(root: unknown, path: KeyPath): unknown {
@@ -84,7 +85,12 @@ function reverseKeys(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(reverseKeys);
   const out: Record<string, unknown> = Object.getPrototypeOf(node) === null ? Object.create(null) : {};
   for (const k of Object.keys(node).reverse()) {
-    Object.defineProperty(out, k, { value: reverseKeys((node as any)[k]), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, k, {
+      value: reverseKeys((node as any)[k]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return Object.isFrozen(node) ? Object.freeze(out) : out;
 }
@@ -107,8 +113,18 @@ describe("laws of the tree layer", () => {
   test("treeMap(x => x, t) equals t, and treeMapN of one tree agrees", () => {
     run(
       fc.property(tree, (t) => {
-        expect(isDeepStrictEqual(treeMap((x) => x, t, opts), t)).toBe(true);
-        expect(isDeepStrictEqual(treeMapN((x) => x, [t], opts), t)).toBe(true);
+        expect(
+          isDeepStrictEqual(
+            treeMap((x) => x, t, opts),
+            t,
+          ),
+        ).toBe(true);
+        expect(
+          isDeepStrictEqual(
+            treeMapN((x) => x, [t], opts),
+            t,
+          ),
+        ).toBe(true);
       }),
     );
   });
@@ -209,7 +225,13 @@ describe("laws of the tree layer", () => {
   test("treeEqual is reflexive (with equalNan) and agrees with a rebuilt copy", () => {
     run(
       fc.property(tree, (t) => {
-        expect(treeEqual(t, treeMap((x) => x, t, opts), { ...opts, equalNan: true })).toBe(true);
+        expect(
+          treeEqual(
+            t,
+            treeMap((x) => x, t, opts),
+            { ...opts, equalNan: true },
+          ),
+        ).toBe(true);
       }),
     );
   });
@@ -227,7 +249,8 @@ describe("laws of the tree layer", () => {
     // Deepest line: indent 2 per level; the longest unbreakable piece is `"a": -99,` (9 chars).
     run(
       fc.property(short, (t) => {
-        for (const line of treeFormat(t, { width: 40 }).split("\n")) expect(line.length).toBeLessThanOrEqual(40);
+        for (const line of treeFormat(t, { width: 40 }).split("\n"))
+          expect(line.length).toBeLessThanOrEqual(40);
       }),
     );
   });

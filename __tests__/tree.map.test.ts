@@ -56,7 +56,11 @@ describe("treeMap", () => {
   });
 
   test("records keep static fields and frozenness", () => {
-    const registry = registerWrapper(emptyRegistry, { tag: "Pair", children: ["x"], unwrap: (n: any) => n.x });
+    const registry = registerWrapper(emptyRegistry, {
+      tag: "Pair",
+      children: ["x"],
+      unwrap: (n: any) => n.x,
+    });
     const tree = [Object.freeze({ _tag: "Pair", x: 1, scale: 3 })];
     const out = treeMap((v: number) => v + 1, tree, { registry });
     expect(out).toEqual([{ _tag: "Pair", x: 2, scale: 3 }]);
@@ -88,7 +92,10 @@ describe("treeMap", () => {
 
 describe("treeMapWithPath", () => {
   test("gives each leaf its key path", () => {
-    const out = treeMapWithPath((path, x: number) => `${keystr(path)}=${x}`, { a: [1, { "odd key": 2 }], b: 3 });
+    const out = treeMapWithPath((path, x: number) => `${keystr(path)}=${x}`, {
+      a: [1, { "odd key": 2 }],
+      b: 3,
+    });
     expect(out).toEqual({ a: [".a[0]=1", { "odd key": '.a[1]["odd key"]=2' }], b: ".b=3" });
   });
   test("the root leaf has the empty path", () => {
@@ -98,16 +105,25 @@ describe("treeMapWithPath", () => {
 
 describe("treeMapN", () => {
   test("maps across trees, matching objects by key", () => {
-    const out = treeMapN((a: number, b: number, c: number) => a + b + c, [
-      { x: 1, y: [2] },
-      { y: [20], x: 10 },
-      { x: 100, y: [200] },
-    ]);
+    const out = treeMapN(
+      (a: number, b: number, c: number) => a + b + c,
+      [
+        { x: 1, y: [2] },
+        { y: [20], x: 10 },
+        { x: 100, y: [200] },
+      ],
+    );
     expect(out).toEqual({ x: 111, y: [222] });
   });
 
   test("the result has the first tree's structure and key order", () => {
-    const out = treeMapN((a: number, b: number) => a * b, [{ b: 2, a: 3 }, { a: 4, b: 5 }]);
+    const out = treeMapN(
+      (a: number, b: number) => a * b,
+      [
+        { b: 2, a: 3 },
+        { a: 4, b: 5 },
+      ],
+    );
     expect(Object.keys(out)).toEqual(["b", "a"]);
     expect(out).toEqual({ a: 12, b: 10 });
   });
@@ -119,17 +135,32 @@ describe("treeMapN", () => {
     expect(() => treeMapN((a) => a, [{ a: { b: 1 } }, { a: { c: 1 } }])).toThrow(
       /at \.a, tree 0 has an object with keys \["b"\] but tree 1 has an object with keys \["c"\]/,
     );
-    expect(() => treeMapN((a) => a, [[1, 2], [1, [2]], [1, 2]])).toThrow(
-      /at \[1\], tree 0 has a leaf but tree 1 has an array of length 1/,
+    expect(() =>
+      treeMapN(
+        (a) => a,
+        [
+          [1, 2],
+          [1, [2]],
+          [1, 2],
+        ],
+      ),
+    ).toThrow(/at \[1\], tree 0 has a leaf but tree 1 has an array of length 1/);
+    expect(() => treeMapN((a) => a, [{ a: null }, { a: 1 }])).toThrow(
+      /at \.a, tree 0 has null but tree 1 has a leaf/,
     );
-    expect(() => treeMapN((a) => a, [{ a: null }, { a: 1 }])).toThrow(/at \.a, tree 0 has null but tree 1 has a leaf/);
     expect(() => treeMapN((a) => a, [{ a: 1 }, { a: 1, b: 2 }])).toThrow(/<root>/);
   });
 
   test("records with different static fields are different structures", () => {
-    const registry = registerWrapper(emptyRegistry, { tag: "Pair", children: ["x"], unwrap: (n: any) => n.x });
+    const registry = registerWrapper(emptyRegistry, {
+      tag: "Pair",
+      children: ["x"],
+      unwrap: (n: any) => n.x,
+    });
     expect(() =>
-      treeMapN((a) => a, [{ p: { _tag: "Pair", x: 1, s: 1 } }, { p: { _tag: "Pair", x: 1, s: 2 } }], { registry }),
+      treeMapN((a) => a, [{ p: { _tag: "Pair", x: 1, s: 1 } }, { p: { _tag: "Pair", x: 1, s: 2 } }], {
+        registry,
+      }),
     ).toThrow(/at \.p, tree 0 has a Pair record with s=1 but tree 1 has a Pair record with s=2/);
   });
 

@@ -15,7 +15,11 @@ beforeAll(async () => {
 });
 
 const isNumber = (x: unknown): boolean => typeof x === "number";
-const registry = registerWrapper(emptyRegistry, { tag: "Pair", children: ["x", "y"], unwrap: (n: any) => n.x });
+const registry = registerWrapper(emptyRegistry, {
+  tag: "Pair",
+  children: ["x", "y"],
+  unwrap: (n: any) => n.x,
+});
 
 describe("partition with a predicate", () => {
   test("splits leaves into two trees of the original structure with null holes", () => {
@@ -58,9 +62,9 @@ describe("partition with a predicate", () => {
     const seen: unknown[] = [];
     partition({ a: [1, 2], b: 3 }, (x) => (seen.push(x), true), { isLeaf: Array.isArray });
     expect(seen).toEqual([[1, 2], 3]);
-    expect(() => partition({ a: [1, "s"] }, (x) => (typeof x === "number" ? 1 : 0) as unknown as boolean)).toThrow(
-      /returned 1 \(not a boolean\) for the leaf at \.a\[0\]/,
-    );
+    expect(() =>
+      partition({ a: [1, "s"] }, (x) => (typeof x === "number" ? 1 : 0) as unknown as boolean),
+    ).toThrow(/returned 1 \(not a boolean\) for the leaf at \.a\[0\]/);
   });
 
   test("noneIsLeaf passes null leaves to the predicate", () => {
@@ -93,8 +97,14 @@ describe("partition with a filter prefix", () => {
   });
 
   test("a bare boolean is the whole tree", () => {
-    expect(partition([1, [2]], true)).toEqual([[1, [2]], [null, [null]]]);
-    expect(partition([1, [2]], false)).toEqual([[null, [null]], [1, [2]]]);
+    expect(partition([1, [2]], true)).toEqual([
+      [1, [2]],
+      [null, [null]],
+    ]);
+    expect(partition([1, [2]], false)).toEqual([
+      [null, [null]],
+      [1, [2]],
+    ]);
   });
 
   test("records in the prefix match records by tag", () => {
@@ -110,7 +120,9 @@ describe("partition with a filter prefix", () => {
     expect(() => partition({ a: [1, 2] }, { a: [true] })).toThrow(
       /at \.a the filter has an array of length 1 but the tree has an array of length 2/,
     );
-    expect(() => partition({ a: 1 }, { a: [true] })).toThrow(/at \.a the filter has an array of length 1 but the tree has a leaf/);
+    expect(() => partition({ a: 1 }, { a: [true] })).toThrow(
+      /at \.a the filter has an array of length 1 but the tree has a leaf/,
+    );
     expect(() => partition({ a: 1 }, { a: "yes" })).toThrow(/booleans or predicates, got "yes"/);
   });
 

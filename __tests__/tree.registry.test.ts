@@ -1,4 +1,12 @@
-import { emptyRegistry, lookupSpec, registerWrapper, treeFlatten, treeLeaves, treeMap, type WrapperSpec } from "../src";
+import {
+  emptyRegistry,
+  lookupSpec,
+  registerWrapper,
+  treeFlatten,
+  treeLeaves,
+  treeMap,
+  type WrapperSpec,
+} from "../src";
 
 const pair: WrapperSpec = { tag: "Pair", children: ["x", "y"], unwrap: (n: any) => [n.x, n.y] };
 

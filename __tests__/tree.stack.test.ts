@@ -26,7 +26,11 @@ describe("treeStack", () => {
     expect(s.n).toBe(3);
     expect(s.f).toBe(Math.exp);
     expect(Object.keys(s)).toEqual(["w", "b", "n", "f"]);
-    tf.dispose([...treeLeaves<tf.Tensor>(a), ...treeLeaves<tf.Tensor>(b), s.w, s.b].filter((x) => x instanceof tf.Tensor));
+    tf.dispose(
+      [...treeLeaves<tf.Tensor>(a), ...treeLeaves<tf.Tensor>(b), s.w, s.b].filter(
+        (x) => x instanceof tf.Tensor,
+      ),
+    );
   });
 
   test("one tree gives a leading axis of 1", () => {
@@ -52,10 +56,17 @@ describe("treeStack", () => {
     expect(() => treeStack([{ n: 1 }, { n: 2 }])).toThrow(
       /at \.n, tree 0 has 1 but tree 1 has 2; non-tensor leaves are static and must be equal/,
     );
-    expect(() => treeStack([{ w: x }, { v: x }])).toThrow(/treeStack: tree 1 does not have the structure of tree 0/);
+    expect(() => treeStack([{ w: x }, { v: x }])).toThrow(
+      /treeStack: tree 1 does not have the structure of tree 0/,
+    );
     expect(() => treeStack([])).toThrow(/non-empty array/);
     // A failure at the last leaf must not leave stacked tensors of earlier leaves behind.
-    expect(() => treeStack([{ a: x, b: x, c: x }, { a: x, b: x, c: y }])).toThrow(/at \.c/);
+    expect(() =>
+      treeStack([
+        { a: x, b: x, c: x },
+        { a: x, b: x, c: y },
+      ]),
+    ).toThrow(/at \.c/);
     expect(tf.memory().numTensors).toBe(start);
     tf.dispose([x, y, i]);
   });
@@ -63,10 +74,22 @@ describe("treeStack", () => {
 
 describe("treeUnstack", () => {
   test("splits every tensor leaf along axis 0; static leaves are shared", () => {
-    const tree = { w: tf.tensor([[1, 2], [3, 4], [5, 6]]), b: tf.tensor([7, 8, 9]), n: "s" };
+    const tree = {
+      w: tf.tensor([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]),
+      b: tf.tensor([7, 8, 9]),
+      n: "s",
+    };
     const parts = treeUnstack(tree);
     expect(parts).toHaveLength(3);
-    expect(parts.map((p) => values(p.w))).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(parts.map((p) => values(p.w))).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     expect(parts.map((p) => p.b.shape)).toEqual([[], [], []]);
     expect(parts.map((p) => values(p.b)[0])).toEqual([7, 8, 9]);
     expect(parts.every((p) => p.n === "s")).toBe(true);

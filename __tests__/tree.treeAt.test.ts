@@ -8,7 +8,13 @@ beforeAll(async () => {
 const registry = registerWrapper(emptyRegistry, { tag: "Pair", children: ["x"], unwrap: (n: any) => n.x });
 
 function model() {
-  return { layers: [{ w: 1, b: 0 }, { w: 2, b: 0 }], name: "m" };
+  return {
+    layers: [
+      { w: 1, b: 0 },
+      { w: 2, b: 0 },
+    ],
+    name: "m",
+  };
 }
 
 describe("treeAt", () => {
@@ -16,7 +22,13 @@ describe("treeAt", () => {
     const m = model();
     const snapshot = JSON.stringify(m);
     const out = treeAt((t) => t.layers[1]!.b, m, 5);
-    expect(out).toEqual({ layers: [{ w: 1, b: 0 }, { w: 2, b: 5 }], name: "m" });
+    expect(out).toEqual({
+      layers: [
+        { w: 1, b: 0 },
+        { w: 2, b: 5 },
+      ],
+      name: "m",
+    });
     expect(JSON.stringify(m)).toBe(snapshot);
   });
 
@@ -48,7 +60,13 @@ describe("treeAt", () => {
 
   test("several nodes at once, with an array of replacements", () => {
     const out = treeAt((t) => [t.layers[0]!.w, t.layers[1]!.w, t.name], model(), [10, 20, "n"]);
-    expect(out).toEqual({ layers: [{ w: 10, b: 0 }, { w: 20, b: 0 }], name: "n" });
+    expect(out).toEqual({
+      layers: [
+        { w: 10, b: 0 },
+        { w: 20, b: 0 },
+      ],
+      name: "n",
+    });
     expect(() => treeAt((t) => [t.layers[0]!.w, t.name], model(), [1])).toThrow(
       /selected 2 nodes, so the replacement must be an array of 2 values, got an array of 1/,
     );
@@ -72,7 +90,9 @@ describe("treeAt", () => {
     expect(out.p).toEqual({ _tag: "Pair", x: [1, 7], scale: 3 });
     expect(Object.isFrozen(out.p)).toBe(true);
     expect(tree.p.x).toEqual([1, 2]);
-    expect(() => treeAt((t) => t.p.scale, tree, 1, { registry })).toThrow(/selected the number 3, which is not a node/);
+    expect(() => treeAt((t) => t.p.scale, tree, 1, { registry })).toThrow(
+      /selected the number 3, which is not a node/,
+    );
   });
 
   test("isLeaf: a leaf is opaque, so nothing inside it can be selected", () => {
@@ -118,15 +138,37 @@ describe("treeAt", () => {
 
 describe("treeModifyAt", () => {
   test("applies f to the selected node(s)", () => {
-    expect(treeModifyAt((t) => t.lr, { lr: 0.5, steps: 3 }, (x: number) => x / 10)).toEqual({ lr: 0.05, steps: 3 });
-    expect(treeModifyAt((t) => [t.a, t.b], { a: 1, b: 2, c: 3 }, (x: number) => -x)).toEqual({ a: -1, b: -2, c: 3 });
-    expect(treeModifyAt((t) => t.a, { a: [1, 2] }, (x: number[]) => x.length)).toEqual({ a: 2 });
+    expect(
+      treeModifyAt(
+        (t) => t.lr,
+        { lr: 0.5, steps: 3 },
+        (x: number) => x / 10,
+      ),
+    ).toEqual({ lr: 0.05, steps: 3 });
+    expect(
+      treeModifyAt(
+        (t) => [t.a, t.b],
+        { a: 1, b: 2, c: 3 },
+        (x: number) => -x,
+      ),
+    ).toEqual({ a: -1, b: -2, c: 3 });
+    expect(
+      treeModifyAt(
+        (t) => t.a,
+        { a: [1, 2] },
+        (x: number[]) => x.length,
+      ),
+    ).toEqual({ a: 2 });
   });
 
   test("works on tensors without leaking", () => {
     const before = tf.memory().numTensors;
     const tree = { w: tf.tensor([1, 2]), b: tf.tensor([3]) };
-    const out = treeModifyAt((t) => t.w, tree, (x: tf.Tensor) => tf.mul(x, 3));
+    const out = treeModifyAt(
+      (t) => t.w,
+      tree,
+      (x: tf.Tensor) => tf.mul(x, 3),
+    );
     expect(Array.from(out.w.dataSync())).toEqual([3, 6]);
     expect(out.b).toBe(tree.b);
     tf.dispose([tree.w, tree.b, out.w]);

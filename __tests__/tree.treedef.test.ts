@@ -16,14 +16,20 @@ describe("TreeDef", () => {
 
   test("toString shows keys, one * per leaf, null/undefined, arrays", () => {
     expect(treeStructure({ w: [1, 2], b: null }).toString()).toBe("TreeDef({ b: null, w: [*, *] })");
-    expect(treeStructure({ "odd key": 1, u: undefined }).toString()).toBe('TreeDef({ "odd key": *, u: undefined })');
+    expect(treeStructure({ "odd key": 1, u: undefined }).toString()).toBe(
+      'TreeDef({ "odd key": *, u: undefined })',
+    );
     expect(treeStructure(3).toString()).toBe("TreeDef(*)");
     expect(treeStructure({}).toString()).toBe("TreeDef({})");
     expect(treeStructure([[], {}]).toString()).toBe("TreeDef([[], {}])");
   });
 
   test("toString shows records by tag, children then static fields", () => {
-    const registry = registerWrapper(emptyRegistry, { tag: "Pair", children: ["x"], unwrap: (n: any) => n.x });
+    const registry = registerWrapper(emptyRegistry, {
+      tag: "Pair",
+      children: ["x"],
+      unwrap: (n: any) => n.x,
+    });
     const def = treeStructure({ _tag: "Pair", x: [1], name: "p", fn: Math.exp }, { registry });
     expect(def.toString()).toBe('TreeDef(Pair(x=[*], fn=exp, name="p"))');
   });

@@ -36,8 +36,19 @@ export async function main(options: { quick?: boolean } = {}): Promise<SaveLoadR
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), "paramtree-saveLoad-"));
   const file = path.join(dir, "model.tree.json");
   const model = {
-    dense: { w: WeightNormalization(tf.tensor2d([[1, 2], [3, 4]])), b: tf.zeros([2]) },
-    scale: Parameterize(tf.softplus, tf.tidy(() => invSoftplus(tf.tensor1d([0.5, 2])))), // positive by construction
+    dense: {
+      w: WeightNormalization(
+        tf.tensor2d([
+          [1, 2],
+          [3, 4],
+        ]),
+      ),
+      b: tf.zeros([2]),
+    },
+    scale: Parameterize(
+      tf.softplus,
+      tf.tidy(() => invSoftplus(tf.tensor1d([0.5, 2]))),
+    ), // positive by construction
     embedding: NonTrainable(tf.tensor2d([[0.1, 0.2]])), // frozen
     config: { activation: tf.relu, dropout: 0.1, name: "tiny" },
   };
@@ -47,7 +58,9 @@ export async function main(options: { quick?: boolean } = {}): Promise<SaveLoadR
     const files = (await fsp.readdir(dir)).sort();
     const manifestBytes = (await fsp.stat(file)).size;
     const weightBytes = (await fsp.stat(path.join(dir, "model.tree.bin"))).size;
-    console.log(`saved ${files.join(" + ")}: ${manifestBytes} bytes of JSON, ${weightBytes} bytes of tensors`);
+    console.log(
+      `saved ${files.join(" + ")}: ${manifestBytes} bytes of JSON, ${weightBytes} bytes of tensors`,
+    );
 
     // 2. Load: an Either, never an exception.
     const loaded = await loadTree(file);
@@ -56,7 +69,9 @@ export async function main(options: { quick?: boolean } = {}): Promise<SaveLoadR
     const equal = treeEqual(back, model); // same structure, same values (functions by identity)
     const scale = unwrap(back.scale) as tf.Tensor;
     const unwrappedScale = Array.from(scale.dataSync());
-    console.log(`loaded: equal to the original: ${equal}; softplus scale: [${unwrappedScale.map((x) => x.toFixed(4)).join(", ")}]`);
+    console.log(
+      `loaded: equal to the original: ${equal}; softplus scale: [${unwrappedScale.map((x) => x.toFixed(4)).join(", ")}]`,
+    );
     scale.dispose();
     tf.dispose(tensorsOf(back)); // the loaded tensors are ours to dispose
 

@@ -19,7 +19,8 @@ const tables: Uint32Array[] = (() => {
   for (let s = 1; s < 8; s++) {
     const prev = out[s - 1] as Uint32Array;
     const t = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) t[n] = ((prev[n] as number) >>> 8) ^ (t0[(prev[n] as number) & 255] as number);
+    for (let n = 0; n < 256; n++)
+      t[n] = ((prev[n] as number) >>> 8) ^ (t0[(prev[n] as number) & 255] as number);
     out.push(t);
   }
   return out;
@@ -33,12 +34,27 @@ const tables: Uint32Array[] = (() => {
  * crc32Update(0, new TextEncoder().encode("123456789")); // 0xcbf43926 (the standard check value)
  */
 export function crc32Update(crc: number, bytes: Uint8Array): number {
-  const [t0, t1, t2, t3, t4, t5, t6, t7] = tables as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+  const [t0, t1, t2, t3, t4, t5, t6, t7] = tables as [
+    Uint32Array,
+    Uint32Array,
+    Uint32Array,
+    Uint32Array,
+    Uint32Array,
+    Uint32Array,
+    Uint32Array,
+    Uint32Array,
+  ];
   let c = ~crc >>> 0;
   let i = 0;
   const n = bytes.length;
   for (; i + 8 <= n; i += 8) {
-    const a = (c ^ ((bytes[i] as number) | ((bytes[i + 1] as number) << 8) | ((bytes[i + 2] as number) << 16) | ((bytes[i + 3] as number) << 24))) >>> 0;
+    const a =
+      (c ^
+        ((bytes[i] as number) |
+          ((bytes[i + 1] as number) << 8) |
+          ((bytes[i + 2] as number) << 16) |
+          ((bytes[i + 3] as number) << 24))) >>>
+      0;
     c =
       (t7[a & 255] as number) ^
       (t6[(a >>> 8) & 255] as number) ^

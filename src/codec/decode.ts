@@ -27,7 +27,13 @@ import { documentType, treeRootType } from "./errors";
 import { checkVersion, formatName, reservedTags, specialNumberValue } from "./format";
 import type { ResolvedFunctions } from "./functions";
 import { builtinFields, setOwn } from "./internal";
-import { checkTensorNodeFields, decodeTensorFields, describeValue, isTensorValue, unsupportedDtypeMessage } from "./tensor";
+import {
+  checkTensorNodeFields,
+  decodeTensorFields,
+  describeValue,
+  isTensorValue,
+  unsupportedDtypeMessage,
+} from "./tensor";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -76,19 +82,34 @@ const WRAPPER = 2;
  * Validates and decodes a whole document. `context` is the io-ts context of the call; its last
  * entry becomes the document root.
  */
-export function decodeDocument(input: unknown, context: t.Context, ctx: DecodeContext): t.Validation<unknown> {
+export function decodeDocument(
+  input: unknown,
+  context: t.Context,
+  ctx: DecodeContext,
+): t.Validation<unknown> {
   const last = context[context.length - 1];
-  const base: t.Context = [...context.slice(0, -1), { key: last?.key ?? "", type: documentType, actual: input }];
+  const base: t.Context = [
+    ...context.slice(0, -1),
+    { key: last?.key ?? "", type: documentType, actual: input },
+  ];
   const errors: t.ValidationError[] = [];
   const at = (key: string, actual: unknown, message: string): void => {
     errors.push({ value: actual, context: [...base, { key, type: t.unknown, actual }], message });
   };
   if (!isPlainObject(input)) {
-    return t.failure(input, base, `expected a paramtree document { "format": "${formatName}", "version", "tree" }, got ${describeValue(input)}`);
+    return t.failure(
+      input,
+      base,
+      `expected a paramtree document { "format": "${formatName}", "version", "tree" }, got ${describeValue(input)}`,
+    );
   }
   const doc = input as Record<string, unknown>;
   if (doc["format"] !== formatName) {
-    at("format", doc["format"], `expected "${formatName}", got ${describeValue(doc["format"])}: this is not a paramtree document`);
+    at(
+      "format",
+      doc["format"],
+      `expected "${formatName}", got ${describeValue(doc["format"])}: this is not a paramtree document`,
+    );
     return t.failures(errors);
   }
   const versionProblem = checkVersion(doc["version"]);
@@ -97,7 +118,12 @@ export function decodeDocument(input: unknown, context: t.Context, ctx: DecodeCo
     return t.failures(errors);
   }
   for (const key of Object.keys(doc)) {
-    if (!documentFields.includes(key)) at(key, doc[key], `unexpected field ${JSON.stringify(key)} in the document (expected ${documentFields.join(", ")})`);
+    if (!documentFields.includes(key))
+      at(
+        key,
+        doc[key],
+        `unexpected field ${JSON.stringify(key)} in the document (expected ${documentFields.join(", ")})`,
+      );
   }
   if (!hasOwn(doc, "tree")) at("tree", undefined, `the document has no "tree" field`);
   if (hasOwn(doc, "weightsManifest") && ctx.weights === undefined) {
@@ -111,13 +137,21 @@ export function decodeDocument(input: unknown, context: t.Context, ctx: DecodeCo
     at("weightsCrc32", doc["weightsCrc32"], "weightsCrc32 without a weightsManifest");
   }
   if (errors.length > 0) return t.failures(errors);
-  return decodeTreeValue(doc["tree"], [...base, { key: "tree", type: treeRootType, actual: doc["tree"] }], ctx);
+  return decodeTreeValue(
+    doc["tree"],
+    [...base, { key: "tree", type: treeRootType, actual: doc["tree"] }],
+    ctx,
+  );
 }
 
 /**
  * Validates and decodes the `tree` part of a document; `rootContext` ends with the tree root.
  */
-export function decodeTreeValue(root: unknown, rootContext: t.Context, ctx: DecodeContext): t.Validation<unknown> {
+export function decodeTreeValue(
+  root: unknown,
+  rootContext: t.Context,
+  ctx: DecodeContext,
+): t.Validation<unknown> {
   const errors: t.ValidationError[] = [];
   const created: tf.Tensor[] = [];
   const seen = new Set<unknown>();
@@ -131,7 +165,11 @@ export function decodeTreeValue(root: unknown, rootContext: t.Context, ctx: Deco
   const entries: t.ContextEntry[] = []; // entries[i]: how frames[i] is reached (the root: the tree entry)
   let truncated = false;
 
-  const contextOf = (key: string | undefined, actual: unknown, extra?: readonly t.ContextEntry[]): t.Context => {
+  const contextOf = (
+    key: string | undefined,
+    actual: unknown,
+    extra?: readonly t.ContextEntry[],
+  ): t.Context => {
     // The tree root's context, then how each open frame is reached, then the value itself.
     const out = rootContext.slice();
     const depth = sources.length;
@@ -140,9 +178,18 @@ export function decodeTreeValue(root: unknown, rootContext: t.Context, ctx: Deco
     if (extra !== undefined) out.push(...extra);
     return out;
   };
-  const fail = (key: string | undefined, actual: unknown, message: string, extra?: readonly t.ContextEntry[]): undefined => {
+  const fail = (
+    key: string | undefined,
+    actual: unknown,
+    message: string,
+    extra?: readonly t.ContextEntry[],
+  ): undefined => {
     if (errors.length < maxDecodeErrors) {
-      errors.push({ value: extra?.[extra.length - 1]?.actual ?? actual, context: contextOf(key, actual, extra), message });
+      errors.push({
+        value: extra?.[extra.length - 1]?.actual ?? actual,
+        context: contextOf(key, actual, extra),
+        message,
+      });
     } else {
       truncated = true;
     }
@@ -164,12 +211,20 @@ export function decodeTreeValue(root: unknown, rootContext: t.Context, ctx: Deco
     keyLists.push(keys);
     nexts.push(0);
     lengths.push(keys === null ? (source as unknown[]).length : keys.length);
-    entries.push(key === undefined ? (rootContext[rootContext.length - 1] as t.ContextEntry) : entry(key, node));
+    entries.push(
+      key === undefined ? (rootContext[rootContext.length - 1] as t.ContextEntry) : entry(key, node),
+    );
     return out;
   };
 
   /** Checks that `node` has exactly `allowed` fields (all of `required`); reports each problem. */
-  const checkFields = (key: string | undefined, node: Record<string, unknown>, what: string, allowed: readonly string[], required: readonly string[]): boolean => {
+  const checkFields = (
+    key: string | undefined,
+    node: Record<string, unknown>,
+    what: string,
+    allowed: readonly string[],
+    required: readonly string[],
+  ): boolean => {
     let ok = true;
     for (const f of required) {
       if (!hasOwn(node, f)) {
@@ -179,7 +234,9 @@ export function decodeTreeValue(root: unknown, rootContext: t.Context, ctx: Deco
     }
     for (const f of Object.keys(node)) {
       if (!allowed.includes(f)) {
-        fail(key, node, `unexpected field ${JSON.stringify(f)} in ${what} (expected ${allowed.join(", ")})`, [entry(f, node[f])]);
+        fail(key, node, `unexpected field ${JSON.stringify(f)} in ${what} (expected ${allowed.join(", ")})`, [
+          entry(f, node[f]),
+        ]);
         ok = false;
       }
     }
@@ -195,7 +252,11 @@ export function decodeTreeValue(root: unknown, rootContext: t.Context, ctx: Deco
       case "number":
         return Number.isFinite(value)
           ? value
-          : fail(key, value, `${value} is not a JSON number; write it as { "_tag": "Number", "value": "${value}" }`);
+          : fail(
+              key,
+              value,
+              `${value} is not a JSON number; write it as { "_tag": "Number", "value": "${value}" }`,
+            );
       case "undefined":
         return fail(key, value, `undefined is not JSON; write it as { "_tag": "Undefined" }`);
       case "function":
@@ -205,7 +266,11 @@ export function decodeTreeValue(root: unknown, rootContext: t.Context, ctx: Deco
     }
     if (value === null) return null;
     if (seen.has(value)) {
-      return fail(key, value, "this object is reached twice (a cycle or a shared node); a document must be a tree");
+      return fail(
+        key,
+        value,
+        "this object is reached twice (a cycle or a shared node); a document must be a tree",
+      );
     }
     if (Array.isArray(value)) {
       seen.add(value);
@@ -225,7 +290,12 @@ export function decodeTreeValue(root: unknown, rootContext: t.Context, ctx: Deco
         const n = specialNumberValue(node["value"]);
         return n !== undefined
           ? n
-          : fail(key, node, `expected "NaN", "Infinity", "-Infinity" or "-0", got ${describeValue(node["value"])}`, [entry("value", node["value"])]);
+          : fail(
+              key,
+              node,
+              `expected "NaN", "Infinity", "-Infinity" or "-0", got ${describeValue(node["value"])}`,
+              [entry("value", node["value"])],
+            );
       }
       case "Undefined":
         checkFields(key, node, "an Undefined node", ["_tag"], []);
@@ -236,7 +306,12 @@ export function decodeTreeValue(root: unknown, rootContext: t.Context, ctx: Deco
         if (!checkFields(key, node, "an Object node", ["_tag", "fields"], ["fields"])) return undefined;
         const fields = node["fields"];
         if (!isPlainObject(fields) || seen.has(fields)) {
-          return fail(key, node, `expected the escaped object's fields (a plain object), got ${describeValue(fields)}`, [entry("fields", fields)]);
+          return fail(
+            key,
+            node,
+            `expected the escaped object's fields (a plain object), got ${describeValue(fields)}`,
+            [entry("fields", fields)],
+          );
         }
         seen.add(fields);
         return open(key, node, fields, OBJECT, Object.keys(fields as object), {});
@@ -261,7 +336,8 @@ export function decodeTreeValue(root: unknown, rootContext: t.Context, ctx: Deco
   const decodeFunction = (key: string | undefined, node: Record<string, unknown>): unknown => {
     if (!checkFields(key, node, "a Function node", ["_tag", "name"], ["name"])) return undefined;
     const name = node["name"];
-    const fn = typeof name === "string" && ctx.functions.byName.has(name) ? ctx.functions.byName.get(name) : undefined;
+    const fn =
+      typeof name === "string" && ctx.functions.byName.has(name) ? ctx.functions.byName.get(name) : undefined;
     if (fn === undefined) {
       const known = [...ctx.functions.byName.keys()].sort().join(", ");
       return fail(
@@ -303,11 +379,18 @@ export function decodeTreeValue(root: unknown, rootContext: t.Context, ctx: Deco
   const decodeWeightRef = (key: string | undefined, node: Record<string, unknown>): unknown => {
     const name = node["weight"];
     if (ctx.weights === undefined) {
-      return fail(key, node, "this tensor refers to a weight in a binary file, but the document has none; read it with loadTree", [entry("weight", name)]);
+      return fail(
+        key,
+        node,
+        "this tensor refers to a weight in a binary file, but the document has none; read it with loadTree",
+        [entry("weight", name)],
+      );
     }
     const loaded = typeof name === "string" && ctx.weights.has(name) ? ctx.weights.get(name) : undefined;
     if (loaded === undefined) {
-      return fail(key, node, `the weight ${describeValue(name)} is not in the weightsManifest`, [entry("weight", name)]);
+      return fail(key, node, `the weight ${describeValue(name)} is not in the weightsManifest`, [
+        entry("weight", name),
+      ]);
     }
     const dtype = node["dtype"];
     const shape = node["shape"];
@@ -321,7 +404,11 @@ export function decodeTreeValue(root: unknown, rootContext: t.Context, ctx: Deco
         [entry("dtype", dtype)],
       );
     }
-    if (!Array.isArray(shape) || shape.length !== loaded.shape.length || shape.some((d, i) => d !== loaded.shape[i])) {
+    if (
+      !Array.isArray(shape) ||
+      shape.length !== loaded.shape.length ||
+      shape.some((d, i) => d !== loaded.shape[i])
+    ) {
       return fail(
         key,
         node,
@@ -334,7 +421,11 @@ export function decodeTreeValue(root: unknown, rootContext: t.Context, ctx: Deco
     return ctx.checkOnly === true ? null : loaded.tensor;
   };
 
-  const decodeWrapper = (key: string | undefined, node: Record<string, unknown>, spec: WrapperSpec): unknown => {
+  const decodeWrapper = (
+    key: string | undefined,
+    node: Record<string, unknown>,
+    spec: WrapperSpec,
+  ): unknown => {
     const fields = Object.keys(node).filter((k) => k !== "_tag");
     let ok = true;
     const builtin = builtinFields[spec.tag];
@@ -348,15 +439,27 @@ export function decodeTreeValue(root: unknown, rootContext: t.Context, ctx: Deco
         if (want === "array" && !Array.isArray(v)) {
           fail(key, node, `expected an array, got ${describeValue(v)}`, [entry(f, v)]);
           ok = false;
-        } else if (want === "function" && !(isPlainObject(v) && (v as Record<string, unknown>)["_tag"] === "Function")) {
-          fail(key, node, `expected a function node { "_tag": "Function", "name" }, got ${describeValue(v)}`, [entry(f, v)]);
+        } else if (
+          want === "function" &&
+          !(isPlainObject(v) && (v as Record<string, unknown>)["_tag"] === "Function")
+        ) {
+          fail(
+            key,
+            node,
+            `expected a function node { "_tag": "Function", "name" }, got ${describeValue(v)}`,
+            [entry(f, v)],
+          );
           ok = false;
         }
       }
     } else {
       for (const child of spec.children) {
         if (!hasOwn(node, child)) {
-          fail(key, node, `a ${spec.tag} node has no "${child}" field (its children are ${spec.children.join(", ")})`);
+          fail(
+            key,
+            node,
+            `a ${spec.tag} node has no "${child}" field (its children are ${spec.children.join(", ")})`,
+          );
           ok = false;
         }
       }
@@ -398,7 +501,10 @@ export function decodeTreeValue(root: unknown, rootContext: t.Context, ctx: Deco
   }
   if (truncated && errors.length > 0) {
     const lastError = errors[errors.length - 1] as t.ValidationError;
-    errors[errors.length - 1] = { ...lastError, message: `${lastError.message} (stopped after ${maxDecodeErrors} problems)` };
+    errors[errors.length - 1] = {
+      ...lastError,
+      message: `${lastError.message} (stopped after ${maxDecodeErrors} problems)`,
+    };
   }
   if (errors.length > 0) {
     for (const x of created) x.dispose();
@@ -415,7 +521,8 @@ export function decodeTreeValue(root: unknown, rootContext: t.Context, ctx: Deco
 function freezeWrapper(out: Record<string, unknown>): void {
   const builtin = builtinFields[out["_tag"] as string];
   if (builtin !== undefined) {
-    for (const f of Object.keys(builtin)) if (builtin[f] === "array" && Array.isArray(out[f])) Object.freeze(out[f]);
+    for (const f of Object.keys(builtin))
+      if (builtin[f] === "array" && Array.isArray(out[f])) Object.freeze(out[f]);
   }
   Object.freeze(out);
 }

@@ -82,7 +82,10 @@ interface Frame {
 /**
  * Encodes `tree`; returns the JSON (and the tensors for the side file) or the problems.
  */
-export function encodeValue(tree: unknown, ctx: EncodeContext): Encoded | { readonly problems: EncodeProblem[] } {
+export function encodeValue(
+  tree: unknown,
+  ctx: EncodeContext,
+): Encoded | { readonly problems: EncodeProblem[] } {
   const maxProblems = ctx.maxProblems ?? 20;
   const problems: EncodeProblem[] = [];
   const weights: ExternalWeight[] = [];
@@ -144,7 +147,10 @@ export function encodeValue(tree: unknown, ctx: EncodeContext): Encoded | { read
     }
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) {
-      problem(key, `${describeValue(value)} cannot be serialized (only plain data, tensors and tabled functions can)`);
+      problem(
+        key,
+        `${describeValue(value)} cannot be serialized (only plain data, tensors and tabled functions can)`,
+      );
       return null;
     }
     const record = value as Record<string, unknown>;
@@ -186,7 +192,10 @@ export function encodeValue(tree: unknown, ctx: EncodeContext): Encoded | { read
 
   const encodeTensorValue = (x: tf.Tensor, key: Key | undefined): JsonValue => {
     if (!isSupportedDtype(x.dtype)) {
-      problem(key, `${x.dtype} tensors cannot be serialized (supported dtypes: ${supportedDtypes.join(", ")})`);
+      problem(
+        key,
+        `${x.dtype} tensors cannot be serialized (supported dtypes: ${supportedDtypes.join(", ")})`,
+      );
       return null;
     }
     if (x.isDisposed) {
@@ -197,7 +206,10 @@ export function encodeValue(tree: unknown, ctx: EncodeContext): Encoded | { read
     if (ctx.tensors === "inline") return encodeTensor(x) as unknown as JsonValue;
     let name = weightNames.get(x);
     if (name === undefined) {
-      const base = frames.length === 0 && key === undefined ? "tensor" : keystr(pathTo(key), { separator: "/" }) || "tensor";
+      const base =
+        frames.length === 0 && key === undefined
+          ? "tensor"
+          : keystr(pathTo(key), { separator: "/" }) || "tensor";
       name = base;
       for (let n = 2; usedNames.has(name); n++) name = `${base}_${n}`;
       usedNames.add(name);
@@ -240,14 +252,16 @@ function malformedBuiltin(
 ): string | undefined {
   const expected = Object.keys(fields);
   for (const key of Object.keys(record)) {
-    if (key !== "_tag" && !expected.includes(key)) return `unexpected field ${JSON.stringify(key)} (expected ${expected.join(", ")})`;
+    if (key !== "_tag" && !expected.includes(key))
+      return `unexpected field ${JSON.stringify(key)} (expected ${expected.join(", ")})`;
   }
   for (const key of expected) {
     if (!Object.prototype.hasOwnProperty.call(record, key)) return `no "${key}" field`;
     const kind = fields[key];
-    if (kind === "function" && typeof record[key] !== "function") return `"${key}" must be a function, got ${describeValue(record[key])}`;
-    if (kind === "array" && !Array.isArray(record[key])) return `"${key}" must be an array, got ${describeValue(record[key])}`;
+    if (kind === "function" && typeof record[key] !== "function")
+      return `"${key}" must be a function, got ${describeValue(record[key])}`;
+    if (kind === "array" && !Array.isArray(record[key]))
+      return `"${key}" must be an array, got ${describeValue(record[key])}`;
   }
   return undefined;
 }
-

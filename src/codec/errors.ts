@@ -51,10 +51,20 @@ export class TreeEncodeError extends Error {
 }
 
 /** The context type of a document's root: paths under it render as `document.version`. */
-export const documentType: t.Type<unknown> = new t.Type<unknown>("TreeDocument", (_u): _u is unknown => true, t.success, t.identity);
+export const documentType: t.Type<unknown> = new t.Type<unknown>(
+  "TreeDocument",
+  (_u): _u is unknown => true,
+  t.success,
+  t.identity,
+);
 
 /** The context type of the tree inside a document: paths under it render as key paths. */
-export const treeRootType: t.Type<unknown> = new t.Type<unknown>("Tree", (_u): _u is unknown => true, t.success, t.identity);
+export const treeRootType: t.Type<unknown> = new t.Type<unknown>(
+  "Tree",
+  (_u): _u is unknown => true,
+  t.success,
+  t.identity,
+);
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -110,7 +120,11 @@ export function errorPath(error: t.ValidationError): string {
   for (let i = start; i < context.length; i++) {
     const entry = context[i] as t.ContextEntry;
     const parent = context[i - 1];
-    path.push(parent !== undefined && Array.isArray(parent.actual) && /^(0|[1-9][0-9]*)$/.test(entry.key) ? Number(entry.key) : entry.key);
+    path.push(
+      parent !== undefined && Array.isArray(parent.actual) && /^(0|[1-9][0-9]*)$/.test(entry.key)
+        ? Number(entry.key)
+        : entry.key,
+    );
   }
   if (inDocument) return path.length === 0 ? prefix : `${prefix}${keystr(path)}`;
   return describePath(path);

@@ -148,14 +148,25 @@ export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptio
   if (options?.inline === true) {
     const encoded = encodeWith(tree, resolved, "inline");
     if (E.isLeft(encoded)) throw new TreeEncodeError(encoded.left);
-    await writeAtomically(path, tmpSuffix, stringifyTrustedJson(encoded.right as unknown as JsonValue, options.space));
+    await writeAtomically(
+      path,
+      tmpSuffix,
+      stringifyTrustedJson(encoded.right as unknown as JsonValue, options.space),
+    );
     return;
   }
   const encoded = encodeValue(tree, { ...resolved, tensors: "external" });
   if ("problems" in encoded) throw new TreeEncodeError(encoded.problems);
   const { weights } = encoded;
   if (weights.length === 0) {
-    await writeAtomically(path, tmpSuffix, stringifyTrustedJson({ format: formatName, version: formatVersion, tree: encoded.json }, options?.space));
+    await writeAtomically(
+      path,
+      tmpSuffix,
+      stringifyTrustedJson(
+        { format: formatName, version: formatVersion, tree: encoded.json },
+        options?.space,
+      ),
+    );
     return;
   }
   const binName = weightsFileName(path);
@@ -186,7 +197,11 @@ export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptio
     weightsManifest: [
       {
         paths: [binName],
-        weights: weights.map(({ name, tensor }) => ({ name, shape: tensor.shape.slice(), dtype: tensor.dtype })),
+        weights: weights.map(({ name, tensor }) => ({
+          name,
+          shape: tensor.shape.slice(),
+          dtype: tensor.dtype,
+        })),
       },
     ],
     weightsCrc32: [crc],
@@ -194,7 +209,11 @@ export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptio
   };
   try {
     await fsp.rename(binTmp, binPath);
-    await writeAtomically(path, tmpSuffix, stringifyTrustedJson(document as unknown as JsonValue, options?.space));
+    await writeAtomically(
+      path,
+      tmpSuffix,
+      stringifyTrustedJson(document as unknown as JsonValue, options?.space),
+    );
   } catch (cause) {
     await fsp.rm(binTmp, { force: true });
     throw cause;
@@ -247,12 +266,19 @@ export async function loadTree(path: string, options?: TreeCodecOptions): Promis
   }
   const root: t.Context = [{ key: "", type: documentType, actual: json }];
   const hasManifest =
-    json !== null && typeof json === "object" && !Array.isArray(json) && Object.prototype.hasOwnProperty.call(json, "weightsManifest");
+    json !== null &&
+    typeof json === "object" &&
+    !Array.isArray(json) &&
+    Object.prototype.hasOwnProperty.call(json, "weightsManifest");
   if (!hasManifest) return decodeDocument(json, root, resolved);
   const doc = json as Record<string, unknown>;
   // Check the document header first, so that a newer version is refused before its manifest.
   if (doc["format"] !== formatName) return decodeDocument(json, root, resolved);
-  const header = decodeDocument({ format: doc["format"], version: doc["version"], tree: null }, root, resolved);
+  const header = decodeDocument(
+    { format: doc["format"], version: doc["version"], tree: null },
+    root,
+    resolved,
+  );
   if (E.isLeft(header)) return header;
 
   const planned = planWeights(doc, root);
@@ -260,7 +286,8 @@ export async function loadTree(path: string, options?: TreeCodecOptions): Promis
   // Check the whole tree against the manifest before reading (or allocating) a single weight.
   const plannedWeights = new Map<string, LoadedWeight>();
   for (const group of planned.right) {
-    for (const w of group.weights) plannedWeights.set(w.name, { dtype: w.dtype, shape: w.shape, tensor: null as unknown as tf.Tensor });
+    for (const w of group.weights)
+      plannedWeights.set(w.name, { dtype: w.dtype, shape: w.shape, tensor: null as unknown as tf.Tensor });
   }
   const checked = decodeDocument(json, root, { ...resolved, weights: plannedWeights, checkOnly: true });
   if (E.isLeft(checked)) return checked;
@@ -271,7 +298,11 @@ export async function loadTree(path: string, options?: TreeCodecOptions): Promis
   try {
     const dir = nodePath.dirname(path);
     for (let g = 0; g < planned.right.length; g++) {
-      const problem = await readGroup(nodePath.join(dir, (planned.right[g] as PlannedGroup).file), planned.right[g] as PlannedGroup, weights);
+      const problem = await readGroup(
+        nodePath.join(dir, (planned.right[g] as PlannedGroup).file),
+        planned.right[g] as PlannedGroup,
+        weights,
+      );
       if (problem !== undefined) {
         disposeAll();
         return E.left([groupError(doc, root, g, problem)]);
@@ -292,7 +323,11 @@ export async function loadTree(path: string, options?: TreeCodecOptions): Promis
 }
 
 /** Reads one group's side file into tensors; returns a problem message, or undefined. */
-async function readGroup(file: string, group: PlannedGroup, out: Map<string, LoadedWeight>): Promise<string | undefined> {
+async function readGroup(
+  file: string,
+  group: PlannedGroup,
+  out: Map<string, LoadedWeight>,
+): Promise<string | undefined> {
   let handle: Awaited<ReturnType<typeof fsp.open>>;
   try {
     handle = await fsp.open(file, "r");
@@ -340,15 +375,27 @@ function planWeights(doc: Record<string, unknown>, root: t.Context): E.Either<t.
   const crcs = doc["weightsCrc32"];
   const entry = (key: string, actual: unknown): t.ContextEntry => ({ key, type: t.unknown, actual });
   const fail = (context: t.ContextEntry[], message: string): void => {
-    if (errors.length < maxDecodeErrors) errors.push({ value: context[context.length - 1]?.actual, context: [...root, ...context], message });
+    if (errors.length < maxDecodeErrors)
+      errors.push({ value: context[context.length - 1]?.actual, context: [...root, ...context], message });
   };
   const mPath = [entry("weightsManifest", manifest)];
   if (!Array.isArray(manifest) || manifest.length === 0) {
-    fail(mPath, `expected a non-empty array of weight groups { paths, weights }, got ${describeValue(manifest)}`);
+    fail(
+      mPath,
+      `expected a non-empty array of weight groups { paths, weights }, got ${describeValue(manifest)}`,
+    );
     return E.left(errors);
   }
-  if (crcs !== undefined && (!Array.isArray(crcs) || crcs.length !== manifest.length || !crcs.every((c) => Number.isInteger(c) && c >= 0 && c <= 0xffffffff))) {
-    fail([entry("weightsCrc32", crcs)], `expected one CRC-32 (an integer from 0 to 4294967295) per weight group, got ${describeValue(crcs)}`);
+  if (
+    crcs !== undefined &&
+    (!Array.isArray(crcs) ||
+      crcs.length !== manifest.length ||
+      !crcs.every((c) => Number.isInteger(c) && c >= 0 && c <= 0xffffffff))
+  ) {
+    fail(
+      [entry("weightsCrc32", crcs)],
+      `expected one CRC-32 (an integer from 0 to 4294967295) per weight group, got ${describeValue(crcs)}`,
+    );
   }
   const names = new Set<string>();
   const groups: PlannedGroup[] = [];
@@ -360,7 +407,11 @@ function planWeights(doc: Record<string, unknown>, root: t.Context): E.Either<t.
       continue;
     }
     for (const key of Object.keys(group)) {
-      if (key !== "paths" && key !== "weights") fail([...gPath, entry(key, group[key])], `unexpected field ${JSON.stringify(key)} in a weight group (expected paths, weights)`);
+      if (key !== "paths" && key !== "weights")
+        fail(
+          [...gPath, entry(key, group[key])],
+          `unexpected field ${JSON.stringify(key)} in a weight group (expected paths, weights)`,
+        );
     }
     const paths = group["paths"];
     let file: string | undefined;
@@ -379,7 +430,10 @@ function planWeights(doc: Record<string, unknown>, root: t.Context): E.Either<t.
     }
     const list = group["weights"];
     if (!Array.isArray(list)) {
-      fail([...gPath, entry("weights", list)], `expected an array of weights { name, shape, dtype }, got ${describeValue(list)}`);
+      fail(
+        [...gPath, entry("weights", list)],
+        `expected an array of weights { name, shape, dtype }, got ${describeValue(list)}`,
+      );
       continue;
     }
     const planned: PlannedWeight[] = [];
@@ -397,13 +451,19 @@ function planWeights(doc: Record<string, unknown>, root: t.Context): E.Either<t.
           fail([...wPath, entry(key, w[key])], "quantized weights are not supported");
           ok = false;
         } else if (key !== "name" && key !== "shape" && key !== "dtype" && key !== "group") {
-          fail([...wPath, entry(key, w[key])], `unexpected field ${JSON.stringify(key)} in a weight (expected name, shape, dtype)`);
+          fail(
+            [...wPath, entry(key, w[key])],
+            `unexpected field ${JSON.stringify(key)} in a weight (expected name, shape, dtype)`,
+          );
           ok = false;
         }
       }
       const name = w["name"];
       if (typeof name !== "string") {
-        fail([...wPath, entry("name", name)], `expected a weight name (a string), got ${describeValue(name)}`);
+        fail(
+          [...wPath, entry("name", name)],
+          `expected a weight name (a string), got ${describeValue(name)}`,
+        );
         ok = false;
       } else if (names.has(name)) {
         fail([...wPath, entry("name", name)], `the weight name ${JSON.stringify(name)} appears twice`);
@@ -421,18 +481,33 @@ function planWeights(doc: Record<string, unknown>, root: t.Context): E.Either<t.
       if ("problems" in checked) {
         for (const p of checked.problems) {
           const sPath = [...wPath, entry("shape", shape)];
-          fail(p.index === undefined ? sPath : [...sPath, entry(String(p.index), (shape as unknown[])[p.index])], p.message);
+          fail(
+            p.index === undefined ? sPath : [...sPath, entry(String(p.index), (shape as unknown[])[p.index])],
+            p.message,
+          );
         }
         ok = false;
       }
       if (!ok || "problems" in checked || !isSupportedDtype(dtype)) continue;
       const byteLength = checked.size * bytesPerElement(dtype);
-      planned.push({ name: name as string, dtype, shape: (shape as number[]).slice(), size: checked.size, byteOffset: offset, byteLength });
+      planned.push({
+        name: name as string,
+        dtype,
+        shape: (shape as number[]).slice(),
+        size: checked.size,
+        byteOffset: offset,
+        byteLength,
+      });
       offset += byteLength; // each term < 2^33, so the sum stays exact far beyond any real file
     }
     if (file !== undefined) {
       const crc: unknown = Array.isArray(crcs) ? crcs[g] : undefined;
-      groups.push({ file, byteLength: offset, crc32: typeof crc === "number" ? crc : undefined, weights: planned });
+      groups.push({
+        file,
+        byteLength: offset,
+        crc32: typeof crc === "number" ? crc : undefined,
+        weights: planned,
+      });
     }
   }
   return errors.length > 0 ? E.left(errors) : E.right(groups);
@@ -440,14 +515,20 @@ function planWeights(doc: Record<string, unknown>, root: t.Context): E.Either<t.
 
 /** A side file must be a plain file name next to the document: no directories, no `..`. */
 function checkFileName(name: unknown): string | undefined {
-  if (typeof name !== "string" || name.length === 0) return `expected a file name, got ${describeValue(name)}`;
+  if (typeof name !== "string" || name.length === 0)
+    return `expected a file name, got ${describeValue(name)}`;
   if (name === "." || name === ".." || /[/\\\0]/.test(name) || nodePath.isAbsolute(name)) {
     return `the weights file ${JSON.stringify(name)} must be a plain file name next to the document (no directories)`;
   }
   return undefined;
 }
 
-function groupError(doc: Record<string, unknown>, root: t.Context, g: number, message: string): t.ValidationError {
+function groupError(
+  doc: Record<string, unknown>,
+  root: t.Context,
+  g: number,
+  message: string,
+): t.ValidationError {
   const manifest = doc["weightsManifest"] as unknown[];
   const context: t.Context = [
     ...root,

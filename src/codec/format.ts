@@ -52,7 +52,13 @@ export const readableMajors: readonly number[] = Object.freeze([1]);
  * @example
  * reservedTags.includes("Tensor"); // true
  */
-export const reservedTags: readonly string[] = Object.freeze(["Tensor", "Number", "Undefined", "Function", "Object"]);
+export const reservedTags: readonly string[] = Object.freeze([
+  "Tensor",
+  "Number",
+  "Undefined",
+  "Function",
+  "Object",
+]);
 
 /**
  * The JSON text of the numbers JSON cannot write.
@@ -100,7 +106,8 @@ export function specialNumberValue(text: unknown): number | undefined {
  * checkVersion("2.0"); // "the document has format version 2.0, newer than this reader understands (1.x); ..."
  */
 export function checkVersion(version: unknown): string | undefined {
-  const match = typeof version === "string" ? /^(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})$/.exec(version) : null;
+  const match =
+    typeof version === "string" ? /^(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})$/.exec(version) : null;
   if (match === null) {
     return `expected a version string "MAJOR.MINOR" such as "${formatVersion}", got ${
       typeof version === "string" ? JSON.stringify(version.slice(0, 40)) : String(typeof version)

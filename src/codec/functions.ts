@@ -107,7 +107,9 @@ export function resolveFunctions(functions?: FunctionTable): ResolvedFunctions {
   for (const name of user) {
     const fn = (functions as FunctionTable)[name];
     if (typeof fn !== "function") {
-      throw new TypeError(`treeCodec: functions[${JSON.stringify(name)}] must be a function, got ${typeof fn}`);
+      throw new TypeError(
+        `treeCodec: functions[${JSON.stringify(name)}] must be a function, got ${typeof fn}`,
+      );
     }
     byName.set(name, fn);
   }

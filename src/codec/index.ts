@@ -4,8 +4,22 @@
  *
  * @module
  */
-export { treeCodec, encodeTree, stringifyTree, parseTree, type TreeCodec, type TreeCodecOptions, type TreeJson } from "./treeCodec";
-export { formatDecodeErrors, formatEncodeProblems, errorPath, TreeEncodeError, type EncodeProblem } from "./errors";
+export {
+  treeCodec,
+  encodeTree,
+  stringifyTree,
+  parseTree,
+  type TreeCodec,
+  type TreeCodecOptions,
+  type TreeJson,
+} from "./treeCodec";
+export {
+  formatDecodeErrors,
+  formatEncodeProblems,
+  errorPath,
+  TreeEncodeError,
+  type EncodeProblem,
+} from "./errors";
 export {
   saveTree,
   loadTree,

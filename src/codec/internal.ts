@@ -9,11 +9,12 @@
  * The fields of the built-in wrappers, checked exactly (by the encoder too) when the registry
  * uses the built-in spec.
  */
-export const builtinFields: Readonly<Record<string, Readonly<Record<string, "function" | "array" | "any">>>> = {
-  Parameterize: { fn: "function", args: "array" },
-  NonTrainable: { tree: "any" },
-  WeightNormalization: { weight: "any", scale: "any" },
-};
+export const builtinFields: Readonly<Record<string, Readonly<Record<string, "function" | "array" | "any">>>> =
+  {
+    Parameterize: { fn: "function", args: "array" },
+    NonTrainable: { tree: "any" },
+    WeightNormalization: { weight: "any", scale: "any" },
+  };
 
 /** `out[key] = value`, keeping `__proto__` an own data property. */
 export function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {

@@ -145,8 +145,10 @@ function isShortFlat(x: object): boolean {
 function flatLine(x: object): string {
   const keys = Object.keys(x);
   const scalar = (v: unknown): string => {
-    if (typeof v === "number" && !Number.isFinite(v)) throw new TypeError(`stringifyJson: ${v} is not a JSON number`);
-    if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return JSON.stringify(v);
+    if (typeof v === "number" && !Number.isFinite(v))
+      throw new TypeError(`stringifyJson: ${v} is not a JSON number`);
+    if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean")
+      return JSON.stringify(v);
     throw new TypeError(`stringifyJson: ${typeof v} values are not JSON`);
   };
   if (Array.isArray(x)) return `[${x.map(scalar).join(", ")}]`;

@@ -127,8 +127,11 @@ export interface ShapeProblem {
  * checkShape([2, 3]);  // { size: 6 }
  * checkShape([2, -1]); // { problems: [{ index: 1, message: "expected a dimension ... got -1" }] }
  */
-export function checkShape(shape: unknown): { readonly size: number } | { readonly problems: ShapeProblem[] } {
-  if (!Array.isArray(shape)) return { problems: [{ message: `expected an array of dimensions, got ${describeValue(shape)}` }] };
+export function checkShape(
+  shape: unknown,
+): { readonly size: number } | { readonly problems: ShapeProblem[] } {
+  if (!Array.isArray(shape))
+    return { problems: [{ message: `expected an array of dimensions, got ${describeValue(shape)}` }] };
   const problems: ShapeProblem[] = [];
   let size = 1;
   for (let i = 0; i < shape.length; i++) {
@@ -166,7 +169,10 @@ export function checkShape(shape: unknown): { readonly size: number } | { readon
  * describeValue([1, 2]);   // "an array of length 2"
  */
 export function describeValue(x: unknown): string {
-  if (typeof x === "string") return x.length > 40 ? `${JSON.stringify(x.slice(0, 37))}... (${x.length} characters)` : JSON.stringify(x);
+  if (typeof x === "string")
+    return x.length > 40
+      ? `${JSON.stringify(x.slice(0, 37))}... (${x.length} characters)`
+      : JSON.stringify(x);
   if (typeof x === "number") return Object.is(x, -0) ? "-0" : String(x);
   if (typeof x === "boolean" || typeof x === "bigint" || x === null || x === undefined) return String(x);
   if (typeof x === "function") return x.name === "" ? "an anonymous function" : `the function ${x.name}`;
@@ -176,11 +182,15 @@ export function describeValue(x: unknown): string {
   if (proto === Object.prototype || proto === null) {
     const keys = Object.keys(x);
     const shown = keys.slice(0, 5).map((k) => JSON.stringify(k));
-    return keys.length === 0 ? "an empty object" : `an object with keys [${shown.join(", ")}${keys.length > 5 ? ", ..." : ""}]`;
+    return keys.length === 0
+      ? "an empty object"
+      : `an object with keys [${shown.join(", ")}${keys.length > 5 ? ", ..." : ""}]`;
   }
   if (isTensorValue(x)) return `a ${x.dtype} tensor of shape [${x.shape.join(", ")}]`;
   const name = (proto?.constructor as { name?: unknown } | undefined)?.name;
-  return typeof name === "string" && name !== "" ? `an instance of ${name}` : Object.prototype.toString.call(x);
+  return typeof name === "string" && name !== ""
+    ? `an instance of ${name}`
+    : Object.prototype.toString.call(x);
 }
 
 // -------------------------------------------------------------------------------------
@@ -197,7 +207,9 @@ export function describeValue(x: unknown): string {
  */
 export function tensorBytes(x: tf.Tensor): Uint8Array {
   if (!isSupportedDtype(x.dtype)) {
-    throw new Error(`${x.dtype} tensors cannot be serialized (supported dtypes: ${supportedDtypes.join(", ")})`);
+    throw new Error(
+      `${x.dtype} tensors cannot be serialized (supported dtypes: ${supportedDtypes.join(", ")})`,
+    );
   }
   if (x.isDisposed) throw new Error("the tensor is disposed");
   const values = x.dataSync() as Float32Array | Int32Array | Uint8Array;
@@ -225,7 +237,12 @@ export function allocateTensorData(
   dtype: SupportedDtype,
   size: number,
 ): { readonly values: Float32Array | Int32Array | Uint8Array; readonly bytes: Uint8Array } {
-  const values = dtype === "float32" ? new Float32Array(size) : dtype === "int32" ? new Int32Array(size) : new Uint8Array(size);
+  const values =
+    dtype === "float32"
+      ? new Float32Array(size)
+      : dtype === "int32"
+        ? new Int32Array(size)
+        : new Uint8Array(size);
   return { values, bytes: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
 }
 
@@ -282,9 +299,23 @@ export interface TensorProblem {
  * const x = decodeTensorFields("float32", [], "AACAPw==");  // the scalar 1
  * decodeTensorFields("float32", [1e9, 1e9], "AAAA");         // problems: more than 2147483647 elements
  */
-export function decodeTensorFields(dtype: unknown, shape: unknown, data: unknown): tf.Tensor | TensorProblem[];
-export function decodeTensorFields(dtype: unknown, shape: unknown, data: unknown, allocate: boolean): tf.Tensor | TensorProblem[] | null;
-export function decodeTensorFields(dtype: unknown, shape: unknown, data: unknown, allocate = true): tf.Tensor | TensorProblem[] | null {
+export function decodeTensorFields(
+  dtype: unknown,
+  shape: unknown,
+  data: unknown,
+): tf.Tensor | TensorProblem[];
+export function decodeTensorFields(
+  dtype: unknown,
+  shape: unknown,
+  data: unknown,
+  allocate: boolean,
+): tf.Tensor | TensorProblem[] | null;
+export function decodeTensorFields(
+  dtype: unknown,
+  shape: unknown,
+  data: unknown,
+  allocate = true,
+): tf.Tensor | TensorProblem[] | null {
   const problems: TensorProblem[] = [];
   if (!isSupportedDtype(dtype)) {
     problems.push({ field: "dtype", message: unsupportedDtypeMessage(dtype) });
@@ -292,13 +323,18 @@ export function decodeTensorFields(dtype: unknown, shape: unknown, data: unknown
   const checked = checkShape(shape);
   if ("problems" in checked) {
     for (const p of checked.problems) {
-      problems.push(p.index === undefined ? { field: "shape", message: p.message } : { field: "shape", index: p.index, message: p.message });
+      problems.push(
+        p.index === undefined
+          ? { field: "shape", message: p.message }
+          : { field: "shape", index: p.index, message: p.message },
+      );
     }
   }
   if (typeof data !== "string") {
     problems.push({ field: "data", message: `expected a base64 string, got ${describeValue(data)}` });
   }
-  if (problems.length > 0 || !isSupportedDtype(dtype) || "problems" in checked || typeof data !== "string") return problems;
+  if (problems.length > 0 || !isSupportedDtype(dtype) || "problems" in checked || typeof data !== "string")
+    return problems;
   const byteLength = checked.size * bytesPerElement(dtype);
   if (data.length !== base64Length(byteLength) || base64ByteLength(data) !== byteLength) {
     return [
@@ -328,7 +364,10 @@ export function decodeTensorFields(dtype: unknown, shape: unknown, data: unknown
  * unsupportedDtypeMessage("complex64"); // 'unsupported dtype "complex64" (supported: float32, int32, bool)'
  */
 export function unsupportedDtypeMessage(dtype: unknown): string {
-  const what = typeof dtype === "string" ? `unsupported dtype ${JSON.stringify(dtype)}` : `expected a dtype string, got ${describeValue(dtype)}`;
+  const what =
+    typeof dtype === "string"
+      ? `unsupported dtype ${JSON.stringify(dtype)}`
+      : `expected a dtype string, got ${describeValue(dtype)}`;
   return `${what} (supported: ${supportedDtypes.join(", ")})`;
 }
 
@@ -362,11 +401,16 @@ export const tensorCodec: t.Type<tf.Tensor, TensorJson, unknown> = new t.Type<tf
   isTensorValue,
   (u, c) => {
     if (u === null || typeof u !== "object" || Array.isArray(u)) {
-      return t.failure(u, c, `expected a tensor node { _tag: "Tensor", dtype, shape, data }, got ${describeValue(u)}`);
+      return t.failure(
+        u,
+        c,
+        `expected a tensor node { _tag: "Tensor", dtype, shape, data }, got ${describeValue(u)}`,
+      );
     }
     const node = u as Record<string, unknown>;
     const fieldProblems = checkTensorNodeFields(node, "data");
-    if (fieldProblems.length > 0) return t.failures(fieldProblems.map((m) => ({ value: u, context: c, message: m })));
+    if (fieldProblems.length > 0)
+      return t.failures(fieldProblems.map((m) => ({ value: u, context: c, message: m })));
     const made = decodeTensorFields(node["dtype"], node["shape"], node["data"]);
     if (isTensorValue(made)) return t.success(made);
     return t.failures(
@@ -376,7 +420,10 @@ export const tensorCodec: t.Type<tf.Tensor, TensorJson, unknown> = new t.Type<tf
           const value = node[p.field];
           context = [...context, { key: p.field, type: t.unknown, actual: value }];
           if (p.index !== undefined) {
-            context = [...context, { key: String(p.index), type: t.unknown, actual: (value as unknown[])[p.index] }];
+            context = [
+              ...context,
+              { key: String(p.index), type: t.unknown, actual: (value as unknown[])[p.index] },
+            ];
           }
         }
         return { value: u, context, message: p.message };
@@ -394,11 +441,14 @@ export function checkTensorNodeFields(node: Record<string, unknown>, payload: "d
   const problems: string[] = [];
   if (node["_tag"] !== "Tensor") problems.push(`expected _tag "Tensor", got ${describeValue(node["_tag"])}`);
   for (const field of ["dtype", "shape", payload]) {
-    if (!Object.prototype.hasOwnProperty.call(node, field)) problems.push(`the tensor node has no "${field}" field`);
+    if (!Object.prototype.hasOwnProperty.call(node, field))
+      problems.push(`the tensor node has no "${field}" field`);
   }
   for (const key of Object.keys(node)) {
     if (key !== "_tag" && key !== "dtype" && key !== "shape" && key !== payload) {
-      problems.push(`unexpected field ${JSON.stringify(key)} in a tensor node (expected _tag, dtype, shape, ${payload})`);
+      problems.push(
+        `unexpected field ${JSON.stringify(key)} in a tensor node (expected _tag, dtype, shape, ${payload})`,
+      );
     }
   }
   return problems;

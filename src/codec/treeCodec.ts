@@ -84,7 +84,9 @@ export function resolveCodecOptions(options: TreeCodecOptions | undefined): Reso
   const registry = options?.registry ?? defaultRegistry;
   for (const tag of reservedTags) {
     if (registry.specs.has(tag)) {
-      throw new Error(`treeCodec: the registry registers "${tag}", a tag reserved by the paramtree format (${reservedTags.join(", ")})`);
+      throw new Error(
+        `treeCodec: the registry registers "${tag}", a tag reserved by the paramtree format (${reservedTags.join(", ")})`,
+      );
     }
   }
   return { registry, functions: resolveFunctions(options?.functions) };

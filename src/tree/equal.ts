@@ -75,11 +75,17 @@ export function treeEqual(a: unknown, b: unknown, options?: TreeEqualOptions): b
  * treeDifference({ a: 1 }, { b: 1 })?.reason;
  * // 'structure: the first tree has an object with keys ["a"] but the second has an object with keys ["b"]'
  */
-export function treeDifference(a: unknown, b: unknown, options?: TreeEqualOptions): TreeDifference | undefined {
+export function treeDifference(
+  a: unknown,
+  b: unknown,
+  options?: TreeEqualOptions,
+): TreeDifference | undefined {
   const rtol = options?.rtol ?? 0;
   const atol = options?.atol ?? 0;
   if (!(rtol >= 0) || !(atol >= 0)) {
-    throw new RangeError(`treeEqual: rtol and atol must be non-negative numbers, got rtol=${rtol}, atol=${atol}`);
+    throw new RangeError(
+      `treeEqual: rtol and atol must be non-negative numbers, got rtol=${rtol}, atol=${atol}`,
+    );
   }
   const tol: Tolerance = { rtol, atol, equalNan: options?.equalNan === true };
   // Paths cost a copy per leaf: compute them only for the difference, if any.
@@ -133,7 +139,12 @@ function show(x: unknown): string {
 type Values = ArrayLike<number | string | bigint | Uint8Array>;
 
 /** The first element where two flat value arrays differ, described, or undefined. */
-function valuesDifference(u: Values, v: Values, tol: Tolerance, shape: readonly number[] | undefined): string | undefined {
+function valuesDifference(
+  u: Values,
+  v: Values,
+  tol: Tolerance,
+  shape: readonly number[] | undefined,
+): string | undefined {
   for (let k = 0; k < u.length; k++) {
     const p = u[k];
     const q = v[k];
@@ -178,7 +189,12 @@ function leafDifference(x: unknown, y: unknown, tol: Tolerance): string | undefi
     const diff = valuesDifference(x.dataSync() as Values, y.dataSync() as Values, tol, x.shape);
     return diff === undefined ? undefined : `tensor ${diff}`;
   }
-  if (ArrayBuffer.isView(x) && ArrayBuffer.isView(y) && !(x instanceof DataView) && !(y instanceof DataView)) {
+  if (
+    ArrayBuffer.isView(x) &&
+    ArrayBuffer.isView(y) &&
+    !(x instanceof DataView) &&
+    !(y instanceof DataView)
+  ) {
     if (x.constructor !== y.constructor) return `leaf ${show(x)} differs from ${show(y)}`;
     const u = x as unknown as Values;
     const v = y as unknown as Values;
@@ -188,7 +204,6 @@ function leafDifference(x: unknown, y: unknown, tol: Tolerance): string | undefi
   }
   return Object.is(x, y) ? undefined : `leaf ${show(x)} differs from ${show(y)}`;
 }
-
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);

@@ -127,7 +127,11 @@ function tensorText(x: tf.Tensor, settings: Settings): string {
   if (x.isDisposed) return `${head}(disposed)`;
   if (x.size === 0 || x.size > settings.tensorValues) return head;
   const values = Array.from(x.dataSync() as ArrayLike<unknown>, (v) =>
-    typeof v === "number" ? (x.dtype === "bool" ? String(v !== 0) : formatNumber(v)) : JSON.stringify(String(v)),
+    typeof v === "number"
+      ? x.dtype === "bool"
+        ? String(v !== 0)
+        : formatNumber(v)
+      : JSON.stringify(String(v)),
   );
   return `${head}(${values.join(", ")})`;
 }
@@ -181,7 +185,11 @@ function toDoc(root: unknown, settings: Settings): Doc {
         ? Object.keys(value).filter((k) => k !== "_tag")
         : Object.keys(value).sort();
     const length = keys === null ? (value as unknown[]).length : keys.length;
-    const [openText, closeText] = Array.isArray(value) ? ["[", "]"] : tag !== undefined ? [`${tag}(`, ")"] : ["{", "}"];
+    const [openText, closeText] = Array.isArray(value)
+      ? ["[", "]"]
+      : tag !== undefined
+        ? [`${tag}(`, ")"]
+        : ["{", "}"];
     if (length === 0) return openText + closeText;
     if (depth >= settings.maxDepth || budget <= 0) return `${openText}...${closeText}`;
     budget--;

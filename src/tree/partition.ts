@@ -130,7 +130,8 @@ function checkBoolean(value: unknown, leaf: unknown, path: () => string): boolea
 
 function describeValue(value: unknown): string {
   if (value === null || value === undefined) return String(value);
-  if (typeof value === "string") return JSON.stringify(value.length > 30 ? `${value.slice(0, 27)}...` : value);
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 30 ? `${value.slice(0, 27)}...` : value);
   if (typeof value === "object" || typeof value === "function") {
     const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
     return typeof value === "function" ? "a function" : `a ${typeof name === "string" ? name : "object"}`;
@@ -193,7 +194,9 @@ function sameShape(spec: NodeMeta, node: NodeMeta): boolean {
     case ARRAY:
       return node.kind === ARRAY && node.arity === spec.arity;
     case OBJECT:
-      return node.kind === OBJECT && node.arity === spec.arity && spec.keys.every((k, i) => k === node.keys[i]);
+      return (
+        node.kind === OBJECT && node.arity === spec.arity && spec.keys.every((k, i) => k === node.keys[i])
+      );
     case RECORD:
       return node.kind === RECORD && node.spec.tag === spec.spec.tag;
   }
@@ -212,7 +215,9 @@ function byPrefix(filter: unknown, options: ResolvedOptions): Decide {
   });
   for (const s of specLeaves) {
     if (typeof s !== "boolean" && typeof s !== "function") {
-      throw new TypeError(`partition: the filter's leaves must be booleans or predicates, got ${describeValue(s)}`);
+      throw new TypeError(
+        `partition: the filter's leaves must be booleans or predicates, got ${describeValue(s)}`,
+      );
     }
   }
   const specNodes = specDef.nodes;
@@ -221,7 +226,9 @@ function byPrefix(filter: unknown, options: ResolvedOptions): Decide {
   let govDepth = -1;
   let govFilter: unknown = false;
   const apply = (f: unknown, node: unknown, frames: Frames): boolean =>
-    typeof f === "boolean" ? f : checkBoolean((f as LeafPredicate)(node), node, () => describePath(frames.path()));
+    typeof f === "boolean"
+      ? f
+      : checkBoolean((f as LeafPredicate)(node), node, () => describePath(frames.path()));
   return (node, meta, frames) => {
     const depth = frames.size;
     if (govDepth >= 0 && depth > govDepth) return meta.kind === LEAF && apply(govFilter, node, frames);

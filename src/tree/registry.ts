@@ -61,7 +61,6 @@ export interface Registry {
  */
 export const emptyRegistry: Registry = Object.freeze({ _tag: "Registry", specs: new Map() });
 
-
 /**
  * Returns a new registry that also knows `spec.tag`. Throws when the tag is already registered
  * (two different meanings for one tag would make trees ambiguous) or when the spec is malformed.

@@ -46,7 +46,7 @@ export function treeStack<T>(trees: readonly T[], options?: TreeOptions): T {
     columns.push(leaves);
   }
   let paths: KeyPath[] | undefined;
-  const where = (i: number): string => describePath(((paths ??= def.paths())[i] as KeyPath));
+  const where = (i: number): string => describePath((paths ??= def.paths())[i] as KeyPath);
   // Check every place before allocating anything.
   for (let i = 0; i < first.length; i++) {
     const x = first[i];
@@ -91,13 +91,14 @@ export function treeStack<T>(trees: readonly T[], options?: TreeOptions): T {
 export function treeUnstack<T>(tree: T, options?: TreeOptions): T[] {
   const [leaves, def] = treeFlatten(tree, options);
   let paths: KeyPath[] | undefined;
-  const where = (i: number): string => describePath(((paths ??= def.paths())[i] as KeyPath));
+  const where = (i: number): string => describePath((paths ??= def.paths())[i] as KeyPath);
   let count: number | undefined;
   let countAt = -1;
   for (let i = 0; i < leaves.length; i++) {
     const x = leaves[i];
     if (!(x instanceof tf.Tensor)) continue;
-    if (x.rank === 0) throw new Error(`treeUnstack: the tensor at ${where(i)} is a scalar: it has no axis to split`);
+    if (x.rank === 0)
+      throw new Error(`treeUnstack: the tensor at ${where(i)} is a scalar: it has no axis to split`);
     const n = x.shape[0] as number;
     if (count === undefined) {
       count = n;
@@ -114,7 +115,9 @@ export function treeUnstack<T>(tree: T, options?: TreeOptions): T[] {
   const pieces = leaves.map((x) => (x instanceof tf.Tensor ? tf.unstack(x) : undefined));
   const out: T[] = [];
   for (let k = 0; k < count; k++) {
-    out.push(def.unflatten(leaves.map((x, i) => (x instanceof tf.Tensor ? (pieces[i] as tf.Tensor[])[k] : x))) as T);
+    out.push(
+      def.unflatten(leaves.map((x, i) => (x instanceof tf.Tensor ? (pieces[i] as tf.Tensor[])[k] : x))) as T,
+    );
   }
   return out;
 }
