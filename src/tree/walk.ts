@@ -86,13 +86,6 @@ function checkCycle(nodes: readonly unknown[], size: number, path: () => Key[]):
   }
 }
 
-/** `Frames.path` for a bare stack. */
-function pathOf(metas: readonly InternalMeta[], next: readonly number[], size: number): Key[] {
-  const out = new Array<Key>(size);
-  for (let f = 0; f < size; f++) out[f] = childKey(metas[f] as InternalMeta, (next[f] as number) - 1);
-  return out;
-}
-
 /**
  * What `node` is under `options`: `classify`, written out where the hot loops can inline it
  * (null and undefined first, since the tests on `typeof` are cheaper than the option lookups).
