@@ -6,22 +6,13 @@ import * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
 import { readFileSync } from "fs";
 import * as path from "path";
-import { initBackend } from "../src/backend";
 import { formatDecodeErrors, parseTree, stringifyTree } from "../src/codec";
 import { unwrap } from "../src/wrappers";
 import { main, measureSaveLoad } from "../examples/saveLoad";
 import { disposeAll } from "./codec.helpers";
+import { useBackendAndCheckLeaks } from "./support/tensors";
 
-let before = 0;
-beforeAll(async () => {
-  await initBackend();
-});
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useBackendAndCheckLeaks();
 
 test("saveLoad example: files, sizes, equality, the damaged-file report", async () => {
   const log = jest.spyOn(console, "log").mockImplementation(() => undefined);

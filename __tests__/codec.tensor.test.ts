@@ -1,19 +1,10 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
-import { initBackend } from "../src/backend";
 import { formatDecodeErrors, maxTensorElements, tensorCodec } from "../src/codec";
 import { checkShape, decodeTensorFields, encodeTensor, tensorBytes } from "../src/codec/tensor";
+import { useBackendAndCheckLeaks } from "./support/tensors";
 
-let before = 0;
-beforeAll(async () => {
-  await initBackend();
-});
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useBackendAndCheckLeaks();
 
 test("checkShape: sizes, located problems, no overflow", () => {
   expect(checkShape([])).toEqual({ size: 1 });

@@ -1,6 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
-import { initBackend } from "../src/backend";
 import {
   encodeTree,
   formatDecodeErrors,
@@ -13,17 +12,9 @@ import { registerWrapper } from "../src/tree/registry";
 import { treeLeaves } from "../src/tree";
 import { NonTrainable, Parameterize, WeightNormalization, defaultRegistry, unwrap } from "../src/wrappers";
 import { deepArray, deepObject, disposeAll, exactDifference } from "./codec.helpers";
+import { useBackendAndCheckLeaks } from "./support/tensors";
 
-let before = 0;
-beforeAll(async () => {
-  await initBackend();
-});
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useBackendAndCheckLeaks();
 
 const codec = treeCodec();
 

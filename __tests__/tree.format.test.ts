@@ -1,16 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend, treeFormat } from "../src";
+import { treeFormat } from "../src";
+import { useBackendAndCheckLeaks } from "./support/tensors";
 
-let before = 0;
-beforeAll(async () => {
-  await initBackend();
-});
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useBackendAndCheckLeaks();
 
 describe("treeFormat", () => {
   test("one line when it fits: tensors as dtype[shape], functions by name, sorted keys", () => {

@@ -1,16 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend, treeEqual, treeLeaves, treeStack, treeUnstack } from "../src";
+import { treeEqual, treeLeaves, treeStack, treeUnstack } from "../src";
+import { useBackendAndCheckLeaks } from "./support/tensors";
 
-let before = 0;
-beforeAll(async () => {
-  await initBackend();
-});
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useBackendAndCheckLeaks();
 
 const values = (t: tf.Tensor): number[] => Array.from(t.dataSync());
 

@@ -4,7 +4,6 @@
  * ordinary objects for a registry that does not know them. Also runs examples/customWrapper.ts.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../src/backend";
 import { treeFlatten, treeLeaves, treeStructure } from "../src/tree/flatten";
 import { treeMap } from "../src/tree/map";
 import { registerWrapper } from "../src/tree/registry";
@@ -29,18 +28,9 @@ import {
   registry,
   unwrapCustom,
 } from "../examples/customWrapper";
+import { useBackendAndCheckLeaks } from "./support/tensors";
 
-beforeAll(async () => {
-  await initBackend();
-});
-
-let before = 0;
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useBackendAndCheckLeaks();
 
 const values = (t: tf.Tensor) => Array.from(t.dataSync());
 

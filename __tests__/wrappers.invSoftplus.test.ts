@@ -3,20 +3,10 @@
  * accepted, the error for negative inputs, gradients, memory.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../src/backend";
 import { invSoftplus } from "../src/wrappers";
+import { useBackendAndCheckLeaks } from "./support/tensors";
 
-beforeAll(async () => {
-  await initBackend();
-});
-
-let before = 0;
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useBackendAndCheckLeaks();
 
 /** float64 reference, paramax's formula: log(-expm1(-x)) + x. */
 const reference = (x: number) => Math.log(-Math.expm1(-x)) + x;

@@ -5,7 +5,6 @@
  * `tf.grads` too, and on errors.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../src/backend";
 import { treeLeaves } from "../src/tree/flatten";
 import { registerWrapper } from "../src/tree/registry";
 import {
@@ -17,18 +16,9 @@ import {
   unwrap,
   unwrapWith,
 } from "../src/wrappers";
+import { useBackendAndCheckLeaks } from "./support/tensors";
 
-beforeAll(async () => {
-  await initBackend();
-});
-
-let before = 0;
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useBackendAndCheckLeaks();
 
 const REPS = 50;
 

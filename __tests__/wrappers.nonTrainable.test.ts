@@ -3,7 +3,6 @@
  * only float tensors are touched, and nonTrainable wraps leaves without wrapping twice.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../src/backend";
 import { emptyRegistry, registerWrapper } from "../src/tree/registry";
 import {
   NonTrainable,
@@ -16,18 +15,9 @@ import {
   unwrapNonTrainable,
   unwrapWith,
 } from "../src/wrappers";
+import { useBackendAndCheckLeaks } from "./support/tensors";
 
-beforeAll(async () => {
-  await initBackend();
-});
-
-let before = 0;
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useBackendAndCheckLeaks();
 
 describe("NonTrainable", () => {
   test("is a frozen { _tag, tree } record; isNonTrainable recognises it", () => {

@@ -2,7 +2,6 @@
  * `Parameterize(fn, ...args)`: the record, its refinement, its unwrap, values and gradients.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../src/backend";
 import { treeLeaves } from "../src/tree/flatten";
 import { emptyRegistry, registerWrapper } from "../src/tree/registry";
 import {
@@ -13,18 +12,9 @@ import {
   unwrapParameterize,
   unwrapWith,
 } from "../src/wrappers";
+import { useBackendAndCheckLeaks } from "./support/tensors";
 
-beforeAll(async () => {
-  await initBackend();
-});
-
-let before = 0;
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useBackendAndCheckLeaks();
 
 const square = (x: number) => x * x;
 

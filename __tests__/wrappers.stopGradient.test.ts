@@ -2,20 +2,10 @@
  * `stopGradient`: identity forward, exactly zero gradient, memory and input checks.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../src/backend";
 import { stopGradient } from "../src/wrappers";
+import { useBackendAndCheckLeaks } from "./support/tensors";
 
-beforeAll(async () => {
-  await initBackend();
-});
-
-let before = 0;
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useBackendAndCheckLeaks();
 
 test("forward: the same values, shape and dtype, as a new tensor that can be disposed alone", () => {
   const x = tf.tensor2d([

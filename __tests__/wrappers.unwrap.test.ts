@@ -3,7 +3,6 @@
  * `containsUnwrappables` / `isUnwrappable` queries.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../src/backend";
 import { treeStructure } from "../src/tree/flatten";
 import { keystr } from "../src/tree/keyPath";
 import { emptyRegistry, registerWrapper } from "../src/tree/registry";
@@ -20,18 +19,9 @@ import {
   unwrapWith,
 } from "../src/wrappers";
 import { unwrapCore } from "../src/wrappers/unwrap";
+import { useBackendAndCheckLeaks } from "./support/tensors";
 
-beforeAll(async () => {
-  await initBackend();
-});
-
-let before = 0;
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useBackendAndCheckLeaks();
 
 /** A deep copy of a tree of plain data, to compare an input before and after. */
 const snapshot = (x: unknown): string =>
@@ -274,6 +264,7 @@ describe("errors", () => {
   });
 
   test("a wrapper returning a cyclic value fails cleanly (scopes balanced, nothing leaked)", () => {
+    const before = tf.memory().numTensors;
     const x = tf.scalar(2);
     const cyclicResult = (t: tf.Tensor) => {
       const head: Record<string, unknown> = { t: tf.exp(t) };
@@ -286,7 +277,7 @@ describe("errors", () => {
       /^unwrap: Parameterize at \.p failed: cyclic tree/,
     );
     const y = tf.tidy(() => tf.add(unwrap(Parameterize(tf.exp, x)), 1));
-    expect(tf.memory().numTensors).toBe(before + 2);
+    expect(tf.memory().numTensors).toBe(before + 2); // x and y: the exp inside tf.tidy is gone
     tf.dispose([x, y]);
   });
 

@@ -6,22 +6,12 @@
  * by its constructor from a batched weight). Every batch index is compared, not only [0, ..., 0].
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../src/backend";
 import { treeLeaves } from "../src/tree/flatten";
 import { treeStack } from "../src/tree/stack";
 import { NonTrainable, Parameterize, WeightNormalization, unwrap } from "../src/wrappers";
+import { useBackendAndCheckLeaks } from "./support/tensors";
 
-beforeAll(async () => {
-  await initBackend();
-});
-
-let before = 0;
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useBackendAndCheckLeaks();
 
 const batchShapes: number[][] = [[], [2], [5, 2, 4]];
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);

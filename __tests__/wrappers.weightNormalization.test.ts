@@ -4,7 +4,6 @@
  * differences, the documented zero-row behaviour, and memory.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../src/backend";
 import { treeLeaves } from "../src/tree/flatten";
 import {
   Parameterize,
@@ -14,18 +13,9 @@ import {
   unwrapWeightNormalization,
   weightNormalizationSpec,
 } from "../src/wrappers";
+import { useBackendAndCheckLeaks } from "./support/tensors";
 
-beforeAll(async () => {
-  await initBackend();
-});
-
-let before = 0;
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-});
+useBackendAndCheckLeaks();
 
 const rawOf = (wn: WeightNormalization): tf.Tensor =>
   (wn.scale as unknown as Parameterize<tf.Tensor, [tf.Tensor]>).args[0];
