@@ -11,15 +11,20 @@ import { describePath, type KeyPath } from "./keyPath";
 import { resolveOptions, type TreeOptions } from "./options";
 import { firstDifference, type TreeDef } from "./treedef";
 import { treeFlatten } from "./flatten";
-import { rebuildTree, type PathSource } from "./walk";
+import { rebuildTree } from "./walk";
 
-/** @internal A post-order rebuild of `tree`, replacing each leaf by `onLeaf(leaf, at)` (`at.path()` is its path). */
+/** @internal A post-order rebuild of `tree`, replacing each leaf by `onLeaf(leaf, path)`. */
 export function rebuild(
   tree: unknown,
   options: TreeOptions | undefined,
-  onLeaf: (leaf: unknown, at: PathSource) => unknown,
+  onLeaf: (leaf: unknown, path: KeyPath) => unknown,
 ): unknown {
-  return rebuildTree(tree, resolveOptions(options), onLeaf, true);
+  return rebuildTree(
+    tree,
+    resolveOptions(options),
+    onLeaf as (leaf: unknown, path: unknown) => unknown,
+    true,
+  );
 }
 
 /**
@@ -32,7 +37,7 @@ export function rebuild(
  * tf.dispose(exps.w);
  */
 export function treeMap<R = unknown, L = any>(f: (leaf: L) => R, tree: unknown, options?: TreeOptions): any {
-  return rebuildTree(tree, resolveOptions(options), f, false);
+  return rebuildTree(tree, resolveOptions(options), f as (leaf: unknown) => unknown, false);
 }
 
 /**
@@ -46,7 +51,7 @@ export function treeMapWithPath<R = unknown, L = any>(
   tree: unknown,
   options?: TreeOptions,
 ): any {
-  return rebuild(tree, options, (leaf, at) => f(at.path(), leaf as L));
+  return rebuild(tree, options, (leaf, path) => f(path, leaf as L));
 }
 
 /**

@@ -78,8 +78,12 @@ function makeMeta(
   return { kind, arity, keys, order, nullProto, spec, template, value, hints };
 }
 
-export const leafMeta: LeafMeta = Object.freeze(makeMeta(LEAF, 0, noKeys, null, false, undefined, undefined, undefined));
-export const nullMeta: NoneMeta = Object.freeze(makeMeta(NONE, 0, noKeys, null, false, undefined, undefined, null));
+export const leafMeta: LeafMeta = Object.freeze(
+  makeMeta(LEAF, 0, noKeys, null, false, undefined, undefined, undefined),
+);
+export const nullMeta: NoneMeta = Object.freeze(
+  makeMeta(NONE, 0, noKeys, null, false, undefined, undefined, null),
+);
 export const undefinedMeta: NoneMeta = Object.freeze(
   makeMeta(NONE, 0, noKeys, null, false, undefined, undefined, undefined),
 );
@@ -186,16 +190,46 @@ export function lookupShape(keys: string[]): ShapeEntry | undefined {
 export function makeObjectMeta(keys: string[], nullProto: boolean): ObjectMeta {
   const sorted = sortKeys(keys.slice());
   const order = sorted.order === null ? null : Object.freeze(sorted.order);
-  return Object.freeze(makeMeta(OBJECT, keys.length, Object.freeze(sorted.keys), order, nullProto, undefined, undefined, undefined));
+  return Object.freeze(
+    makeMeta(
+      OBJECT,
+      keys.length,
+      Object.freeze(sorted.keys),
+      order,
+      nullProto,
+      undefined,
+      undefined,
+      undefined,
+    ),
+  );
 }
 
 /**
  * Classifies a plain object (prototype `Object.prototype`, or `null` when `nullProto`): a
  * registered record or an ordinary object node.
  */
-export function classifyObject(node: object, nullProto: boolean, registry: Registry): ObjectMeta | RecordMeta {
-  const keys = Object.keys(node);
+export function classifyObject(
+  node: object,
+  nullProto: boolean,
+  registry: Registry,
+): ObjectMeta | RecordMeta {
+  return classifyKeys(node, Object.keys(node), nullProto, registry, { entry: undefined });
+}
+
+/**
+ * `classifyObject` given the object's own keys (`Object.keys(node)`); the cached shape of those
+ * keys is left in `found.entry` (`undefined` beyond the cache bounds), for callers that keep it as
+ * a guess for the next object.
+ */
+export function classifyKeys(
+  node: object,
+  keys: string[],
+  nullProto: boolean,
+  registry: Registry,
+  found: { entry: ShapeEntry | undefined },
+): ObjectMeta | RecordMeta {
   const entry = lookupShape(keys);
+  found.entry = entry;
   if (entry === undefined || entry.hasTag) {
     const tag = (node as { _tag?: unknown })._tag;
     if (typeof tag === "string") {

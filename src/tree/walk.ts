@@ -31,6 +31,7 @@ import {
   type ObjectMeta,
   type RecordMeta,
 } from "./nodes";
+import { flattenRecursive, isTooDeep, mapRecursive } from "./recursive";
 
 export type InternalMeta = ArrayMeta | ObjectMeta | RecordMeta;
 
@@ -56,7 +57,8 @@ export class Frames {
   /** The key path of the child most recently taken from the top frame. */
   path(): Key[] {
     const out = new Array<Key>(this.size);
-    for (let f = 0; f < this.size; f++) out[f] = childKey(this.metas[f] as InternalMeta, (this.next[f] as number) - 1);
+    for (let f = 0; f < this.size; f++)
+      out[f] = childKey(this.metas[f] as InternalMeta, (this.next[f] as number) - 1);
     return out;
   }
 
@@ -249,15 +251,46 @@ function framePath(metas: readonly InternalMeta[], slots: readonly number[], f: 
   return out;
 }
 
-function checkFrames(nodes: readonly unknown[], metas: readonly InternalMeta[], slots: readonly number[], size: number): void {
+function checkFrames(
+  nodes: readonly unknown[],
+  metas: readonly InternalMeta[],
+  slots: readonly number[],
+  size: number,
+): void {
   checkCycle(nodes, size, () => framePath(metas, slots, size - 1));
 }
 
 /**
  * The flatten pass. Appends the leaves to `leaves`, and the metas in pre-order to `nodes` and
  * `[path, leaf]` pairs to `pairs` instead of the bare leaves to `leaves` when `pairs` is given.
+ *
+ * Tries the recursive fast path of `recursive.ts` first; on a tree deeper than its budget (or a
+ * cyclic one) it throws away the partial output and redoes the call with the iterative loop below.
  */
 export function flattenInto(
+  root: unknown,
+  options: ResolvedOptions,
+  leaves: unknown[],
+  nodes: NodeMeta[] | null,
+  pairs: [KeyPath, unknown][] | null,
+): void {
+  const nLeaves = leaves.length;
+  const nNodes = nodes === null ? 0 : nodes.length;
+  const nPairs = pairs === null ? 0 : pairs.length;
+  try {
+    flattenRecursive(root, options, leaves, nodes, pairs);
+    return;
+  } catch (e) {
+    if (!isTooDeep(e)) throw e;
+  }
+  leaves.length = nLeaves;
+  if (nodes !== null) nodes.length = nNodes;
+  if (pairs !== null) pairs.length = nPairs;
+  flattenIterative(root, options, leaves, nodes, pairs);
+}
+
+/** The iterative flatten: any depth, cycles detected. */
+function flattenIterative(
   root: unknown,
   options: ResolvedOptions,
   leaves: unknown[],
@@ -335,23 +368,39 @@ export function flattenInto(
   }
 }
 
-/** What `rebuildTree` hands to a leaf function that asked for paths. */
-export interface PathSource {
-  /** The key path of the current leaf. */
-  path(): Key[];
-}
-
 /**
  * The map pass: a post-order rebuild in one walk, each internal node built as soon as its last
- * child is done, each leaf replaced by `f(leaf)` (or `f(leaf, at)` when `withPath`, `at.path()`
- * giving the leaf's key path).
+ * child is done, each leaf replaced by `f(leaf)` (or `f(leaf, path)` when `withPath`, `path` being
+ * a fresh array with the leaf's key path).
+ *
+ * Tries the recursive fast path of `recursive.ts` first; on a tree deeper than its budget (or a
+ * cyclic one) it redoes the call with the iterative loop below, which reuses the results `f`
+ * already gave for the leaves visited so far: `f` is called once per leaf, in leaf order, either way.
  */
 export function rebuildTree(
   root: unknown,
   options: ResolvedOptions,
-  f: (leaf: any, at: PathSource) => unknown,
+  f: (leaf: any, path: Key[] | undefined) => unknown,
   withPath: boolean,
 ): unknown {
+  const done: unknown[] = [];
+  try {
+    return mapRecursive(root, options, f, withPath, done);
+  } catch (e) {
+    if (!isTooDeep(e)) throw e;
+  }
+  return rebuildIterative(root, options, f, withPath, done);
+}
+
+/** The iterative map: any depth, cycles detected; leaf `i` takes `done[i]` when there is one. */
+function rebuildIterative(
+  root: unknown,
+  options: ResolvedOptions,
+  f: (leaf: any, path: Key[] | undefined) => unknown,
+  withPath: boolean,
+  done: readonly unknown[],
+): unknown {
+  let leafIndex = 0;
   const { isLeaf, noneIsLeaf, registry } = options;
   const pend: unknown[] = [root];
   let pl = 1;
@@ -367,7 +416,6 @@ export function rebuildTree(
   let sp = 0;
   let size = 0;
   let nextCycleCheck = 1024;
-  const at: PathSource = { path: () => keys.slice(0, size) };
   for (;;) {
     // Build every finished frame from its children's values (all of them once `pend` is empty).
     while (size > 0 && (fBase[size - 1] as number) >= pl) {
@@ -412,8 +460,15 @@ export function rebuildTree(
         }
       } else meta = leafMeta;
     }
-    if (meta.kind === LEAF) values[sp++] = withPath ? f(node, at) : (f as (leaf: unknown) => unknown)(node);
-    else if (meta.kind === NONE) values[sp++] = node;
+    if (meta.kind === LEAF) {
+      values[sp++] =
+        leafIndex < done.length
+          ? done[leafIndex]
+          : withPath
+            ? f(node, keys.slice(0, size))
+            : (f as (leaf: unknown) => unknown)(node);
+      leafIndex++;
+    } else if (meta.kind === NONE) values[sp++] = node;
     else if ((meta as InternalMeta).arity === 0) {
       const empty = build(meta as InternalMeta, values, sp);
       values[sp++] = empty;

@@ -1,0 +1,309 @@
+/**
+ * Recursive fast paths for flatten and map, with a depth budget.
+ *
+ * Why two traversals: V8 runs a plain recursive walk several times faster than the explicit-stack
+ * loops of `walk.ts` (arguments and locals stay in registers, no parallel frame arrays to keep),
+ * and real trees are a few dozen levels deep. But recursion overflows the call stack on a tree
+ * 100,000 levels deep, and never ends on a cyclic one. So these functions recurse only up to
+ * `DEPTH_BUDGET` levels; past it (or on a stack overflow) they throw `TooDeep`, and the caller
+ * abandons the partial result and redoes the whole call with the iterative path, which handles
+ * any depth and reports cycles. Both paths classify nodes with the same helpers from `nodes.ts`
+ * and produce identical output.
+ *
+ * @internal
+ * @module
+ */
+import type { Key, KeyPath } from "./keyPath";
+import {
+  LEAF,
+  OBJECT,
+  arrayMeta,
+  build,
+  classifyKeys,
+  leafMeta,
+  nullMeta,
+  shapeMeta,
+  undefinedMeta,
+  type NodeMeta,
+  type ObjectMeta,
+  type RecordMeta,
+  type ShapeEntry,
+} from "./nodes";
+import type { ResolvedOptions } from "./options";
+
+/** Levels of recursion before giving up to the iterative path (far below V8's stack limit). */
+export const DEPTH_BUDGET = 2000;
+
+/**
+ * Thrown (always this one instance, made once: no stack trace captured per throw) when the
+ * recursive path gives up. Never escapes to the user.
+ */
+export const TOO_DEEP = new Error(
+  "paramtree: tree deeper than the recursion budget (internal, never escapes)",
+);
+
+/** Whether `e` means "redo iteratively": the budget was exceeded or the call stack overflowed. */
+export function isTooDeep(e: unknown): boolean {
+  return e === TOO_DEEP || (e instanceof RangeError && /call stack/i.test(e.message));
+}
+
+type Hint = ShapeEntry | undefined;
+
+/**
+ * Whether the own enumerable keys of `node` are exactly `entry.insertion`, in one `for...in`
+ * (served from V8's enum cache, no allocation). An enumerable property inherited from a polluted
+ * `Object.prototype` makes the count differ, so such objects take the slow path.
+ */
+function hasShape(node: object, entry: ShapeEntry): boolean {
+  const insertion = entry.insertion;
+  const n = insertion.length;
+  let i = 0;
+  for (const k in node) {
+    if (i === n || k !== insertion[i]) return false;
+    i++;
+  }
+  return i === n;
+}
+
+/**
+ * Classifies the plain object `node`, trying the guessed shape `hint` first. The shape found is
+ * left in `found.entry`.
+ */
+function classifyPlain(
+  node: object,
+  nullProto: boolean,
+  registry: ResolvedOptions["registry"],
+  hint: Hint,
+  found: { entry: Hint },
+): ObjectMeta | RecordMeta {
+  if (hint !== undefined && !hint.hasTag && hasShape(node, hint)) {
+    found.entry = hint;
+    return shapeMeta(hint, nullProto);
+  }
+  return classifyKeys(node, Object.keys(node), nullProto, registry, found);
+}
+
+// -------------------------------------------------------------------------------------
+// flatten
+// -------------------------------------------------------------------------------------
+
+/** The state of one recursive flatten (one object, so the recursion passes one pointer). */
+interface FlattenState {
+  readonly isLeaf: ((node: unknown) => boolean) | undefined;
+  readonly noneIsLeaf: boolean;
+  readonly registry: ResolvedOptions["registry"];
+  readonly leaves: unknown[];
+  readonly nodes: NodeMeta[] | null;
+  readonly pairs: [KeyPath, unknown][] | null;
+  /** The key path of the current node (`keys[0 .. depth)`), kept only when `pairs` is wanted. */
+  readonly keys: Key[];
+  readonly found: { entry: Hint };
+}
+
+/**
+ * The recursive flatten: same output as `flattenInto` (leaves, pre-order metas, `[path, leaf]`
+ * pairs) or throws `TOO_DEEP` past the depth budget, leaving partial output behind.
+ */
+export function flattenRecursive(
+  root: unknown,
+  options: ResolvedOptions,
+  leaves: unknown[],
+  nodes: NodeMeta[] | null,
+  pairs: [KeyPath, unknown][] | null,
+): void {
+  const state: FlattenState = {
+    isLeaf: options.isLeaf,
+    noneIsLeaf: options.noneIsLeaf,
+    registry: options.registry,
+    leaves,
+    nodes,
+    pairs,
+    keys: [],
+    found: { entry: undefined },
+  };
+  flattenNode(root, state, 0, undefined);
+}
+
+/** Flattens `node` at `depth`; returns the shape it had if it is a plain object (the next guess). */
+function flattenNode(node: unknown, s: FlattenState, depth: number, hint: Hint): Hint {
+  let meta: NodeMeta;
+  const isLeaf = s.isLeaf;
+  if (isLeaf !== undefined && isLeaf(node)) meta = leafMeta;
+  else if (typeof node !== "object") meta = node === undefined && !s.noneIsLeaf ? undefinedMeta : leafMeta;
+  else if (node === null) meta = s.noneIsLeaf ? leafMeta : nullMeta;
+  else if (Array.isArray(node)) {
+    if (depth >= DEPTH_BUDGET) throw TOO_DEEP;
+    const n = node.length;
+    if (s.nodes !== null) s.nodes.push(arrayMeta(n));
+    const withKeys = s.pairs !== null;
+    let h: Hint = undefined;
+    for (let i = 0; i < n; i++) {
+      if (withKeys) s.keys[depth] = i;
+      const e = flattenNode(node[i], s, depth + 1, h);
+      if (e !== undefined) h = e;
+    }
+    return undefined;
+  } else {
+    const proto = Object.getPrototypeOf(node);
+    if (proto === Object.prototype || proto === null) {
+      if (depth >= DEPTH_BUDGET) throw TOO_DEEP;
+      const om = classifyPlain(node, proto === null, s.registry, hint, s.found);
+      const entry = s.found.entry;
+      if (s.nodes !== null) s.nodes.push(om);
+      flattenChildren(node as Record<string, unknown>, om, s, depth + 1);
+      return entry;
+    }
+    meta = leafMeta;
+  }
+  if (s.nodes !== null) s.nodes.push(meta);
+  if (meta.kind === LEAF) {
+    if (s.pairs === null) s.leaves.push(node);
+    else s.pairs.push([s.keys.slice(0, depth), node]);
+  }
+  return undefined;
+}
+
+function flattenChildren(
+  node: Record<string, unknown>,
+  meta: ObjectMeta | RecordMeta,
+  s: FlattenState,
+  depth: number,
+): void {
+  const withKeys = s.pairs !== null;
+  if (meta.kind === OBJECT) {
+    const keys = meta.keys;
+    const hints = meta.hints as Hint[];
+    for (let j = 0; j < meta.arity; j++) {
+      const key = keys[j] as string;
+      if (withKeys) s.keys[depth - 1] = key;
+      const h = hints[j];
+      const e = flattenNode(node[key], s, depth, h);
+      if (e !== h && e !== undefined) hints[j] = e;
+    }
+  } else {
+    const children = meta.spec.children;
+    let h: Hint = undefined;
+    for (let j = 0; j < children.length; j++) {
+      const key = children[j] as string;
+      if (withKeys) s.keys[depth - 1] = key;
+      const e = flattenNode(node[key], s, depth, h);
+      if (e !== undefined) h = e;
+    }
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// map
+// -------------------------------------------------------------------------------------
+
+/** The state of one recursive map. */
+interface MapState {
+  readonly isLeaf: ((node: unknown) => boolean) | undefined;
+  readonly noneIsLeaf: boolean;
+  readonly registry: ResolvedOptions["registry"];
+  readonly f: (leaf: any, path: Key[] | undefined) => unknown;
+  readonly withPath: boolean;
+  /**
+   * Every leaf result so far, in leaf order: when the recursion gives up, the iterative redo
+   * reuses them, so that `f` is still called exactly once per leaf.
+   */
+  readonly results: unknown[];
+  readonly keys: Key[];
+  readonly found: { entry: Hint };
+  /** Scratch stack for the children's values while a node is built. */
+  readonly values: unknown[];
+}
+
+/**
+ * The recursive map: `f(leaf)` (or `f(leaf, path)` when `withPath`) at every leaf, the tree
+ * rebuilt around the results. Throws `TOO_DEEP` past the depth budget, with the results so far in
+ * `results`.
+ */
+export function mapRecursive(
+  root: unknown,
+  options: ResolvedOptions,
+  f: (leaf: any, path: Key[] | undefined) => unknown,
+  withPath: boolean,
+  results: unknown[],
+): unknown {
+  const state: MapState = {
+    isLeaf: options.isLeaf,
+    noneIsLeaf: options.noneIsLeaf,
+    registry: options.registry,
+    f,
+    withPath,
+    results,
+    keys: [],
+    found: { entry: undefined },
+    values: [],
+  };
+  return mapNode(root, state, 0, undefined);
+}
+
+function mapLeaf(node: unknown, s: MapState, depth: number): unknown {
+  // Without paths `f` gets exactly one argument, as the user's function expects.
+  const out = s.withPath ? s.f(node, s.keys.slice(0, depth)) : (s.f as (leaf: unknown) => unknown)(node);
+  s.results.push(out);
+  return out;
+}
+
+/** The mapped value of `node`; `s.found.entry` is left at the shape it had (or `undefined`). */
+function mapNode(node: unknown, s: MapState, depth: number, hint: Hint): unknown {
+  const isLeaf = s.isLeaf;
+  if (isLeaf !== undefined && isLeaf(node)) return mapLeaf(node, s, depth);
+  if (typeof node !== "object") {
+    return node === undefined && !s.noneIsLeaf ? node : mapLeaf(node, s, depth);
+  }
+  if (node === null) return s.noneIsLeaf ? mapLeaf(node, s, depth) : node;
+  if (depth >= DEPTH_BUDGET) throw TOO_DEEP;
+  const withPath = s.withPath;
+  if (Array.isArray(node)) {
+    const n = node.length;
+    const out = new Array(n);
+    let h: Hint = undefined;
+    for (let i = 0; i < n; i++) {
+      if (withPath) s.keys[depth] = i;
+      s.found.entry = undefined;
+      out[i] = mapNode(node[i], s, depth + 1, h);
+      const e = s.found.entry;
+      if (e !== undefined) h = e;
+    }
+    s.found.entry = undefined;
+    return out;
+  }
+  const proto = Object.getPrototypeOf(node);
+  if (proto !== Object.prototype && proto !== null) return mapLeaf(node, s, depth);
+  const meta = classifyPlain(node, proto === null, s.registry, hint, s.found);
+  const entry = s.found.entry;
+  const values = s.values;
+  const base = values.length;
+  const obj = node as Record<string, unknown>;
+  if (meta.kind === OBJECT) {
+    const keys = meta.keys;
+    const hints = meta.hints as Hint[];
+    for (let j = 0; j < meta.arity; j++) {
+      const key = keys[j] as string;
+      if (withPath) s.keys[depth] = key;
+      const h = hints[j];
+      s.found.entry = undefined;
+      values.push(mapNode(obj[key], s, depth + 1, h));
+      const e = s.found.entry;
+      if (e !== h && e !== undefined) hints[j] = e;
+    }
+  } else {
+    const children = meta.spec.children;
+    let h: Hint = undefined;
+    for (let j = 0; j < children.length; j++) {
+      const key = children[j] as string;
+      if (withPath) s.keys[depth] = key;
+      s.found.entry = undefined;
+      values.push(mapNode(obj[key], s, depth + 1, h));
+      const e = s.found.entry;
+      if (e !== undefined) h = e;
+    }
+  }
+  const out = build(meta, values, base);
+  values.length = base;
+  s.found.entry = entry;
+  return out;
+}
