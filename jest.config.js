@@ -8,6 +8,7 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: true }],
   },
   testTimeout: 120000,
+  reporters: ["default", "<rootDir>/scripts/summary-reporter.js"],
   collectCoverageFrom: ["src/**/*.ts"],
   coverageReporters: ["text-summary", "text"],
 };
