@@ -9,7 +9,9 @@
  */
 import { describePath, type KeyPath } from "./keyPath";
 import { resolveOptions, type TreeOptions } from "./options";
-import { firstDifference, type TreeDef } from "./treedef";
+import type { NodeMeta } from "./nodes";
+import { flattenAlongside, isTooDeep } from "./recursive";
+import { TreeDef, firstDifference } from "./treedef";
 import { treeFlatten } from "./flatten";
 import { rebuildTree } from "./walk";
 
@@ -70,13 +72,8 @@ export function treeMapN<R = unknown>(
   if (!Array.isArray(trees) || trees.length === 0) {
     throw new TypeError("treeMapN: expected a non-empty array of trees");
   }
-  const [first, def] = treeFlatten(trees[0], options);
-  const columns: unknown[][] = [first];
-  for (let t = 1; t < trees.length; t++) {
-    const [leaves, other] = treeFlatten(trees[t], options);
-    assertSameStructure("treeMapN", def, other, 0, t);
-    columns.push(leaves);
-  }
+  const [def, columns] = flattenAll(trees, options);
+  const first = columns[0] as unknown[];
   const n = first.length;
   const out = new Array<R>(n);
   // Fixed arities get direct calls: a spread per leaf would allocate.
@@ -97,6 +94,32 @@ export function treeMapN<R = unknown>(
     }
   }
   return def.unflatten(out);
+}
+
+/**
+ * The first tree's structure and every tree's leaves; throws, naming the first difference, when a
+ * tree's structure differs from the first's. The other trees are walked guided by the first one
+ * (see `flattenAlongside`); only when that finds a difference (or the trees are too deep for it)
+ * is every tree flattened on its own and compared, to describe the difference.
+ */
+function flattenAll(trees: readonly unknown[], options: TreeOptions | undefined): [TreeDef, unknown[][]] {
+  const columns: unknown[][] = trees.map(() => []);
+  const nodes: NodeMeta[] = [];
+  let same = false;
+  try {
+    same = flattenAlongside(trees, resolveOptions(options), columns, nodes);
+  } catch (e) {
+    if (!isTooDeep(e)) throw e;
+  }
+  if (same) return [new TreeDef(nodes, (columns[0] as unknown[]).length), columns];
+  const [first, def] = treeFlatten(trees[0], options);
+  const all: unknown[][] = [first];
+  for (let t = 1; t < trees.length; t++) {
+    const [leaves, other] = treeFlatten(trees[t], options);
+    assertSameStructure("treeMapN", def, other, 0, t);
+    all.push(leaves);
+  }
+  return [def, all];
 }
 
 /**

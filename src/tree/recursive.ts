@@ -15,8 +15,12 @@
  */
 import type { Key, KeyPath } from "./keyPath";
 import {
+  ARRAY,
   LEAF,
+  NONE,
   OBJECT,
+  RECORD,
+  metaEqual,
   arrayMeta,
   build,
   classifyKeys,
@@ -306,4 +310,125 @@ function mapNode(node: unknown, s: MapState, depth: number, hint: Hint): unknown
   values.length = base;
   s.found.entry = entry;
   return out;
+}
+
+// -------------------------------------------------------------------------------------
+// flatten alongside (treeMapN)
+// -------------------------------------------------------------------------------------
+
+/** The state of one `flattenAlongside`. */
+interface AlongsideState {
+  readonly isLeaf: ((node: unknown) => boolean) | undefined;
+  readonly noneIsLeaf: boolean;
+  readonly registry: ResolvedOptions["registry"];
+  /** `columns[t]` receives the leaves of tree `t`. */
+  readonly columns: unknown[][];
+  readonly nodes: NodeMeta[];
+  /** `level[d][t - 1]` is the node of tree `t` at depth `d` (reused, so nothing is allocated per node). */
+  readonly level: unknown[][];
+  readonly found: { entry: Hint };
+}
+
+/**
+ * Flattens `trees[0]` (leaves into `columns[0]`, pre-order metas into `nodes`) and, in the same
+ * walk, the other trees guided by it: each of their nodes is checked against the first tree's
+ * node at the same place (objects matched by key) instead of being flattened on its own. Returns
+ * `false` at the first difference, leaving partial output: the caller then compares the full
+ * structures to describe the difference. Throws `TOO_DEEP` past the depth budget.
+ */
+export function flattenAlongside(
+  trees: readonly unknown[],
+  options: ResolvedOptions,
+  columns: unknown[][],
+  nodes: NodeMeta[],
+): boolean {
+  const state: AlongsideState = {
+    isLeaf: options.isLeaf,
+    noneIsLeaf: options.noneIsLeaf,
+    registry: options.registry,
+    columns,
+    nodes,
+    level: [trees.slice(1)],
+    found: { entry: undefined },
+  };
+  return alongNode(trees[0], state, 0, undefined);
+}
+
+/** Whether `node` (of another tree) is a node like `meta` (of the first tree); `hint` guesses its shape. */
+function sameNode(node: unknown, meta: NodeMeta, s: AlongsideState, hint: Hint): boolean {
+  const isLeaf = s.isLeaf;
+  if (isLeaf !== undefined && isLeaf(node)) return meta.kind === LEAF;
+  if (typeof node !== "object") {
+    const none = node === undefined && !s.noneIsLeaf;
+    return none ? meta === undefinedMeta : meta.kind === LEAF;
+  }
+  if (node === null) return s.noneIsLeaf ? meta.kind === LEAF : meta === nullMeta;
+  if (Array.isArray(node)) return meta.kind === ARRAY && meta.arity === node.length;
+  const proto = Object.getPrototypeOf(node);
+  if (proto !== Object.prototype && proto !== null) return meta.kind === LEAF;
+  if (meta.kind !== OBJECT && meta.kind !== RECORD) return false;
+  const other = classifyPlain(node, proto === null, s.registry, hint, s.found);
+  return other === meta || metaEqual(other, meta);
+}
+
+/**
+ * One node of the first tree and the matching nodes of the others (`s.level[depth]`); leaves
+ * `s.found.entry` at the first tree's node's shape (the next guess) when it returns `true`.
+ */
+function alongNode(node: unknown, s: AlongsideState, depth: number, hint: Hint): boolean {
+  s.found.entry = undefined;
+  let meta: NodeMeta;
+  const isLeaf = s.isLeaf;
+  if (isLeaf !== undefined && isLeaf(node)) meta = leafMeta;
+  else if (typeof node !== "object") meta = node === undefined && !s.noneIsLeaf ? undefinedMeta : leafMeta;
+  else if (node === null) meta = s.noneIsLeaf ? leafMeta : nullMeta;
+  else if (Array.isArray(node)) meta = arrayMeta(node.length);
+  else {
+    const proto = Object.getPrototypeOf(node);
+    meta =
+      proto === Object.prototype || proto === null
+        ? classifyPlain(node, proto === null, s.registry, hint, s.found)
+        : leafMeta;
+  }
+  const entry = s.found.entry;
+  const others = s.level[depth] as unknown[];
+  const k = others.length;
+  for (let t = 0; t < k; t++) if (!sameNode(others[t], meta, s, hint)) return false;
+  s.nodes.push(meta);
+  if (meta.kind === LEAF) {
+    (s.columns[0] as unknown[]).push(node);
+    for (let t = 0; t < k; t++) (s.columns[t + 1] as unknown[]).push(others[t]);
+    s.found.entry = undefined;
+    return true;
+  }
+  s.found.entry = entry;
+  if (meta.kind === NONE || meta.arity === 0) return true;
+  if (depth + 1 >= DEPTH_BUDGET) throw TOO_DEEP;
+  const next = (s.level[depth + 1] ??= new Array<unknown>(k));
+  const container = node as Record<string, unknown> & unknown[];
+  if (meta.kind === ARRAY) {
+    let h: Hint = undefined;
+    for (let i = 0; i < meta.arity; i++) {
+      for (let t = 0; t < k; t++) next[t] = (others[t] as unknown[])[i];
+      if (!alongNode(container[i], s, depth + 1, h)) return false;
+      if (s.found.entry !== undefined) h = s.found.entry;
+    }
+  } else {
+    const keys = meta.kind === OBJECT ? meta.keys : meta.spec.children;
+    const hints = meta.kind === OBJECT ? (meta.hints as Hint[]) : null;
+    let h: Hint = undefined;
+    for (let j = 0; j < keys.length; j++) {
+      const key = keys[j] as string;
+      for (let t = 0; t < k; t++) next[t] = (others[t] as Record<string, unknown>)[key];
+      const guess = hints !== null ? hints[j] : h;
+      if (!alongNode(container[key], s, depth + 1, guess)) return false;
+      const e = s.found.entry;
+      if (e !== undefined && e !== guess) {
+        if (hints !== null) hints[j] = e;
+        else h = e;
+      }
+    }
+  }
+  s.found.entry = entry;
+  return true;
 }
