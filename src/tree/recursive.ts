@@ -73,7 +73,7 @@ function hasShape(node: object, entry: ShapeEntry): boolean {
  * Classifies the plain object `node`, trying the guessed shape `hint` first. The shape found is
  * left in `found.entry`.
  */
-function classifyPlain(
+export function classifyPlain(
   node: object,
   nullProto: boolean,
   registry: ResolvedOptions["registry"],

@@ -1,14 +1,16 @@
 /**
  * `unwrap`: replaces every wrapper in a tree by its value, innermost first (paramax's `unwrap`).
  *
- * A pure post-order fold on an explicit stack (so depth 100,000 is fine): children are unwrapped,
+ * A pure post-order fold (recursive, redone on an explicit stack past 2,000 levels, so depth
+ * 100,000 is fine): children are unwrapped,
  * the record is rebuilt from them without re-running its constructor, then its own unwrap is
  * applied; that result is not scanned again. Everything else comes back unchanged, and subtrees
  * without wrappers come back as the very same objects (a tree without wrappers is returned as
  * is). The input is never mutated.
  *
  * Memory: `unwrap` creates exactly the tensors of its result. Temporaries inside a wrapper's
- * unwrap and intermediate values consumed by an enclosing wrapper are disposed; the result's new
+ * unwrap and intermediate values consumed by an enclosing wrapper are disposed (when `unwrap`
+ * returns: one engine scope covers the call); the result's new
  * tensors are tracked by the enclosing `tf.tidy`, if any (no `tf.keep`). Like `tf.tidy`, it
  * finds the tensors of a wrapper's result through arrays and plain objects only: tensors a
  * wrapper returns hidden inside class instances or closures would be disposed.
@@ -21,7 +23,20 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { LEAF, NONE, RECORD, build, childAt } from "../tree/nodes";
+import type { Key } from "../tree/keyPath";
+import {
+  LEAF,
+  NONE,
+  RECORD,
+  arrayMeta,
+  build,
+  buildRecord,
+  childAt,
+  type ObjectMeta,
+  type RecordMeta,
+  type ShapeEntry,
+} from "../tree/nodes";
+import { DEPTH_BUDGET, TOO_DEEP, classifyPlain, isTooDeep } from "../tree/recursive";
 import { lookupSpec, type Registry, type WrapperSpec } from "../tree/registry";
 import { walk, type Frames } from "../tree/walk";
 import { defaultRegistry } from "./defaultRegistry";
@@ -64,67 +79,202 @@ export function unwrapWith(registry: Registry): <T>(tree: T) => Unwrapped<T> {
 /**
  * @internal The untyped fold behind `unwrap` and `unwrapWith` (also used by `unwrapEither`).
  * Throws `UnwrapError` for a failing wrapper, other errors (cycles) as they are.
+ *
+ * One tfjs engine scope covers the whole call (one per wrapper cost more than the small wrappers'
+ * own work): every tensor made inside it is disposed at the end except the tensors of the result,
+ * so temporaries live until `unwrap` returns rather than until their wrapper is done.
+ *
+ * Like the tree passes (see `tree/recursive.ts`), a recursive fold runs first and, on a tree
+ * deeper than its budget, the iterative fold redoes the call, reusing the results of the wrappers
+ * already unwrapped (in post-order, which both folds share), so each wrapper's unwrap runs once.
  */
 export function unwrapCore(tree: unknown, registry: Registry): unknown {
   const engine = tf.engine();
-  const values: unknown[] = [];
-  let sp = 0;
-  let frames: Frames | undefined;
-  // Number of wrappers on the current path; a wrapper's result is part of the final result when
-  // no enclosing wrapper consumes it.
-  let wrapperDepth = 0;
   const resultTensors: tf.Tensor[] = [];
-
-  const apply = (spec: WrapperSpec, record: unknown): unknown => {
-    engine.startScope(spec.tag);
-    let out: unknown;
-    let tensors: tf.Tensor[];
-    try {
-      out = spec.unwrap(record);
-      tensors = tensorsIn(out); // throws on a cyclic result
-    } catch (cause) {
-      engine.endScope();
-      throw new UnwrapError((frames as Frames).path(), spec.tag, cause);
-    }
-    engine.endScope(tensors);
-    if (wrapperDepth === 0) for (const t of tensors) resultTensors.push(t);
-    return out;
-  };
-
+  const done: unknown[] = [];
   engine.startScope("unwrap");
+  let out: unknown;
   try {
-    walk(
-      tree,
-      walkOptions(registry),
-      (node, meta, f) => {
-        frames = f;
-        if (meta.kind === LEAF || meta.kind === NONE) values[sp++] = node;
-        else if (meta.kind === RECORD) wrapperDepth++;
-      },
-      (meta, node) => {
-        const base = sp - meta.arity;
-        let changed = false;
-        for (let j = 0; j < meta.arity; j++) {
-          if (!Object.is(values[base + j], childAt(node, meta, j))) {
-            changed = true;
-            break;
-          }
-        }
-        let value = changed ? build(meta, values, base) : node;
-        for (let j = base; j < sp; j++) values[j] = undefined;
-        sp = base;
-        if (meta.kind === RECORD) {
-          wrapperDepth--;
-          value = apply(meta.spec, value);
-        }
-        values[sp++] = value;
-      },
-    );
+    try {
+      out = unwrapRecursive(tree, registry, done, resultTensors);
+    } catch (e) {
+      if (!isTooDeep(e)) throw e;
+      resultTensors.length = 0;
+      out = unwrapIterative(tree, registry, done, resultTensors);
+    }
   } catch (e) {
     engine.endScope();
     throw e;
   }
   engine.endScope(resultTensors);
+  return out;
+}
+
+/** Applies a wrapper's own unwrap; `path` (computed on failure only) names it in the error. */
+function applySpec(spec: WrapperSpec, record: unknown, path: () => Key[]): [unknown, tf.Tensor[]] {
+  try {
+    const out = spec.unwrap(record);
+    return [out, tensorsIn(out)]; // tensorsIn throws on a cyclic result
+  } catch (cause) {
+    throw new UnwrapError(path(), spec.tag, cause);
+  }
+}
+
+/** The state of one recursive fold. */
+interface FoldState {
+  readonly registry: Registry;
+  /** Results of the wrappers unwrapped so far, in post-order. */
+  readonly done: unknown[];
+  readonly resultTensors: tf.Tensor[];
+  /** The key path of the current node: `keys[0 .. depth)`. */
+  readonly keys: Key[];
+  /** Scratch stack for children's values. */
+  readonly values: unknown[];
+  readonly found: { entry: ShapeEntry | undefined };
+  /** Wrappers on the current path: a wrapper's result belongs to the final result when no enclosing wrapper consumes it. */
+  wrapperDepth: number;
+}
+
+function unwrapRecursive(
+  tree: unknown,
+  registry: Registry,
+  done: unknown[],
+  resultTensors: tf.Tensor[],
+): unknown {
+  const state: FoldState = {
+    registry,
+    done,
+    resultTensors,
+    keys: [],
+    values: [],
+    found: { entry: undefined },
+    wrapperDepth: 0,
+  };
+  return foldNode(tree, state, 0);
+}
+
+/**
+ * The spec of `node` when it is a registered record, found from its own `_tag` without
+ * classifying its keys (the common case of a wrapper); `undefined` otherwise.
+ */
+function recordSpec(node: object, registry: Registry): WrapperSpec | undefined {
+  const tag = (node as { _tag?: unknown })._tag;
+  if (typeof tag !== "string") return undefined;
+  const spec = registry.specs.get(tag);
+  return spec !== undefined && Object.prototype.propertyIsEnumerable.call(node, "_tag") ? spec : undefined;
+}
+
+/** The unwrapped value of `node`: `node` itself when nothing below it changed. */
+function foldNode(node: unknown, s: FoldState, depth: number): unknown {
+  if (node === null || typeof node !== "object") return node;
+  if (depth >= DEPTH_BUDGET) throw TOO_DEEP;
+  const values = s.values;
+  const base = values.length;
+  let changed = false;
+  if (Array.isArray(node)) {
+    const n = node.length;
+    for (let i = 0; i < n; i++) {
+      s.keys[depth] = i;
+      const child: unknown = node[i];
+      const value = foldNode(child, s, depth + 1);
+      if (!changed && !Object.is(value, child)) changed = true;
+      values.push(value);
+    }
+    const out = changed ? build(arrayMeta(n), values, base) : node;
+    values.length = base;
+    return out;
+  }
+  const proto: unknown = Object.getPrototypeOf(node);
+  if (proto !== Object.prototype && proto !== null) return node;
+  let spec = recordSpec(node, s.registry);
+  let meta: ObjectMeta | RecordMeta | undefined;
+  if (spec === undefined) {
+    meta = classifyPlain(node, proto === null, s.registry, undefined, s.found);
+    if (meta.kind === RECORD) spec = meta.spec;
+  }
+  const obj = node as Record<string, unknown>;
+  const keys = spec !== undefined ? spec.children : (meta as ObjectMeta).keys;
+  if (spec !== undefined) s.wrapperDepth++;
+  for (let j = 0; j < keys.length; j++) {
+    const key = keys[j] as string;
+    s.keys[depth] = key;
+    const child = obj[key];
+    const value = foldNode(child, s, depth + 1);
+    if (!changed && !Object.is(value, child)) changed = true;
+    values.push(value);
+  }
+  if (spec === undefined) {
+    const out = changed ? build(meta as ObjectMeta, values, base) : node;
+    values.length = base;
+    return out;
+  }
+  const record = changed ? buildRecord(spec, obj, values, base) : node;
+  values.length = base;
+  s.wrapperDepth--;
+  return applyWrapper(spec, record, s, depth);
+}
+
+/** Applies a wrapper's own unwrap in the recursive fold. */
+function applyWrapper(spec: WrapperSpec, record: unknown, s: FoldState, depth: number): unknown {
+  let out: unknown;
+  let tensors: tf.Tensor[];
+  try {
+    out = spec.unwrap(record);
+    tensors = tensorsIn(out); // throws on a cyclic result
+  } catch (cause) {
+    throw new UnwrapError(s.keys.slice(0, depth), spec.tag, cause);
+  }
+  s.done.push(out);
+  if (s.wrapperDepth === 0)
+    for (let i = 0; i < tensors.length; i++) s.resultTensors.push(tensors[i] as tf.Tensor);
+  return out;
+}
+
+/** The iterative fold (any depth, cycles reported); the k-th wrapper takes `done[k]` when there is one. */
+function unwrapIterative(
+  tree: unknown,
+  registry: Registry,
+  done: readonly unknown[],
+  resultTensors: tf.Tensor[],
+): unknown {
+  const values: unknown[] = [];
+  let sp = 0;
+  let frames: Frames | undefined;
+  let wrapperDepth = 0;
+  let wrappers = 0;
+  walk(
+    tree,
+    walkOptions(registry),
+    (node, meta, f) => {
+      frames = f;
+      if (meta.kind === LEAF || meta.kind === NONE) values[sp++] = node;
+      else if (meta.kind === RECORD) wrapperDepth++;
+    },
+    (meta, node) => {
+      const base = sp - meta.arity;
+      let changed = false;
+      for (let j = 0; j < meta.arity; j++) {
+        if (!Object.is(values[base + j], childAt(node, meta, j))) {
+          changed = true;
+          break;
+        }
+      }
+      let value = changed ? build(meta, values, base) : node;
+      for (let j = base; j < sp; j++) values[j] = undefined;
+      sp = base;
+      if (meta.kind === RECORD) {
+        wrapperDepth--;
+        const k = wrappers++;
+        const [out, tensors] =
+          k < done.length
+            ? [done[k], tensorsIn(done[k])]
+            : applySpec(meta.spec, value, () => (frames as Frames).path());
+        if (wrapperDepth === 0) for (const t of tensors) resultTensors.push(t);
+        value = out;
+      }
+      values[sp++] = value;
+    },
+  );
   return values[0];
 }
 
