@@ -40,6 +40,8 @@ export interface ObjectMeta {
   /** `order[i]` is the sorted index of the i-th key in the original insertion order; `null` when already sorted. */
   readonly order: readonly number[] | null;
   readonly nullProto: boolean;
+  /** Whether one of the keys is `"__proto__"` (which `build` must define rather than assign). */
+  readonly protoKey: boolean;
   /**
    * @internal Per child, the shape that child had last time (a structural inline cache: the
    * `containers` child of a `{ tensors, containers }` object is nearly always shaped alike), so
@@ -75,7 +77,8 @@ function makeMeta(
 ): any {
   // `hints` (objects only) is the flatten loop's guess, per child, of that child's shape.
   const hints = kind === OBJECT ? new Array<ShapeEntry | undefined>(arity).fill(undefined) : null;
-  return { kind, arity, keys, order, nullProto, spec, template, value, hints };
+  const protoKey = keys.includes("__proto__");
+  return { kind, arity, keys, order, nullProto, spec, template, value, hints, protoKey };
 }
 
 export const leafMeta: LeafMeta = Object.freeze(
@@ -326,7 +329,16 @@ export function build(meta: ArrayMeta | ObjectMeta | RecordMeta, values: unknown
       const out: Record<string, unknown> = meta.nullProto ? Object.create(null) : {};
       const { keys, order } = meta;
       const n = meta.arity;
-      if (order === null) {
+      if (!meta.protoKey) {
+        // The common case, with plain stores (`setOwn` guards a `__proto__` key).
+        if (order === null) for (let j = 0; j < n; j++) out[keys[j] as string] = values[start + j];
+        else {
+          for (let i = 0; i < n; i++) {
+            const j = order[i] as number;
+            out[keys[j] as string] = values[start + j];
+          }
+        }
+      } else if (order === null) {
         for (let j = 0; j < n; j++) setOwn(out, keys[j] as string, values[start + j]);
       } else {
         for (let i = 0; i < n; i++) {

@@ -214,8 +214,9 @@ interface MapState {
   readonly results: unknown[];
   readonly keys: Key[];
   readonly found: { entry: Hint };
-  /** Scratch stack for the children's values while a node is built. */
+  /** Scratch stack for the children's values while a node is built, and its top. */
   readonly values: unknown[];
+  sp: number;
 }
 
 /**
@@ -240,6 +241,7 @@ export function mapRecursive(
     keys: [],
     found: { entry: undefined },
     values: [],
+    sp: 0,
   };
   return mapNode(root, state, 0, undefined);
 }
@@ -280,7 +282,7 @@ function mapNode(node: unknown, s: MapState, depth: number, hint: Hint): unknown
   const meta = classifyPlain(node, proto === null, s.registry, hint, s.found);
   const entry = s.found.entry;
   const values = s.values;
-  const base = values.length;
+  const base = s.sp;
   const obj = node as Record<string, unknown>;
   if (meta.kind === OBJECT) {
     const keys = meta.keys;
@@ -290,7 +292,7 @@ function mapNode(node: unknown, s: MapState, depth: number, hint: Hint): unknown
       if (withPath) s.keys[depth] = key;
       const h = hints[j];
       s.found.entry = undefined;
-      values.push(mapNode(obj[key], s, depth + 1, h));
+      values[s.sp++] = mapNode(obj[key], s, depth + 1, h);
       const e = s.found.entry;
       if (e !== h && e !== undefined) hints[j] = e;
     }
@@ -301,13 +303,13 @@ function mapNode(node: unknown, s: MapState, depth: number, hint: Hint): unknown
       const key = children[j] as string;
       if (withPath) s.keys[depth] = key;
       s.found.entry = undefined;
-      values.push(mapNode(obj[key], s, depth + 1, h));
+      values[s.sp++] = mapNode(obj[key], s, depth + 1, h);
       const e = s.found.entry;
       if (e !== undefined) h = e;
     }
   }
   const out = build(meta, values, base);
-  values.length = base;
+  s.sp = base;
   s.found.entry = entry;
   return out;
 }

@@ -128,8 +128,9 @@ interface FoldState {
   readonly resultTensors: tf.Tensor[];
   /** The key path of the current node: `keys[0 .. depth)`. */
   readonly keys: Key[];
-  /** Scratch stack for children's values. */
+  /** Scratch stack for children's values, and its top. */
   readonly values: unknown[];
+  sp: number;
   readonly found: { entry: ShapeEntry | undefined };
   /** Wrappers on the current path: a wrapper's result belongs to the final result when no enclosing wrapper consumes it. */
   wrapperDepth: number;
@@ -147,6 +148,7 @@ function unwrapRecursive(
     resultTensors,
     keys: [],
     values: [],
+    sp: 0,
     found: { entry: undefined },
     wrapperDepth: 0,
   };
@@ -169,7 +171,7 @@ function foldNode(node: unknown, s: FoldState, depth: number): unknown {
   if (node === null || typeof node !== "object") return node;
   if (depth >= DEPTH_BUDGET) throw TOO_DEEP;
   const values = s.values;
-  const base = values.length;
+  const base = s.sp;
   let changed = false;
   if (Array.isArray(node)) {
     const n = node.length;
@@ -178,10 +180,10 @@ function foldNode(node: unknown, s: FoldState, depth: number): unknown {
       const child: unknown = node[i];
       const value = foldNode(child, s, depth + 1);
       if (!changed && !Object.is(value, child)) changed = true;
-      values.push(value);
+      values[s.sp++] = value;
     }
     const out = changed ? build(arrayMeta(n), values, base) : node;
-    values.length = base;
+    s.sp = base;
     return out;
   }
   const proto: unknown = Object.getPrototypeOf(node);
@@ -201,15 +203,15 @@ function foldNode(node: unknown, s: FoldState, depth: number): unknown {
     const child = obj[key];
     const value = foldNode(child, s, depth + 1);
     if (!changed && !Object.is(value, child)) changed = true;
-    values.push(value);
+    values[s.sp++] = value;
   }
   if (spec === undefined) {
     const out = changed ? build(meta as ObjectMeta, values, base) : node;
-    values.length = base;
+    s.sp = base;
     return out;
   }
   const record = changed ? buildRecord(spec, obj, values, base) : node;
-  values.length = base;
+  s.sp = base;
   s.wrapperDepth--;
   return applyWrapper(spec, record, s, depth);
 }
