@@ -87,6 +87,46 @@ export function classifyPlain(
   return classifyKeys(node, Object.keys(node), nullProto, registry, found);
 }
 
+/**
+ * Classifies the plain object `node` like `classifyPlain` and writes its children, in visiting
+ * order, to `values[base .. base + arity)`. On a guessed shape the values are read in the same
+ * `for...in` that checks the keys (enum-cache loads, much cheaper than keyed loads by name).
+ */
+function gatherChildren(
+  node: object,
+  nullProto: boolean,
+  registry: ResolvedOptions["registry"],
+  hint: Hint,
+  found: { entry: Hint },
+  values: unknown[],
+  base: number,
+): ObjectMeta | RecordMeta {
+  if (hint !== undefined && !hint.hasTag) {
+    const insertion = hint.insertion;
+    const order = hint.order;
+    const n = insertion.length;
+    let i = 0;
+    let same = true;
+    for (const k in node) {
+      if (i === n || k !== insertion[i]) {
+        same = false;
+        break;
+      }
+      values[base + (order === null ? i : (order[i] as number))] = (node as Record<string, unknown>)[k];
+      i++;
+    }
+    if (same && i === n) {
+      found.entry = hint;
+      return shapeMeta(hint, nullProto);
+    }
+  }
+  const meta = classifyKeys(node, Object.keys(node), nullProto, registry, found);
+  const keys = meta.kind === OBJECT ? meta.keys : meta.spec.children;
+  for (let j = 0; j < keys.length; j++)
+    values[base + j] = (node as Record<string, unknown>)[keys[j] as string];
+  return meta;
+}
+
 // -------------------------------------------------------------------------------------
 // flatten
 // -------------------------------------------------------------------------------------
@@ -102,6 +142,9 @@ interface FlattenState {
   /** The key path of the current node (`keys[0 .. depth)`), kept only when `pairs` is wanted. */
   readonly keys: Key[];
   readonly found: { entry: Hint };
+  /** Scratch stack of gathered children, and its top. */
+  readonly values: unknown[];
+  sp: number;
 }
 
 /**
@@ -124,6 +167,8 @@ export function flattenRecursive(
     pairs,
     keys: [],
     found: { entry: undefined },
+    values: [],
+    sp: 0,
   };
   flattenNode(root, state, 0, undefined);
 }
@@ -151,10 +196,13 @@ function flattenNode(node: unknown, s: FlattenState, depth: number, hint: Hint):
     const proto = Object.getPrototypeOf(node);
     if (proto === Object.prototype || proto === null) {
       if (depth >= DEPTH_BUDGET) throw TOO_DEEP;
-      const om = classifyPlain(node, proto === null, s.registry, hint, s.found);
+      const base = s.sp;
+      const om = gatherChildren(node, proto === null, s.registry, hint, s.found, s.values, base);
       const entry = s.found.entry;
       if (s.nodes !== null) s.nodes.push(om);
-      flattenChildren(node as Record<string, unknown>, om, s, depth + 1);
+      s.sp = base + om.arity;
+      flattenChildren(om, s, depth + 1, base);
+      s.sp = base;
       return entry;
     }
     meta = leafMeta;
@@ -167,30 +215,25 @@ function flattenNode(node: unknown, s: FlattenState, depth: number, hint: Hint):
   return undefined;
 }
 
-function flattenChildren(
-  node: Record<string, unknown>,
-  meta: ObjectMeta | RecordMeta,
-  s: FlattenState,
-  depth: number,
-): void {
+/** Flattens the children of an object or record, already gathered in `s.values[base ..)`. */
+function flattenChildren(meta: ObjectMeta | RecordMeta, s: FlattenState, depth: number, base: number): void {
   const withKeys = s.pairs !== null;
+  const values = s.values;
   if (meta.kind === OBJECT) {
     const keys = meta.keys;
     const hints = meta.hints as Hint[];
     for (let j = 0; j < meta.arity; j++) {
-      const key = keys[j] as string;
-      if (withKeys) s.keys[depth - 1] = key;
+      if (withKeys) s.keys[depth - 1] = keys[j] as string;
       const h = hints[j];
-      const e = flattenNode(node[key], s, depth, h);
+      const e = flattenNode(values[base + j], s, depth, h);
       if (e !== h && e !== undefined) hints[j] = e;
     }
   } else {
     const children = meta.spec.children;
     let h: Hint = undefined;
     for (let j = 0; j < children.length; j++) {
-      const key = children[j] as string;
-      if (withKeys) s.keys[depth - 1] = key;
-      const e = flattenNode(node[key], s, depth, h);
+      if (withKeys) s.keys[depth - 1] = children[j] as string;
+      const e = flattenNode(values[base + j], s, depth, h);
       if (e !== undefined) h = e;
     }
   }
@@ -279,20 +322,20 @@ function mapNode(node: unknown, s: MapState, depth: number, hint: Hint): unknown
   }
   const proto = Object.getPrototypeOf(node);
   if (proto !== Object.prototype && proto !== null) return mapLeaf(node, s, depth);
-  const meta = classifyPlain(node, proto === null, s.registry, hint, s.found);
-  const entry = s.found.entry;
   const values = s.values;
   const base = s.sp;
-  const obj = node as Record<string, unknown>;
+  // The children are gathered at values[base ..), and each replaced by its mapped value in turn.
+  const meta = gatherChildren(node, proto === null, s.registry, hint, s.found, values, base);
+  const entry = s.found.entry;
+  s.sp = base + meta.arity;
   if (meta.kind === OBJECT) {
     const keys = meta.keys;
     const hints = meta.hints as Hint[];
     for (let j = 0; j < meta.arity; j++) {
-      const key = keys[j] as string;
-      if (withPath) s.keys[depth] = key;
+      if (withPath) s.keys[depth] = keys[j] as string;
       const h = hints[j];
       s.found.entry = undefined;
-      values[s.sp++] = mapNode(obj[key], s, depth + 1, h);
+      values[base + j] = mapNode(values[base + j], s, depth + 1, h);
       const e = s.found.entry;
       if (e !== h && e !== undefined) hints[j] = e;
     }
@@ -300,10 +343,9 @@ function mapNode(node: unknown, s: MapState, depth: number, hint: Hint): unknown
     const children = meta.spec.children;
     let h: Hint = undefined;
     for (let j = 0; j < children.length; j++) {
-      const key = children[j] as string;
-      if (withPath) s.keys[depth] = key;
+      if (withPath) s.keys[depth] = children[j] as string;
       s.found.entry = undefined;
-      values[s.sp++] = mapNode(obj[key], s, depth + 1, h);
+      values[base + j] = mapNode(values[base + j], s, depth + 1, h);
       const e = s.found.entry;
       if (e !== undefined) h = e;
     }
