@@ -17,7 +17,6 @@ import type { Key, KeyPath } from "./keyPath";
 import {
   ARRAY,
   LEAF,
-  NONE,
   OBJECT,
   RECORD,
   metaEqual,
@@ -371,6 +370,9 @@ interface AlongsideState {
   /** `level[d][t - 1]` is the node of tree `t` at depth `d` (reused, so nothing is allocated per node). */
   readonly level: unknown[][];
   readonly found: { entry: Hint };
+  /** Scratch stack of gathered children, and its top. */
+  readonly values: unknown[];
+  sp: number;
 }
 
 /**
@@ -394,12 +396,17 @@ export function flattenAlongside(
     nodes,
     level: [trees.slice(1)],
     found: { entry: undefined },
+    values: [],
+    sp: 0,
   };
   return alongNode(trees[0], state, 0, undefined);
 }
 
-/** Whether `node` (of another tree) is a node like `meta` (of the first tree); `hint` guesses its shape. */
-function sameNode(node: unknown, meta: NodeMeta, s: AlongsideState, hint: Hint): boolean {
+/**
+ * Whether `node` (of another tree) is a node like `meta` (of the first tree); `hint` guesses its
+ * shape. The children of an object or record are gathered at `s.values[base ..)`.
+ */
+function sameNode(node: unknown, meta: NodeMeta, s: AlongsideState, hint: Hint, base: number): boolean {
   const isLeaf = s.isLeaf;
   if (isLeaf !== undefined && isLeaf(node)) return meta.kind === LEAF;
   if (typeof node !== "object") {
@@ -411,18 +418,21 @@ function sameNode(node: unknown, meta: NodeMeta, s: AlongsideState, hint: Hint):
   const proto = Object.getPrototypeOf(node);
   if (proto !== Object.prototype && proto !== null) return meta.kind === LEAF;
   if (meta.kind !== OBJECT && meta.kind !== RECORD) return false;
-  const other = classifyPlain(node, proto === null, s.registry, hint, s.found);
+  const other = gatherChildren(node, proto === null, s.registry, hint, s.found, s.values, base);
   return other === meta || metaEqual(other, meta);
 }
 
 /**
  * One node of the first tree and the matching nodes of the others (`s.level[depth]`); leaves
  * `s.found.entry` at the first tree's node's shape (the next guess) when it returns `true`.
+ * The children of objects and records are gathered in `s.values`: the first tree's at
+ * `[base, base + n)`, tree t's at `[base + t * n, base + (t + 1) * n)`.
  */
 function alongNode(node: unknown, s: AlongsideState, depth: number, hint: Hint): boolean {
   s.found.entry = undefined;
   let meta: NodeMeta;
   const isLeaf = s.isLeaf;
+  const base = s.sp;
   if (isLeaf !== undefined && isLeaf(node)) meta = leafMeta;
   else if (typeof node !== "object") meta = node === undefined && !s.noneIsLeaf ? undefinedMeta : leafMeta;
   else if (node === null) meta = s.noneIsLeaf ? leafMeta : nullMeta;
@@ -431,13 +441,14 @@ function alongNode(node: unknown, s: AlongsideState, depth: number, hint: Hint):
     const proto = Object.getPrototypeOf(node);
     meta =
       proto === Object.prototype || proto === null
-        ? classifyPlain(node, proto === null, s.registry, hint, s.found)
+        ? gatherChildren(node, proto === null, s.registry, hint, s.found, s.values, base)
         : leafMeta;
   }
   const entry = s.found.entry;
   const others = s.level[depth] as unknown[];
   const k = others.length;
-  for (let t = 0; t < k; t++) if (!sameNode(others[t], meta, s, hint)) return false;
+  const n = meta.kind >= ARRAY ? (meta as ObjectMeta).arity : 0;
+  for (let t = 0; t < k; t++) if (!sameNode(others[t], meta, s, hint, base + (t + 1) * n)) return false;
   s.nodes.push(meta);
   if (meta.kind === LEAF) {
     (s.columns[0] as unknown[]).push(node);
@@ -446,32 +457,33 @@ function alongNode(node: unknown, s: AlongsideState, depth: number, hint: Hint):
     return true;
   }
   s.found.entry = entry;
-  if (meta.kind === NONE || meta.arity === 0) return true;
+  if (n === 0) return true;
   if (depth + 1 >= DEPTH_BUDGET) throw TOO_DEEP;
   const next = (s.level[depth + 1] ??= new Array<unknown>(k));
-  const container = node as Record<string, unknown> & unknown[];
+  const values = s.values;
   if (meta.kind === ARRAY) {
+    const container = node as unknown[];
     let h: Hint = undefined;
-    for (let i = 0; i < meta.arity; i++) {
+    for (let i = 0; i < n; i++) {
       for (let t = 0; t < k; t++) next[t] = (others[t] as unknown[])[i];
       if (!alongNode(container[i], s, depth + 1, h)) return false;
       if (s.found.entry !== undefined) h = s.found.entry;
     }
   } else {
-    const keys = meta.kind === OBJECT ? meta.keys : meta.spec.children;
+    s.sp = base + (k + 1) * n;
     const hints = meta.kind === OBJECT ? (meta.hints as Hint[]) : null;
     let h: Hint = undefined;
-    for (let j = 0; j < keys.length; j++) {
-      const key = keys[j] as string;
-      for (let t = 0; t < k; t++) next[t] = (others[t] as Record<string, unknown>)[key];
+    for (let j = 0; j < n; j++) {
+      for (let t = 0; t < k; t++) next[t] = values[base + (t + 1) * n + j];
       const guess = hints !== null ? hints[j] : h;
-      if (!alongNode(container[key], s, depth + 1, guess)) return false;
+      if (!alongNode(values[base + j], s, depth + 1, guess)) return false;
       const e = s.found.entry;
       if (e !== undefined && e !== guess) {
         if (hints !== null) hints[j] = e;
         else h = e;
       }
     }
+    s.sp = base;
   }
   s.found.entry = entry;
   return true;
