@@ -17,6 +17,7 @@ import type { Key, KeyPath } from "./keyPath";
 import {
   ARRAY,
   LEAF,
+  NONE,
   OBJECT,
   RECORD,
   metaEqual,
@@ -487,4 +488,47 @@ function alongNode(node: unknown, s: AlongsideState, depth: number, hint: Hint):
   }
   s.found.entry = entry;
   return true;
+}
+
+// -------------------------------------------------------------------------------------
+// unflatten
+// -------------------------------------------------------------------------------------
+
+/** The state of one recursive unflatten: the next node and leaf to read, and a scratch stack. */
+interface UnflattenState {
+  readonly nodes: readonly NodeMeta[];
+  readonly leaves: readonly unknown[];
+  ni: number;
+  li: number;
+  readonly values: unknown[];
+  sp: number;
+}
+
+/**
+ * Rebuilds a tree from its pre-order metas and leaves, reading both forwards; throws `TOO_DEEP`
+ * past the depth budget (the caller then uses `unflattenNodes`, which has no depth limit).
+ */
+export function unflattenRecursive(nodes: readonly NodeMeta[], leaves: readonly unknown[]): unknown {
+  const state: UnflattenState = { nodes, leaves, ni: 0, li: 0, values: [], sp: 0 };
+  return unflattenNode(state, 0);
+}
+
+function unflattenNode(s: UnflattenState, depth: number): unknown {
+  const meta = s.nodes[s.ni++] as NodeMeta;
+  if (meta.kind === LEAF) return s.leaves[s.li++];
+  if (meta.kind === NONE) return meta.value;
+  if (depth >= DEPTH_BUDGET) throw TOO_DEEP;
+  const n = meta.arity;
+  if (meta.kind === ARRAY) {
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = unflattenNode(s, depth + 1);
+    return out;
+  }
+  const base = s.sp;
+  s.sp = base + n;
+  const values = s.values;
+  for (let j = 0; j < n; j++) values[base + j] = unflattenNode(s, depth + 1);
+  const out = build(meta, values, base);
+  s.sp = base;
+  return out;
 }

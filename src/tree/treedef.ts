@@ -21,6 +21,7 @@ import {
   staticFields,
   type NodeMeta,
 } from "./nodes";
+import { isTooDeep, unflattenRecursive } from "./recursive";
 import type { InternalMeta } from "./walk";
 
 // -------------------------------------------------------------------------------------
@@ -95,6 +96,12 @@ export class TreeDef {
         `treeUnflatten: the structure ${this.toString(80)} has ${this.numLeaves} leaves, got ${leaves.length}${where}`,
       );
     }
+    // Recursive first (faster), the iterative loop past the recursion budget; see `recursive.ts`.
+    try {
+      return unflattenRecursive(this.nodes, leaves);
+    } catch (e) {
+      if (!isTooDeep(e)) throw e;
+    }
     return unflattenNodes(this.nodes, leaves);
   }
 
@@ -161,13 +168,19 @@ export function unflattenNodes(nodes: readonly NodeMeta[], leaves: readonly unkn
 /**
  * Walks pre-order nodes keeping the key path of the current node; `visit` returns `true` to stop.
  */
-export function walkNodes(nodes: readonly NodeMeta[], visit: (index: number, path: Key[]) => boolean | void): void {
+export function walkNodes(
+  nodes: readonly NodeMeta[],
+  visit: (index: number, path: Key[]) => boolean | void,
+): void {
   const path: Key[] = [];
   const metas: InternalMeta[] = [];
   const next: number[] = [];
   for (let n = 0; n < nodes.length; n++) {
     // Pop finished frames; the current node is the next child of the top frame.
-    while (metas.length > 0 && (next[next.length - 1] as number) === (metas[metas.length - 1] as InternalMeta).arity) {
+    while (
+      metas.length > 0 &&
+      (next[next.length - 1] as number) === (metas[metas.length - 1] as InternalMeta).arity
+    ) {
       metas.pop();
       next.pop();
     }
@@ -247,7 +260,9 @@ function renderStatic(value: unknown): string {
 
 function renderStatics(meta: NodeMeta & { kind: typeof RECORD }): string {
   const fields = staticFields(meta);
-  return fields.length === 0 ? "no static fields" : fields.map(([k, v]) => `${k}=${renderStatic(v)}`).join(", ");
+  return fields.length === 0
+    ? "no static fields"
+    : fields.map(([k, v]) => `${k}=${renderStatic(v)}`).join(", ");
 }
 
 const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -284,4 +299,3 @@ function renderNodes(nodes: readonly NodeMeta[]): string {
   }
   return stack[0] as string;
 }
-
