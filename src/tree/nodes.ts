@@ -1,7 +1,8 @@
 /**
- * How a single node is classified and rebuilt. The flatten, map and unwrap passes all walk trees
- * with an explicit stack (so depth 100,000 never overflows the call stack) and share these
- * helpers, so that every pass agrees on what a node is.
+ * How a single node is classified and rebuilt. The flatten, map and unwrap passes (the recursive
+ * fast paths of `recursive.ts` and the explicit-stack loops of `walk.ts` they fall back to past
+ * 2,000 levels, so depth 100,000 never overflows the call stack) all share these helpers, so that
+ * every pass agrees on what a node is.
  *
  * @internal
  * @module

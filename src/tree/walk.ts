@@ -1,7 +1,8 @@
 /**
- * The one traversal every pass shares: a depth-first walk in leaf order (sorted object keys) that
- * runs on an explicit stack, so a tree 100,000 levels deep is as fine as a flat one, and that
- * notices cycles instead of running forever.
+ * The iterative traversals: depth-first walks in leaf order (sorted object keys) on an explicit
+ * stack, so a tree 100,000 levels deep is as fine as a flat one, and that notice cycles instead of
+ * running forever. flatten and map first try the faster recursive paths of `recursive.ts`, which
+ * give up past 2,000 levels and leave the call to these loops.
  *
  * @internal
  * @module
