@@ -27,7 +27,11 @@ import { projectRoot } from "./trees";
 const sectionNames = ["shapes", "growth", "unwrap", "grad", "serialize"] as const;
 type SectionName = (typeof sectionNames)[number];
 
-function parseArgs(argv: readonly string[]): { quick: boolean; only: Set<SectionName>; child: string | undefined } {
+function parseArgs(argv: readonly string[]): {
+  quick: boolean;
+  only: Set<SectionName>;
+  child: string | undefined;
+} {
   let quick = false;
   let child: string | undefined;
   let only = new Set<SectionName>(sectionNames);

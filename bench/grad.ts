@@ -41,7 +41,9 @@ function mlpCase(budget: Budget): GradRow {
   const forward = (ws: readonly tf.Tensor[]): tf.Scalar => {
     let h: tf.Tensor2D = x;
     for (let i = 0; i < depth; i++) {
-      h = tf.tanh(tf.add(tf.matMul(h, ws[2 * i] as tf.Tensor2D), ws[2 * i + 1] as tf.Tensor1D)) as tf.Tensor2D;
+      h = tf.tanh(
+        tf.add(tf.matMul(h, ws[2 * i] as tf.Tensor2D), ws[2 * i + 1] as tf.Tensor1D),
+      ) as tf.Tensor2D;
     }
     return tf.mean(tf.square(h));
   };
@@ -50,7 +52,13 @@ function mlpCase(budget: Budget): GradRow {
   const flat = params.layers.flatMap((l) => [l.w, l.b]);
   const raw = tf.grads((...ws: tf.Tensor[]) => forward(ws));
   const vg = valueAndGrad(loss);
-  const row = compare(budget, `MLP ${depth} x ${width}x${width}, batch 64`, flat.length, () => vg(params), () => raw(flat));
+  const row = compare(
+    budget,
+    `MLP ${depth} x ${width}x${width}, batch 64`,
+    flat.length,
+    () => vg(params),
+    () => raw(flat),
+  );
   disposeAll(params);
   x.dispose();
   return row;
@@ -62,12 +70,24 @@ function resnetCase(budget: Budget): GradRow {
   const lossOf = (xs: readonly tf.Tensor[]): tf.Scalar => tf.sum(tf.square(tf.concat(xs.map((t) => t))));
   const vg = valueAndGrad((p: unknown) => lossOf(treeLeaves(p) as tf.Tensor[]));
   const raw = tf.grads((...xs: tf.Tensor[]) => lossOf(xs));
-  const row = compare(budget, "ResNet18 tree, 1-element tensors", leaves.length, () => vg(tree), () => raw(leaves));
+  const row = compare(
+    budget,
+    "ResNet18 tree, 1-element tensors",
+    leaves.length,
+    () => vg(tree),
+    () => raw(leaves),
+  );
   disposeAll(tree);
   return row;
 }
 
-function compare(budget: Budget, name: string, leaves: number, ours: () => unknown, raw: () => tf.Tensor[]): GradRow {
+function compare(
+  budget: Budget,
+  name: string,
+  leaves: number,
+  ours: () => unknown,
+  raw: () => tf.Tensor[],
+): GradRow {
   const [o, r] = measure(
     [
       {

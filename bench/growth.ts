@@ -42,7 +42,8 @@ export function runGrowth(budget: Budget): { rows: GrowthRow[]; text: string } {
       const nodes = def.numNodes;
       const depth = variant === "wide" ? 3 : size / 10 + 1;
       // Big trees take tens of milliseconds per call: fewer, longer batches are enough.
-      const b: Budget = size >= 1e6 ? { ...budget, repeats: Math.min(budget.repeats, 7), warmupMs: 0 } : budget;
+      const b: Budget =
+        size >= 1e6 ? { ...budget, repeats: Math.min(budget.repeats, 7), warmupMs: 0 } : budget;
       const timings = measure(
         [
           { name: "treeFlatten", fn: () => treeFlatten(tree) },
@@ -76,7 +77,17 @@ export function runGrowth(budget: Budget): { rows: GrowthRow[]; text: string } {
   }
   const text = printTable(
     "2. Growth (CPU time per node; ratio = per-node time / per-node time at 10^3 nodes; the plain recursive leaves reference on the same trees shows the machine's own slope)",
-    ["variant", "operation", "nodes", "depth", "per call", "per node", "vs 10^3", "plain JS leaves per node (vs 10^3)", "target"],
+    [
+      "variant",
+      "operation",
+      "nodes",
+      "depth",
+      "per call",
+      "per node",
+      "vs 10^3",
+      "plain JS leaves per node (vs 10^3)",
+      "target",
+    ],
     rows.map((r) => [
       r.variant,
       r.op,

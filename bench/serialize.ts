@@ -73,7 +73,11 @@ function named(model: { layers: { w: tf.Tensor; b: tf.Tensor }[] }): tf.NamedTen
 }
 
 /** One round trip of `which`; returns after every produced tensor is disposed. */
-async function roundTrip(which: SerializeCase, model: { layers: { w: tf.Tensor; b: tf.Tensor }[] }, dir: string): Promise<void> {
+async function roundTrip(
+  which: SerializeCase,
+  model: { layers: { w: tf.Tensor; b: tf.Tensor }[] },
+  dir: string,
+): Promise<void> {
   switch (which) {
     case "tfio": {
       const { data, specs } = await tf.io.encodeWeights(named(model));
@@ -87,8 +91,13 @@ async function roundTrip(which: SerializeCase, model: { layers: { w: tf.Tensor; 
       await fs.promises.writeFile(bin, new Uint8Array(data));
       await fs.promises.writeFile(path.join(dir, "tfio.json"), JSON.stringify(specs));
       const bytes = await fs.promises.readFile(bin);
-      const specsBack = JSON.parse(await fs.promises.readFile(path.join(dir, "tfio.json"), "utf8")) as tf.io.WeightsManifestEntry[];
-      const back = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), specsBack);
+      const specsBack = JSON.parse(
+        await fs.promises.readFile(path.join(dir, "tfio.json"), "utf8"),
+      ) as tf.io.WeightsManifestEntry[];
+      const back = tf.io.decodeWeights(
+        bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+        specsBack,
+      );
       tf.dispose(Object.values(back));
       return;
     }
@@ -112,7 +121,11 @@ async function roundTrip(which: SerializeCase, model: { layers: { w: tf.Tensor; 
 }
 
 /** Runs one case in this process (the child side, or everything in a quick run). */
-export async function runCase(which: SerializeCase, megabytes: number, repeats: number): Promise<SerializeResult> {
+export async function runCase(
+  which: SerializeCase,
+  megabytes: number,
+  repeats: number,
+): Promise<SerializeResult> {
   const size = 1024;
   const layers = Math.max(1, Math.round((megabytes * 1024 * 1024) / (size * size * 4)));
   gc();
@@ -150,7 +163,10 @@ export async function runCase(which: SerializeCase, megabytes: number, repeats: 
   };
 }
 
-export async function runSerialize(budget: Budget, benchScript: string): Promise<{ rows: SerializeRow[]; text: string }> {
+export async function runSerialize(
+  budget: Budget,
+  benchScript: string,
+): Promise<{ rows: SerializeRow[]; text: string }> {
   const megabytes = budget.quick ? 8 : 100;
   const repeats = budget.quick ? 1 : 5;
   const results = new Map<SerializeCase, SerializeResult>();
@@ -172,7 +188,12 @@ export async function runSerialize(budget: Budget, benchScript: string): Promise
     const line = child.stdout.trim().split("\n").pop() ?? "";
     results.set(which, JSON.parse(line) as SerializeResult);
   }
-  const refOf: Record<SerializeCase, SerializeCase> = { tfio: "tfio", "tfio-file": "tfio-file", codec: "tfio", file: "tfio-file" };
+  const refOf: Record<SerializeCase, SerializeCase> = {
+    tfio: "tfio",
+    "tfio-file": "tfio-file",
+    codec: "tfio",
+    file: "tfio-file",
+  };
   const rows: SerializeRow[] = serializeCases.map((c) => {
     const r = results.get(c) as SerializeResult;
     const ref = results.get(refOf[c]) as SerializeResult;
@@ -181,7 +202,16 @@ export async function runSerialize(budget: Budget, benchScript: string): Promise
   const mb = ((rows[0] as SerializeRow).modelBytes / 2 ** 20).toFixed(1);
   const text = printTable(
     `5. Serialization of a ${mb} MiB float32 model (round trip = encode + decode; peak = RSS high-water mark above the pre-model RSS, model included)`,
-    ["case", "round trip (wall)", "CPU", "MiB/s (wall)", "vs reference (wall)", "peak memory", "peak / model", "target"],
+    [
+      "case",
+      "round trip (wall)",
+      "CPU",
+      "MiB/s (wall)",
+      "vs reference (wall)",
+      "peak memory",
+      "peak / model",
+      "target",
+    ],
     rows.map((r) => {
       const isRef = r.reference === r.case;
       const ok = r.ratio <= 1.5 && r.peakOverModel < 3;

@@ -70,12 +70,21 @@ export async function runShapes(budget: Budget): Promise<{ rows: ShapeRow[]; tex
           `${expected.nodes} and ${expected.leaves}`,
       );
     }
-    if (plainLeaves(tree).length !== leaves.length) throw new Error(`bench: plain flatten of ${name} disagrees`);
+    if (plainLeaves(tree).length !== leaves.length)
+      throw new Error(`bench: plain flatten of ${name} disagrees`);
     const plain = plainLeaves(tree);
 
     const ops: { op: string; ours: Case; plain: Case; extra?: Case }[] = [
-      { op: "treeLeaves", ours: { name: "ours", fn: () => treeLeaves(tree) }, plain: { name: "plain", fn: () => plainLeaves(tree) } },
-      { op: "treeFlatten", ours: { name: "ours", fn: () => treeFlatten(tree) }, plain: { name: "plain", fn: () => plainLeaves(tree) } },
+      {
+        op: "treeLeaves",
+        ours: { name: "ours", fn: () => treeLeaves(tree) },
+        plain: { name: "plain", fn: () => plainLeaves(tree) },
+      },
+      {
+        op: "treeFlatten",
+        ours: { name: "ours", fn: () => treeFlatten(tree) },
+        plain: { name: "plain", fn: () => plainLeaves(tree) },
+      },
       {
         op: "treeUnflatten",
         ours: { name: "ours", fn: () => treeUnflatten(def, leaves) },
@@ -92,7 +101,11 @@ export async function runShapes(budget: Budget): Promise<{ rows: ShapeRow[]; tex
         },
         plain: { name: "plain", fn: () => plainUnflatten(tree, plainLeaves(tree)) },
       },
-      { op: "treeMap", ours: { name: "ours", fn: () => treeMap(identity, tree) }, plain: { name: "plain", fn: () => plainMap(identity, tree) } },
+      {
+        op: "treeMap",
+        ours: { name: "ours", fn: () => treeMap(identity, tree) },
+        plain: { name: "plain", fn: () => plainMap(identity, tree) },
+      },
       {
         op: "treeMapN",
         ours: { name: "ours", fn: () => treeMapN(first3, trees) },

@@ -66,7 +66,9 @@ function smallWrappers(budget: Budget, backend: BackendName): UnwrapRow {
 function weightNormLayers(budget: Budget, backend: BackendName): UnwrapRow {
   const layers = budget.quick ? 2 : 8;
   const size = budget.quick ? 64 : 512;
-  const weights = Array.from({ length: layers }, (_, i) => tf.randomNormal([size, size], 0, 1, "float32", i + 1));
+  const weights = Array.from({ length: layers }, (_, i) =>
+    tf.randomNormal([size, size], 0, 1, "float32", i + 1),
+  );
   const tree = { layers: weights.map((w) => WeightNormalization(w)) };
   const raws = tree.layers.map((l) => (l.scale as unknown as { args: [tf.Tensor] }).args[0]);
   const hand = (): tf.Tensor[] =>
@@ -78,9 +80,12 @@ function weightNormLayers(budget: Budget, backend: BackendName): UnwrapRow {
   // Same numbers, or the comparison means nothing.
   const a = treeLeaves(unwrap(tree)) as tf.Tensor[];
   const b = hand();
-  const diff = tf.tidy(() => Math.max(...a.map((x, i) => tf.max(tf.abs(tf.sub(x, b[i] as tf.Tensor))).dataSync()[0] as number)));
+  const diff = tf.tidy(() =>
+    Math.max(...a.map((x, i) => tf.max(tf.abs(tf.sub(x, b[i] as tf.Tensor))).dataSync()[0] as number)),
+  );
   tf.dispose([...a, ...b]);
-  if (!(diff < 1e-5)) throw new Error(`bench: unwrap and the hand-written WeightNormalization differ by ${diff}`);
+  if (!(diff < 1e-5))
+    throw new Error(`bench: unwrap and the hand-written WeightNormalization differ by ${diff}`);
   const [ours, handT] = measure(
     [
       {
@@ -113,7 +118,9 @@ function weightNormLayers(budget: Budget, backend: BackendName): UnwrapRow {
   };
 }
 
-export async function runUnwrap(budget: Budget): Promise<{ rows: UnwrapRow[]; text: string; cpuVsWasm: number }> {
+export async function runUnwrap(
+  budget: Budget,
+): Promise<{ rows: UnwrapRow[]; text: string; cpuVsWasm: number }> {
   const before = tf.memory().numTensors;
   const rows: UnwrapRow[] = [];
   await initBackend("wasm");
