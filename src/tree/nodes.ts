@@ -354,6 +354,22 @@ export function build(meta: ArrayMeta | ObjectMeta | RecordMeta, values: unknown
   }
 }
 
+/**
+ * Like {@link build}, but returns `node` itself when every child is the very same value as
+ * before: passes that change only some leaves (unwrap, nonTrainable) share untouched subtrees.
+ */
+export function buildIfChanged(
+  meta: ArrayMeta | ObjectMeta | RecordMeta,
+  node: unknown,
+  values: unknown[],
+  start: number,
+): unknown {
+  for (let j = 0; j < meta.arity; j++) {
+    if (!Object.is(values[start + j], childAt(node, meta, j))) return build(meta, values, start);
+  }
+  return node;
+}
+
 /** A copy of `template` with its child fields replaced; frozen when the template was. */
 export function buildRecord(
   spec: WrapperSpec,

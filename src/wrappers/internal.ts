@@ -6,7 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { LEAF, NONE, build, childAt } from "../tree/nodes";
+import { LEAF, NONE, buildIfChanged } from "../tree/nodes";
 import type { ResolvedOptions } from "../tree/options";
 import { emptyRegistry, type Registry } from "../tree/registry";
 import { walk } from "../tree/walk";
@@ -45,14 +45,7 @@ export function mapLeavesShared(
     },
     (meta, node) => {
       const base = sp - meta.arity;
-      let changed = false;
-      for (let j = 0; j < meta.arity; j++) {
-        if (!Object.is(values[base + j], childAt(node, meta, j))) {
-          changed = true;
-          break;
-        }
-      }
-      const value = changed ? build(meta, values, base) : node;
+      const value = buildIfChanged(meta, node, values, base);
       for (let j = base; j < sp; j++) values[j] = undefined;
       sp = base;
       values[sp++] = value;

@@ -30,8 +30,8 @@ import {
   RECORD,
   arrayMeta,
   build,
+  buildIfChanged,
   buildRecord,
-  childAt,
   type ObjectMeta,
   type RecordMeta,
   type ShapeEntry,
@@ -254,14 +254,7 @@ function unwrapIterative(
     },
     (meta, node) => {
       const base = sp - meta.arity;
-      let changed = false;
-      for (let j = 0; j < meta.arity; j++) {
-        if (!Object.is(values[base + j], childAt(node, meta, j))) {
-          changed = true;
-          break;
-        }
-      }
-      let value = changed ? build(meta, values, base) : node;
+      let value = buildIfChanged(meta, node, values, base);
       for (let j = base; j < sp; j++) values[j] = undefined;
       sp = base;
       if (meta.kind === RECORD) {
