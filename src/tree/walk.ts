@@ -15,14 +15,13 @@ import {
   LEAF,
   NONE,
   OBJECT,
+  RECORD,
   arrayMeta,
   build,
   childKey,
+  classifyKeys,
   classifyObject,
   leafMeta,
-  lookupShape,
-  makeObjectMeta,
-  recordMeta,
   shapeMeta,
   type ShapeEntry,
   nullMeta,
@@ -227,21 +226,48 @@ function enterObject(
     found.entry = hint;
     return shapeMeta(hint, nullProto);
   }
-  const keys = Object.keys(node);
-  const entry = lookupShape(keys);
-  found.entry = entry;
-  if (entry === undefined || entry.hasTag) {
-    const tag = (node as { _tag?: unknown })._tag;
-    if (typeof tag === "string") {
-      const spec = registry.specs.get(tag);
-      if (spec !== undefined) {
-        pushByKeys(node, spec.children, pend, pl);
-        return recordMeta(spec, node as Record<string, unknown>);
-      }
-    }
+  const meta = classifyKeys(node, Object.keys(node), nullProto, registry, found);
+  pushByKeys(node, meta.kind === RECORD ? meta.spec.children : meta.keys, pend, pl);
+  return meta;
+}
+
+/**
+ * One step of the iterative passes: classifies `node`, child `slot` of frame `size - 1` (`parent`),
+ * and pushes its children onto `pend` at `pl` when it has any. Object shapes guessed for the next
+ * object in the same place are kept on the parent object's meta, or in `fHint[size]`.
+ */
+function enterPending(
+  node: unknown,
+  options: ResolvedOptions,
+  parent: InternalMeta | undefined,
+  slot: number,
+  size: number,
+  fHint: Hint[],
+  pend: unknown[],
+  pl: number,
+  found: { entry: Hint },
+): NodeMeta {
+  if (options.isLeaf !== undefined && options.isLeaf(node)) return leafMeta;
+  if (typeof node !== "object") return node === undefined && !options.noneIsLeaf ? undefinedMeta : leafMeta;
+  if (node === null) return options.noneIsLeaf ? leafMeta : nullMeta;
+  if (Array.isArray(node)) {
+    const n = node.length;
+    // Ascending positions (last child first), so that `pend` grows without holes: a hole
+    // the size of a big array would turn it into a slow dictionary-backed array.
+    const top = pl + n - 1;
+    for (let i = n - 1; i >= 0; i--) pend[top - i] = node[i];
+    return arrayMeta(n);
   }
-  const meta = entry === undefined ? makeObjectMeta(keys, nullProto) : shapeMeta(entry, nullProto);
-  pushByKeys(node, meta.keys, pend, pl);
+  const proto = Object.getPrototypeOf(node);
+  if (proto !== Object.prototype && proto !== null) return leafMeta;
+  const hints = parent !== undefined && parent.kind === OBJECT ? parent.hints : null;
+  const hint = hints != null ? hints[slot] : fHint[size];
+  const meta = enterObject(node, proto === null, options.registry, hint, pend, pl, found);
+  const entry = found.entry;
+  if (entry !== hint && entry !== undefined) {
+    if (hints != null) hints[slot] = entry;
+    else fHint[size] = entry;
+  }
   return meta;
 }
 
@@ -298,7 +324,6 @@ function flattenIterative(
   nodes: NodeMeta[] | null,
   pairs: [KeyPath, unknown][] | null,
 ): void {
-  const { isLeaf, noneIsLeaf, registry } = options;
   const pend: unknown[] = [root];
   let pl = 1;
   const fNodes: unknown[] = [];
@@ -320,37 +345,9 @@ function flattenIterative(
     if (size > 0) {
       parent = fMetas[size - 1] as InternalMeta;
       slot = (fBase[size - 1] as number) + parent.arity - 1 - pl;
-      if (pairs !== null) {
-        keys[size - 1] =
-          parent.kind === ARRAY
-            ? slot
-            : ((parent.kind === OBJECT ? parent.keys[slot] : parent.spec.children[slot]) as string);
-      }
+      if (pairs !== null) keys[size - 1] = childKey(parent, slot);
     }
-    let meta: NodeMeta;
-    if (isLeaf !== undefined && isLeaf(node)) meta = leafMeta;
-    else if (typeof node !== "object") meta = node === undefined && !noneIsLeaf ? undefinedMeta : leafMeta;
-    else if (node === null) meta = noneIsLeaf ? leafMeta : nullMeta;
-    else if (Array.isArray(node)) {
-      const n = node.length;
-      meta = arrayMeta(n);
-      // Ascending positions (last child first), so that `pend` grows without holes: a hole
-      // the size of a big array would turn it into a slow dictionary-backed array.
-      const top = pl + n - 1;
-      for (let i = n - 1; i >= 0; i--) pend[top - i] = node[i];
-    } else {
-      const proto = Object.getPrototypeOf(node);
-      if (proto === Object.prototype || proto === null) {
-        const hints = parent !== undefined && parent.kind === OBJECT ? parent.hints : null;
-        const hint = hints != null ? hints[slot] : fHint[size];
-        meta = enterObject(node, proto === null, registry, hint, pend, pl, found);
-        const entry = found.entry;
-        if (entry !== hint && entry !== undefined) {
-          if (hints != null) hints[slot] = entry;
-          else fHint[size] = entry;
-        }
-      } else meta = leafMeta;
-    }
+    const meta = enterPending(node, options, parent, slot, size, fHint, pend, pl, found);
     if (nodes !== null) nodes.push(meta);
     if (meta.kind === LEAF) {
       if (pairs === null) leaves.push(node);
@@ -402,7 +399,6 @@ function rebuildIterative(
   done: readonly unknown[],
 ): unknown {
   let leafIndex = 0;
-  const { isLeaf, noneIsLeaf, registry } = options;
   const pend: unknown[] = [root];
   let pl = 1;
   const fNodes: unknown[] = [];
@@ -437,30 +433,7 @@ function rebuildIterative(
       slot = (fBase[size - 1] as number) + parent.arity - 1 - pl;
       if (withPath) keys[size - 1] = childKey(parent, slot);
     }
-    let meta: NodeMeta;
-    if (isLeaf !== undefined && isLeaf(node)) meta = leafMeta;
-    else if (typeof node !== "object") meta = node === undefined && !noneIsLeaf ? undefinedMeta : leafMeta;
-    else if (node === null) meta = noneIsLeaf ? leafMeta : nullMeta;
-    else if (Array.isArray(node)) {
-      const n = node.length;
-      meta = arrayMeta(n);
-      // Ascending positions (last child first), so that `pend` grows without holes: a hole
-      // the size of a big array would turn it into a slow dictionary-backed array.
-      const top = pl + n - 1;
-      for (let i = n - 1; i >= 0; i--) pend[top - i] = node[i];
-    } else {
-      const proto = Object.getPrototypeOf(node);
-      if (proto === Object.prototype || proto === null) {
-        const hints = parent !== undefined && parent.kind === OBJECT ? parent.hints : null;
-        const hint = hints != null ? hints[slot] : fHint[size];
-        meta = enterObject(node, proto === null, registry, hint, pend, pl, found);
-        const entry = found.entry;
-        if (entry !== hint && entry !== undefined) {
-          if (hints != null) hints[slot] = entry;
-          else fHint[size] = entry;
-        }
-      } else meta = leafMeta;
-    }
+    const meta = enterPending(node, options, parent, slot, size, fHint, pend, pl, found);
     if (meta.kind === LEAF) {
       values[sp++] =
         leafIndex < done.length
