@@ -12,25 +12,12 @@ import {
   unwrapParameterize,
   unwrapWith,
 } from "../src/wrappers";
+import { finiteDifferences } from "./support/gradients";
 import { useBackendAndCheckLeaks } from "./support/tensors";
 
 useBackendAndCheckLeaks();
 
 const square = (x: number) => x * x;
-
-/** Central finite differences of a scalar function of one tensor, computed element by element. */
-function finiteDifferences(f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, eps = 1e-2): number[] {
-  const base = Array.from(x.dataSync());
-  return base.map((_, i) => {
-    const at = (delta: number) =>
-      tf.tidy(() => {
-        const shifted = base.slice();
-        shifted[i] = (shifted[i] as number) + delta;
-        return f(tf.tensor(shifted, x.shape)).dataSync()[0] as number;
-      });
-    return (at(eps) - at(-eps)) / (2 * eps);
-  });
-}
 
 describe("the record", () => {
   test("is a frozen { _tag, fn, args } with frozen args and nothing computed", () => {

@@ -13,6 +13,7 @@ import {
   unwrapWeightNormalization,
   weightNormalizationSpec,
 } from "../src/wrappers";
+import { finiteDifferences } from "./support/gradients";
 import { useBackendAndCheckLeaks } from "./support/tensors";
 
 useBackendAndCheckLeaks();
@@ -34,19 +35,6 @@ function expectClose(actual: ArrayLike<number>, expected: readonly number[], tol
       throw new Error(`element ${i}: expected ${e}, got ${a} (tolerance ${tol})`);
     }
   }
-}
-
-function finiteDifferences(f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, eps = 1e-2): number[] {
-  const base = Array.from(x.dataSync());
-  return base.map((_, i) => {
-    const at = (delta: number) =>
-      tf.tidy(() => {
-        const shifted = base.slice();
-        shifted[i] = (shifted[i] as number) + delta;
-        return f(tf.tensor(shifted, x.shape)).dataSync()[0] as number;
-      });
-    return (at(eps) - at(-eps)) / (2 * eps);
-  });
 }
 
 describe("construction (paramax: scale = Parameterize(softplus, inv_softplus(1 / norm)))", () => {
