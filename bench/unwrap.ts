@@ -25,12 +25,12 @@ function disposeAll(tree: unknown): void {
   for (const leaf of treeLeaves(tree)) if (leaf instanceof tf.Tensor) leaf.dispose();
 }
 
-/** 1,000 `Parameterize(tf.exp, scalar)` and the hand-written `tf.exp` of each scalar. */
-function smallWrappers(budget: Budget, backend: BackendName): UnwrapRow {
-  const n = budget.quick ? 100 : 1000;
-  const scalars = Array.from({ length: n }, (_, i) => tf.scalar(i / n));
-  const tree = { params: scalars.map((s) => Parameterize(tf.exp, s)) };
-  const [ours, hand] = measure(
+/**
+ * `unwrap(tree)` against `hand()` (the same tf ops on the same tensors, written out), measured in
+ * interleaved batches; both results are disposed after each call.
+ */
+function unwrapAgainstHand(tree: unknown, hand: () => tf.Tensor[], budget: Budget): [Timing, Timing] {
+  return measure(
     [
       {
         name: "unwrap",
@@ -43,7 +43,7 @@ function smallWrappers(budget: Budget, backend: BackendName): UnwrapRow {
       {
         name: "hand",
         fn: () => {
-          const out = scalars.map((s) => tf.exp(s));
+          const out = hand();
           for (const t of out) t.dispose();
           return out;
         },
@@ -51,6 +51,14 @@ function smallWrappers(budget: Budget, backend: BackendName): UnwrapRow {
     ],
     budget,
   ) as [Timing, Timing];
+}
+
+/** 1,000 `Parameterize(tf.exp, scalar)` and the hand-written `tf.exp` of each scalar. */
+function smallWrappers(budget: Budget, backend: BackendName): UnwrapRow {
+  const n = budget.quick ? 100 : 1000;
+  const scalars = Array.from({ length: n }, (_, i) => tf.scalar(i / n));
+  const tree = { params: scalars.map((s) => Parameterize(tf.exp, s)) };
+  const [ours, hand] = unwrapAgainstHand(tree, () => scalars.map((s) => tf.exp(s)), budget);
   tf.dispose(scalars);
   return {
     case: `${n.toLocaleString("en-US")} x Parameterize(tf.exp, scalar)`,
@@ -86,27 +94,7 @@ function weightNormLayers(budget: Budget, backend: BackendName): UnwrapRow {
   tf.dispose([...a, ...b]);
   if (!(diff < 1e-5))
     throw new Error(`bench: unwrap and the hand-written WeightNormalization differ by ${diff}`);
-  const [ours, handT] = measure(
-    [
-      {
-        name: "unwrap",
-        fn: () => {
-          const out = unwrap(tree);
-          disposeAll(out);
-          return out;
-        },
-      },
-      {
-        name: "hand",
-        fn: () => {
-          const out = hand();
-          for (const t of out) t.dispose();
-          return out;
-        },
-      },
-    ],
-    budget,
-  ) as [Timing, Timing];
+  const [ours, handT] = unwrapAgainstHand(tree, hand, budget);
   disposeAll(tree);
   return {
     case: `${layers} x WeightNormalization ${size}x${size}`,
