@@ -209,3 +209,192 @@ export function plainMap3(
   if (a === null || a === undefined) return a;
   return f(a, b, c);
 }
+
+// -------------------------------------------------------------------------------------
+// sorted floor: the plain reference, but visiting object keys in sorted order
+// -------------------------------------------------------------------------------------
+
+/*
+ * paramtree (like JAX and optree) visits object keys sorted, so that `{a, b}` and `{b, a}` have
+ * one structure and `treeMapN` can match objects by key. The plain reference above visits keys
+ * in insertion order, which a `for...in` gives for free. These functions are the cheapest sorted
+ * walk we know how to write, with nothing else of the library (no registry, no structure record,
+ * no cycle or depth handling, no null-prototype or `__proto__` care): they show what sorted
+ * order alone costs on this machine, so that the table can separate that cost from ours.
+ *
+ * The technique: the sorting permutation of a key set is computed once and cached; an object is
+ * checked against a guessed key set (the one seen last in the same place) in one `for...in`,
+ * which also copies its values, permuted into sorted order, to a scratch stack.
+ */
+
+/** A key set in insertion order, its sorting permutation, and per child the guessed next shape. */
+interface SortedShape {
+  readonly keys: readonly string[];
+  /** `slot[i]` is the sorted position of `keys[i]`. */
+  readonly slot: readonly number[];
+  readonly guesses: (SortedShape | undefined)[];
+}
+
+const sortedShapes = new Map<string, SortedShape>();
+
+function sortedShapeOf(obj: Record<string, unknown>): SortedShape {
+  const keys = Object.keys(obj);
+  const id = keys.join("\u0000");
+  let shape = sortedShapes.get(id);
+  if (shape === undefined) {
+    const sorted = keys.slice().sort();
+    shape = { keys, slot: keys.map((k) => sorted.indexOf(k)), guesses: keys.map(() => undefined) };
+    sortedShapes.set(id, shape);
+  }
+  return shape;
+}
+
+const scratch: unknown[] = [];
+let scratchTop = 0;
+
+/** Copies the values of `obj` to `scratch[base ..)` in sorted key order; returns its shape. */
+function gatherSorted(
+  obj: Record<string, unknown>,
+  guess: SortedShape | undefined,
+  base: number,
+): SortedShape {
+  if (guess !== undefined) {
+    const { keys, slot } = guess;
+    let i = 0;
+    let same = true;
+    for (const k in obj) {
+      if (i === keys.length || k !== keys[i]) {
+        same = false;
+        break;
+      }
+      scratch[base + (slot[i] as number)] = obj[k];
+      i++;
+    }
+    if (same && i === keys.length) return guess;
+  }
+  const shape = sortedShapeOf(obj);
+  for (let i = 0; i < shape.keys.length; i++)
+    scratch[base + (shape.slot[i] as number)] = obj[shape.keys[i] as string];
+  return shape;
+}
+
+function sortedLeavesInto(
+  tree: unknown,
+  out: unknown[],
+  guess: SortedShape | undefined,
+): SortedShape | undefined {
+  if (Array.isArray(tree)) {
+    let g = guess;
+    for (let i = 0; i < tree.length; i++) g = sortedLeavesInto(tree[i], out, g) ?? g;
+    return g;
+  }
+  if (isPlainObject(tree)) {
+    const base = scratchTop;
+    const shape = gatherSorted(tree, guess, base);
+    const n = shape.keys.length;
+    scratchTop = base + n;
+    const guesses = shape.guesses;
+    for (let j = 0; j < n; j++) {
+      const seen = sortedLeavesInto(scratch[base + j], out, guesses[j]);
+      if (seen !== undefined) guesses[j] = seen;
+    }
+    scratchTop = base;
+    return shape;
+  }
+  if (tree !== null && tree !== undefined) out.push(tree);
+  return undefined;
+}
+
+/** The leaves, in sorted key order (the order paramtree's flatten gives). */
+export function sortedLeaves(tree: unknown): unknown[] {
+  const out: unknown[] = [];
+  sortedLeavesInto(tree, out, undefined);
+  return out;
+}
+
+interface SortedMapState {
+  readonly f: (a: unknown, b: unknown, c: unknown) => unknown;
+  /** The second and third trees' nodes at each depth (`others[2 * depth]`, `others[2 * depth + 1]`). */
+  readonly others: unknown[];
+  seen: SortedShape | undefined;
+}
+
+/**
+ * `f` at every leaf of `a` (with the leaves in the same place of the trees in `s.others`, when
+ * there are any), visiting keys sorted, the tree rebuilt with the original key order.
+ */
+function sortedMapNode(
+  a: unknown,
+  s: SortedMapState,
+  depth: number,
+  guess: SortedShape | undefined,
+): unknown {
+  const three = s.others.length > 0;
+  s.seen = undefined;
+  if (Array.isArray(a)) {
+    const n = a.length;
+    const out = new Array<unknown>(n);
+    const b = three ? (s.others[2 * depth] as unknown[]) : undefined;
+    const c = three ? (s.others[2 * depth + 1] as unknown[]) : undefined;
+    let g = guess;
+    for (let i = 0; i < n; i++) {
+      if (three) {
+        s.others[2 * depth + 2] = (b as unknown[])[i];
+        s.others[2 * depth + 3] = (c as unknown[])[i];
+      }
+      out[i] = sortedMapNode(a[i], s, depth + 1, g);
+      g = s.seen ?? g;
+    }
+    s.seen = g;
+    return out;
+  }
+  if (isPlainObject(a)) {
+    const base = scratchTop;
+    const shape = gatherSorted(a, guess, base);
+    const n = shape.keys.length;
+    scratchTop = base + 3 * n;
+    if (three) {
+      // The other trees' children, matched by key: gathered with the first tree's shape.
+      gatherSorted(s.others[2 * depth] as Record<string, unknown>, shape, base + n);
+      gatherSorted(s.others[2 * depth + 1] as Record<string, unknown>, shape, base + 2 * n);
+    }
+    const guesses = shape.guesses;
+    for (let j = 0; j < n; j++) {
+      if (three) {
+        s.others[2 * depth + 2] = scratch[base + n + j];
+        s.others[2 * depth + 3] = scratch[base + 2 * n + j];
+      }
+      scratch[base + j] = sortedMapNode(scratch[base + j], s, depth + 1, guesses[j]);
+      if (s.seen !== undefined) guesses[j] = s.seen;
+    }
+    const out: Record<string, unknown> = {};
+    const { keys, slot } = shape;
+    for (let i = 0; i < n; i++) out[keys[i] as string] = scratch[base + (slot[i] as number)];
+    scratchTop = base;
+    s.seen = shape;
+    return out;
+  }
+  if (a === null || a === undefined) return a;
+  return three ? s.f(a, s.others[2 * depth], s.others[2 * depth + 1]) : s.f(a, undefined, undefined);
+}
+
+/** `plainMap`, visiting keys sorted (the order paramtree's map calls `f` in). */
+export function sortedMap(f: (x: unknown) => unknown, tree: unknown): unknown {
+  return sortedMapNode(tree, { f: f as SortedMapState["f"], others: [], seen: undefined }, 0, undefined);
+}
+
+/** `plainMap3`, visiting keys sorted; the other trees' objects are matched by key. */
+export function sortedMap3(
+  f: (a: unknown, b: unknown, c: unknown) => unknown,
+  a: unknown,
+  b: unknown,
+  c: unknown,
+): unknown {
+  return sortedMapNode(a, { f, others: [b, c], seen: undefined }, 0, undefined);
+}
+
+/** `plainUnflatten`, reading the leaves in sorted key order (the tree stands in for a treedef). */
+export function sortedUnflatten(template: unknown, leaves: readonly unknown[]): unknown {
+  let next = 0;
+  return sortedMap(() => leaves[next++], template);
+}

@@ -173,7 +173,10 @@ export function flattenRecursive(
   flattenNode(root, state, 0, undefined);
 }
 
-/** Flattens `node` at `depth`; returns the shape it had if it is a plain object (the next guess). */
+/**
+ * Flattens `node` at `depth`; returns the next guess for a node in its place: its shape if it is a
+ * plain object, its elements' shape if it is an array.
+ */
 function flattenNode(node: unknown, s: FlattenState, depth: number, hint: Hint): Hint {
   let meta: NodeMeta;
   const isLeaf = s.isLeaf;
@@ -185,13 +188,15 @@ function flattenNode(node: unknown, s: FlattenState, depth: number, hint: Hint):
     const n = node.length;
     if (s.nodes !== null) s.nodes.push(arrayMeta(n));
     const withKeys = s.pairs !== null;
-    let h: Hint = undefined;
+    // For an array, the hint is a guess at its elements' shape (they are nearly always alike), and
+    // the shape of its last object element goes back to the parent as next time's guess.
+    let h: Hint = hint;
     for (let i = 0; i < n; i++) {
       if (withKeys) s.keys[depth] = i;
       const e = flattenNode(node[i], s, depth + 1, h);
       if (e !== undefined) h = e;
     }
-    return undefined;
+    return h;
   } else {
     const proto = Object.getPrototypeOf(node);
     if (proto === Object.prototype || proto === null) {
@@ -309,7 +314,7 @@ function mapNode(node: unknown, s: MapState, depth: number, hint: Hint): unknown
   if (Array.isArray(node)) {
     const n = node.length;
     const out = new Array(n);
-    let h: Hint = undefined;
+    let h: Hint = hint; // the elements' guessed shape, as in `flattenNode`
     for (let i = 0; i < n; i++) {
       if (withPath) s.keys[depth] = i;
       s.found.entry = undefined;
@@ -317,7 +322,7 @@ function mapNode(node: unknown, s: MapState, depth: number, hint: Hint): unknown
       const e = s.found.entry;
       if (e !== undefined) h = e;
     }
-    s.found.entry = undefined;
+    s.found.entry = h;
     return out;
   }
   const proto = Object.getPrototypeOf(node);
