@@ -83,6 +83,16 @@ export async function runShapes(budget: Budget): Promise<{ rows: ShapeRow[]; tex
     const sorted = sortedLeaves(tree);
     if (sorted.length !== leaves.length || sorted.some((x, i) => x !== leaves[i]))
       throw new Error(`bench: sorted flatten of ${name} disagrees with treeFlatten`);
+    // The sorted references must build what paramtree builds, or their timings mean nothing.
+    for (const [what, built] of [
+      ["sortedMap", sortedMap(identity, tree)],
+      ["sortedUnflatten", sortedUnflatten(tree, sorted)],
+      ["sortedMap3", sortedMap3(first3, trees[0], trees[1], trees[2])],
+    ] as const) {
+      const [l, d] = treeFlatten(built);
+      if (!d.equals(def) || l.some((x, i) => x !== leaves[i]))
+        throw new Error(`bench: ${what} of ${name} does not rebuild the tree`);
+    }
 
     const ops: { op: string; ours: Case; plain: Case; sorted: Case; extra?: Case }[] = [
       {
