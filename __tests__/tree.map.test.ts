@@ -1,8 +1,11 @@
 import * as tf from "@tensorflow/tfjs-core";
 import {
+  Parameterize,
   emptyRegistry,
   initBackend,
   keystr,
+  partition,
+  treeAt,
   registerWrapper,
   treeLeaves,
   treeMap,
@@ -65,6 +68,52 @@ describe("treeMap", () => {
     const out = treeMap((v: number) => v + 1, tree, { registry });
     expect(out).toEqual([{ _tag: "Pair", x: 2, scale: 3 }]);
     expect(Object.isFrozen(out[0])).toBe(true);
+  });
+
+  test("a frozen record's frozen array children stay frozen, as copies (Parameterize's args)", () => {
+    const registry = registerWrapper(emptyRegistry, {
+      tag: "Call",
+      children: ["args", "loose"],
+      unwrap: (n: any) => n.args,
+    });
+    const args = Object.freeze([1, [2, 3]]);
+    const loose = [4];
+    const record = Object.freeze({ _tag: "Call", args, loose });
+    const out = treeMap((v: number) => v * 10, { r: record }, { registry });
+    expect(out).toEqual({ r: { _tag: "Call", args: [10, [20, 30]], loose: [40] } });
+    expect(Object.isFrozen(out.r)).toBe(true);
+    expect(Object.isFrozen(out.r.args)).toBe(true);
+    // Only what was frozen comes back frozen: the inner array and the unfrozen child stay as built.
+    expect(Object.isFrozen(out.r.args[1])).toBe(false);
+    expect(Object.isFrozen(out.r.loose)).toBe(false);
+    // The input is untouched.
+    expect(Object.isFrozen(loose)).toBe(false);
+    expect(record.args).toBe(args);
+
+    // treeAt: a replacement array the caller passes in is copied before it is frozen, never frozen in place.
+    const replacement = [7, [8, 9]];
+    const swapped = treeAt((t: any) => t.r.args, { r: record }, replacement, { registry });
+    expect(swapped.r.args).toEqual(replacement);
+    expect(Object.isFrozen(swapped.r.args)).toBe(true);
+    expect(Object.isFrozen(replacement)).toBe(false);
+
+    // partition: both halves keep the record's frozen args.
+    const [kept, rest] = partition({ r: record }, (x: unknown) => x === 1, { registry });
+    expect(Object.isFrozen((kept as any).r.args)).toBe(true);
+    expect(Object.isFrozen((rest as any).r.args)).toBe(true);
+    expect((kept as any).r.args).toEqual([1, [null, null]]);
+
+    // An unfrozen record's frozen array is rebuilt as an ordinary array (only records keep it).
+    const open = { _tag: "Call", args, loose };
+    expect(Object.isFrozen(treeMap((v: number) => v, open, { registry }).args)).toBe(false);
+  });
+
+  test("Parameterize built by its constructor stays immutable through treeMap", () => {
+    const p = Parameterize((a: number, b: number) => a + b, 1, 2);
+    const out = treeMap((v: unknown) => (typeof v === "number" ? v * 2 : v), p);
+    expect(Object.isFrozen(out)).toBe(true);
+    expect(Object.isFrozen(out.args)).toBe(true);
+    expect(out.args).toEqual([2, 4]);
   });
 
   test("depth 100,000", () => {

@@ -370,7 +370,13 @@ export function buildIfChanged(
   return node;
 }
 
-/** A copy of `template` with its child fields replaced; frozen when the template was. */
+/**
+ * A copy of `template` with its child fields replaced; frozen when the template was.
+ *
+ * A frozen record's array children that were frozen (`Parameterize`'s `args`) come back frozen
+ * too, as frozen copies: a wrapper made immutable by its constructor stays immutable through
+ * `treeMap`, `treeAt` or `partition`, and an array the caller passed in is never frozen in place.
+ */
 export function buildRecord(
   spec: WrapperSpec,
   template: Readonly<Record<string, unknown>>,
@@ -380,8 +386,23 @@ export function buildRecord(
   const out: Record<string, unknown> = Object.getPrototypeOf(template) === null ? Object.create(null) : {};
   for (const key of Object.keys(template)) setOwn(out, key, template[key]);
   const children = spec.children;
-  for (let j = 0; j < children.length; j++) setOwn(out, children[j] as string, values[start + j]);
-  return Object.isFrozen(template) ? Object.freeze(out) : out;
+  const frozen = Object.isFrozen(template);
+  for (let j = 0; j < children.length; j++) {
+    const key = children[j] as string;
+    let value = values[start + j];
+    const was = template[key];
+    if (
+      frozen &&
+      Array.isArray(value) &&
+      Array.isArray(was) &&
+      Object.isFrozen(was) &&
+      !Object.isFrozen(value)
+    ) {
+      value = Object.freeze(value.slice());
+    }
+    setOwn(out, key, value);
+  }
+  return frozen ? Object.freeze(out) : out;
 }
 
 // -------------------------------------------------------------------------------------
