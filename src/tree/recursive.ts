@@ -131,6 +131,17 @@ function gatherChildren(
 // flatten
 // -------------------------------------------------------------------------------------
 
+/**
+ * `keys.slice(0, depth)` as an inline loop into an array of the right size: real paths are a few
+ * keys long, and for those the loop saves the builtin call (ResNet152's 1,864 paths: flatten with
+ * paths went from 1.33-1.42x to 1.28-1.33x plain flatten over three runs each).
+ */
+function copyPath(keys: readonly Key[], depth: number): Key[] {
+  const path = new Array<Key>(depth);
+  for (let i = 0; i < depth; i++) path[i] = keys[i] as Key;
+  return path;
+}
+
 /** The state of one recursive flatten (one object, so the recursion passes one pointer). */
 interface FlattenState {
   readonly isLeaf: ((node: unknown) => boolean) | undefined;
@@ -215,7 +226,7 @@ function flattenNode(node: unknown, s: FlattenState, depth: number, hint: Hint):
   if (s.nodes !== null) s.nodes.push(meta);
   if (meta.kind === LEAF) {
     if (s.pairs === null) s.leaves.push(node);
-    else s.pairs.push([s.keys.slice(0, depth), node]);
+    else s.pairs.push([copyPath(s.keys, depth), node]);
   }
   return undefined;
 }
@@ -296,7 +307,7 @@ export function mapRecursive(
 
 function mapLeaf(node: unknown, s: MapState, depth: number): unknown {
   // Without paths `f` gets exactly one argument, as the user's function expects.
-  const out = s.withPath ? s.f(node, s.keys.slice(0, depth)) : (s.f as (leaf: unknown) => unknown)(node);
+  const out = s.withPath ? s.f(node, copyPath(s.keys, depth)) : (s.f as (leaf: unknown) => unknown)(node);
   s.results.push(out);
   return out;
 }
