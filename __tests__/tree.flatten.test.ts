@@ -154,6 +154,73 @@ describe("registered records", () => {
   });
 });
 
+describe("rebuilding objects (compiled per shape after a few builds)", () => {
+  /** Own keys in order, each with its property descriptor: what a rebuilt object must reproduce. */
+  const own = (o: object): [string, PropertyDescriptor | undefined][] =>
+    Object.keys(o).map((k) => [k, Object.getOwnPropertyDescriptor(o, k)]);
+
+  test("every rebuild of a shape is the same object, before and after the shape is compiled", () => {
+    // Keys no code generator may trip over: quotes, backslashes, line separators, an injection
+    // attempt, integer-like keys (enumerated first), the empty key, Object.prototype names.
+    const weird = {
+      'a"b': 1,
+      "c\\d": 2,
+      "e\u2028f\u2029g\nh": 3,
+      "}; globalThis.pwned = 1; ({": 4,
+      "10": 5,
+      "2": 6,
+      "": 7,
+      constructor: 8,
+      toString: 9,
+      hasOwnProperty: 10,
+      "\u{1F600}": 11,
+    };
+    const [leaves, def] = treeFlatten(weird);
+    for (let round = 0; round < 12; round++) {
+      const back = treeUnflatten<Record<string, number>>(
+        def,
+        leaves.map((x) => (x as number) + round),
+      );
+      expect(own(back)).toEqual(
+        own(Object.fromEntries(Object.entries(weird).map(([k, v]) => [k, v + round]))),
+      );
+      expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    }
+    expect((globalThis as { pwned?: unknown }).pwned).toBeUndefined();
+  });
+
+  test("results are fresh objects: editing one does not touch the next", () => {
+    const [leaves, def] = treeFlatten({ y: 1, x: 2 });
+    const made = Array.from({ length: 10 }, () => treeUnflatten<Record<string, number>>(def, leaves));
+    made[9]!.x = 99;
+    expect(made[8]).toEqual({ y: 1, x: 2 });
+    expect(new Set(made).size).toBe(10);
+  });
+
+  test("without code generation (a CSP page), objects are still built, by the loop", () => {
+    const realFunction = globalThis.Function;
+    let attempts = 0;
+    const forbidden = function (): never {
+      attempts++;
+      throw new EvalError("Refused to evaluate a string as JavaScript (CSP)");
+    } as unknown as FunctionConstructor;
+    try {
+      globalThis.Function = forbidden;
+      // A shape no other test builds, so that its compilation happens now, under the ban.
+      const [leaves, def] = treeFlatten({ zeta: 1, alpha: [2], mid: { q: 3 } });
+      for (let round = 0; round < 10; round++) {
+        const back = treeUnflatten(def, leaves);
+        expect(Object.keys(back as object)).toEqual(["zeta", "alpha", "mid"]);
+        expect(back).toEqual({ zeta: 1, alpha: [2], mid: { q: 3 } });
+      }
+      // Each of the two object shapes tried once to compile, and was then left to the loop.
+      expect(attempts).toBe(2);
+    } finally {
+      globalThis.Function = realFunction;
+    }
+  });
+});
+
 describe("__proto__ and constructor keys", () => {
   test("survive flatten/unflatten as own data properties; no prototype changes", () => {
     const tree = JSON.parse('{"__proto__": {"polluted": 1}, "constructor": {"prototype": 2}, "x": 3}');

@@ -49,6 +49,23 @@ export interface ObjectMeta {
    * that the flatten loop can check a guess instead of looking the shape up. Mutable on purpose.
    */
   readonly hints?: (ShapeEntry | undefined)[] | null;
+  /** @internal How `build` makes objects of this shape (see `ObjectBuilder`). Mutable on purpose. */
+  readonly builder?: ObjectBuilder | null;
+}
+
+/**
+ * @internal A compiled constructor for objects of one shape, made after the shape has been built
+ * `COMPILE_AFTER` times. Why: `build` otherwise stores each key by name through one store site
+ * that sees every shape of the tree (a megamorphic keyed store, the slowest kind), while a
+ * function that returns an object literal `{ "weight": v[s + 1], "bias": v[s] }` creates the
+ * object with its final hidden class in one step. Shapes that are built once (a big dictionary,
+ * a one-off object) never pay for the compilation; where code generation is forbidden (a
+ * browser page whose Content-Security-Policy disallows `unsafe-eval`) `build` keeps its loop.
+ */
+export interface ObjectBuilder {
+  fn: ((values: readonly unknown[], start: number) => Record<string, unknown>) | null;
+  /** Builds so far; set to -Infinity when the shape is never to be compiled. */
+  uses: number;
 }
 export interface RecordMeta {
   readonly kind: typeof RECORD;
@@ -79,7 +96,10 @@ function makeMeta(
   // `hints` (objects only) is the flatten loop's guess, per child, of that child's shape.
   const hints = kind === OBJECT ? new Array<ShapeEntry | undefined>(arity).fill(undefined) : null;
   const protoKey = keys.includes("__proto__");
-  return { kind, arity, keys, order, nullProto, spec, template, value, hints, protoKey };
+  // A literal would set the prototype for a `__proto__` key, and null-prototype objects are rare.
+  const compilable = kind === OBJECT && !protoKey && !nullProto && arity <= MAX_COMPILED_KEYS;
+  const builder: ObjectBuilder | null = compilable ? { fn: null, uses: 0 } : null;
+  return { kind, arity, keys, order, nullProto, spec, template, value, hints, protoKey, builder };
 }
 
 export const leafMeta: LeafMeta = Object.freeze(
@@ -327,6 +347,11 @@ export function build(meta: ArrayMeta | ObjectMeta | RecordMeta, values: unknown
       return out;
     }
     case OBJECT: {
+      const builder = meta.builder;
+      if (builder != null) {
+        if (builder.fn !== null) return builder.fn(values, start);
+        if (++builder.uses === COMPILE_AFTER) builder.fn = compileBuilder(meta, builder);
+      }
       const out: Record<string, unknown> = meta.nullProto ? Object.create(null) : {};
       const { keys, order } = meta;
       const n = meta.arity;
@@ -351,6 +376,33 @@ export function build(meta: ArrayMeta | ObjectMeta | RecordMeta, values: unknown
     }
     case RECORD:
       return buildRecord(meta.spec, meta.template, values, start);
+  }
+}
+
+/** Builds of one shape before its constructor is compiled (see `ObjectBuilder`). */
+const COMPILE_AFTER = 4;
+/** Bigger objects (dictionaries, rarely rebuilt alike) keep the loop: compiling them costs more. */
+const MAX_COMPILED_KEYS = 256;
+
+/**
+ * A function returning a fresh object of `meta`'s shape, keys in their original insertion order,
+ * values read from `values[start + j]` for sorted index `j`; `null` where code generation is not
+ * allowed. Keys are written as JSON string literals, which no key can break out of, and shapes
+ * with a `__proto__` key never get here.
+ */
+function compileBuilder(meta: ObjectMeta, builder: ObjectBuilder): ObjectBuilder["fn"] {
+  const { keys, order } = meta;
+  const fields: string[] = [];
+  for (let i = 0; i < meta.arity; i++) {
+    const j = order === null ? i : (order[i] as number);
+    fields.push(`${JSON.stringify(keys[j])}: v[s + ${j}]`);
+  }
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    return new Function("v", "s", `"use strict"; return { ${fields.join(", ")} };`) as ObjectBuilder["fn"];
+  } catch {
+    builder.uses = -Infinity;
+    return null;
   }
 }
 
