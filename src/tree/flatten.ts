@@ -81,7 +81,7 @@ export function treeStructure(tree: unknown, options?: TreeOptions): TreeDef {
  * the first missing leaf, when the count is wrong.
  *
  * @example
- * const [leaves, def] = treeFlatten({ a: 1, b: [2] });
+ * const [leaves, def] = treeFlatten<number>({ a: 1, b: [2] });
  * treeUnflatten(def, leaves.map((x) => x * 10)); // { a: 10, b: [20] }
  */
 export function treeUnflatten<T = unknown, L = unknown>(treedef: TreeDef, leaves: readonly L[]): T {
