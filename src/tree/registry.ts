@@ -69,7 +69,7 @@ export const emptyRegistry: Registry = Object.freeze({ _tag: "Registry", specs: 
  * const registry = registerWrapper(defaultRegistry, {
  *   tag: "Clip",
  *   children: ["value"],
- *   unwrap: ({ value, lo, hi }) => tf.clipByValue(value, lo, hi),
+ *   unwrap: ({ value, lo, hi }: { value: tf.Tensor; lo: number; hi: number }) => tf.clipByValue(value, lo, hi),
  * });
  * unwrapWith(registry)({ _tag: "Clip", value: tf.scalar(5), lo: 0, hi: 1 }); // 1
  */
