@@ -110,7 +110,7 @@ export interface TreeOf<A> {
  *
  * @category model
  * @example
- * const model: Tree<tf.Tensor> = { w: tf.ones([2]), layers: [] };
+ * const model: Tree.Tree<tf.Tensor> = { w: tf.ones([2]), layers: [] };
  */
 // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents
 export type Tree<A> = A | TreeOf<A> | unknown;
