@@ -19,9 +19,9 @@
  * @internal
  * @module
  */
-import type { Applicative } from "fp-ts/Applicative";
+import type { Applicative, Applicative1, Applicative2 } from "fp-ts/Applicative";
 import * as E from "fp-ts/Either";
-import type { HKT } from "fp-ts/HKT";
+import type { HKT, Kind, Kind2, URIS, URIS2 } from "fp-ts/HKT";
 import * as O from "fp-ts/Option";
 import * as T from "fp-ts/Task";
 import * as TE from "fp-ts/TaskEither";
@@ -77,6 +77,15 @@ function ropeToArray<B>(rope: Rope<B>, size: number): B[] {
  * @example
  * traverseArrayWithIndex(E.Applicative)([1, 2], (_, x) => (x > 0 ? E.right(x) : E.left("neg"))); // E.right([1, 2])
  */
+export function traverseArrayWithIndex<F extends URIS2>(
+  F: Applicative2<F>,
+): <E, A, B>(as: readonly A[], f: (index: number, a: A) => Kind2<F, E, B>) => Kind2<F, E, B[]>;
+export function traverseArrayWithIndex<F extends URIS>(
+  F: Applicative1<F>,
+): <A, B>(as: readonly A[], f: (index: number, a: A) => Kind<F, B>) => Kind<F, B[]>;
+export function traverseArrayWithIndex<F>(
+  F: Applicative<F>,
+): <A, B>(as: readonly A[], f: (index: number, a: A) => HKT<F, B>) => HKT<F, B[]>;
 export function traverseArrayWithIndex<F>(
   F: Applicative<F>,
 ): <A, B>(as: readonly A[], f: (index: number, a: A) => HKT<F, B>) => HKT<F, B[]> {
