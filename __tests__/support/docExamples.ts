@@ -24,6 +24,10 @@
  * An example that cannot run (a browser-only API) says so: a ```ts no-run fence, or a line
  * `// no-run: <reason>`; it is listed as skipped with its reason.
  *
+ * Examples are also type-checked (`typeCheckExamples`, docExamples.types.test.ts), with the same
+ * names in scope as types too (`const o: TreeOptions = {}` needs no import), so that an example
+ * does not show code that a user copying it would get a type error on.
+ *
  * @module
  */
 import * as ts from "typescript";
@@ -165,7 +169,8 @@ function makeExample(
 
 function symbolAfter(after: string): string {
   for (const l of after.split("\n").slice(0, 4)) {
-    if (l.trim() === "" || l.trim().startsWith("@")) continue;
+    // Blank lines, tags and line comments (`// eslint-disable-next-line ...`) come before the declaration.
+    if (l.trim() === "" || l.trim().startsWith("@") || l.trim().startsWith("//")) continue;
     const d = DECLARATION.exec(l) ?? MEMBER.exec(l);
     return d?.[1] ?? "(unknown)";
   }
@@ -574,4 +579,335 @@ export async function runExample(
 /** A failing example; its message starts with the file:line to fix. */
 export class DocExampleFailure extends Error {
   override readonly name = "DocExampleFailure";
+}
+
+// -------------------------------------------------------------------------------------
+// type checking
+// -------------------------------------------------------------------------------------
+
+/** A type error in an example, at the doc-comment line it comes from. */
+export interface ExampleTypeError {
+  /** Path relative to the repository root (`src/tree/flatten.ts`). */
+  readonly file: string;
+  /** 1-based line in `file`. */
+  readonly line: number;
+  /** The declaration whose example it is. */
+  readonly symbol: string;
+  /** The compiler's message, chained messages on one line. */
+  readonly message: string;
+}
+
+/** What {@link typeCheckExamples} reports. */
+export interface TypeCheckResult {
+  /** How many examples were checked (the runnable ones). */
+  readonly checked: number;
+  readonly errors: readonly ExampleTypeError[];
+  /** The generated file of each checked example, by absolute path (to read when debugging). */
+  readonly files: ReadonlyMap<string, string>;
+}
+
+/** Options of {@link typeCheckExamples}. */
+export interface TypeCheckOptions {
+  /**
+   * Source files that exist only in memory or replace a file on disk (absolute path -> text);
+   * lets the machinery's tests document a module that is not under `src/`.
+   */
+  readonly overlay?: ReadonlyMap<string, string>;
+}
+
+/**
+ * Type-checks the runnable examples in one in-memory program with the compiler options of
+ * `tsconfig.json` (and `paramtree` mapped to `src/index.ts`), so that an example a user copies
+ * compiles for them as it is shown.
+ *
+ * Each example becomes one virtual module that sees what the runner gives it, for types too:
+ * top-level imports of every export (values and types) of `src/index.ts`, of the folder indexes
+ * and of the documented module (also as a namespace under its file name), `tf`, `pipe`, `flow`,
+ * `E` and `O`; then the example itself, as a user would paste it into a module. An example that
+ * awaits at its top level goes inside an `async function` instead (CommonJS has no top-level
+ * `await`), its imports and `declare module` blocks hoisted out of it. A name the example imports
+ * or declares itself is not imported for it. Only diagnostics of the virtual modules are reported,
+ * at their doc-comment line.
+ */
+export function typeCheckExamples(
+  root: string,
+  examples: readonly DocExample[],
+  options: TypeCheckOptions = {},
+): TypeCheckResult {
+  const overlay = new Map(
+    [...(options.overlay ?? new Map<string, string>())].map(([f, t]) => [path.resolve(f), t]),
+  );
+  const compilerOptions = exampleCompilerOptions(root);
+  const virtual = new Map<string, string>();
+  const host = cachingHost(compilerOptions, overlay, virtual);
+
+  // First pass: the modules whose exports are in scope, to list those exports with the checker.
+  const src = path.join(root, "src");
+  const publicIndex = path.join(src, "index.ts");
+  const folderIndexes = fs
+    .readdirSync(src, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => path.join(src, d.name, "index.ts"))
+    .filter((f) => fs.existsSync(f) || overlay.has(f))
+    .sort();
+  const runnable = examples.filter((e) => e.skip === undefined);
+  const documented = [...new Set(runnable.map((e) => path.join(root, e.file)))];
+  const scopeModules = [publicIndex, ...folderIndexes, ...documented];
+  const first = ts.createProgram(scopeModules, compilerOptions, host);
+  const checker = first.getTypeChecker();
+  const exportsOf = new Map<string, readonly string[]>();
+  for (const f of scopeModules) {
+    const sf = first.getSourceFile(f);
+    const sym = sf === undefined ? undefined : checker.getSymbolAtLocation(sf);
+    const names = sym === undefined ? [] : checker.getExportsOfModule(sym).map((s) => s.name);
+    exportsOf.set(
+      f,
+      names.filter((n) => IDENTIFIER.test(n) && n !== "default"),
+    );
+  }
+
+  // Second pass: one virtual module per example.
+  const lineMaps = new Map<string, { example: DocExample; lines: readonly (number | undefined)[] }>();
+  runnable.forEach((example, i) => {
+    const fileName = path.join(
+      root,
+      "__doc_examples__",
+      `${i}_${example.file.replace(/[^\w]/g, "_")}_${example.line}.ts`,
+    );
+    const own = path.join(root, example.file);
+    const vf = virtualModule(example, {
+      moduleName: path.basename(example.file, ".ts"),
+      own: { specifier: moduleSpecifier(own), names: exportsOf.get(own) ?? [] },
+      folders: folderIndexes.map((f) => ({ specifier: moduleSpecifier(f), names: exportsOf.get(f) ?? [] })),
+      publicNames: exportsOf.get(publicIndex) ?? [],
+    });
+    virtual.set(fileName, vf.text);
+    lineMaps.set(fileName, { example, lines: vf.lines });
+  });
+  const program = ts.createProgram([...virtual.keys()], compilerOptions, host, first);
+  const setup = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
+  if (setup.length > 0) {
+    throw new Error(
+      `the example program is misconfigured: ${setup.map((d) => ts.flattenDiagnosticMessageText(d.messageText, " ")).join("; ")}`,
+    );
+  }
+  const errors: ExampleTypeError[] = [];
+  for (const [fileName, { example, lines }] of lineMaps) {
+    const sf = program.getSourceFile(fileName);
+    if (sf === undefined) throw new Error(`the example program lost ${fileName}`);
+    for (const d of [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)]) {
+      const at = d.start === undefined ? undefined : lines[sf.getLineAndCharacterOfPosition(d.start).line];
+      errors.push({
+        file: example.file,
+        line: at ?? example.line,
+        symbol: example.symbol,
+        message: ts.flattenDiagnosticMessageText(d.messageText, " ").replace(/\s+/g, " "),
+      });
+    }
+  }
+  return { checked: runnable.length, errors, files: virtual };
+}
+
+/** `file:line symbol: message`, one error a line. */
+export function formatTypeErrors(errors: readonly ExampleTypeError[]): string {
+  return errors.map((e) => `${e.file}:${e.line} ${e.symbol}: ${e.message}`).join("\n");
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** tsconfig.json's options, checking only (no output), with `paramtree` mapped to the sources. */
+function exampleCompilerOptions(root: string): ts.CompilerOptions {
+  const configPath = path.join(root, "tsconfig.json");
+  const read = ts.readConfigFile(configPath, (f) => ts.sys.readFile(f));
+  if (read.error !== undefined) throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, " "));
+  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, root, undefined, configPath);
+  if (parsed.errors.length > 0) {
+    throw new Error(parsed.errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, " ")).join("; "));
+  }
+  return {
+    ...parsed.options,
+    noEmit: true,
+    declaration: false,
+    sourceMap: false,
+    incremental: false,
+    // Examples show values in names they do not use again.
+    noUnusedLocals: false,
+    noUnusedParameters: false,
+    baseUrl: root,
+    paths: { paramtree: ["src/index.ts"] },
+  };
+}
+
+/** Parsed library files, shared by every program the tests build (parsing tfjs's types is the slow part). */
+const sourceFileCache = new Map<string, ts.SourceFile>();
+
+/** A compiler host that serves `virtual` and `overlay` from memory and caches files read from disk. */
+function cachingHost(
+  options: ts.CompilerOptions,
+  overlay: ReadonlyMap<string, string>,
+  virtual: ReadonlyMap<string, string>,
+): ts.CompilerHost {
+  const host = ts.createCompilerHost(options, true);
+  const inMemory = (f: string): string | undefined =>
+    virtual.get(path.resolve(f)) ?? overlay.get(path.resolve(f));
+  const { getSourceFile, fileExists, readFile, directoryExists } = host;
+  host.fileExists = (f) => inMemory(f) !== undefined || fileExists.call(host, f);
+  // A folder that holds only in-memory files exists too (module resolution skips missing folders).
+  host.directoryExists = (d) => {
+    const prefix = path.resolve(d) + path.sep;
+    const holds = (files: Iterable<string>): boolean => [...files].some((f) => f.startsWith(prefix));
+    return (
+      holds(overlay.keys()) ||
+      holds(virtual.keys()) ||
+      (directoryExists ?? ts.sys.directoryExists).call(host, d)
+    );
+  };
+  host.readFile = (f) => inMemory(f) ?? readFile.call(host, f);
+  host.getSourceFile = (f, languageVersion, onError, shouldCreate) => {
+    const text = inMemory(f);
+    if (text !== undefined) return ts.createSourceFile(f, text, languageVersion, true);
+    // Sources under src/ may change between runs of a watching jest; library files do not.
+    const cacheable = f.includes(`${path.sep}node_modules${path.sep}`) || f.includes("/node_modules/");
+    const key = `${f}\0${JSON.stringify(languageVersion)}`;
+    const cached = cacheable ? sourceFileCache.get(key) : undefined;
+    if (cached !== undefined) return cached;
+    const sf = getSourceFile.call(host, f, languageVersion, onError, shouldCreate);
+    if (sf !== undefined && cacheable) sourceFileCache.set(key, sf);
+    return sf;
+  };
+  return host;
+}
+
+/** An absolute module specifier for a `.ts` file (no extension). */
+function moduleSpecifier(file: string): string {
+  return file.replace(/\\/g, "/").replace(/(\/index)?\.ts$/, "");
+}
+
+interface ScopeSpec {
+  /** The documented module's file name, its namespace name in the example. */
+  readonly moduleName: string;
+  readonly own: { readonly specifier: string; readonly names: readonly string[] };
+  readonly folders: readonly { readonly specifier: string; readonly names: readonly string[] }[];
+  readonly publicNames: readonly string[];
+}
+
+/**
+ * The virtual module of one example (see {@link typeCheckExamples}), and the doc-comment line of
+ * each of its lines (undefined for generated lines). The precedence of names is the runner's: the namespace of the documented
+ * module, then its exports, the folder indexes, `paramtree`, and last `tf`, `pipe`, `flow`, `E`, `O`.
+ */
+export function virtualModule(
+  example: DocExample,
+  scope: ScopeSpec,
+): { text: string; lines: readonly (number | undefined)[] } {
+  const sf = ts.createSourceFile("example.ts", example.code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const wrap = awaitsAtTopLevel(sf);
+  // What must stay at the top level of a module when the rest goes inside a function.
+  const hoisted = wrap
+    ? sf.statements.filter(
+        (s) =>
+          ts.isImportDeclaration(s) ||
+          ts.isImportEqualsDeclaration(s) ||
+          (ts.isModuleDeclaration(s) && (ts.isStringLiteral(s.name) || s.name.text === "global")),
+      )
+    : [];
+  const taken = new Set<string>();
+  for (const s of sf.statements) for (const n of declaredNames(s)) taken.add(n);
+
+  // name -> how it is imported; later assignments win, as in the runner's object spread.
+  const from = new Map<string, { specifier: string; namespace: boolean }>();
+  if (IDENTIFIER.test(scope.moduleName)) {
+    from.set(scope.moduleName, { specifier: scope.own.specifier, namespace: true });
+  }
+  for (const n of scope.own.names) from.set(n, { specifier: scope.own.specifier, namespace: false });
+  for (const f of scope.folders)
+    for (const n of f.names) from.set(n, { specifier: f.specifier, namespace: false });
+  for (const n of scope.publicNames) from.set(n, { specifier: "paramtree", namespace: false });
+  from.set("tf", { specifier: "@tensorflow/tfjs-core", namespace: true });
+  from.set("pipe", { specifier: "fp-ts/function", namespace: false });
+  from.set("flow", { specifier: "fp-ts/function", namespace: false });
+  from.set("E", { specifier: "fp-ts/Either", namespace: true });
+  from.set("O", { specifier: "fp-ts/Option", namespace: true });
+
+  const header: string[] = [];
+  const named = new Map<string, string[]>();
+  for (const [name, { specifier, namespace }] of from) {
+    if (taken.has(name)) continue;
+    if (namespace) header.push(`import * as ${name} from ${JSON.stringify(specifier)};`);
+    else named.set(specifier, [...(named.get(specifier) ?? []), name]);
+  }
+  for (const [specifier, names] of named) {
+    header.push(`import { ${names.sort().join(", ")} } from ${JSON.stringify(specifier)};`);
+  }
+
+  const text: string[] = [];
+  const lines: (number | undefined)[] = [];
+  const emit = (chunk: string, firstSourceLine: number | undefined): void => {
+    chunk.split("\n").forEach((l, k) => {
+      text.push(l);
+      lines.push(
+        firstSourceLine === undefined ? undefined : (example.lines[firstSourceLine + k] ?? example.line),
+      );
+    });
+  };
+  for (const h of header) emit(h, undefined);
+  emit("export {};", undefined);
+  if (!wrap) {
+    emit(example.code, 0);
+    return { text: text.join("\n"), lines };
+  }
+  let body = example.code;
+  for (const s of hoisted) {
+    const start = s.getStart(sf);
+    emit(example.code.slice(start, s.end), sf.getLineAndCharacterOfPosition(start).line);
+    // Blank the statement in the body, keeping its line breaks so that lines still line up.
+    body = body.slice(0, start) + body.slice(start, s.end).replace(/[^\n]/g, " ") + body.slice(s.end);
+  }
+  emit("async function __example(): Promise<void> {", undefined);
+  emit(body, 0);
+  emit("}", undefined);
+  return { text: text.join("\n"), lines };
+}
+
+/** The names a top-level statement of an example binds. */
+function declaredNames(s: ts.Statement): string[] {
+  const bindingNames = (b: ts.BindingName): string[] =>
+    ts.isIdentifier(b)
+      ? [b.text]
+      : b.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : bindingNames(e.name)));
+  if (ts.isImportDeclaration(s)) {
+    const c = s.importClause;
+    if (c === undefined) return [];
+    const names = c.name === undefined ? [] : [c.name.text];
+    const nb = c.namedBindings;
+    if (nb === undefined) return names;
+    return ts.isNamespaceImport(nb)
+      ? [...names, nb.name.text]
+      : [...names, ...nb.elements.map((e) => e.name.text)];
+  }
+  if (ts.isVariableStatement(s)) return s.declarationList.declarations.flatMap((d) => bindingNames(d.name));
+  if (
+    ts.isImportEqualsDeclaration(s) ||
+    ts.isFunctionDeclaration(s) ||
+    ts.isClassDeclaration(s) ||
+    ts.isInterfaceDeclaration(s) ||
+    ts.isTypeAliasDeclaration(s) ||
+    ts.isEnumDeclaration(s) ||
+    ts.isModuleDeclaration(s)
+  ) {
+    return s.name !== undefined && ts.isIdentifier(s.name) ? [s.name.text] : [];
+  }
+  return [];
+}
+
+/** Whether an example uses `await` (or `for await`) outside of any function of its own. */
+function awaitsAtTopLevel(sf: ts.SourceFile): boolean {
+  const visit = (node: ts.Node): boolean => {
+    if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier !== undefined)) {
+      return true;
+    }
+    if (ts.isFunctionLike(node) || ts.isClassStaticBlockDeclaration(node)) return false;
+    return ts.forEachChild(node, visit) ?? false;
+  };
+  return sf.statements.some(visit);
 }
