@@ -10,6 +10,7 @@ import {
   extractExamplesFromTree,
   formatTypeErrors,
   typeCheckExamples,
+  type TypeCheckResult,
 } from "./support/docExamples";
 
 const root = path.resolve(__dirname, "..");
@@ -68,8 +69,12 @@ describe("doc example type-check machinery", () => {
   ].join("\n");
   const overlay = new Map([[path.join(root, file), source]]);
   const examples = extractExamples(file, source);
-  const result = typeCheckExamples(root, examples, { overlay });
-  const reported = formatTypeErrors(result.errors).split("\n");
+  let result: TypeCheckResult;
+  let reported: string[];
+  beforeAll(() => {
+    result = typeCheckExamples(root, examples, { overlay });
+    reported = formatTypeErrors(result.errors).split("\n");
+  });
 
   test("both examples are checked", () => {
     expect(examples.map((e) => [e.line, e.symbol])).toEqual([
