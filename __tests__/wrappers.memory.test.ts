@@ -94,6 +94,22 @@ const fixtures: Fixture[] = [
     },
   },
   {
+    // Parameterize records whose args are all tensors or numbers are unwrapped in place, without
+    // visiting each arg: their temporaries must still go, with one, several or no args.
+    name: "many Parameterize with opaque args, making temporaries",
+    build: (o) => {
+      const x = own(o, tf.tensor1d([0.5, -0.5]));
+      const k = own(o, tf.scalar(3));
+      return {
+        one: Array.from({ length: 20 }, () => Parameterize((t: tf.Tensor) => tf.add(tf.exp(t), 1), x)),
+        several: Parameterize((a: tf.Tensor, b: tf.Tensor, c: number) => tf.mul(tf.add(a, b), c), x, k, 2),
+        none: Parameterize(() => tf.sum(tf.ones([3]))),
+        container: Parameterize((t: tf.Tensor) => ({ e: tf.exp(t), n: [tf.neg(t), 2] }), x),
+        passThrough: Parameterize((t: tf.Tensor) => t, x), // an input returned as is
+      };
+    },
+  },
+  {
     name: "a messy custom wrapper inside built-ins",
     build: (o) =>
       Parameterize((r: { kept: tf.Tensor }) => tf.exp(r.kept), {

@@ -15,6 +15,7 @@ import {
   defaultRegistry,
   isUnwrapError,
   isUnwrappable,
+  parameterizeSpec,
   unwrap,
   unwrapWith,
 } from "../src/wrappers";
@@ -291,6 +292,138 @@ describe("errors", () => {
         defaultRegistry,
       ),
     ).toThrow(UnwrapError);
+  });
+});
+
+describe("Parameterize with only opaque args (unwrapped in place, without visiting each arg)", () => {
+  class Box {
+    constructor(readonly v: number) {}
+  }
+  const fnOf = () => () => 0;
+
+  test("fn gets exactly the args, in order, with the record as `this`, for 0, 1 and 3 args", () => {
+    const t = tf.scalar(2);
+    const box = new Box(1);
+    const seen: { self: unknown; args: unknown[] }[] = [];
+    function probe(this: unknown, ...args: unknown[]) {
+      seen.push({ self: this, args });
+      return args.length;
+    }
+    const p0 = Parameterize(probe);
+    const p1 = Parameterize(probe, t);
+    const p3 = Parameterize(probe, "s", box, fnOf);
+    const odd = Parameterize(probe, null, undefined, 0);
+    expect(unwrap([p0, p1, p3, odd])).toEqual([0, 1, 3, 3]);
+    expect(seen.map((c) => c.self)).toEqual([p0, p1, p3, odd]);
+    expect(seen[1]?.args[0]).toBe(t);
+    expect(seen[2]?.args).toEqual(["s", box, fnOf]);
+    expect(seen[2]?.args[1]).toBe(box);
+    expect(seen[3]?.args).toEqual([null, undefined, 0]);
+    expect(seen[3]?.args.length).toBe(3);
+    t.dispose();
+  });
+
+  test("args holding arrays, plain objects or wrappers still get unwrapped first", () => {
+    const sum = (...xs: unknown[]) => JSON.stringify(xs);
+    expect(unwrap(Parameterize(sum, [Parameterize(square, 2)], { a: Parameterize(inc, 1) }, 5))).toBe(
+      '[[4],{"a":2},5]',
+    );
+    const nullProto = Object.assign(Object.create(null) as object, { k: Parameterize(square, 3) });
+    expect(unwrap(Parameterize((o: { k: number }) => o.k, nullProto as never))).toBe(9);
+  });
+
+  test("the same results as the general path of a custom registry", () => {
+    // parameterizeSpec registered in an empty registry takes the same path as the default one;
+    // a spec of its own under the tag "Parameterize" is never bypassed.
+    const own = registerWrapper(emptyRegistry, parameterizeSpec);
+    const calls: string[] = [];
+    const custom = registerWrapper(emptyRegistry, {
+      tag: "Parameterize",
+      children: ["args"],
+      unwrap: (node: Parameterize) => {
+        calls.push("custom");
+        return node.args.length;
+      },
+    });
+    const tree = { a: Parameterize(square, 3), b: [Parameterize(Math.max, 1, 7, 2)] };
+    expect(unwrapWith(own)(tree)).toEqual({ a: 9, b: [7] });
+    expect(unwrap(tree)).toEqual({ a: 9, b: [7] });
+    expect(unwrapWith(custom)(tree)).toEqual({ a: 1, b: [3] });
+    expect(calls).toEqual(["custom", "custom"]);
+  });
+
+  test("hand-built records: a non-function fn or non-array args fail as before, naming the path", () => {
+    expect(() => unwrap({ p: [{ _tag: "Parameterize", fn: 3, args: [1] }] })).toThrow(
+      /^unwrap: Parameterize at \.p\[0\] failed: .*is not a function/,
+    );
+    expect(() => unwrap({ _tag: "Parameterize", fn: square, args: 2 })).toThrow(
+      "unwrap: Parameterize at <root> failed: Parameterize.args must be an array, got number 2",
+    );
+    // A non-enumerable _tag is not a wrapper: the record is an ordinary object.
+    const hidden = Object.defineProperty({ fn: square, args: [2] }, "_tag", { value: "Parameterize" });
+    expect(unwrap(hidden)).toBe(hidden);
+  });
+
+  test("a failing fn with one tensor arg: UnwrapError with path, tag and cause; temporaries disposed", () => {
+    const x = tf.scalar(1);
+    const start = tf.memory().numTensors;
+    const boom = new Error("bad scale");
+    const tree = {
+      layers: [
+        { w: Parameterize(tf.exp, x) },
+        {
+          w: Parameterize((t: tf.Tensor) => {
+            tf.mul(t, 2); // a temporary
+            throw boom;
+          }, x),
+        },
+      ],
+    };
+    let caught: unknown;
+    try {
+      unwrap(tree);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(UnwrapError);
+    expect(keystr((caught as UnwrapError).path)).toBe(".layers[1].w");
+    expect((caught as UnwrapError).tag).toBe("Parameterize");
+    expect((caught as UnwrapError).cause).toBe(boom);
+    expect(tf.memory().numTensors).toBe(start);
+    x.dispose();
+  });
+
+  test("frozen records and args stay as they were; gradients flow through fn", () => {
+    const x = tf.tensor1d([0.5, -1]);
+    const p = Parameterize((a: tf.Tensor, k: number) => tf.mul(tf.exp(a), k), x, 3);
+    const g = tf.grad((v: tf.Tensor) => tf.sum(unwrap(Parameterize(p.fn, v, 3))))(x);
+    // d/dx sum(3 exp(x)) = 3 exp(x), checked against a central difference
+    const h = 1e-2;
+    const f = (d: number[]) => tf.tidy(() => tf.sum(tf.mul(tf.exp(tf.add(x, d)), 3)).dataSync()[0] as number);
+    const fd = [0, 1].map((i) => {
+      const e = [0, 0];
+      e[i] = h;
+      return (f(e) - f(e.map((v) => -v))) / (2 * h);
+    });
+    const gv = Array.from(g.dataSync());
+    gv.forEach((v, i) => expect(v).toBeCloseTo(fd[i] as number, 2));
+    expect(gv[0]).toBeCloseTo(3 * Math.exp(0.5), 4);
+    expect(Object.isFrozen(p)).toBe(true);
+    expect(Object.isFrozen(p.args)).toBe(true);
+    expect(p.args[0]).toBe(x);
+    tf.dispose([x, g]);
+  });
+
+  test("1,000 of them side by side: one result each, keys sorted, nothing else created", () => {
+    const scalars = Array.from({ length: 1000 }, (_, i) => tf.scalar(i / 1000));
+    const start = tf.memory().numTensors;
+    const tree = { b: scalars.map((s) => Parameterize(tf.exp, s)), a: Parameterize(square, 4) };
+    const out = unwrap(tree);
+    expect(out.a).toBe(16);
+    expect(out.b).toHaveLength(1000);
+    expect(tf.memory().numTensors).toBe(start + 1000);
+    expect((out.b[999] as tf.Tensor).dataSync()[0]).toBeCloseTo(Math.exp(0.999), 5);
+    tf.dispose([...out.b, ...scalars]);
   });
 });
 

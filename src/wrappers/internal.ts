@@ -19,9 +19,21 @@ export function walkOptions(registry: Registry, isLeaf?: (node: unknown) => bool
 /** Arrays and plain objects only: what `tf.tidy` also looks through. */
 const containersOnly = walkOptions(emptyRegistry);
 
+/**
+ * tfjs's `Tensor` class, read once. Compiled to CommonJS, `import * as tf` is a namespace object
+ * whose every property read is a getter call: in a loop over many wrappers, `x instanceof
+ * tf.Tensor` cost more than the test itself.
+ */
+const TensorClass = tf.Tensor;
+
+/** Whether `x` is a tfjs tensor (a `tf.Variable` too). */
+export function isTensor(x: unknown): x is tf.Tensor {
+  return x instanceof TensorClass;
+}
+
 /** Whether `x` is a tensor of dtype float32 (the only dtype tfjs differentiates). */
 export function isFloatTensor(x: unknown): x is tf.Tensor {
-  return x instanceof tf.Tensor && x.dtype === "float32";
+  return x instanceof TensorClass && x.dtype === "float32";
 }
 
 /**
@@ -59,11 +71,11 @@ export function mapLeavesShared(
  * all their fields), in leaf order, possibly repeated.
  */
 export function tensorsIn(value: unknown): tf.Tensor[] {
-  if (value instanceof tf.Tensor) return [value];
+  if (value instanceof TensorClass) return [value];
   const out: tf.Tensor[] = [];
   if (value === null || typeof value !== "object") return out;
   walk(value, containersOnly, (node, meta) => {
-    if (meta.kind === LEAF && node instanceof tf.Tensor) out.push(node);
+    if (meta.kind === LEAF && node instanceof TensorClass) out.push(node);
   });
   return out;
 }

@@ -40,7 +40,9 @@ import { DEPTH_BUDGET, TOO_DEEP, classifyPlain, isTooDeep } from "../tree/recurs
 import { lookupSpec, type Registry, type WrapperSpec } from "../tree/registry";
 import { walk, type Frames } from "../tree/walk";
 import { defaultRegistry } from "./defaultRegistry";
-import { tensorsIn, walkOptions } from "./internal";
+import { isTensor, tensorsIn, walkOptions } from "./internal";
+import { unwrapParameterize, type Parameterize } from "./parameterize";
+import { ParameterizeTag } from "./tags";
 import type { Unwrappable, Unwrapped } from "./types";
 import { UnwrapError } from "./unwrapError";
 
@@ -123,6 +125,8 @@ function applySpec(spec: WrapperSpec, record: unknown, path: () => Key[]): [unkn
 /** The state of one recursive fold. */
 interface FoldState {
   readonly registry: Registry;
+  /** The registry's `Parameterize` spec when it is the built-in one (see `foldParameterize`). */
+  readonly parameterize: WrapperSpec | undefined;
   /** Results of the wrappers unwrapped so far, in post-order. */
   readonly done: unknown[];
   readonly resultTensors: tf.Tensor[];
@@ -144,6 +148,7 @@ function unwrapRecursive(
 ): unknown {
   const state: FoldState = {
     registry,
+    parameterize: builtinParameterize(registry),
     done,
     resultTensors,
     keys: [],
@@ -156,14 +161,42 @@ function unwrapRecursive(
 }
 
 /**
+ * The spec `registry` has for "Parameterize" when it unwraps as the built-in one does: the spec
+ * of `defaultRegistry` (or of a registry extended from it), or `parameterizeSpec` registered
+ * elsewhere. A custom spec under that tag (other children, another unwrap) gets `undefined`, so
+ * it takes the general path.
+ */
+function builtinParameterize(registry: Registry): WrapperSpec | undefined {
+  const spec = registry.specs.get(ParameterizeTag);
+  if (spec === undefined) return undefined;
+  const builtin = spec === defaultRegistry.specs.get(ParameterizeTag) || spec.unwrap === unwrapParameterize;
+  return builtin && spec.children.length === 1 && spec.children[0] === "args" ? spec : undefined;
+}
+
+/**
  * The spec of `node` when it is a registered record, found from its own `_tag` without
  * classifying its keys (the common case of a wrapper); `undefined` otherwise.
  */
-function recordSpec(node: object, registry: Registry): WrapperSpec | undefined {
+function recordSpec(node: object, s: FoldState): WrapperSpec | undefined {
   const tag = (node as { _tag?: unknown })._tag;
   if (typeof tag !== "string") return undefined;
-  const spec = registry.specs.get(tag);
-  return spec !== undefined && Object.prototype.propertyIsEnumerable.call(node, "_tag") ? spec : undefined;
+  const spec =
+    tag === ParameterizeTag && s.parameterize !== undefined ? s.parameterize : s.registry.specs.get(tag);
+  return spec !== undefined && propertyIsEnumerable.call(node, "_tag") ? spec : undefined;
+}
+
+// eslint-disable-next-line @typescript-eslint/unbound-method -- only ever used with .call
+const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
+
+/**
+ * Whether the fold returns `x` itself, without looking inside: a primitive, or an object that is
+ * neither an array nor a plain object (a tensor, a class instance). Such a value holds no wrapper.
+ */
+function isOpaque(x: unknown): boolean {
+  if (x === null || typeof x !== "object" || isTensor(x)) return true;
+  if (Array.isArray(x)) return false;
+  const proto: unknown = Object.getPrototypeOf(x);
+  return proto !== Object.prototype && proto !== null;
 }
 
 /** The unwrapped value of `node`: `node` itself when nothing below it changed. */
@@ -188,7 +221,11 @@ function foldNode(node: unknown, s: FoldState, depth: number): unknown {
   }
   const proto: unknown = Object.getPrototypeOf(node);
   if (proto !== Object.prototype && proto !== null) return node;
-  let spec = recordSpec(node, s.registry);
+  let spec = recordSpec(node, s);
+  if (spec !== undefined && spec === s.parameterize) {
+    const out = foldParameterize(node as Parameterize, spec, s, depth);
+    if (out !== NOT_FLAT) return out;
+  }
   let meta: ObjectMeta | RecordMeta | undefined;
   if (spec === undefined) {
     meta = classifyPlain(node, proto === null, s.registry, undefined, s.found);
@@ -216,19 +253,63 @@ function foldNode(node: unknown, s: FoldState, depth: number): unknown {
   return applyWrapper(spec, record, s, depth);
 }
 
-/** Applies a wrapper's own unwrap in the recursive fold. */
-function applyWrapper(spec: WrapperSpec, record: unknown, s: FoldState, depth: number): unknown {
+/** `foldParameterize`'s answer when the record's args are not all opaque (never escapes). */
+const NOT_FLAT: unique symbol = Symbol("not flat");
+
+/**
+ * The common case of a built-in `Parameterize` whose args are all opaque (tensors, numbers...):
+ * nothing below it changes, so it is unwrapped in place, as the general path would (same record,
+ * same call `record.fn(...args)`, same error), without visiting each arg. `NOT_FLAT` otherwise.
+ */
+function foldParameterize(
+  record: Parameterize,
+  spec: WrapperSpec,
+  s: FoldState,
+  depth: number,
+): unknown /* or NOT_FLAT */ {
+  const args: unknown = record.args;
+  if (!Array.isArray(args) || typeof record.fn !== "function") return NOT_FLAT;
+  const n = args.length;
+  for (let i = 0; i < n; i++) if (!isOpaque(args[i])) return NOT_FLAT;
   let out: unknown;
-  let tensors: tf.Tensor[];
   try {
-    out = spec.unwrap(record);
-    tensors = tensorsIn(out); // throws on a cyclic result
+    // `record.fn(...args)` without the spread for the usual single argument (same receiver).
+    out = n === 1 ? record.fn(args[0]) : record.fn(...args);
   } catch (cause) {
     throw new UnwrapError(s.keys.slice(0, depth), spec.tag, cause);
   }
+  return wrapperDone(out, spec, s, depth);
+}
+
+/** Applies a wrapper's own unwrap in the recursive fold. */
+function applyWrapper(spec: WrapperSpec, record: unknown, s: FoldState, depth: number): unknown {
+  let out: unknown;
+  try {
+    out = spec.unwrap(record);
+  } catch (cause) {
+    throw new UnwrapError(s.keys.slice(0, depth), spec.tag, cause);
+  }
+  return wrapperDone(out, spec, s, depth);
+}
+
+/**
+ * Records a wrapper's result `out`: kept for a redo, and its tensors kept from the engine scope
+ * when no enclosing wrapper consumes it. A cyclic result fails here, naming the wrapper.
+ */
+function wrapperDone(out: unknown, spec: WrapperSpec, s: FoldState, depth: number): unknown {
   s.done.push(out);
-  if (s.wrapperDepth === 0)
-    for (let i = 0; i < tensors.length; i++) s.resultTensors.push(tensors[i] as tf.Tensor);
+  if (isTensor(out)) {
+    if (s.wrapperDepth === 0) s.resultTensors.push(out);
+  } else if (out !== null && typeof out === "object") {
+    let tensors: tf.Tensor[];
+    try {
+      tensors = tensorsIn(out); // throws on a cyclic result
+    } catch (cause) {
+      throw new UnwrapError(s.keys.slice(0, depth), spec.tag, cause);
+    }
+    if (s.wrapperDepth === 0)
+      for (let i = 0; i < tensors.length; i++) s.resultTensors.push(tensors[i] as tf.Tensor);
+  }
   return out;
 }
 
