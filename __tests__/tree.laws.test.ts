@@ -222,6 +222,49 @@ describe("laws of the tree layer", () => {
     );
   });
 
+  test("treeMapN accepts a second tree exactly when TreeDef.equals says it has the first's structure", () => {
+    const replacements = [[], {}, null, undefined, [0], { a: 0 }, 0];
+    run(
+      fc.property(tree, tree, fc.nat(), fc.nat(), (a, other, pick, swap) => {
+        const [pairs] = treeFlattenWithPath(a, opts);
+        // Trees like `a` (other leaves; its keys reordered), and unlike it (each leaf wrapped in an
+        // array; one node changed; an unrelated tree).
+        const variants: unknown[] = [
+          treeMap((x) => Symbol(typeof x), a, opts),
+          reverseKeys(a),
+          treeMap((x) => [x], a, opts),
+          other,
+        ];
+        if (pairs.length > 0) {
+          const path = (pairs[pick % pairs.length] as [KeyPath, unknown])[0];
+          const by = replacements[swap % replacements.length];
+          variants.push(treeAt((u) => get(u, path), a, by, opts));
+        }
+        const def = treeStructure(a, opts);
+        for (const b of variants) {
+          const same = def.equals(treeStructure(b, opts));
+          let out: unknown;
+          let error: unknown;
+          try {
+            out = treeMapN((_x: unknown, y: unknown) => y, [a, b], opts);
+          } catch (e) {
+            error = e;
+          }
+          expect(error === undefined).toBe(same);
+          if (same) {
+            const got = treeLeaves(out, opts);
+            const want = treeLeaves(b, opts);
+            expect(got).toHaveLength(want.length);
+            got.forEach((x, j) => expect(Object.is(x, want[j])).toBe(true));
+            expect(treeStructure(out, opts).equals(def)).toBe(true);
+          } else {
+            expect(String(error)).toContain("treeMapN: tree 1 does not have the structure of tree 0");
+          }
+        }
+      }),
+    );
+  });
+
   test("treeEqual is reflexive (with equalNan) and agrees with a rebuilt copy", () => {
     run(
       fc.property(tree, (t) => {
