@@ -181,7 +181,8 @@ function checkClean(run: () => E.Either<unknown, unknown>): boolean {
   } else {
     const lines = formatDecodeErrors(result.left);
     expect(lines.length).toBeGreaterThan(0);
-    for (const line of lines) expect(line).toMatch(/^(<root>|document|\.|\[)\S*: \S/);
+    // A path, then ": " and the message; a quoted key (`["a b"]`) may hold spaces.
+    for (const line of lines) expect(line).toMatch(/^(<root>|document|\.|\[)(\["(?:[^"\\]|\\.)*"\]|\S)*: \S/);
   }
   expect(tf.memory().numTensors).toBe(before);
   return E.isRight(result);
