@@ -5,6 +5,7 @@ import {
   checkBase64,
   decodeBase64Into,
   encodeBase64,
+  isBase64Run,
 } from "../src/codec/base64";
 
 const reference = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
@@ -76,5 +77,85 @@ test("checkBase64 agrees with decodeBase64Into on any text, without decoding", (
       if (n < 0) expect(checked).toBeDefined();
       else expect(checked).toBe(decoded);
     }),
+  );
+});
+
+describe("long texts (4096 characters and more: Node's decoder after a check of every character)", () => {
+  const long = fc.uint8Array({ minLength: 3072, maxLength: 6000 });
+
+  test("decode like the reference, checked by the decoder or by the caller", () => {
+    fc.assert(
+      fc.property(long, (bytes) => {
+        const text = reference(bytes);
+        expect(text.length).toBeGreaterThanOrEqual(4096);
+        for (const checked of [false, true]) {
+          const out = new Uint8Array(bytes.length);
+          expect(decodeBase64Into(text, out, checked)).toBeUndefined();
+          expect(Buffer.from(out).equals(Buffer.from(bytes))).toBe(true);
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  test("a bad character anywhere is found and named, as in short texts", () => {
+    fc.assert(
+      fc.property(
+        long,
+        fc.nat(),
+        fc.constantFrom("*", "-", "_", " ", "\n", "\u0000", "\u00c1", "\u0141", "\uffff"),
+        (bytes, at, bad) => {
+          const text = reference(bytes);
+          const i = at % (text.length - 4); // not in the last quad, where "=" may be
+          const broken = text.slice(0, i) + bad + text.slice(i + 1);
+          const out = new Uint8Array(bytes.length);
+          expect(decodeBase64Into(broken, out)).toBe(
+            `invalid base64 character ${JSON.stringify(bad)} at position ${i}`,
+          );
+          expect(checkBase64(broken)).toBe(
+            `invalid base64 character ${JSON.stringify(bad)} at position ${i}`,
+          );
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  test("an = inside the text is refused", () => {
+    const text = reference(new Uint8Array(4000).fill(7));
+    const broken = `${text.slice(0, 100)}=${text.slice(101)}`;
+    expect(decodeBase64Into(broken, new Uint8Array(4000))).toMatch(/^invalid base64/);
+  });
+});
+
+test("isBase64Run agrees with a regular expression, for any UTF-16 text and range", () => {
+  // "\u0141" and "\u0161" share their low byte with "A" and "a": the lookup must not alias them.
+  const chars = fc.constantFrom(
+    "A",
+    "z",
+    "0",
+    "+",
+    "/",
+    "=",
+    "*",
+    "\u0141",
+    "\u0161",
+    "\u00e9",
+    "\ud83d",
+    " ",
+  );
+  const wellFormed = /^[A-Za-z0-9+/]*={0,2}$/;
+  fc.assert(
+    fc.property(
+      fc.array(chars, { maxLength: 40 }).map((a) => a.join("")),
+      fc.nat(),
+      fc.nat(),
+      (text, x, y) => {
+        const start = text.length === 0 ? 0 : x % (text.length + 1);
+        const end = start + (y % (text.length - start + 1));
+        expect(isBase64Run(text, start, end)).toBe(wellFormed.test(text.slice(start, end)));
+      },
+    ),
+    { numRuns: 2000 },
   );
 });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { stringifyJson } from "../src/codec";
-import { stringifyTrustedJson } from "../src/codec/json";
+import { parseJsonText, stringifyTrustedJson } from "../src/codec/json";
 import { deepArray, deepObject } from "./codec.helpers";
 
 test("agrees with JSON.stringify on JSON data; indented output parses back to the same data", () => {
@@ -65,4 +65,135 @@ test("stringifyTrustedJson: native speed when it copes, the iterative writer whe
   expect(stringifyTrustedJson(flat, 2)).toBe(stringifyJson(flat, 2));
   const deep = deepArray(100_000, 0) as never;
   expect(stringifyTrustedJson(deep)).toBe(stringifyJson(deep));
+});
+
+describe("parseJsonText: long base64 strings stay in the text", () => {
+  /** The parsed value with every placeholder resolved (a small recursive walk: test data is shallow). */
+  const resolved = (text: string): unknown => {
+    const { json, resolve } = parseJsonText(text);
+    const walk = (x: unknown): unknown => {
+      if (typeof x === "string") return resolve === undefined ? x : resolve(x);
+      if (Array.isArray(x)) return x.map(walk);
+      if (x !== null && typeof x === "object")
+        return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, walk(v)]));
+      return x;
+    };
+    return walk(json);
+  };
+  const b64 = (n: number, seed: number): string => {
+    const bytes = new Uint8Array(n);
+    for (let i = 0; i < n; i++) bytes[i] = (i * 2654435761 + seed * 40503) >>> 24;
+    return Buffer.from(bytes).toString("base64");
+  };
+
+  test("the value is JSON.parse's, payloads cut out (and only base64 values)", () => {
+    const doc = {
+      a: b64(30000, 1),
+      keyed: { [b64(1500, 2)]: 1 }, // a long base64 key stays a key
+      notBase64: `${b64(3000, 3)}!`, // not all base64: parsed as it is
+      escaped: `${b64(3000, 4)}\n`, // has an escape: parsed as it is
+      short: b64(100, 5),
+      list: [b64(30000, 6), "not first: \u0000", 1.5, null, true],
+      unicode: `é${"x".repeat(2000)}`,
+    };
+    for (const space of [undefined, 2]) {
+      const text = JSON.stringify(doc, null, space);
+      const { resolve } = parseJsonText(text);
+      expect(resolve).toBeDefined();
+      expect(resolved(text)).toEqual(JSON.parse(text));
+    }
+  });
+
+  test("agrees with JSON.parse on generated documents with payloads anywhere", () => {
+    const payload = fc.integer({ min: 1000, max: 4000 }).map((n) => b64(n, n));
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { maxDepth: 3 },
+        fc.jsonValue({ maxDepth: 1 }),
+        payload,
+        fc.array(tie("node"), { maxLength: 4 }),
+        fc.dictionary(fc.string(), tie("node"), { maxKeys: 4 }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(
+        fc.array(value, { minLength: 1, maxLength: 6 }),
+        payload,
+        fc.constantFrom(undefined, 1),
+        (v, big, space) => {
+          const text = JSON.stringify(
+            {
+              v,
+              big: [
+                big,
+                big,
+                big,
+                big,
+                big,
+                big,
+                big,
+                big,
+                big,
+                big,
+                big,
+                big,
+                big,
+                big,
+                big,
+                big,
+                big,
+                big,
+                big,
+                big,
+              ],
+            },
+            null,
+            space,
+          );
+          expect(resolved(text)).toEqual(JSON.parse(text));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  test("a string that starts with \\u0000 (it could pass for a placeholder): parsed as it is", () => {
+    const text = JSON.stringify({ a: b64(60000, 7), b: "\u00000" });
+    const { json, resolve } = parseJsonText(text);
+    expect(resolve).toBeUndefined();
+    expect(json).toEqual(JSON.parse(text));
+  });
+
+  test("text that is not JSON throws JSON.parse's own error, however it is broken", () => {
+    const good = JSON.stringify({ a: b64(60000, 8), b: [1, 2] });
+    const at = good.indexOf('"a":"') + 5 + 1000;
+    const broken = [
+      good.slice(0, -3), // truncated
+      good.slice(0, at) + "\u0001" + good.slice(at + 1), // a raw control character inside a payload
+      good.slice(0, at) + '"' + good.slice(at + 1), // a quote inside a payload
+      good.replace("[1, 2]", "[1 2]").replace("[1,2]", "[1 2]"), // broken after the payload
+      `${good}x`,
+      `{"x": 1 "${b64(60000, 9)}"}`, // a payload where no value may be
+    ];
+    for (const text of broken) {
+      let message = "";
+      try {
+        JSON.parse(text);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).not.toBe("");
+      expect(() => parseJsonText(text)).toThrow(message);
+    }
+  });
+
+  test("resolved payloads are the text's characters (slices, no copy needed)", () => {
+    const a = b64(60000, 10);
+    const { json, resolve } = parseJsonText(JSON.stringify({ a }));
+    const placeholder = (json as { a: string }).a;
+    expect(placeholder.charCodeAt(0)).toBe(0);
+    expect(placeholder.length).toBeLessThan(10);
+    expect(resolve?.(placeholder)).toBe(a);
+    expect(resolve?.("plain")).toBe("plain");
+  });
 });

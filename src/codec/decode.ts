@@ -32,6 +32,7 @@ import {
   decodeTensorFields,
   describeValue,
   isTensorValue,
+  newDecodeScratch,
   unsupportedDtypeMessage,
 } from "./tensor";
 
@@ -58,6 +59,12 @@ export interface DecodeContext {
    * against the manifest, whose tensors may be placeholders). The result's tensors are `null`.
    */
   readonly checkOnly?: boolean;
+  /**
+   * Turns a placeholder string of a text parsed by `parseJsonText` back into its payload. The
+   * decoder resolves the string fields of the document and of every node it opens, in place:
+   * the parsed value is the decoder's own then (`parseTree`, `loadTree`).
+   */
+  readonly resolveString?: ((s: string) => string) | undefined;
 }
 
 /**
@@ -104,6 +111,7 @@ export function decodeDocument(
     );
   }
   const doc = input as Record<string, unknown>;
+  if (ctx.resolveString !== undefined) resolveFields(doc, ctx.resolveString);
   if (doc["format"] !== formatName) {
     at(
       "format",
@@ -155,6 +163,8 @@ export function decodeTreeValue(
   const errors: t.ValidationError[] = [];
   const created: tf.Tensor[] = [];
   const seen = new Set<unknown>();
+  const resolve = ctx.resolveString;
+  const scratch = newDecodeScratch();
   // The explicit stack: one entry per open container, as parallel arrays.
   const sources: any[] = [];
   const outs: any[] = [];
@@ -274,11 +284,13 @@ export function decodeTreeValue(
     }
     if (Array.isArray(value)) {
       seen.add(value);
+      if (resolve !== undefined) resolveFields(value, resolve);
       return open(key, value, value, ARRAY, null, new Array(value.length));
     }
     if (!isPlainObject(value)) return fail(key, value, `expected JSON data, got ${describeValue(value)}`);
     seen.add(value);
     const node = value as Record<string, unknown>;
+    if (resolve !== undefined) resolveFields(node, resolve);
     if (!hasOwn(node, "_tag")) return open(key, node, node, OBJECT, Object.keys(node), {});
     const tag = node["_tag"];
     if (typeof tag !== "string") {
@@ -314,6 +326,7 @@ export function decodeTreeValue(
           );
         }
         seen.add(fields);
+        if (resolve !== undefined) resolveFields(fields, resolve);
         return open(key, node, fields, OBJECT, Object.keys(fields as object), {});
       }
       case "Tensor":
@@ -351,6 +364,14 @@ export function decodeTreeValue(
   };
 
   const decodeTensor = (key: string | undefined, node: Record<string, unknown>): unknown => {
+    // A payload cut out by parseJsonText: its characters were checked then.
+    const raw = node["data"];
+    let checkedData = false;
+    if (resolve !== undefined && typeof raw === "string" && isPlaceholder(raw)) {
+      const data = resolve(raw);
+      checkedData = data !== raw;
+      setOwn(node, "data", data);
+    }
     const payload = hasOwn(node, "weight") ? "weight" : "data";
     const fieldProblems = checkTensorNodeFields(node, payload);
     if (fieldProblems.length > 0) {
@@ -358,7 +379,14 @@ export function decodeTreeValue(
       return undefined;
     }
     if (payload === "weight") return decodeWeightRef(key, node);
-    const made = decodeTensorFields(node["dtype"], node["shape"], node["data"], ctx.checkOnly !== true);
+    const made = decodeTensorFields(
+      node["dtype"],
+      node["shape"],
+      node["data"],
+      ctx.checkOnly !== true,
+      scratch,
+      checkedData,
+    );
     if (made === null) return null;
     if (isTensorValue(made)) {
       created.push(made);
@@ -525,6 +553,24 @@ function freezeWrapper(out: Record<string, unknown>): void {
       if (builtin[f] === "array" && Array.isArray(out[f])) Object.freeze(out[f]);
   }
   Object.freeze(out);
+}
+
+/**
+ * Replaces, in place, each placeholder among the own string fields (or elements) of `x`, but
+ * the `data` of a tensor node, which `decodeTensor` resolves (knowing its characters checked).
+ */
+function resolveFields(x: object, resolve: (s: string) => string): void {
+  const record = x as Record<string, unknown>;
+  const tensor = record["_tag"] === "Tensor" && !Array.isArray(x);
+  for (const key of Object.keys(record)) {
+    const v = record[key];
+    if (typeof v === "string" && isPlaceholder(v) && !(tensor && key === "data"))
+      setOwn(record, key, resolve(v));
+  }
+}
+
+function isPlaceholder(s: string): boolean {
+  return s.charCodeAt(0) === 0;
 }
 
 function isPlainObject(x: unknown): x is object {

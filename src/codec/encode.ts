@@ -38,9 +38,11 @@ import { describeValue, encodeTensor, isSupportedDtype, isTensorValue, supported
 
 /**
  * How tensors are written: `inline` as base64 `data`; `external` as a `weight` name, collecting
- * the tensors for a binary side file; `check` writes nothing and only checks they can be.
+ * the tensors for a binary side file; `deferred` as a `data` placeholder (see
+ * {@link EncodeContext.placeholder}), collecting the tensors so that the caller writes their
+ * base64 one at a time into the text; `check` writes nothing and only checks they can be.
  */
-export type TensorMode = "inline" | "external" | "check";
+export type TensorMode = "inline" | "external" | "deferred" | "check";
 
 export interface EncodeContext {
   readonly registry: Registry;
@@ -48,6 +50,8 @@ export interface EncodeContext {
   readonly tensors: TensorMode;
   /** Stop after this many problems. */
   readonly maxProblems?: number;
+  /** In `deferred` mode, the `data` string standing for the i-th distinct tensor. */
+  readonly placeholder?: (index: number) => string;
 }
 
 /** A tensor written by name, for the side file. */
@@ -58,8 +62,13 @@ export interface ExternalWeight {
 
 export interface Encoded {
   readonly json: JsonValue;
-  /** In `external` mode, each distinct tensor once, in first-seen order. */
+  /**
+   * In `external` and `deferred` modes, each distinct tensor once, in first-seen order (named
+   * by its placeholder in `deferred` mode).
+   */
   readonly weights: readonly ExternalWeight[];
+  /** In `deferred` mode, how many tensor nodes were written (a shared tensor counts each time). */
+  readonly deferredNodes: number;
 }
 
 const ARRAY = 0;
@@ -94,6 +103,7 @@ export function encodeValue(
   const frames: Frame[] = [];
   const pathKeys: Key[] = []; // pathKeys[i] is the key of frames[i] in frames[i - 1] (i >= 1)
   const ancestors = new Set<unknown>();
+  let deferredNodes = 0;
 
   const pathTo = (key: Key | undefined): Key[] => {
     const path = pathKeys.slice(1, frames.length);
@@ -204,6 +214,16 @@ export function encodeValue(
     }
     if (ctx.tensors === "check") return null;
     if (ctx.tensors === "inline") return encodeTensor(x) as unknown as JsonValue;
+    if (ctx.tensors === "deferred") {
+      deferredNodes++;
+      let data = weightNames.get(x);
+      if (data === undefined) {
+        data = (ctx.placeholder as (index: number) => string)(weights.length);
+        weightNames.set(x, data);
+        weights.push({ name: data, tensor: x });
+      }
+      return { _tag: "Tensor", dtype: x.dtype, shape: x.shape.slice(), data };
+    }
     let name = weightNames.get(x);
     if (name === undefined) {
       const base =
@@ -242,7 +262,7 @@ export function encodeValue(
     problem(undefined, `cannot be serialized: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
   if (problems.length > 0) return { problems };
-  return { json: root as JsonValue, weights };
+  return { json: root as JsonValue, weights, deferredNodes };
 }
 
 /** Why a record with a built-in tag does not have that wrapper's exact fields, if it does not. */

@@ -29,23 +29,30 @@ import { promises as fsp } from "fs";
 import * as nodePath from "path";
 import * as zlib from "zlib";
 import { crc32Update } from "./crc32";
-import { decodeDocument, maxDecodeErrors, type LoadedWeight } from "./decode";
+import { decodeDocument, maxDecodeErrors, type DecodeContext, type LoadedWeight } from "./decode";
 import { documentType, TreeEncodeError } from "./errors";
 import { formatName, formatVersion } from "./format";
 import { encodeValue } from "./encode";
-import { stringifyTrustedJson, type JsonValue } from "./json";
+import { parseJsonText, stringifyTrustedJson, type JsonValue, type ParsedJson } from "./json";
 import {
   allocateTensorData,
   bytesPerElement,
   checkShape,
   describeValue,
   isSupportedDtype,
+  newDecodeScratch,
   tensorBytes,
   tensorFromData,
   unsupportedDtypeMessage,
   type SupportedDtype,
 } from "./tensor";
-import { encodeWith, notJsonError, resolveCodecOptions, type Tree, type TreeCodecOptions } from "./treeCodec";
+import {
+  documentPieces,
+  notJsonError,
+  resolveCodecOptions,
+  type Tree,
+  type TreeCodecOptions,
+} from "./treeCodec";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -146,13 +153,10 @@ export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptio
   const resolved = resolveCodecOptions(options);
   const tmpSuffix = `.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   if (options?.inline === true) {
-    const encoded = encodeWith(tree, resolved, "inline");
-    if (E.isLeft(encoded)) throw new TreeEncodeError(encoded.left);
-    await writeAtomically(
-      path,
-      tmpSuffix,
-      stringifyTrustedJson(encoded.right as unknown as JsonValue, options.space),
-    );
+    // Written piece by piece (a tensor's base64 at a time): the whole text never exists.
+    const pieces = documentPieces(tree, resolved, options.space);
+    if (E.isLeft(pieces)) throw new TreeEncodeError(pieces.left);
+    await writeAtomically(path, tmpSuffix, pieces.right);
     return;
   }
   const encoded = encodeValue(tree, { ...resolved, tensors: "external" });
@@ -220,10 +224,30 @@ export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptio
   }
 }
 
-async function writeAtomically(path: string, tmpSuffix: string, text: string): Promise<void> {
+async function writeAtomically(
+  path: string,
+  tmpSuffix: string,
+  text: string | readonly (() => string)[],
+): Promise<void> {
   const tmp = path + tmpSuffix;
   try {
-    await fsp.writeFile(tmp, text, "utf8");
+    if (typeof text === "string") {
+      await fsp.writeFile(tmp, text, "utf8");
+    } else {
+      const handle = await fsp.open(tmp, "w");
+      try {
+        for (const piece of text) {
+          const bytes = Buffer.from(piece(), "utf8");
+          let written = 0;
+          while (written < bytes.length) {
+            const { bytesWritten } = await handle.write(bytes, written, bytes.length - written);
+            written += bytesWritten;
+          }
+        }
+      } finally {
+        await handle.close();
+      }
+    }
     await fsp.rename(tmp, path);
   } catch (cause) {
     await fsp.rm(tmp, { force: true });
@@ -246,7 +270,7 @@ async function writeAtomically(path: string, tmpSuffix: string, text: string): P
  * // ['document: cannot read "no/such/model.tree.json" (ENOENT: no such file or directory, ...)']
  */
 export async function loadTree(path: string, options?: TreeCodecOptions): Promise<E.Either<t.Errors, Tree>> {
-  let resolved: ReturnType<typeof resolveCodecOptions>;
+  let resolved: ReturnType<typeof resolveCodecOptions> & Pick<DecodeContext, "resolveString">;
   try {
     resolved = resolveCodecOptions(options);
   } catch (cause) {
@@ -258,12 +282,15 @@ export async function loadTree(path: string, options?: TreeCodecOptions): Promis
   } catch (cause) {
     return E.left([fileError(path, `cannot read ${JSON.stringify(path)} (${(cause as Error).message})`)]);
   }
-  let json: unknown;
+  let parsed: ParsedJson;
   try {
-    json = JSON.parse(text);
+    parsed = parseJsonText(text);
   } catch (cause) {
     return E.left([notJsonError(text, cause)]);
   }
+  const json = parsed.json;
+  // Inline tensor data stays in `text` (see parseJsonText), resolved by the decoder.
+  resolved = { ...resolved, resolveString: parsed.resolve };
   const root: t.Context = [{ key: "", type: documentType, actual: json }];
   const hasManifest =
     json !== null &&
@@ -343,8 +370,9 @@ async function readGroup(
       );
     }
     let crc = 0;
+    const scratch = newDecodeScratch(); // one buffer for all weights when the backend copies
     for (const w of group.weights) {
-      const { values, bytes } = allocateTensorData(w.dtype, w.size);
+      const { values, bytes } = allocateTensorData(w.dtype, w.size, scratch);
       let read = 0;
       while (read < bytes.length) {
         const { bytesRead } = await handle.read(bytes, read, bytes.length - read, w.byteOffset + read);

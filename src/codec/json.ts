@@ -8,6 +8,8 @@
  * @module
  */
 
+import { isBase64Run } from "./base64";
+
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
@@ -158,4 +160,112 @@ function flatLine(x: object): string {
 function isPlain(x: object): boolean {
   const proto = Object.getPrototypeOf(x);
   return proto === Object.prototype || proto === null;
+}
+
+// -------------------------------------------------------------------------------------
+// parsing
+// -------------------------------------------------------------------------------------
+
+/** Texts shorter than this are parsed as they are. */
+const lazyFrom = 1 << 16;
+
+/** String literals at least this long (and all base64) are kept out of the parse. */
+const payloadFrom = 1024;
+
+/**
+ * @internal The result of {@link parseJsonText}: the parsed value, and, when payloads were kept
+ * out, how to turn a placeholder string back into the payload (any other string is returned
+ * as it is; placeholders are exactly the strings whose first character is U+0000).
+ */
+export interface ParsedJson {
+  readonly json: unknown;
+  /**
+   * Each payload is a run of base64 characters ({@link isBase64Run} held when it was cut out),
+   * so a decoder need not check its characters again.
+   */
+  readonly resolve: ((s: string) => string) | undefined;
+}
+
+/**
+ * @internal `JSON.parse(text)` for a document's text, without copying its tensor data. V8's
+ * `JSON.parse` copies every string value out of a text it cannot slice (a text read from a
+ * file is such a one), so parsing a 133 MB document of base64 would hold the text and a second
+ * 133 MB of strings. Here each long string literal made only of base64 characters (the
+ * `data` of a tensor node) is cut out before parsing and replaced by a placeholder, `"\u0000"`
+ * and its number; `resolve` gives back the text between its quotes as a slice of `text`
+ * (V8 shares the characters; nothing is copied).
+ *
+ * The cut keeps the text's meaning: it finds string literals the way JSON does (a `"` outside a
+ * string opens one; inside, a backslash escapes the next character, and `"` closes it), and it
+ * replaces a literal only by another literal, so the skeleton parses if and only if the text
+ * does, to the same value but for the placeholders. A replaced literal has no escapes and only
+ * base64 characters (so no control characters JSON would refuse), and it is not an object key.
+ * If any literal of the text starts with `\u0000`, a value could be mistaken for a placeholder,
+ * so the text is parsed as it is. When the skeleton does not parse, neither does the text: it
+ * is parsed as it is, so the error is the one `JSON.parse(text)` gives. Throws as `JSON.parse`.
+ *
+ * @example
+ * const { json, resolve } = parseJsonText(`{"data":"${"A".repeat(1 << 17)}"}`);
+ * resolve!((json as { data: string }).data).length; // 131072
+ */
+export function parseJsonText(text: string): ParsedJson {
+  const cut = text.length < lazyFrom ? undefined : cutPayloads(text);
+  if (cut === undefined) return { json: JSON.parse(text), resolve: undefined };
+  let json: unknown;
+  try {
+    json = JSON.parse(cut.skeleton);
+  } catch {
+    return { json: JSON.parse(text), resolve: undefined };
+  }
+  const { ranges } = cut;
+  const resolve = (s: string): string => {
+    if (s.charCodeAt(0) !== 0) return s;
+    const i = Number(s.slice(1));
+    const start = ranges[2 * i];
+    return start === undefined ? s : text.slice(start, ranges[2 * i + 1]);
+  };
+  return { json, resolve };
+}
+
+/** The skeleton text and the [start, end) of each payload cut out of `text`, or undefined. */
+function cutPayloads(text: string): { skeleton: string; ranges: number[] } | undefined {
+  const parts: string[] = [];
+  const ranges: number[] = [];
+  let payloadChars = 0;
+  let from = 0; // start of the text not yet copied into `parts`
+  let pos = 0;
+  let backslash = text.indexOf("\\"); // the first backslash at or after some point <= pos
+  for (;;) {
+    const open = text.indexOf('"', pos);
+    if (open === -1) break;
+    if (text.startsWith("\\u0000", open + 1)) return undefined;
+    let close: number;
+    let escaped = false;
+    for (let e = open + 1; ;) {
+      close = text.indexOf('"', e);
+      if (close === -1) return undefined; // an unterminated string: JSON.parse says so
+      if (backslash !== -1 && backslash < e) backslash = text.indexOf("\\", e);
+      if (backslash === -1 || backslash > close) break;
+      escaped = true;
+      e = backslash + 2;
+    }
+    pos = close + 1;
+    if (escaped || close - open - 1 < payloadFrom) continue;
+    if (!isBase64Run(text, open + 1, close)) continue;
+    let next = close + 1;
+    while (isJsonSpace(text.charCodeAt(next))) next++;
+    if (text.charCodeAt(next) === 58 /* : */) continue;
+    parts.push(text.slice(from, open), `"\\u0000${ranges.length / 2}"`);
+    ranges.push(open + 1, close);
+    payloadChars += close - open - 1;
+    from = close + 1;
+  }
+  // Worth it only when the payloads are most of the text (the skeleton is a copy of the rest).
+  if (ranges.length === 0 || payloadChars * 2 < text.length) return undefined;
+  parts.push(text.slice(from));
+  return { skeleton: parts.join(""), ranges };
+}
+
+function isJsonSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
 }

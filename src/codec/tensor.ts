@@ -226,8 +226,49 @@ export function tensorBytes(x: tf.Tensor): Uint8Array {
 }
 
 /**
+ * The bytes of a float32 or int32 tensor that lives on the WASM backend, as a view of the WASM
+ * heap (no copy), or undefined for any other tensor. `dataSync()` would copy them into a new
+ * array each time, and when a whole model is encoded those copies, garbage at once, wait for
+ * the garbage collector together: 0.5-0.9x the model's size of extra memory at the peak, as
+ * measured (bench/serialize.ts).
+ *
+ * The view is valid only until tfjs next allocates (a heap growth detaches it), so it is for
+ * synchronous use only. It reads two fields of tfjs-backend-wasm 4.x's backend that its typings
+ * declare but tfjs does not document (`wasm.HEAPU8`, `dataIdMap`), checks everything it reads
+ * (the backend the engine files the tensor under, the offset, the dtype, the byte range), and
+ * returns undefined (the caller copies with `dataSync()`) when anything is not as expected.
+ * WASM memory is little-endian on every host, so the bytes are the document's.
+ *
+ * @example
+ * // On the WASM backend (on CPU: undefined)
+ * Array.from(wasmHeapBytes(tf.scalar(1)) ?? []); // [0, 0, 128, 63]
+ */
+export function wasmHeapBytes(x: tf.Tensor): Uint8Array | undefined {
+  if (x.dtype !== "float32" && x.dtype !== "int32") return undefined;
+  const info = tf.engine().state.tensorInfo.get(x.dataId) as { backend?: unknown } | undefined;
+  const backend = info?.backend as
+    { wasm?: { HEAPU8?: unknown }; dataIdMap?: { get?: (id: object) => unknown } } | undefined;
+  const heap = backend?.wasm?.HEAPU8;
+  const dataIdMap = backend?.dataIdMap;
+  if (!(heap instanceof Uint8Array) || typeof dataIdMap?.get !== "function") return undefined;
+  const data = dataIdMap.get(x.dataId) as { memoryOffset?: unknown; dtype?: unknown } | undefined;
+  const offset = data?.memoryOffset;
+  const byteLength = x.size * 4;
+  if (
+    typeof offset !== "number" ||
+    data?.dtype !== x.dtype ||
+    !Number.isInteger(offset) ||
+    offset < 0 ||
+    offset + byteLength > heap.byteLength
+  )
+    return undefined;
+  return heap.subarray(offset, offset + byteLength);
+}
+
+/**
  * Storage for `size` elements of `dtype`: the typed array tfjs wants and a byte view of it to
- * fill (from base64 or from a file).
+ * fill (from base64 or from a file). With a `scratch`, the storage is the scratch's buffer,
+ * reused by the next call.
  *
  * @example
  * const { values, bytes } = allocateTensorData("float32", 2);
@@ -236,7 +277,20 @@ export function tensorBytes(x: tf.Tensor): Uint8Array {
 export function allocateTensorData(
   dtype: SupportedDtype,
   size: number,
+  scratch?: DecodeScratch,
 ): { readonly values: Float32Array | Int32Array | Uint8Array; readonly bytes: Uint8Array } {
+  if (scratch !== undefined) {
+    const byteLength = size * bytesPerElement(dtype);
+    if (scratch.buffer === undefined || scratch.buffer.byteLength < byteLength)
+      scratch.buffer = new ArrayBuffer(byteLength);
+    const values =
+      dtype === "float32"
+        ? new Float32Array(scratch.buffer, 0, size)
+        : dtype === "int32"
+          ? new Int32Array(scratch.buffer, 0, size)
+          : new Uint8Array(scratch.buffer, 0, size);
+    return { values, bytes: new Uint8Array(scratch.buffer, 0, byteLength) };
+  }
   const values =
     dtype === "float32"
       ? new Float32Array(size)
@@ -244,6 +298,29 @@ export function allocateTensorData(
         ? new Int32Array(size)
         : new Uint8Array(size);
   return { values, bytes: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
+}
+
+/**
+ * Storage that one decode reuses for every tensor it makes, when the backend copies a new
+ * tensor's values into memory of its own (WASM copies them into its heap; the CPU and WebGL
+ * backends keep the array they are given, so each tensor needs one of its own there). Without
+ * it, each decoded tensor would leave its array behind as garbage, and a 100 MB model's worth
+ * of arrays can wait for the garbage collector at the same time.
+ */
+export interface DecodeScratch {
+  buffer?: ArrayBuffer;
+}
+
+/**
+ * A new {@link DecodeScratch} when the current backend copies new tensors' values (WASM), else
+ * undefined (every tensor gets its own array).
+ *
+ * @example
+ * // On the WASM backend (on CPU: undefined)
+ * newDecodeScratch(); // {}
+ */
+export function newDecodeScratch(): DecodeScratch | undefined {
+  return tf.getBackend() === "wasm" ? {} : undefined;
 }
 
 /**
@@ -278,7 +355,8 @@ export function tensorFromData(
  * encodeTensor(tf.tensor([1, 2], [2], "int32")); // { _tag: "Tensor", dtype: "int32", shape: [2], data: "AQAAAAIAAAA=" }
  */
 export function encodeTensor(x: tf.Tensor): TensorJson {
-  const data = encodeBase64(tensorBytes(x));
+  // Encoded at once, so the heap view (when there is one) cannot move under the encoder.
+  const data = encodeBase64(x.isDisposed ? tensorBytes(x) : (wasmHeapBytes(x) ?? tensorBytes(x)));
   return { _tag: "Tensor", dtype: x.dtype as SupportedDtype, shape: x.shape.slice(), data };
 }
 
@@ -293,7 +371,9 @@ export interface TensorProblem {
  * Checks `dtype`, `shape` and the base64 `data` of a tensor node (whose `_tag` and field set the
  * caller has checked), and only then allocates and decodes. Returns the new tensor or the
  * problems. With `allocate: false` it only checks (the base64 characters too, but not the
- * values of bool bytes, which need decoding) and returns `null` when all is well.
+ * values of bool bytes, which need decoding) and returns `null` when all is well. `scratch`
+ * lends the storage (see {@link DecodeScratch}); `checkedData` says that the caller has checked
+ * the characters of `data` with `isBase64Run`.
  *
  * @example
  * const x = decodeTensorFields("float32", [], "AACAPw==");  // the scalar 1
@@ -309,12 +389,16 @@ export function decodeTensorFields(
   shape: unknown,
   data: unknown,
   allocate: boolean,
+  scratch?: DecodeScratch,
+  checkedData?: boolean,
 ): tf.Tensor | TensorProblem[] | null;
 export function decodeTensorFields(
   dtype: unknown,
   shape: unknown,
   data: unknown,
   allocate = true,
+  scratch?: DecodeScratch,
+  checkedData = false,
 ): tf.Tensor | TensorProblem[] | null {
   const problems: TensorProblem[] = [];
   if (!isSupportedDtype(dtype)) {
@@ -347,11 +431,11 @@ export function decodeTensorFields(
     ];
   }
   if (!allocate) {
-    const bad = checkBase64(data);
+    const bad = checkedData ? undefined : checkBase64(data);
     return bad === undefined ? null : [{ field: "data", message: bad }];
   }
-  const { values, bytes } = allocateTensorData(dtype, checked.size);
-  const bad = decodeBase64Into(data, bytes);
+  const { values, bytes } = allocateTensorData(dtype, checked.size, scratch);
+  const bad = decodeBase64Into(data, bytes, checkedData);
   if (bad !== undefined) return [{ field: "data", message: bad }];
   const made = tensorFromData(dtype, shape as number[], values);
   return typeof made === "string" ? [{ field: "data", message: made }] : made;

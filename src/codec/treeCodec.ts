@@ -19,11 +19,12 @@ import * as t from "io-ts";
 import type { Registry } from "../tree/registry";
 import { defaultRegistry } from "../wrappers/defaultRegistry";
 import { decodeDocument } from "./decode";
-import { encodeValue, type TensorMode } from "./encode";
+import { encodeValue, type ExternalWeight, type TensorMode } from "./encode";
 import { documentType, TreeEncodeError, type EncodeProblem } from "./errors";
 import { formatName, formatVersion, reservedTags } from "./format";
 import { resolveFunctions, type FunctionTable, type ResolvedFunctions } from "./functions";
-import { stringifyTrustedJson, type JsonValue } from "./json";
+import { parseJsonText, stringifyTrustedJson, type JsonValue, type ParsedJson } from "./json";
+import { encodeTensor } from "./tensor";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -149,7 +150,12 @@ export function encodeTree(tree: Tree, options?: TreeCodecOptions): E.Either<Enc
  * stringifyTree({ x: -0 }); // '{"format":"paramtree","version":"1.0","tree":{"x":{"_tag":"Number","value":"-0"}}}'
  */
 export function stringifyTree(tree: Tree, options?: TreeCodecOptions & { readonly space?: number }): string {
-  return stringifyTrustedJson(treeCodec(options).encode(tree) as unknown as JsonValue, options?.space);
+  const pieces = documentPieces(tree, resolveCodecOptions(options), options?.space);
+  if (E.isLeft(pieces)) throw new TreeEncodeError(pieces.left);
+  // `+` makes a rope whose leaves are the pieces: the base64 strings are not copied again.
+  let text = "";
+  for (const piece of pieces.right) text += piece();
+  return text;
 }
 
 /**
@@ -162,13 +168,17 @@ export function stringifyTree(tree: Tree, options?: TreeCodecOptions & { readonl
  */
 export function parseTree(text: string, options?: TreeCodecOptions): E.Either<t.Errors, Tree> {
   const codec = treeCodec(options);
-  let json: unknown;
+  let parsed: ParsedJson;
   try {
-    json = JSON.parse(text);
+    // Tensor data stays in `text` (see parseJsonText): no second copy of the base64.
+    parsed = parseJsonText(text);
   } catch (cause) {
     return E.left([notJsonError(text, cause)]);
   }
-  return codec.decode(json);
+  return decodeDocument(parsed.json, [{ key: "", type: codec, actual: parsed.json }], {
+    ...resolveCodecOptions(options),
+    resolveString: parsed.resolve,
+  });
 }
 
 /** @internal */
@@ -179,6 +189,81 @@ export function notJsonError(text: string, cause: unknown): t.ValidationError {
     context: [{ key: "", type: documentType, actual: undefined }],
     message: `not JSON (${message}); the file may be truncated or corrupt`,
   };
+}
+
+/**
+ * @internal The JSON text of a tree's document, exactly as `stringifyTrustedJson` writes the
+ * inline document, as a list of pieces to concatenate or write out in order. Each piece is a
+ * function so that a tensor's base64 is made only when its turn comes: its bytes are read (one
+ * `dataSync` copy) and encoded then, and nothing but the piece's string outlives the call. A
+ * shared tensor's base64 is made once and returned at each of its places.
+ *
+ * The document is encoded with a placeholder string in each tensor's `data` and written to JSON
+ * text (small: no tensor bytes), which is then cut at the placeholders. A placeholder is a NUL
+ * character and a random 96-bit token; the cut checks that it found exactly one placeholder per
+ * tensor node, in a string of its own, so a user's string that happened to contain one would
+ * fall back to writing the inline document whole.
+ */
+export function documentPieces(
+  tree: Tree,
+  resolved: ResolvedCodecOptions,
+  space?: number,
+): E.Either<EncodeProblem[], (() => string)[]> {
+  const prefix = `\u0000paramtree-${randomToken()}-`;
+  const marker = JSON.stringify(prefix).slice(0, -1); // the opening quote and the escaped prefix
+  const encoded = encodeValue(tree, {
+    ...resolved,
+    tensors: "deferred",
+    placeholder: (i) => `${prefix}${i}`,
+  });
+  if ("problems" in encoded) return E.left(encoded.problems);
+  const skeleton = stringifyTrustedJson(
+    { format: formatName, version: formatVersion, tree: encoded.json },
+    space,
+  );
+  const { weights } = encoded;
+  const cache: (string | undefined)[] = new Array(weights.length);
+  const base64Of = (i: number): string => {
+    let text = cache[i];
+    if (text === undefined) {
+      text = encodeTensor((weights[i] as ExternalWeight).tensor).data;
+      cache[i] = text;
+    }
+    return text;
+  };
+  const pieces: (() => string)[] = [];
+  let from = 0;
+  for (let at = skeleton.indexOf(marker); at !== -1; at = skeleton.indexOf(marker, from)) {
+    const digitsFrom = at + marker.length;
+    const close = skeleton.indexOf('"', digitsFrom);
+    const index = close === -1 ? NaN : Number(skeleton.slice(digitsFrom, close));
+    if (!/^[0-9]+$/.test(skeleton.slice(digitsFrom, close)) || !(index < weights.length)) break;
+    const before = skeleton.slice(from, at + 1);
+    pieces.push(
+      () => before,
+      () => base64Of(index),
+    );
+    from = close;
+  }
+  if (pieces.length !== 2 * encoded.deferredNodes) {
+    // A user string looked like a placeholder: write the inline document whole.
+    const inline = encodeWith(tree, resolved, "inline");
+    if (E.isLeft(inline)) return inline;
+    const text = stringifyTrustedJson(inline.right as unknown as JsonValue, space);
+    return E.right([() => text]);
+  }
+  const rest = skeleton.slice(from);
+  pieces.push(() => rest);
+  return E.right(pieces);
+}
+
+/** 96 random bits as hex; `crypto.getRandomValues` when there is one. */
+function randomToken(): string {
+  const words = new Uint32Array(3);
+  const crypto = (globalThis as { crypto?: { getRandomValues?: (a: Uint32Array) => Uint32Array } }).crypto;
+  if (crypto?.getRandomValues !== undefined) crypto.getRandomValues(words);
+  else for (let i = 0; i < words.length; i++) words[i] = Math.floor(Math.random() * 2 ** 32);
+  return Array.from(words, (w) => w.toString(16).padStart(8, "0")).join("");
 }
 
 /** @internal */
