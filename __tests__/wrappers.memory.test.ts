@@ -226,3 +226,59 @@ test("a failure after some wrappers ran leaks nothing, repeatedly", () => {
   expect(tf.memory().numTensors).toBe(start);
   x.dispose();
 });
+
+describe("the engine scope unwrap ends itself, as tfjs's endScope would", () => {
+  test("tensors a wrapper tf.keep()s survive, inside a tidy too; the scope stack is restored", () => {
+    const x = tf.tensor1d([1, 2]);
+    const start = tf.memory().numTensors;
+    const depth = tf.engine().state.scopeStack.length;
+    const keptTemps: tf.Tensor[] = [];
+    const tree = {
+      a: Parameterize((t: tf.Tensor) => {
+        keptTemps.push(tf.keep(tf.square(t))); // a kept temporary
+        return tf.exp(t);
+      }, x),
+      b: Parameterize((t: tf.Tensor) => tf.keep(tf.neg(t)), x), // a kept result
+    };
+    const out = unwrap(tree);
+    expect(tf.engine().state.scopeStack.length).toBe(depth);
+    expect(tf.memory().numTensors).toBe(start + 3); // a, b and the kept temporary
+    let bInTidy: tf.Tensor | undefined;
+    const aInTidy = tf.tidy(() => {
+      const o = unwrap(tree);
+      expect(tf.engine().state.scopeStack.length).toBe(depth + 1);
+      bInTidy = o.b; // kept: the tidy leaves it alone
+      return o.a;
+    });
+    expect(tf.engine().state.scopeStack.length).toBe(depth);
+    expect(tf.memory().numTensors).toBe(start + 6);
+    expect(bInTidy?.isDisposed).toBe(false);
+    expect(Array.from(aInTidy.dataSync())).toEqual(Array.from(out.a.dataSync()));
+    expect(Array.from(out.b.dataSync())).toEqual([-1, -2]);
+    tf.dispose([out.a, out.b, aInTidy, bInTidy as tf.Tensor, ...keptTemps]);
+    expect(tf.memory().numTensors).toBe(start);
+    x.dispose();
+  });
+
+  test("unwrap inside a wrapper's fn (nested scopes), at the top level and inside a tidy", () => {
+    const x = tf.tensor1d([0.5, -1]);
+    const start = tf.memory().numTensors;
+    const inner = { p: Parameterize(tf.exp, x) };
+    const tree = Parameterize(
+      (t: tf.Tensor) => tf.add(t, unwrap(inner).p), // the inner result is a temporary of the outer
+      Parameterize(tf.square, x),
+    );
+    const expected = [0.25 + Math.exp(0.5), 1 + Math.exp(-1)];
+    for (let i = 0; i < 10; i++) {
+      const out = unwrap(tree);
+      expect(tf.memory().numTensors).toBe(start + 1);
+      Array.from(out.dataSync()).forEach((v, k) => expect(v).toBeCloseTo(expected[k] as number, 5));
+      out.dispose();
+      const y = tf.tidy(() => tf.mul(unwrap(tree), 2));
+      expect(tf.memory().numTensors).toBe(start + 1);
+      y.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(start);
+    x.dispose();
+  });
+});
