@@ -36,6 +36,7 @@ import { formatNs, formatRatio, gc, median, printTable, type Budget } from "./ha
 export const serializeCases = [
   "tfio",
   "codec",
+  "codec-text",
   "tfio-file",
   "file",
   "tfio-encode",
@@ -78,6 +79,15 @@ const cases: Record<SerializeCase, CaseInfo> = {
     reference: "tfio",
     floor: 1 + 4 / 3 + 1,
     floorWhy: "model + base64 + decoded",
+  },
+  "codec-text": {
+    name: "stringifyTree + parseTree (the same, through JSON text)",
+    kind: "round trip",
+    reference: "tfio",
+    // stringifyTree's text is a rope (its pieces are not copied); V8 flattens it into a copy
+    // the first time it is read, so the pieces and the copy are alive together once.
+    floor: 1 + 4 / 3 + 4 / 3,
+    floorWhy: "model + text + V8's flat copy",
   },
   "tfio-file": {
     name: "tf.io encode + write + read + decode (reference)",
@@ -279,6 +289,7 @@ async function prepare(
   const encodes = new Set<SerializeCase>([
     "tfio",
     "codec",
+    "codec-text",
     "tfio-file",
     "file",
     "tfio-encode",
@@ -316,6 +327,15 @@ async function prepare(
           const codec = treeCodec();
           const back = codec.decode(codec.encode(m));
           if (E.isLeft(back)) throw new Error("bench: codec round trip failed");
+          disposeAll(back.right);
+        },
+        dispose: disposeModel,
+      };
+    case "codec-text":
+      return {
+        async run() {
+          const back = parseTree(stringifyTree(m));
+          if (E.isLeft(back)) throw new Error("bench: text round trip failed");
           disposeAll(back.right);
         },
         dispose: disposeModel,
