@@ -67,12 +67,18 @@ export function unwrap<T>(tree: T): Unwrapped<T> {
  * `unwrap` over another registry, for custom wrapper tags.
  *
  * @example
+ * interface Clip extends Unwrappable<"Clip", tf.Tensor> {
+ *   readonly value: tf.Tensor | Unwrappable<string, tf.Tensor>;
+ *   readonly lo: number;
+ *   readonly hi: number;
+ * }
  * const registry = registerWrapper(defaultRegistry, {
  *   tag: "Clip",
  *   children: ["value"],
- *   unwrap: ({ value, lo, hi }) => tf.clipByValue(value, lo, hi),
+ *   unwrap: ({ value, lo, hi }: { value: tf.Tensor; lo: number; hi: number }) => tf.clipByValue(value, lo, hi),
  * });
- * unwrapWith(registry)({ _tag: "Clip", value: Parameterize(tf.exp, tf.scalar(5)), lo: 0, hi: 1 }).dataSync(); // [1]
+ * const clip: Clip = { _tag: "Clip", value: Parameterize(tf.exp, tf.scalar(5)), lo: 0, hi: 1 };
+ * unwrapWith(registry)(clip).dataSync(); // [1]
  */
 export function unwrapWith(registry: Registry): <T>(tree: T) => Unwrapped<T> {
   return <T>(tree: T) => unwrapCore(tree, registry) as Unwrapped<T>;
