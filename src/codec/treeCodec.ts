@@ -31,10 +31,11 @@ import { encodeTensor } from "./tensor";
 // -------------------------------------------------------------------------------------
 
 /**
- * Any tree: what the tree functions accept.
+ * Any tree: what the tree functions accept. Internal to the codec: `paramtree`'s `Tree` is the
+ * fp-ts module, where the same type is `Tree.Tree<A>` (as in the example).
  *
  * @example
- * const tree: Tree = { layers: [{ w: tf.zeros([2, 2]) }] };
+ * const tree: Tree.Tree<tf.Tensor> = { layers: [{ w: tf.zeros([2, 2]) }] };
  */
 export type Tree = unknown;
 
