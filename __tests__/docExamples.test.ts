@@ -71,11 +71,14 @@ describe("doc-comment examples under src/", () => {
       require: publicScope.require,
     };
     const before = tf.memory().numTensors;
+    const backend = tf.getBackend();
     tf.engine().startScope();
     try {
       await runExample(example, compiled, scope);
     } finally {
       tf.engine().endScope();
+      // Every example starts on the WASM backend, also after one that switches (initBackend's).
+      if (tf.getBackend() !== backend) await tf.setBackend(backend);
     }
     // Example tensors are released by the scope; what remains was kept or made a variable.
     const leaked = tf.memory().numTensors - before;
