@@ -221,9 +221,8 @@ function named(model: Model): tf.NamedTensorMap {
   return out;
 }
 
-/** The ArrayBuffer of exactly a file's bytes (readFileSync's own, when it is exactly that). */
-function readArrayBuffer(file: string): ArrayBuffer {
-  const bytes = fs.readFileSync(file);
+/** The ArrayBuffer of exactly `bytes` (a file read's own buffer, not a copy, when it is exactly that). */
+function exactArrayBuffer(bytes: Buffer): ArrayBuffer {
   return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength
     ? (bytes.buffer as ArrayBuffer)
     : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
@@ -239,7 +238,7 @@ async function readTfio(dir: string, prefix: string): Promise<[ArrayBuffer, tf.i
   const specs = JSON.parse(
     await fs.promises.readFile(path.join(dir, `${prefix}.json`), "utf8"),
   ) as tf.io.WeightsManifestEntry[];
-  return [bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, specs];
+  return [exactArrayBuffer(bytes), specs];
 }
 
 /** Resident set size and its high-water mark, from /proc (Linux), or undefined. */
@@ -381,7 +380,7 @@ async function prepare(
       };
     }
     case "tfio-decode": {
-      const bytes = readArrayBuffer(path.join(io, "tfio.bin"));
+      const bytes = exactArrayBuffer(fs.readFileSync(path.join(io, "tfio.bin")));
       const specs = JSON.parse(
         fs.readFileSync(path.join(io, "tfio.json"), "utf8"),
       ) as tf.io.WeightsManifestEntry[];
