@@ -188,6 +188,13 @@ test.each<[string, unknown, RegExp]>([
     /^\.o\.fields: expected the escaped object's fields/,
   ],
   [
+    // Found by the fuzz test (seed 1846206744): decoded as plain data, the object would be a
+    // Parameterize record in memory that nobody validated, and its next encode would fail.
+    "escaped object carrying a registered wrapper's tag",
+    { o: { _tag: "Object", fields: { _tag: "Parameterize", x: ["2"] } } },
+    /^\.o\.fields: an escaped object cannot carry the registered tag "Parameterize": in memory it would be a Parameterize record/,
+  ],
+  [
     "raw NaN (not JSON)",
     { x: [NaN] },
     /^\.x\[0\]: NaN is not a JSON number; write it as \{ "_tag": "Number", "value": "NaN" \}/,

@@ -325,6 +325,19 @@ export function decodeTreeValue(
             [entry("fields", fields)],
           );
         }
+        const inner = (fields as Record<string, unknown>)["_tag"];
+        if (typeof inner === "string" && ctx.registry.specs.has(inner)) {
+          // In memory an object with a registered `_tag` is that wrapper, whatever its fields: the
+          // encoder never escapes one, and decoding it as plain data would hand back a wrapper
+          // nobody validated (a malformed one fails the next encode or unwrap).
+          return fail(
+            key,
+            node,
+            `an escaped object cannot carry the registered tag ${describeValue(inner)}: ` +
+              `in memory it would be a ${inner} record; write the record itself`,
+            [entry("fields", fields)],
+          );
+        }
         seen.add(fields);
         if (resolve !== undefined) resolveFields(fields, resolve);
         return open(key, node, fields, OBJECT, Object.keys(fields as object), {});
