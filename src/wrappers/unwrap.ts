@@ -139,8 +139,14 @@ type Scope = Engine["state"]["activeScope"];
  */
 function endScope(engine: Engine, scope: Scope, keep: tf.Tensor[]): void {
   const state = engine.state;
-  const stack = state.scopeStack;
-  if (state.activeScope !== scope || stack[stack.length - 1] !== scope) {
+  const stack = state.scopeStack as Scope[] | undefined;
+  // tfjs 4.x's engine, as the peer range says; anything unexpected goes to tfjs's own endScope.
+  if (
+    !Array.isArray(stack) ||
+    !Array.isArray(scope?.track) ||
+    state.activeScope !== scope ||
+    stack[stack.length - 1] !== scope
+  ) {
     engine.endScope(keep);
     return;
   }
