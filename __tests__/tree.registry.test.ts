@@ -64,6 +64,38 @@ describe("lookupSpec", () => {
   });
 });
 
+describe("only an own enumerable _tag makes a record", () => {
+  const registry = registerWrapper(emptyRegistry, pair);
+  const hidden = Object.defineProperty({ x: 1, y: 2 }, "_tag", { value: "Pair", enumerable: false });
+  const inherited = Object.assign(Object.create({ _tag: "Pair" }) as object, { x: 1, y: 2 });
+  /** More keys than the shape cache holds per shape (64), so classification skips the cache. */
+  const big = (tag: "own" | "hidden"): Record<string, unknown> => {
+    const o: Record<string, unknown> = { x: 1, y: 2 };
+    for (let i = 0; i < 70; i++) o[`k${i}`] = i;
+    if (tag === "own") o._tag = "Pair";
+    else Object.defineProperty(o, "_tag", { value: "Pair", enumerable: false });
+    return o;
+  };
+
+  test("lookupSpec and the tree passes agree on hidden and inherited tags", () => {
+    expect(lookupSpec(registry, hidden)).toBeUndefined();
+    expect(lookupSpec(registry, inherited)).toBeUndefined(); // not a plain object either
+    expect(lookupSpec(registry, big("hidden"))).toBeUndefined();
+    expect(lookupSpec(registry, big("own"))).toBe(registry.specs.get("Pair"));
+    // As ordinary objects, all their enumerable fields are children.
+    expect(treeLeaves(hidden, { registry })).toEqual([1, 2]);
+    expect(treeLeaves(big("hidden"), { registry })).toHaveLength(72);
+    // As a record, only the declared children are.
+    expect(treeLeaves(big("own"), { registry })).toEqual([1, 2]);
+  });
+
+  test("a hidden _tag past the shape cache is not a record (it was read without the check)", () => {
+    const [, def] = treeFlatten(big("hidden"), { registry });
+    expect(def.numLeaves).toBe(72);
+    expect(def.toString()).not.toContain("Pair");
+  });
+});
+
 describe("registered records in trees", () => {
   const registry = registerWrapper(emptyRegistry, pair);
   test("child fields are children (in declared order); other fields are static", () => {

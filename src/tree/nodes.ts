@@ -254,7 +254,8 @@ export function classifyKeys(
 ): ObjectMeta | RecordMeta {
   const entry = lookupShape(keys);
   found.entry = entry;
-  if (entry === undefined || entry.hasTag) {
+  // Only an own enumerable `_tag` (one of `keys`) makes a record, cached shape or not.
+  if (entry === undefined ? keys.includes("_tag") : entry.hasTag) {
     const tag = (node as { _tag?: unknown })._tag;
     if (typeof tag === "string") {
       const spec = registry.specs.get(tag);
@@ -262,9 +263,8 @@ export function classifyKeys(
         return recordMeta(spec, node as Record<string, unknown>);
       }
     }
-    if (entry === undefined) return makeObjectMeta(keys, nullProto);
   }
-  return shapeMeta(entry, nullProto);
+  return entry === undefined ? makeObjectMeta(keys, nullProto) : shapeMeta(entry, nullProto);
 }
 
 /**

@@ -111,10 +111,12 @@ export function registerWrapper<Node, Out>(registry: Registry, spec: WrapperSpec
  * lookupSpec(defaultRegistry, { _tag: "Unknown" }); // undefined
  */
 export function lookupSpec(registry: Registry, node: unknown): WrapperSpec | undefined {
-  if (node === null || typeof node !== "object") return undefined;
-  const tag = (node as { _tag?: unknown })._tag;
-  if (typeof tag !== "string") return undefined;
+  if (node === null || typeof node !== "object" || Array.isArray(node)) return undefined;
   const proto = Object.getPrototypeOf(node);
   if (proto !== Object.prototype && proto !== null) return undefined;
-  return registry.specs.get(tag);
+  // Only an own enumerable `_tag` makes a record, as in every tree pass (an inherited or hidden
+  // one does not, so that `isUnwrappable` and `unwrap` always agree).
+  if (!Object.prototype.propertyIsEnumerable.call(node, "_tag")) return undefined;
+  const tag = (node as { _tag?: unknown })._tag;
+  return typeof tag === "string" ? registry.specs.get(tag) : undefined;
 }
