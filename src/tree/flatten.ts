@@ -25,10 +25,8 @@ import { flattenInto } from "./walk";
  * def.toString();  // "TreeDef({ a: [*, null], b: * })"
  */
 export function treeFlatten<L = unknown>(tree: unknown, options?: TreeOptions): [L[], TreeDef] {
-  const leaves: L[] = [];
-  const nodes: NodeMeta[] = [];
-  flattenInto(tree, resolveOptions(options), leaves, nodes, null);
-  return [leaves, new TreeDef(nodes, leaves.length)];
+  const { leaves, nodes } = flattenInto(tree, resolveOptions(options), true, false);
+  return [leaves as L[], new TreeDef(nodes as NodeMeta[], leaves.length)];
 }
 
 /**
@@ -42,11 +40,9 @@ export function treeFlattenWithPath<L = unknown>(
   tree: unknown,
   options?: TreeOptions,
 ): [[KeyPath, L][], TreeDef] {
-  const leaves: L[] = []; // stays empty: the leaves go into `pairs`
-  const pairs: [KeyPath, L][] = [];
-  const nodes: NodeMeta[] = [];
-  flattenInto(tree, resolveOptions(options), leaves, nodes, pairs as [KeyPath, unknown][]);
-  return [pairs, new TreeDef(nodes, pairs.length)];
+  const { nodes, pairs } = flattenInto(tree, resolveOptions(options), true, true);
+  const withPaths = pairs as [KeyPath, L][];
+  return [withPaths, new TreeDef(nodes as NodeMeta[], withPaths.length)];
 }
 
 /**
@@ -56,9 +52,7 @@ export function treeFlattenWithPath<L = unknown>(
  * treeLeaves([{ y: 2, x: 1 }, 3]); // [1, 2, 3]
  */
 export function treeLeaves<L = unknown>(tree: unknown, options?: TreeOptions): L[] {
-  const leaves: L[] = [];
-  flattenInto(tree, resolveOptions(options), leaves, null, null);
-  return leaves;
+  return flattenInto(tree, resolveOptions(options), false, false).leaves as L[];
 }
 
 /**

@@ -13,6 +13,7 @@
  * @internal
  * @module
  */
+import type { ChunkedList } from "./chunkedList";
 import type { Key, KeyPath } from "./keyPath";
 import {
   ARRAY,
@@ -147,9 +148,9 @@ interface FlattenState {
   readonly isLeaf: ((node: unknown) => boolean) | undefined;
   readonly noneIsLeaf: boolean;
   readonly registry: ResolvedOptions["registry"];
-  readonly leaves: unknown[];
-  readonly nodes: NodeMeta[] | null;
-  readonly pairs: [KeyPath, unknown][] | null;
+  readonly leaves: ChunkedList<unknown>;
+  readonly nodes: ChunkedList<NodeMeta> | null;
+  readonly pairs: ChunkedList<[KeyPath, unknown]> | null;
   /** The key path of the current node (`keys[0 .. depth)`), kept only when `pairs` is wanted. */
   readonly keys: Key[];
   readonly found: { entry: Hint };
@@ -165,9 +166,9 @@ interface FlattenState {
 export function flattenRecursive(
   root: unknown,
   options: ResolvedOptions,
-  leaves: unknown[],
-  nodes: NodeMeta[] | null,
-  pairs: [KeyPath, unknown][] | null,
+  leaves: ChunkedList<unknown>,
+  nodes: ChunkedList<NodeMeta> | null,
+  pairs: ChunkedList<[KeyPath, unknown]> | null,
 ): void {
   const state: FlattenState = {
     isLeaf: options.isLeaf,
@@ -270,7 +271,7 @@ interface MapState {
    * Every leaf result so far, in leaf order: when the recursion gives up, the iterative redo
    * reuses them, so that `f` is still called exactly once per leaf.
    */
-  readonly results: unknown[];
+  readonly results: ChunkedList<unknown>;
   readonly keys: Key[];
   readonly found: { entry: Hint };
   /** Scratch stack for the children's values while a node is built, and its top. */
@@ -288,7 +289,7 @@ export function mapRecursive(
   options: ResolvedOptions,
   f: (leaf: any, path: Key[] | undefined) => unknown,
   withPath: boolean,
-  results: unknown[],
+  results: ChunkedList<unknown>,
 ): unknown {
   const state: MapState = {
     isLeaf: options.isLeaf,

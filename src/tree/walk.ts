@@ -7,6 +7,7 @@
  * @internal
  * @module
  */
+import { ChunkedList } from "./chunkedList";
 import type { Key, KeyPath } from "./keyPath";
 import { describePath } from "./keyPath";
 import type { ResolvedOptions } from "./options";
@@ -287,9 +288,16 @@ function checkFrames(
   checkCycle(nodes, size, () => framePath(metas, slots, size - 1));
 }
 
+/** What a flatten pass collects: the leaves, and on request the pre-order metas and `[path, leaf]` pairs. */
+export interface Flattened {
+  readonly leaves: unknown[];
+  readonly nodes: NodeMeta[] | null;
+  readonly pairs: [KeyPath, unknown][] | null;
+}
+
 /**
- * The flatten pass. Appends the leaves to `leaves`, and the metas in pre-order to `nodes` and
- * `[path, leaf]` pairs to `pairs` instead of the bare leaves to `leaves` when `pairs` is given.
+ * The flatten pass: the leaves in order, plus the metas in pre-order when `withNodes`, and
+ * `[path, leaf]` pairs instead of the bare leaves when `withPairs`.
  *
  * Tries the recursive fast path of `recursive.ts` first; on a tree deeper than its budget (or a
  * cyclic one) it throws away the partial output and redoes the call with the iterative loop below.
@@ -297,32 +305,38 @@ function checkFrames(
 export function flattenInto(
   root: unknown,
   options: ResolvedOptions,
-  leaves: unknown[],
-  nodes: NodeMeta[] | null,
-  pairs: [KeyPath, unknown][] | null,
-): void {
-  const nLeaves = leaves.length;
-  const nNodes = nodes === null ? 0 : nodes.length;
-  const nPairs = pairs === null ? 0 : pairs.length;
-  try {
-    flattenRecursive(root, options, leaves, nodes, pairs);
-    return;
-  } catch (e) {
-    if (!isTooDeep(e)) throw e;
+  withNodes: boolean,
+  withPairs: boolean,
+): Flattened {
+  for (let attempt = 0; ; attempt++) {
+    const leaves = new ChunkedList<unknown>();
+    const nodes = withNodes ? new ChunkedList<NodeMeta>() : null;
+    const pairs = withPairs ? new ChunkedList<[KeyPath, unknown]>() : null;
+    if (attempt === 0) {
+      try {
+        flattenRecursive(root, options, leaves, nodes, pairs);
+      } catch (e) {
+        if (!isTooDeep(e)) throw e;
+        continue;
+      }
+    } else {
+      flattenIterative(root, options, leaves, nodes, pairs);
+    }
+    return {
+      leaves: leaves.toArray(),
+      nodes: nodes === null ? null : nodes.toArray(),
+      pairs: pairs === null ? null : pairs.toArray(),
+    };
   }
-  leaves.length = nLeaves;
-  if (nodes !== null) nodes.length = nNodes;
-  if (pairs !== null) pairs.length = nPairs;
-  flattenIterative(root, options, leaves, nodes, pairs);
 }
 
 /** The iterative flatten: any depth, cycles detected. */
 function flattenIterative(
   root: unknown,
   options: ResolvedOptions,
-  leaves: unknown[],
-  nodes: NodeMeta[] | null,
-  pairs: [KeyPath, unknown][] | null,
+  leaves: ChunkedList<unknown>,
+  nodes: ChunkedList<NodeMeta> | null,
+  pairs: ChunkedList<[KeyPath, unknown]> | null,
 ): void {
   const pend: unknown[] = [root];
   let pl = 1;
@@ -381,7 +395,7 @@ export function rebuildTree(
   f: (leaf: any, path: Key[] | undefined) => unknown,
   withPath: boolean,
 ): unknown {
-  const done: unknown[] = [];
+  const done = new ChunkedList<unknown>();
   try {
     return mapRecursive(root, options, f, withPath, done);
   } catch (e) {
@@ -396,7 +410,7 @@ function rebuildIterative(
   options: ResolvedOptions,
   f: (leaf: any, path: Key[] | undefined) => unknown,
   withPath: boolean,
-  done: readonly unknown[],
+  done: ChunkedList<unknown>,
 ): unknown {
   let leafIndex = 0;
   const pend: unknown[] = [root];
@@ -437,7 +451,7 @@ function rebuildIterative(
     if (meta.kind === LEAF) {
       values[sp++] =
         leafIndex < done.length
-          ? done[leafIndex]
+          ? done.get(leafIndex)
           : withPath
             ? f(node, keys.slice(0, size))
             : (f as (leaf: unknown) => unknown)(node);
