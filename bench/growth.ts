@@ -27,19 +27,20 @@ export interface GrowthRow {
   readonly plainNsPerNode?: number;
   readonly plainRatioToSmallest?: number;
   /**
-   * Flatten only: building two arrays as long as the leaves and the nodes by `push` and nothing
-   * else (the output `treeFlatten` must build), per node, and its ratio to 10^3.
+   * Flatten only: making two arrays as long as the leaves and the nodes, allocated at their final
+   * size and filled, and nothing else: the least any flatten that returns JavaScript arrays pays
+   * for its output, per node, and its ratio to 10^3.
    */
   readonly arraysNsPerNode?: number;
   readonly arraysRatioToSmallest?: number;
 }
 
-/** Two arrays of `leaves` and `nodes` elements, built by `push` as flatten builds its output. */
+/** Two arrays of `leaves` and `nodes` elements, allocated at their final size and filled. */
 function buildOutputArrays(leaves: number, nodes: number, item: object): [unknown[], unknown[]] {
-  const a: unknown[] = [];
-  const b: unknown[] = [];
-  for (let i = 0; i < leaves; i++) a.push(item);
-  for (let i = 0; i < nodes; i++) b.push(item);
+  const a = new Array<unknown>(leaves);
+  const b = new Array<unknown>(nodes);
+  for (let i = 0; i < leaves; i++) a[i] = item;
+  for (let i = 0; i < nodes; i++) b[i] = item;
   return [a, b];
 }
 
@@ -107,8 +108,9 @@ export function runGrowth(budget: Budget): { rows: GrowthRow[]; text: string } {
   }
   const text = printTable(
     "2. Growth (CPU time per node; ratio = per-node time / per-node time at 10^3 nodes; the plain " +
-      "recursive reference of the same operation on the same tree, and for flatten the output arrays " +
-      "alone built by push, show the machine's own slope; target: <= 1.5x at 10^6)",
+      "recursive reference of the same operation on the same tree, and for flatten its two output " +
+      "arrays alone (allocated at their final size and filled), show the machine's own slope; " +
+      "target: <= 1.5x at 10^6)",
     [
       "variant",
       "operation",
