@@ -124,6 +124,20 @@ describe("treeMap", () => {
     expect(out).toBe(2);
   });
 
+  test("treeMapN at depth 100,000, and a difference at the bottom named by its path", () => {
+    const chain = (depth: number, leaf: unknown): unknown => {
+      let t: unknown = leaf;
+      for (let i = 0; i < depth; i++) t = { n: t };
+      return t;
+    };
+    let out: any = treeMapN((a: number, b: number) => a + b, [chain(100_000, 1), chain(100_000, 2)]);
+    for (let i = 0; i < 100_000; i++) out = out.n;
+    expect(out).toBe(3);
+    expect(() => treeMapN((a: unknown) => a, [chain(100_000, 1), chain(100_000, [1])])).toThrow(
+      /treeMapN: tree 1 does not have the structure of tree 0: at \.n(\.n)*, tree 0 has a leaf but tree 1 has an array/,
+    );
+  });
+
   test("__proto__ keys stay own data properties", () => {
     const tree = JSON.parse('{"__proto__": {"x": 1}}');
     const out = treeMap((v: number) => v + 1, tree);
