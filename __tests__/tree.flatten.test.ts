@@ -154,6 +154,30 @@ describe("registered records", () => {
   });
 });
 
+describe("key paths at every depth", () => {
+  test("each leaf gets its own fresh path, whatever its depth (0 to 12)", () => {
+    for (let depth = 0; depth <= 12; depth++) {
+      // Alternate object keys and array indices: [a, 0, a, 0, ...]
+      let tree: unknown = "leaf";
+      const want: (string | number)[] = [];
+      for (let i = depth - 1; i >= 0; i--) {
+        tree = i % 2 === 0 ? { a: tree, b: "sibling" } : [tree];
+        want.unshift(i % 2 === 0 ? "a" : 0);
+      }
+      const [pairs] = treeFlattenWithPath(tree);
+      const leaf = pairs.find(([, v]) => v === "leaf");
+      expect(leaf?.[0]).toEqual(want);
+      // Sibling leaves never share a path array: editing one leaves the others alone.
+      const paths = pairs.map(([p]) => p);
+      expect(new Set(paths).size).toBe(paths.length);
+      (paths[0] as (string | number)[]).push("edited");
+      expect(treeFlattenWithPath(tree)[0].map(([p]) => p)).toEqual(
+        pairs.map(([p], i) => (i === 0 ? p.slice(0, -1) : p)),
+      );
+    }
+  });
+});
+
 describe("rebuilding objects (compiled per shape after a few builds)", () => {
   /** Own keys in order, each with its property descriptor: what a rebuilt object must reproduce. */
   const own = (o: object): [string, PropertyDescriptor | undefined][] =>
