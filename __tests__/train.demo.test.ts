@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import { main } from "../examples/demo";
 
@@ -27,3 +29,19 @@ test("with a zero learning rate the loss does not go down, and the demo reports 
   expect(r.finalLoss).toBe(r.initialLoss);
   expect(r.leaked).toBe(0);
 });
+
+test("`npm run demo -- --quick` (the README's command: bundled by esbuild, run by plain node) trains", () => {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith("JEST")) delete env[key];
+  delete env.NODE_OPTIONS;
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  const run = spawnSync(npm, ["run", "demo", "--", "--quick"], {
+    cwd: path.resolve(__dirname, ".."),
+    env,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  expect(run.stderr).not.toMatch(/error/i);
+  expect(run.status).toBe(0);
+  expect(run.stdout).toMatch(/noise scale σ: learned \d\.\d+, true 0\.25/);
+}, 150_000);
