@@ -83,7 +83,7 @@ test("the tarball holds the build, README, CHANGELOG, LICENSE and package.json, 
     /^CHANGELOG\.md$/,
     /^LICENSE$/,
     /^dist\/.+\.(js|d\.ts)$/,
-    /^dist\/index\.(mjs|d\.mts)$/,
+    /^dist\/(index|fp\/Tree)\.(mjs|d\.mts)$/,
   ];
   const unexpected = packedFiles.filter((f) => !allowed.some((re) => re.test(f)));
   expect(unexpected).toEqual([]);
@@ -97,6 +97,10 @@ test("the tarball holds the build, README, CHANGELOG, LICENSE and package.json, 
     "dist/index.mjs",
     "dist/index.d.mts",
     "dist/backend.js",
+    "dist/fp/Tree.js",
+    "dist/fp/Tree.d.ts",
+    "dist/fp/Tree.mjs",
+    "dist/fp/Tree.d.mts",
   ]) {
     expect(packedFiles).toContain(required);
   }
@@ -169,6 +173,24 @@ test("works from native ESM import, sharing one instance with require", () => {
   expect(JSON.parse(out.trim().split("\n").pop() ?? "")).toEqual(expected);
 });
 
+test("the paramtree/Tree subpath: one module instance from require, from import, and as paramtree's Tree", () => {
+  fs.writeFileSync(
+    path.join(consumer, "tree.mjs"),
+    [
+      `import * as T from "paramtree/Tree";`,
+      `import { Tree } from "paramtree";`,
+      `import { createRequire } from "node:module";`,
+      `const cjs = createRequire(import.meta.url)("paramtree/Tree");`,
+      `if (T.map !== Tree.map || cjs.map !== Tree.map) throw new Error("two instances of the Tree module");`,
+      `const missing = Object.keys(cjs).filter((k) => k !== "__esModule" && !(k in T));`,
+      `if (missing.length > 0) throw new Error("ESM lacks " + missing.join(", "));`,
+      `console.log(JSON.stringify(T.map((x) => x * 2)({ a: 1, b: [2] })));`,
+    ].join("\n"),
+  );
+  const out = run(process.execPath, ["tree.mjs"], consumer);
+  expect(JSON.parse(out.trim().split("\n").pop() ?? "")).toEqual({ a: 2, b: [4] });
+});
+
 test("bundled by esbuild through the ESM entry, the backend side effects survive", async () => {
   // The app imports only a tree function, yet needs what dist/backend.js does on import
   // (`import "@tensorflow/tfjs"`: the CPU backend and the gradients). The build is CommonJS inside,
@@ -210,7 +232,12 @@ describe("types resolve in a TypeScript consumer", () => {
   const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
   // Uses real types (a wrong call must be an error), so an `any` fallback would fail this check.
   const source = `
-    import { treeFlatten, keystr, initBackend, type TreeDef, type KeyPath } from "paramtree";
+    import { treeFlatten, keystr, initBackend, Tree, type TreeDef, type KeyPath } from "paramtree";
+    import * as T from "paramtree/Tree";
+    // The subpath has the very declarations of paramtree's Tree, and real ones.
+    const doubled: typeof Tree.map = T.map;
+    // @ts-expect-error map takes a function of a leaf, not a number
+    T.map(42);
     const [leaves, def] = treeFlatten<number>({ a: 1, b: [2] });
     const total: number = leaves.reduce((s, x) => s + x, 0);
     const d: TreeDef = def;
@@ -222,7 +249,7 @@ describe("types resolve in a TypeScript consumer", () => {
     keystr(42);
     // @ts-expect-error there is no "gpu" backend
     void initBackend("gpu");
-    export { total, n, s, started };
+    export { total, n, s, started, doubled };
   `;
   const cases = [
     {

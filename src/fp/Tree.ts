@@ -3,7 +3,8 @@
  * `Functor` / `Foldable` / `Traversable` instances over a tree's leaves (with the key path as the
  * index), so that trees compose in `pipe` like `fp-ts/ReadonlyRecord` does.
  *
- * Import it as a namespace:
+ * Import it as a namespace, from the package root or from its own entry point
+ * (`import * as T from "paramtree/Tree"`, the same module, as fp-ts's modules are imported):
  *
  * ```ts
  * import { pipe } from "fp-ts/function";
