@@ -199,6 +199,12 @@ function modelBytesFor(megabytes: number): number {
   return layersFor(megabytes) * (size * size + size) * 4;
 }
 
+/** Disposes what a decode gave back; a Left means the case is broken, not slow. */
+function disposeDecoded(back: E.Either<unknown, unknown>, what: string): void {
+  if (E.isLeft(back)) throw new Error(`bench: ${what}`);
+  disposeAll(back.right);
+}
+
 function makeModel(megabytes: number): Model {
   return {
     layers: Array.from({ length: layersFor(megabytes) }, (_, i) => ({
@@ -325,8 +331,7 @@ async function prepare(
         async run() {
           const codec = treeCodec();
           const back = codec.decode(codec.encode(m));
-          if (E.isLeft(back)) throw new Error("bench: codec round trip failed");
-          disposeAll(back.right);
+          disposeDecoded(back, "codec round trip failed");
         },
         dispose: disposeModel,
       };
@@ -334,8 +339,7 @@ async function prepare(
       return {
         async run() {
           const back = parseTree(stringifyTree(m));
-          if (E.isLeft(back)) throw new Error("bench: text round trip failed");
-          disposeAll(back.right);
+          disposeDecoded(back, "text round trip failed");
         },
         dispose: disposeModel,
       };
@@ -345,8 +349,7 @@ async function prepare(
           const file = path.join(scratch, "model.tree.json");
           await saveTree(file, m);
           const back = await loadTree(file);
-          if (E.isLeft(back)) throw new Error("bench: loadTree failed");
-          disposeAll(back.right);
+          disposeDecoded(back, "loadTree failed");
         },
         dispose: disposeModel,
       };
@@ -396,8 +399,7 @@ async function prepare(
       return {
         async run() {
           const back = parseTree(text);
-          if (E.isLeft(back)) throw new Error("bench: parseTree failed");
-          disposeAll(back.right);
+          disposeDecoded(back, "parseTree failed");
         },
         dispose() {},
       };
@@ -430,8 +432,7 @@ async function prepare(
       return {
         async run() {
           const back = await loadTree(saveFile);
-          if (E.isLeft(back)) throw new Error("bench: loadTree failed");
-          disposeAll(back.right);
+          disposeDecoded(back, "loadTree failed");
         },
         dispose() {},
       };
