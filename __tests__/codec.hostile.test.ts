@@ -2,26 +2,18 @@
  * Hostile and malformed documents: each must give a Left whose report names where, and nothing
  * else (no throw, no hang, no unbounded allocation, no prototype change, no leaked tensor).
  */
-import * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
-import { initBackend } from "../src/backend";
 import { formatDecodeErrors, maxDecodeErrors, parseTree, stringifyTree, treeCodec } from "../src/codec";
 import { registerWrapper } from "../src/tree/registry";
 import { defaultRegistry } from "../src/wrappers";
 import { deepArray, deepObject, disposeAll, exactDifference } from "./codec.helpers";
+import { useBackendAndCheckLeaks } from "./support/tensors";
 
-let before = 0;
-beforeAll(async () => {
-  await initBackend();
-});
-beforeEach(() => {
-  before = tf.memory().numTensors;
-});
-afterEach(() => {
-  expect(tf.memory().numTensors).toBe(before);
-  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(protoNames);
-});
 const protoNames = Object.getOwnPropertyNames(Object.prototype).sort();
+useBackendAndCheckLeaks("wasm", {
+  // No document may change Object.prototype.
+  afterCheck: () => expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(protoNames),
+});
 
 const codec = treeCodec();
 const doc = (tree: unknown): unknown => ({ format: "paramtree", version: "1.0", tree });
