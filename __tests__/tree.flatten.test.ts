@@ -9,6 +9,7 @@ import {
   treeStructure,
   treeUnflatten,
 } from "../src";
+import { resetPrograms } from "../src/tree/program";
 
 beforeAll(async () => {
   await initBackend();
@@ -237,10 +238,15 @@ describe("rebuilding objects (compiled per shape after a few builds)", () => {
         expect(Object.keys(back as object)).toEqual(["zeta", "alpha", "mid"]);
         expect(back).toEqual({ zeta: 1, alpha: [2], mid: { q: 3 } });
       }
-      // Each of the two object shapes tried once to compile, and was then left to the loop.
-      expect(attempts).toBe(2);
+      // Each of the two object shapes tried once to compile, and was then left to the loop; so
+      // did the structure's builder (program.ts), after which no program is tried again.
+      expect(attempts).toBe(3);
+      for (let round = 0; round < 10; round++)
+        expect(treeFlatten({ zeta: 1, alpha: [2], mid: { q: 3 } })[1]).toEqual(def);
+      expect(attempts).toBe(3);
     } finally {
       globalThis.Function = realFunction;
+      resetPrograms();
     }
   });
 });

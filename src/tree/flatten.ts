@@ -6,9 +6,11 @@
  *
  * @module
  */
-import type { KeyPath } from "./keyPath";
+import type { Key, KeyPath } from "./keyPath";
 import type { NodeMeta } from "./nodes";
-import { resolveOptions, type TreeOptions } from "./options";
+import { resolveOptions, type ResolvedOptions, type TreeOptions } from "./options";
+import { matchProgram, observeStructure, programPaths, worthLearning } from "./program";
+import { copyPath } from "./recursive";
 import { TreeDef } from "./treedef";
 import { flattenInto } from "./walk";
 
@@ -25,8 +27,19 @@ import { flattenInto } from "./walk";
  * def.toString();  // "TreeDef({ a: [*, null], b: * })"
  */
 export function treeFlatten<L = unknown>(tree: unknown, options?: TreeOptions): [L[], TreeDef] {
-  const { leaves, nodes } = flattenInto(tree, resolveOptions(options), true, false);
-  return [leaves as L[], new TreeDef(nodes as NodeMeta[], leaves.length)];
+  const resolved = resolveOptions(options);
+  // A structure seen on the last few calls has a compiled program (see `program.ts`).
+  const match = matchProgram(tree, resolved);
+  if (match !== null) return [match.leaves as L[], match.program.def];
+  return flattenAndObserve<L>(tree, resolved);
+}
+
+/** The general walk, its structure shown to the program cache. */
+function flattenAndObserve<L>(tree: unknown, options: ResolvedOptions): [L[], TreeDef] {
+  const { leaves, nodes } = flattenInto(tree, options, true, false);
+  const def = new TreeDef(nodes as NodeMeta[], leaves.length);
+  observeStructure(def, options);
+  return [leaves as L[], def];
 }
 
 /**
@@ -40,9 +53,24 @@ export function treeFlattenWithPath<L = unknown>(
   tree: unknown,
   options?: TreeOptions,
 ): [[KeyPath, L][], TreeDef] {
-  const { nodes, pairs } = flattenInto(tree, resolveOptions(options), true, true);
+  const resolved = resolveOptions(options);
+  const match = matchProgram(tree, resolved);
+  if (match !== null) {
+    // Every call gets its own path arrays, as from the general walk.
+    const paths = programPaths(match.program);
+    const leaves = match.leaves;
+    const out = new Array<[KeyPath, L]>(leaves.length);
+    for (let i = 0; i < leaves.length; i++) {
+      const path = paths[i] as readonly Key[];
+      out[i] = [copyPath(path, path.length), leaves[i] as L];
+    }
+    return [out, match.program.def];
+  }
+  const { nodes, pairs } = flattenInto(tree, resolved, true, true);
   const withPaths = pairs as [KeyPath, L][];
-  return [withPaths, new TreeDef(nodes as NodeMeta[], withPaths.length)];
+  const def = new TreeDef(nodes as NodeMeta[], withPaths.length);
+  observeStructure(def, resolved);
+  return [withPaths, def];
 }
 
 /**
@@ -52,7 +80,14 @@ export function treeFlattenWithPath<L = unknown>(
  * treeLeaves([{ y: 2, x: 1 }, 3]); // [1, 2, 3]
  */
 export function treeLeaves<L = unknown>(tree: unknown, options?: TreeOptions): L[] {
-  return flattenInto(tree, resolveOptions(options), false, false).leaves as L[];
+  const resolved = resolveOptions(options);
+  const match = matchProgram(tree, resolved);
+  if (match !== null) return match.leaves as L[];
+  const leaves = flattenInto(tree, resolved, false, false).leaves as L[];
+  // This walk records no structure; when the same tree seems to come back, flatten it once more
+  // so that the program cache can see it.
+  if (worthLearning(leaves.length, resolved)) flattenAndObserve(tree, resolved);
+  return leaves;
 }
 
 /**

@@ -8,12 +8,13 @@
  * @module
  */
 import { describePath, type KeyPath } from "./keyPath";
-import { resolveOptions, type TreeOptions } from "./options";
+import { resolveOptions, type ResolvedOptions, type TreeOptions } from "./options";
 import type { NodeMeta } from "./nodes";
 import { flattenAlongside, isTooDeep } from "./recursive";
 import { TreeDef, firstDifference } from "./treedef";
 import { treeFlatten } from "./flatten";
-import { rebuildTree } from "./walk";
+import { builderFor, matchProgram, observeStructure, readWith, worthLearning } from "./program";
+import { lastRebuild, rebuildTree } from "./walk";
 
 /** @internal A post-order rebuild of `tree`, replacing each leaf by `onLeaf(leaf, path)`. */
 export function rebuild(
@@ -39,7 +40,24 @@ export function rebuild(
  * tf.dispose(exps.w);
  */
 export function treeMap<R = unknown, L = any>(f: (leaf: L) => R, tree: unknown, options?: TreeOptions): any {
-  return rebuildTree(tree, resolveOptions(options), f as (leaf: unknown) => unknown, false);
+  const resolved = resolveOptions(options);
+  // A structure seen on the last few calls has a compiled program (see `program.ts`): the tree is
+  // checked and its leaves read in one go, then rebuilt by the structure's compiled builder.
+  const match = matchProgram(tree, resolved);
+  if (match !== null) {
+    const build = builderFor(match.program.def, true);
+    const leaves = match.leaves;
+    for (let i = 0; i < leaves.length; i++) leaves[i] = f(leaves[i] as L);
+    return build !== null ? build(leaves, 0) : match.program.def.unflatten(leaves);
+  }
+  const out = rebuildTree(tree, resolved, f as (leaf: unknown) => unknown, false);
+  learnFrom(tree, lastRebuild.leaves, resolved);
+  return out;
+}
+
+/** Shows the program cache the structure of `tree`, when it seems to come back (see `worthLearning`). */
+function learnFrom(tree: unknown, numLeaves: number, options: ResolvedOptions): void {
+  if (numLeaves >= 0 && worthLearning(numLeaves, options)) treeFlatten(tree, options);
 }
 
 /**
@@ -72,7 +90,8 @@ export function treeMapN<R = unknown>(
   if (!Array.isArray(trees) || trees.length === 0) {
     throw new TypeError("treeMapN: expected a non-empty array of trees");
   }
-  const [def, columns] = flattenAll(trees, options);
+  const resolved = resolveOptions(options);
+  const [def, columns] = matchAll(trees, resolved) ?? flattenAll(trees, resolved);
   const first = columns[0] as unknown[];
   const n = first.length;
   const out = new Array<R>(n);
@@ -93,7 +112,24 @@ export function treeMapN<R = unknown>(
       out[i] = f(...args);
     }
   }
-  return def.unflatten(out);
+  const build = builderFor(def, false);
+  return build !== null ? build(out, 0) : def.unflatten(out);
+}
+
+/**
+ * The structure and leaves of every tree when a compiled program accepts them all (see
+ * `program.ts`); `null` otherwise, and the general walk runs.
+ */
+function matchAll(trees: readonly unknown[], options: ResolvedOptions): [TreeDef, unknown[][]] | null {
+  const match = matchProgram(trees[0], options);
+  if (match === null) return null;
+  const columns: unknown[][] = [match.leaves];
+  for (let t = 1; t < trees.length; t++) {
+    const column = new Array<unknown>(match.program.def.numLeaves);
+    if (!readWith(match.program, trees[t], column)) return null;
+    columns.push(column);
+  }
+  return [match.program.def, columns];
 }
 
 /**
@@ -102,16 +138,20 @@ export function treeMapN<R = unknown>(
  * (see `flattenAlongside`); only when that finds a difference (or the trees are too deep for it)
  * is every tree flattened on its own and compared, to describe the difference.
  */
-function flattenAll(trees: readonly unknown[], options: TreeOptions | undefined): [TreeDef, unknown[][]] {
+function flattenAll(trees: readonly unknown[], options: ResolvedOptions): [TreeDef, unknown[][]] {
   const columns: unknown[][] = trees.map(() => []);
   const nodes: NodeMeta[] = [];
   let same = false;
   try {
-    same = flattenAlongside(trees, resolveOptions(options), columns, nodes);
+    same = flattenAlongside(trees, options, columns, nodes);
   } catch (e) {
     if (!isTooDeep(e)) throw e;
   }
-  if (same) return [new TreeDef(nodes, (columns[0] as unknown[]).length), columns];
+  if (same) {
+    const def = new TreeDef(nodes, (columns[0] as unknown[]).length);
+    observeStructure(def, options);
+    return [def, columns];
+  }
   const [first, def] = treeFlatten(trees[0], options);
   const all: unknown[][] = [first];
   for (let t = 1; t < trees.length; t++) {

@@ -21,6 +21,7 @@ import {
   staticFields,
   type NodeMeta,
 } from "./nodes";
+import { builderFor, programStats } from "./program";
 import { isTooDeep, unflattenRecursive } from "./recursive";
 import type { InternalMeta } from "./walk";
 
@@ -95,6 +96,12 @@ export class TreeDef {
       throw new Error(
         `treeUnflatten: the structure ${this.toString(80)} has ${this.numLeaves} leaves, got ${leaves.length}${where}`,
       );
+    }
+    // A structure rebuilt again and again gets a compiled builder (see `program.ts`).
+    const build = builderFor(this, false);
+    if (build !== null) {
+      programStats.unflattenHits++;
+      return build(leaves, 0);
     }
     // Recursive first (faster), the iterative loop past the recursion budget; see `recursive.ts`.
     try {

@@ -389,6 +389,9 @@ function flattenIterative(
  * cyclic one) it redoes the call with the iterative loop below, which reuses the results `f`
  * already gave for the leaves visited so far: `f` is called once per leaf, in leaf order, either way.
  */
+/** How many leaves the last `rebuildTree` on the recursive path mapped (-1 after a deep tree). */
+export const lastRebuild = { leaves: -1 };
+
 export function rebuildTree(
   root: unknown,
   options: ResolvedOptions,
@@ -397,10 +400,13 @@ export function rebuildTree(
 ): unknown {
   const done = new ChunkedList<unknown>();
   try {
-    return mapRecursive(root, options, f, withPath, done);
+    const out = mapRecursive(root, options, f, withPath, done);
+    lastRebuild.leaves = done.length;
+    return out;
   } catch (e) {
     if (!isTooDeep(e)) throw e;
   }
+  lastRebuild.leaves = -1;
   return rebuildIterative(root, options, f, withPath, done);
 }
 
