@@ -343,6 +343,19 @@ describe("what programs are made for", () => {
     expect(programStats.compiled).toBe(0);
   });
 
+  test("a loop over a tree that gets no program stops trying after a few calls", () => {
+    const wrapped = () => ({ p: Parameterize(Math.exp, 1), layers: [{ w: 1 }, { w: 2 }] });
+    for (let i = 0; i < 200; i++) {
+      expect(treeLeaves(wrapped())).toHaveLength(3);
+      treeMap((x: unknown) => x, wrapped());
+      treeFlatten(wrapped());
+    }
+    // Refused once, then again after 16, 32, 64... calls: a handful of analyses in 600 calls.
+    expect(programStats.refused).toBeGreaterThanOrEqual(1);
+    expect(programStats.refused).toBeLessThanOrEqual(6);
+    expect(programStats.compiled).toBe(0);
+  });
+
   test("a program made with noneIsLeaf is not used without it, and the reverse", () => {
     const t = () => ({ a: null, b: [undefined, 1] });
     for (let i = 0; i < 4; i++) treeFlatten(t());
@@ -371,6 +384,8 @@ describe("what programs are made for", () => {
     for (let i = 0; i < 3000; i++) deep = { next: deep, pad: [i] };
     for (let i = 0; i < 4; i++) expect(treeLeaves(deep)).toHaveLength(3001);
     expect(programStats.compiled).toBe(0);
+    expect(programStats.refused).toBe(1);
+    resetPrograms(); // (a refusal pauses the watching for a few calls)
     const wide = () => ({ rows: Array.from({ length: 100_000 }, (_, i) => ({ v: i })) });
     for (let i = 0; i < 4; i++) treeFlatten(wide());
     expect(programStats.compiled).toBe(1);

@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { treeFlatten, treeFlattenWithPath, treeLeaves, treeUnflatten, type TreeDef } from "../src/tree";
 import { treeMap, treeMapN } from "../src/tree/map";
+import { programSettings } from "../src/tree/program";
 import { formatNs, formatRatio, measure, printTable, type Budget, type Case } from "./harness";
 import {
   loadShape,
@@ -33,6 +34,12 @@ export interface ShapeRow {
   /** The plain reference visiting keys sorted, as paramtree does (see `sortedLeaves` in trees.ts). */
   readonly sortedNs: number;
   readonly ratioToSorted: number;
+  /**
+   * The same call with compiled programs switched off: what a tree whose structure is new (or
+   * keeps changing) costs, on the general walk (see src/tree/program.ts).
+   */
+  readonly generalNs: number;
+  readonly generalToPlain: number;
   /** optree's published per-call time, when the README has one. */
   readonly optreeNs: number | undefined;
   /** True when `optreeNs` is scaled from ResNet18 by node count (no published figure for this tree). */
@@ -54,6 +61,18 @@ const publishedOp: Record<string, string> = {
 };
 
 const identity = (x: unknown): unknown => x;
+
+/** `fn` with compiled programs switched off for the call. */
+function onGeneralWalk(fn: () => unknown): () => unknown {
+  return () => {
+    programSettings.enabled = false;
+    try {
+      return fn();
+    } finally {
+      programSettings.enabled = true;
+    }
+  };
+}
 const first3 = (a: unknown, _b: unknown, _c: unknown): unknown => a;
 
 export async function runShapes(budget: Budget): Promise<{ rows: ShapeRow[]; text: string }> {
@@ -147,10 +166,13 @@ export async function runShapes(budget: Budget): Promise<{ rows: ShapeRow[]; tex
     ];
 
     for (const { op, ours, plain: ref, sorted: floor, extra } of ops) {
-      const timings = measure(extra === undefined ? [ours, ref, floor] : [ours, ref, floor, extra], budget);
+      const general: Case = { name: "general", fn: onGeneralWalk(ours.fn) };
+      const cases = [ours, ref, floor, general];
+      const timings = measure(extra === undefined ? cases : [...cases, extra], budget);
       const oursNs = (timings[0] as { ns: number }).ns;
       const plainNs = (timings[1] as { ns: number }).ns;
       const sortedNs = (timings[2] as { ns: number }).ns;
+      const generalNs = (timings[3] as { ns: number }).ns;
       const pub = published.get(publishedOp[op] as string);
       let optreeNs = pub?.get(name)?.optree;
       let optreeEstimated = false;
@@ -172,10 +194,12 @@ export async function runShapes(budget: Budget): Promise<{ rows: ShapeRow[]; tex
         ratioToPlain: oursNs / plainNs,
         sortedNs,
         ratioToSorted: oursNs / sortedNs,
+        generalNs,
+        generalToPlain: generalNs / plainNs,
         optreeNs,
         optreeEstimated,
         ratioToOptree: optreeNs === undefined ? undefined : oursNs / optreeNs,
-        ...(extra !== undefined ? { ratioToFlatten: oursNs / (timings[3] as { ns: number }).ns } : {}),
+        ...(extra !== undefined ? { ratioToFlatten: oursNs / (timings[4] as { ns: number }).ns } : {}),
       };
       rows.push(row);
     }
@@ -184,9 +208,12 @@ export async function runShapes(budget: Budget): Promise<{ rows: ShapeRow[]; tex
   if (tf.memory().numTensors !== before) throw new Error("bench: shapes section leaked tensors");
 
   const text = printTable(
-    "1. Tree shapes (CPU time per call, median of interleaved batches; plain = recursive JS reference " +
-      "in key insertion order, sorted = the same visiting keys sorted as paramtree does, both same run; " +
-      "optree = published, C++, Ryzen 9 5950X; target: faster than optree and <= 1.5x plain, paths <= 1.3x flatten)",
+    "1. Tree shapes (CPU time per call, median of interleaved batches, the same tree on every call as " +
+      "in a training loop, so paramtree runs the program compiled for its structure; general walk = the " +
+      "same call with programs off, what a structure seen for the first time costs; plain = recursive " +
+      "JS reference in key insertion order, sorted = the same visiting keys sorted as paramtree does, " +
+      "all in the same run; optree = published, C++, Ryzen 9 5950X; target: faster than optree and " +
+      "<= 1.5x plain, paths <= 1.3x flatten)",
     [
       "tree",
       "operation",
@@ -195,6 +222,8 @@ export async function runShapes(budget: Budget): Promise<{ rows: ShapeRow[]; tex
       "vs plain",
       "sorted JS",
       "vs sorted",
+      "general walk",
+      "vs plain",
       "optree",
       "vs optree",
       "target",
@@ -216,6 +245,8 @@ export async function runShapes(budget: Budget): Promise<{ rows: ShapeRow[]; tex
         formatRatio(r.ratioToPlain),
         formatNs(r.sortedNs),
         formatRatio(r.ratioToSorted),
+        formatNs(r.generalNs),
+        formatRatio(r.generalToPlain),
         r.optreeNs === undefined ? "n/a" : `${r.optreeEstimated ? "~" : ""}${formatNs(r.optreeNs)}`,
         r.ratioToOptree === undefined ? "n/a" : formatRatio(r.ratioToOptree),
         verdict,

@@ -70,7 +70,7 @@ export const programSettings = {
 };
 
 /** @internal Counters, for tests: a program that is never used would go unnoticed otherwise. */
-export const programStats = { compiled: 0, hits: 0, misses: 0, unflattenHits: 0 };
+export const programStats = { compiled: 0, refused: 0, hits: 0, misses: 0, unflattenHits: 0 };
 
 const MAX_PROGRAMS = 4;
 /** Nodes over which a structure gets no program (the generated code grows with distinct subtrees). */
@@ -107,6 +107,8 @@ function analyse(def: TreeDef): Analysis | null {
   const nodes = def.nodes;
   const count = nodes.length;
   if (count > MAX_NODES) return null;
+  // The cheap refusals first (a tree of wrappers has records all over it).
+  for (let n = 0; n < count; n++) if ((nodes[n] as NodeMeta).kind > OBJECT) return null;
   const size = new Int32Array(count);
   const leaves = new Int32Array(count);
   const sig = new Int32Array(count);
@@ -401,6 +403,13 @@ let lastNoneIsLeaf = false;
 let streak = 0;
 /** Leaf count of the last call that found no program (see `worthLearning`). */
 let lastMissLeaves = -1;
+/**
+ * After a structure turned out to get no program (records, too big...), this many calls go by
+ * without watching structures, doubling each time up to 4,096: a loop over such a tree would
+ * otherwise pay for analysing it again and again (and `treeLeaves` for a second walk).
+ */
+let skip = 0;
+let backoff = 16;
 
 const analyses = new WeakMap<TreeDef, Analysis | null>();
 const builders = new WeakMap<TreeDef, { uses: number; fn: Builder | null }>();
@@ -447,8 +456,16 @@ function sameNodes(a: TreeDef, b: TreeDef): boolean {
  */
 export function observeStructure(def: TreeDef, options: ResolvedOptions): void {
   if (!programSettings.enabled || options.isLeaf !== undefined || codegenForbidden) return;
+  if (skip > 0) {
+    skip--;
+    return;
+  }
   if (lastDef !== null && lastNoneIsLeaf === options.noneIsLeaf && sameNodes(lastDef, def)) streak++;
-  else {
+  else if (hasRecords(def)) {
+    // Records get no program (and their metas differ from call to call, so no streak either).
+    refuse();
+    return;
+  } else {
     lastDef = def;
     lastNoneIsLeaf = options.noneIsLeaf;
     streak = 1;
@@ -457,10 +474,26 @@ export function observeStructure(def: TreeDef, options: ResolvedOptions): void {
   streak = 0;
   lastDef = null;
   const program = makeProgram(def, options.noneIsLeaf);
-  if (program === null) return;
+  if (program === null) {
+    refuse();
+    return;
+  }
+  backoff = 16;
   const list = programs[options.noneIsLeaf ? 1 : 0];
   list.unshift(program);
   if (list.length > MAX_PROGRAMS) list.length = MAX_PROGRAMS;
+}
+
+function hasRecords(def: TreeDef): boolean {
+  const nodes = def.nodes;
+  for (let n = 0; n < nodes.length; n++) if ((nodes[n] as NodeMeta).kind > OBJECT) return true;
+  return false;
+}
+
+function refuse(): void {
+  programStats.refused++;
+  skip = backoff;
+  backoff = Math.min(backoff * 2, 4096);
 }
 
 /**
@@ -470,6 +503,10 @@ export function observeStructure(def: TreeDef, options: ResolvedOptions): void {
  */
 export function worthLearning(numLeaves: number, options: ResolvedOptions): boolean {
   if (!programSettings.enabled || options.isLeaf !== undefined || codegenForbidden) return false;
+  if (skip > 0) {
+    skip--;
+    return false;
+  }
   const again = numLeaves === lastMissLeaves;
   lastMissLeaves = numLeaves;
   return again;
@@ -547,7 +584,10 @@ export function resetPrograms(): void {
   lastDef = null;
   streak = 0;
   lastMissLeaves = -1;
+  skip = 0;
+  backoff = 16;
   programStats.compiled = 0;
+  programStats.refused = 0;
   programStats.hits = 0;
   programStats.misses = 0;
   programStats.unflattenHits = 0;
