@@ -367,7 +367,29 @@ describe("what programs are made for", () => {
     expect(treeLeaves(t(), { noneIsLeaf: true })).toEqual([null, undefined, 1]);
   });
 
-  test("a program that keeps failing is dropped", () => {
+  test("a program that served well, then fails on the tree that replaced its structure, costs a few failed reads", () => {
+    const chain = (n: number): unknown => {
+      let t: unknown = null;
+      for (let i = 0; i < n; i++) t = { v: [i, i], next: t };
+      return t;
+    };
+    for (let i = 0; i < 100; i++) treeLeaves(chain(3));
+    expect(programStats.hits).toBeGreaterThan(90);
+    // A longer chain matches the program down to its last level and then fails there.
+    const misses = programStats.misses;
+    for (let i = 0; i < 30; i++) expect(treeLeaves(chain(4))).toHaveLength(8);
+    expect(programStats.misses - misses).toBeLessThanOrEqual(8 + 1);
+  });
+
+  test("a chain of distinct levels (little to share) gets no program", () => {
+    let t: unknown = 0;
+    for (let i = 0; i < 100; i++) t = { p: [1, 2, 3, 4, 5, 6, 7, 8], next: t };
+    for (let i = 0; i < 4; i++) treeFlatten(t);
+    expect(programStats.compiled).toBe(0);
+    expect(programStats.refused).toBe(1);
+  });
+
+  test("a program that keeps failing costs a bounded number of failed reads", () => {
     for (let i = 0; i < 4; i++) treeFlatten({ x: [1, 2, 3] });
     expect(programStats.compiled).toBe(1);
     // Same root shape, different array length: the program fails at `x` on every call.

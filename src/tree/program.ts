@@ -58,6 +58,7 @@ export interface FlattenProgram {
   /** The leaf paths of `def`, computed on first use (`treeFlattenWithPath` copies them). */
   paths: readonly KeyPath[] | null;
   hits: number;
+  /** Failures since the last success. */
   misses: number;
 }
 
@@ -73,6 +74,8 @@ export const programSettings = {
 export const programStats = { compiled: 0, refused: 0, hits: 0, misses: 0, unflattenHits: 0 };
 
 const MAX_PROGRAMS = 4;
+/** Failures in a row (no success between them) after which a program is dropped. */
+const MAX_MISSES_IN_A_ROW = 8;
 /** Nodes over which a structure gets no program (the generated code grows with distinct subtrees). */
 const MAX_NODES = 1 << 20;
 /** Generated source over which a structure gets no program. */
@@ -81,6 +84,13 @@ const MAX_SOURCE = 1 << 21;
 const MAX_NESTING = 400;
 /** Subtrees of at least this many nodes get a function of their own (shared where they repeat). */
 const SPLIT_NODES = 12;
+/**
+ * More functions than this, with fewer than `MIN_NODES_PER_FUNCTION` nodes per function on
+ * average, and a structure gets no program (see `emitFunctions`). The optree shapes need 2-8
+ * functions (ResNet152: 8 for 4,932 nodes); a chain of 100 distinct levels needs 100 for 1,001.
+ */
+const MAX_UNSHARED_FUNCTIONS = 16;
+const MIN_NODES_PER_FUNCTION = 20;
 /** Arrays of at least this many identical children are read and built by a loop. */
 const LOOP_ARITY = 4;
 
@@ -197,6 +207,10 @@ function emitFunctions(a: Analysis, emit: (n: number, body: string[]) => void): 
     nest[n] = deepest + (a.own[a.sig[n] as number] === 1 ? 1 : 0);
     if ((nest[n] as number) > MAX_NESTING) return null;
   }
+  // Little sharing (a chain whose every level is a different subtree): one small function per
+  // node group, each called once per call, which V8 leaves unoptimised for long; the walk is faster.
+  if (firstOf.size > MAX_UNSHARED_FUNCTIONS && firstOf.size * MIN_NODES_PER_FUNCTION > a.nodes.length)
+    return null;
   const sources: string[] = [];
   let length = 0;
   for (const n of firstOf.values()) {
@@ -530,6 +544,7 @@ export function matchProgram(tree: unknown, options: ResolvedOptions): ProgramMa
     const leaves = new Array<unknown>(program.def.numLeaves);
     if (program.read(tree, leaves, 0)) {
       program.hits++;
+      program.misses = 0;
       programStats.hits++;
       if (i !== 0) {
         list.splice(i, 1);
@@ -539,8 +554,9 @@ export function matchProgram(tree: unknown, options: ResolvedOptions): ProgramMa
     }
     program.misses++;
     programStats.misses++;
-    // A program that fails more than it serves is dropped (the structure it knew is gone).
-    if (program.misses > 8 && program.misses > program.hits) {
+    // A program that failed on the last 8 calls that tried it is dropped: the structure it knew
+    // is gone, or has become rare (its past hits do not count).
+    if (program.misses >= MAX_MISSES_IN_A_ROW) {
       list.splice(i, 1);
       i--;
     }
