@@ -4,6 +4,10 @@
  * One pass records everything: the leaves in order (object keys sorted, so `{a, b}` and `{b, a}`
  * flatten alike), the structure, and on request the key path of each leaf.
  *
+ * A structure that comes back call after call (a training loop's parameters) is flattened by code
+ * compiled for it (see `program.ts`): checking a known structure costs a fraction of discovering
+ * it, and the `TreeDef` returned is then one shared, immutable instance.
+ *
  * @module
  */
 import type { Key, KeyPath } from "./keyPath";
@@ -19,7 +23,8 @@ import { flattenInto } from "./walk";
 // -------------------------------------------------------------------------------------
 
 /**
- * The leaves of `tree` in order, and its structure.
+ * The leaves of `tree` in order, and its structure. The leaves array is always a fresh one; the
+ * `TreeDef` (immutable) may be the same instance for trees of one structure.
  *
  * @example
  * const [leaves, def] = treeFlatten({ b: 2, a: [1, null] });
