@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { treeFlatten, treeFlattenWithPath, treeLeaves, treeUnflatten, type TreeDef } from "../src/tree";
 import { treeMap, treeMapN } from "../src/tree/map";
 import { programSettings } from "../src/tree/program";
+import { copyPath } from "../src/tree/recursive";
 import { formatNs, formatRatio, measure, printTable, type Budget, type Case } from "./harness";
 import {
   loadShape,
@@ -47,6 +48,12 @@ export interface ShapeRow {
   readonly ratioToOptree: number | undefined;
   /** For flatten with paths: the ratio to our own treeFlatten measured alongside. */
   readonly ratioToFlatten?: number;
+  /**
+   * For flatten with paths: making its output alone (a fresh path array and a `[path, leaf]` pair
+   * per leaf, from paths and leaves computed beforehand), over treeFlatten: what any flatten with
+   * fresh paths pays on top of a flatten.
+   */
+  readonly pairsAloneToFlatten?: number;
 }
 
 /** Which published optree row each of our operations is held against. */
@@ -113,7 +120,16 @@ export async function runShapes(budget: Budget): Promise<{ rows: ShapeRow[]; tex
         throw new Error(`bench: ${what} of ${name} does not rebuild the tree`);
     }
 
-    const ops: { op: string; ours: Case; plain: Case; sorted: Case; extra?: Case }[] = [
+    const paths = def.paths();
+    const pairsAlone = (): unknown => {
+      const out = new Array<unknown>(leaves.length);
+      for (let i = 0; i < leaves.length; i++) {
+        const path = paths[i] as readonly (string | number)[];
+        out[i] = [copyPath(path, path.length), leaves[i]];
+      }
+      return out;
+    };
+    const ops: { op: string; ours: Case; plain: Case; sorted: Case; extra?: Case; floor?: Case }[] = [
       {
         op: "treeLeaves",
         ours: { name: "ours", fn: () => treeLeaves(tree) },
@@ -162,13 +178,17 @@ export async function runShapes(budget: Budget): Promise<{ rows: ShapeRow[]; tex
         plain: { name: "plain", fn: () => plainLeaves(tree) },
         sorted: { name: "sorted", fn: () => sortedLeaves(tree) },
         extra: { name: "treeFlatten", fn: () => treeFlatten(tree) },
+        floor: { name: "pairs alone", fn: pairsAlone },
       },
     ];
 
-    for (const { op, ours, plain: ref, sorted: floor, extra } of ops) {
+    for (const { op, ours, plain: ref, sorted: floor, extra, floor: pairs } of ops) {
       const general: Case = { name: "general", fn: onGeneralWalk(ours.fn) };
       const cases = [ours, ref, floor, general];
-      const timings = measure(extra === undefined ? cases : [...cases, extra], budget);
+      const timings = measure(
+        extra === undefined ? cases : [...cases, extra, ...(pairs === undefined ? [] : [pairs])],
+        budget,
+      );
       const oursNs = (timings[0] as { ns: number }).ns;
       const plainNs = (timings[1] as { ns: number }).ns;
       const sortedNs = (timings[2] as { ns: number }).ns;
@@ -200,6 +220,9 @@ export async function runShapes(budget: Budget): Promise<{ rows: ShapeRow[]; tex
         optreeEstimated,
         ratioToOptree: optreeNs === undefined ? undefined : oursNs / optreeNs,
         ...(extra !== undefined ? { ratioToFlatten: oursNs / (timings[4] as { ns: number }).ns } : {}),
+        ...(pairs !== undefined
+          ? { pairsAloneToFlatten: (timings[5] as { ns: number }).ns / (timings[4] as { ns: number }).ns }
+          : {}),
       };
       rows.push(row);
     }
@@ -236,7 +259,10 @@ export async function runShapes(budget: Budget): Promise<{ rows: ShapeRow[]; tex
         ...(r.ratioToFlatten !== undefined && r.ratioToFlatten > 1.3 ? ["paths"] : []),
       ];
       const verdict = isTarget ? (missed.length === 0 ? "met" : `MISSED (${missed.join(", ")})`) : "";
-      const op = r.ratioToFlatten === undefined ? r.op : `${r.op} (${formatRatio(r.ratioToFlatten)} flatten)`;
+      const op =
+        r.ratioToFlatten === undefined
+          ? r.op
+          : `${r.op} (${formatRatio(r.ratioToFlatten)} flatten; pairs alone ${formatRatio(r.pairsAloneToFlatten ?? NaN)})`;
       return [
         r.tree,
         op,
