@@ -22,6 +22,7 @@ import {
   type KeyPath,
   type TreeOptions,
 } from "../src";
+import { arbitraryTree } from "./support/arbitraries";
 
 const registry = registerWrapper(emptyRegistry, { tag: "Pair", children: ["x"], unwrap: (n: any) => n.x });
 const opts: TreeOptions = { registry };
@@ -37,27 +38,7 @@ const leaf = fc.oneof(
   fc.boolean(),
   fc.constant(Math.exp),
 );
-const { tree } = fc.letrec<{
-  tree: unknown;
-  array: unknown[];
-  object: Record<string, unknown>;
-  record: unknown;
-}>((tie) => ({
-  tree: fc.oneof(
-    { depthSize: "small" },
-    leaf,
-    fc.constantFrom(null, undefined),
-    tie("array"),
-    tie("object"),
-    tie("record"),
-  ),
-  array: fc.array(tie("tree"), { maxLength: 4 }),
-  object: fc.dictionary(key, tie("tree"), { maxKeys: 4 }),
-  record: fc.record({ x: tie("tree"), s: fc.integer(), frozen: fc.boolean() }).map(({ x, s, frozen }) => {
-    const r = { _tag: "Pair", x, s };
-    return frozen ? Object.freeze(r) : r;
-  }),
-}));
+const tree = arbitraryTree({ key, leaf, maxArrayLength: 4, objectWeight: 1 });
 
 /** The node at `path`, iteratively (records' children are plain fields, so indexing works). */
 function get(root: unknown, path: KeyPath): unknown {

@@ -22,6 +22,7 @@ import {
   type TreeOptions,
 } from "../src";
 import { programSettings, programStats, resetPrograms } from "../src/tree/program";
+import { arbitraryTree } from "./support/arbitraries";
 
 beforeAll(async () => {
   await initBackend();
@@ -224,25 +225,8 @@ const leaf = fc.oneof(
   fc.constant(Math.exp),
   fc.constant(new Date(5)),
 );
-const { tree } = fc.letrec<{
-  tree: unknown;
-  array: unknown[];
-  object: Record<string, unknown>;
-  record: unknown;
-}>((tie) => ({
-  tree: fc.oneof(
-    { depthSize: "small" },
-    leaf,
-    fc.constantFrom(null, undefined),
-    tie("array"),
-    tie("object"),
-    tie("object"),
-    tie("record"),
-  ),
-  array: fc.array(tie("tree"), { maxLength: 6 }),
-  object: fc.dictionary(key, tie("tree"), { maxKeys: 4 }),
-  record: fc.record({ x: tie("tree"), s: fc.integer() }).map(({ x, s }) => ({ _tag: "Pair", x, s })),
-}));
+// Objects twice as likely as in the laws test: programs are about objects.
+const tree = arbitraryTree({ key, leaf, maxArrayLength: 6, objectWeight: 2 });
 const optionsArb = fc.constantFrom<TreeOptions | undefined>(
   undefined,
   { noneIsLeaf: true },

@@ -229,6 +229,22 @@ export function makeObjectMeta(keys: string[], nullProto: boolean): ObjectMeta {
 }
 
 /**
+ * Whether the keys a `for...in` gives for `node` are exactly `expected`, in order, in one pass
+ * served from V8's enum cache (no allocation): its own enumerable keys, and nothing inherited (an
+ * enumerable property on a polluted `Object.prototype` makes the lists differ, and the caller
+ * then takes its slow path).
+ */
+export function keysAre(node: object, expected: readonly string[]): boolean {
+  const n = expected.length;
+  let i = 0;
+  for (const k in node) {
+    if (i === n || k !== expected[i]) return false;
+    i++;
+  }
+  return i === n;
+}
+
+/**
  * Classifies a plain object (prototype `Object.prototype`, or `null` when `nullProto`): a
  * registered record or an ordinary object node.
  */

@@ -36,7 +36,7 @@
  * @module
  */
 import type { KeyPath } from "./keyPath";
-import { ARRAY, LEAF, NONE, OBJECT, type NodeMeta, type ObjectMeta } from "./nodes";
+import { ARRAY, LEAF, NONE, OBJECT, keysAre, type NodeMeta, type ObjectMeta } from "./nodes";
 import type { ResolvedOptions } from "./options";
 import type { TreeDef } from "./treedef";
 
@@ -245,21 +245,6 @@ let codegenForbidden = false;
 // the reader: checks a tree against the structure, collecting its leaves
 // -------------------------------------------------------------------------------------
 
-/**
- * Whether the keys a `for...in` gives for `node` are exactly `expected`, in order: its own
- * enumerable keys, and nothing inherited (an enumerable property on a polluted `Object.prototype`
- * shows up here too, and makes the general walk take its slow path as well).
- */
-function keysAre(node: object, expected: readonly string[]): boolean {
-  const n = expected.length;
-  let i = 0;
-  for (const k in node) {
-    if (i === n || k !== expected[i]) return false;
-    i++;
-  }
-  return i === n;
-}
-
 function readerSource(a: Analysis, noneIsLeaf: boolean, keyLists: string[][]): string | null {
   const keyIndex = new Map<ObjectMeta, number>();
   const keyListOf = (meta: ObjectMeta): number => {
@@ -349,6 +334,16 @@ function readerSource(a: Analysis, noneIsLeaf: boolean, keyLists: string[][]): s
 
 function builderSource(a: Analysis): string | null {
   const sources = emitFunctions(a, (root, body) => {
+    /** The expressions of node `n`'s children, in visiting order. */
+    const children = (n: number, off: string): string[] => {
+      const parts: string[] = [];
+      let at = 0;
+      for (const c of childrenOf(a, n)) {
+        parts.push(expr(c, `${off} + ${at}`, false));
+        at += a.leaves[c] as number;
+      }
+      return parts;
+    };
     const expr = (n: number, off: string, top: boolean): string => {
       const meta = a.nodes[n] as NodeMeta;
       const s = a.sig[n] as number;
@@ -358,25 +353,11 @@ function builderSource(a: Analysis): string | null {
           return `l[${off}]`;
         case NONE:
           return meta.value === null ? "null" : "void 0";
-        case ARRAY: {
-          const kids = childrenOf(a, n);
-          const parts: string[] = [];
-          let at = 0;
-          for (const c of kids) {
-            parts.push(expr(c, `${off} + ${at}`, false));
-            at += a.leaves[c] as number;
-          }
-          return `[${parts.join(", ")}]`;
-        }
+        case ARRAY:
+          return `[${children(n, off).join(", ")}]`;
         case OBJECT: {
           const om = meta as ObjectMeta;
-          const kids = childrenOf(a, n);
-          const bySorted: string[] = [];
-          let at = 0;
-          for (const c of kids) {
-            bySorted.push(expr(c, `${off} + ${at}`, false));
-            at += a.leaves[c] as number;
-          }
+          const bySorted = children(n, off);
           // Fields in the original insertion order, as the general walk's builders write them.
           const fields = om.keys.map((_, i) => {
             const j = om.order === null ? i : (om.order[i] as number);

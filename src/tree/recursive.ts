@@ -25,6 +25,7 @@ import {
   arrayMeta,
   build,
   classifyKeys,
+  keysAre,
   leafMeta,
   nullMeta,
   shapeMeta,
@@ -60,14 +61,7 @@ type Hint = ShapeEntry | undefined;
  * `Object.prototype` makes the count differ, so such objects take the slow path.
  */
 function hasShape(node: object, entry: ShapeEntry): boolean {
-  const insertion = entry.insertion;
-  const n = insertion.length;
-  let i = 0;
-  for (const k in node) {
-    if (i === n || k !== insertion[i]) return false;
-    i++;
-  }
-  return i === n;
+  return keysAre(node, entry.insertion);
 }
 
 /**
