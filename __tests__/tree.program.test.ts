@@ -385,6 +385,18 @@ describe("what programs are made for", () => {
     expect(programStats.misses).toBeLessThan(40);
   });
 
+  test("long arrays that repeat share one function (their metas are made per node)", () => {
+    const t = () => Array.from({ length: 40 }, (_, i) => ({ w: Array.from({ length: 300 }, () => i), b: i }));
+    for (let i = 0; i < 4; i++) treeFlatten(t());
+    expect(programStats.compiled).toBe(1);
+    // The root, its loop over the 40 blocks, a block, and the loop over a block's 300 leaves.
+    expect(programStats.functions).toBeLessThanOrEqual(4);
+    const leaves = treeLeaves<number>(t());
+    expect(programStats.hits).toBe(2);
+    expect(leaves).toHaveLength(40 * 301);
+    expect(leaves[301]).toBe(1); // [0].b, [0].w x 300, then [1].b
+  });
+
   test("a deep tree gets no program and still works; a wide one gets loops", () => {
     let deep: unknown = 1;
     for (let i = 0; i < 3000; i++) deep = { next: deep, pad: [i] };

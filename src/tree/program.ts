@@ -71,7 +71,7 @@ export const programSettings = {
 };
 
 /** @internal Counters, for tests: a program that is never used would go unnoticed otherwise. */
-export const programStats = { compiled: 0, refused: 0, hits: 0, misses: 0, unflattenHits: 0 };
+export const programStats = { compiled: 0, functions: 0, refused: 0, hits: 0, misses: 0, unflattenHits: 0 };
 
 const MAX_PROGRAMS = 4;
 /** Failures in a row (no success between them) after which a program is dropped. */
@@ -132,9 +132,14 @@ function analyse(def: TreeDef): Analysis | null {
       const om = meta as ObjectMeta;
       if (om.nullProto || om.protoKey || om.keys.includes("_tag")) return null;
     } else if (meta.kind !== LEAF && meta.kind !== NONE && meta.kind !== ARRAY) return null;
-    let metaId = metaIds.get(meta);
-    if (metaId === undefined) metaIds.set(meta, (metaId = metaIds.size));
-    let key = `${metaId}`;
+    // Arrays by length (metas of arrays of 256 elements or more are made per node).
+    let key: string;
+    if (meta.kind === ARRAY) key = `a${meta.arity}`;
+    else {
+      let metaId = metaIds.get(meta);
+      if (metaId === undefined) metaIds.set(meta, (metaId = metaIds.size));
+      key = `${metaId}`;
+    }
     let s = 1;
     let l = meta.kind === LEAF ? 1 : 0;
     if (meta.kind === ARRAY || meta.kind === OBJECT) {
@@ -211,6 +216,7 @@ function emitFunctions(a: Analysis, emit: (n: number, body: string[]) => void): 
   // node group, each called once per call, which V8 leaves unoptimised for long; the walk is faster.
   if (firstOf.size > MAX_UNSHARED_FUNCTIONS && firstOf.size * MIN_NODES_PER_FUNCTION > a.nodes.length)
     return null;
+  programStats.functions += firstOf.size;
   const sources: string[] = [];
   let length = 0;
   for (const n of firstOf.values()) {
@@ -584,6 +590,7 @@ export function resetPrograms(): void {
   skip = 0;
   backoff = 16;
   programStats.compiled = 0;
+  programStats.functions = 0;
   programStats.refused = 0;
   programStats.hits = 0;
   programStats.misses = 0;
