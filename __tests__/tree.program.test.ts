@@ -340,6 +340,24 @@ describe("what programs are made for", () => {
     expect(programStats.compiled).toBe(0);
   });
 
+  test("a structure whose code fails to compile gets no program; the next one still does", () => {
+    const realFunction = globalThis.Function;
+    try {
+      globalThis.Function = function (): never {
+        throw new SyntaxError("Unexpected token (as if the generator had a bug)");
+      } as unknown as FunctionConstructor;
+      for (let i = 0; i < 4; i++) expect(treeLeaves({ q: [1, 2] })).toEqual([1, 2]);
+    } finally {
+      globalThis.Function = realFunction;
+    }
+    expect(programStats.compiled).toBe(0);
+    expect(programStats.refused).toBe(1);
+    // (after the refusal's pause of 16 calls)
+    for (let i = 0; i < 40; i++) expect(treeLeaves({ r: [3, 4] })).toEqual([3, 4]);
+    expect(programStats.compiled).toBe(1);
+    expect(programStats.hits).toBeGreaterThan(0);
+  });
+
   test("a program made with noneIsLeaf is not used without it, and the reverse", () => {
     const t = () => ({ a: null, b: [undefined, 1] });
     for (let i = 0; i < 4; i++) treeFlatten(t());

@@ -238,10 +238,10 @@ function compile<F>(names: readonly string[], values: readonly unknown[], source
     const factory = new Function(...names, `"use strict";\n${source}`) as (...args: unknown[]) => F;
     return factory(...values);
   } catch (e) {
-    // A Content-Security-Policy ban surfaces as an EvalError (or a TypeError in some engines);
-    // either way, never try again: the general walk is always there.
-    codegenForbidden = true;
-    void e;
+    // A SyntaxError would be a bug of ours: this structure gets no program, the others still may.
+    // Anything else is a ban on code generation (a Content-Security-Policy's EvalError, or what
+    // another engine throws for it): never try again, the general walk is always there.
+    if (!(e instanceof SyntaxError)) codegenForbidden = true;
     return null;
   }
 }

@@ -381,6 +381,12 @@ function flattenIterative(
 }
 
 /**
+ * How many leaves the last `rebuildTree` mapped on the recursive path (-1 after a deep tree):
+ * `treeMap` tells the program cache (see `program.ts`) without a second walk.
+ */
+export const lastRebuild = { leaves: -1 };
+
+/**
  * The map pass: a post-order rebuild in one walk, each internal node built as soon as its last
  * child is done, each leaf replaced by `f(leaf)` (or `f(leaf, path)` when `withPath`, `path` being
  * a fresh array with the leaf's key path).
@@ -389,9 +395,6 @@ function flattenIterative(
  * cyclic one) it redoes the call with the iterative loop below, which reuses the results `f`
  * already gave for the leaves visited so far: `f` is called once per leaf, in leaf order, either way.
  */
-/** How many leaves the last `rebuildTree` on the recursive path mapped (-1 after a deep tree). */
-export const lastRebuild = { leaves: -1 };
-
 export function rebuildTree(
   root: unknown,
   options: ResolvedOptions,
