@@ -391,6 +391,14 @@ describe("what programs are made for", () => {
     expect(programStats.refused).toBe(1);
   });
 
+  test("while treeMap learns a new structure, the programs are tried once per call", () => {
+    for (let i = 0; i < 4; i++) treeFlatten({ x: [1, 2, 3] });
+    expect(programStats.compiled).toBe(1);
+    // Calls 2 and 3 also flatten the tree for the cache; that flatten must not read it again.
+    for (let i = 0; i < 3; i++) treeMap((v: number) => v, { x: [i, i] });
+    expect(programStats.misses).toBe(3);
+  });
+
   test("a program that keeps failing costs a bounded number of failed reads", () => {
     for (let i = 0; i < 4; i++) treeFlatten({ x: [1, 2, 3] });
     expect(programStats.compiled).toBe(1);

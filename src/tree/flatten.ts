@@ -12,7 +12,8 @@
  */
 import type { Key, KeyPath } from "./keyPath";
 import type { NodeMeta } from "./nodes";
-import { resolveOptions, type ResolvedOptions, type TreeOptions } from "./options";
+import { flattenAndObserve } from "./learn";
+import { resolveOptions, type TreeOptions } from "./options";
 import { matchProgram, observeStructure, programPaths, worthLearning } from "./program";
 import { copyPath } from "./recursive";
 import { TreeDef } from "./treedef";
@@ -37,14 +38,6 @@ export function treeFlatten<L = unknown>(tree: unknown, options?: TreeOptions): 
   const match = matchProgram(tree, resolved);
   if (match !== null) return [match.leaves as L[], match.program.def];
   return flattenAndObserve<L>(tree, resolved);
-}
-
-/** The general walk, its structure shown to the program cache. */
-function flattenAndObserve<L>(tree: unknown, options: ResolvedOptions): [L[], TreeDef] {
-  const { leaves, nodes } = flattenInto(tree, options, true, false);
-  const def = new TreeDef(nodes as NodeMeta[], leaves.length);
-  observeStructure(def, options);
-  return [leaves as L[], def];
 }
 
 /**

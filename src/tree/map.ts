@@ -13,6 +13,7 @@ import type { NodeMeta } from "./nodes";
 import { flattenAlongside, isTooDeep } from "./recursive";
 import { TreeDef, firstDifference } from "./treedef";
 import { treeFlatten } from "./flatten";
+import { flattenAndObserve } from "./learn";
 import { builderFor, matchProgram, observeStructure, readWith, worthLearning } from "./program";
 import { lastRebuild, rebuildTree } from "./walk";
 
@@ -57,7 +58,7 @@ export function treeMap<R = unknown, L = any>(f: (leaf: L) => R, tree: unknown, 
 
 /** Shows the program cache the structure of `tree`, when it seems to come back (see `worthLearning`). */
 function learnFrom(tree: unknown, numLeaves: number, options: ResolvedOptions): void {
-  if (numLeaves >= 0 && worthLearning(numLeaves, options)) treeFlatten(tree, options);
+  if (numLeaves >= 0 && worthLearning(numLeaves, options)) flattenAndObserve(tree, options);
 }
 
 /**
