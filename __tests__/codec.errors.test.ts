@@ -1,5 +1,6 @@
 import * as t from "io-ts";
-import { errorPath, formatDecodeErrors, formatEncodeProblems, TreeEncodeError } from "../src/codec";
+import { formatDecodeErrors, TreeEncodeError } from "../src";
+import { errorPath, formatEncodeProblems } from "../src/advanced";
 import { documentType, treeRootType } from "../src/codec/errors";
 
 const entry = (key: string, actual: unknown, type: t.Decoder<any, any> = t.unknown): t.ContextEntry => ({

@@ -3,9 +3,10 @@ import * as E from "fp-ts/Either";
 import { promises as fsp } from "fs";
 import * as os from "os";
 import * as path from "path";
-import { initBackend } from "../src/backend";
-import { formatDecodeErrors, loadTree, saveTree, TreeEncodeError, weightsFileName } from "../src/codec";
-import { NonTrainable, Parameterize } from "../src/wrappers";
+import { initBackend } from "../src";
+import { formatDecodeErrors, loadTree, saveTree, TreeEncodeError } from "../src";
+import { weightsFileName } from "../src/advanced";
+import { NonTrainable, Parameterize } from "../src";
 import { deepObject, disposeAll, exactDifference } from "./codec.helpers";
 
 let dir = "";

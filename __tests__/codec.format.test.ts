@@ -1,11 +1,5 @@
-import {
-  checkVersion,
-  formatVersion,
-  readableMajors,
-  reservedTags,
-  specialNumberText,
-  specialNumberValue,
-} from "../src/codec/format";
+import { formatVersion, readableMajors, reservedTags } from "../src/advanced";
+import { checkVersion, specialNumberText, specialNumberValue } from "../src/codec/format";
 
 test("special numbers: text and back, exactly", () => {
   for (const x of [NaN, Infinity, -Infinity, -0]) {

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { defaultFunctions, resolveFunctions } from "../src/codec/functions";
+import { defaultFunctions } from "../src/advanced";
+import { resolveFunctions } from "../src/codec/functions";
 
 test("the default table maps tfjs names to tfjs functions", () => {
   for (const name of ["exp", "softplus", "sigmoid", "square", "sqrt", "abs", "log", "tanh", "relu"]) {

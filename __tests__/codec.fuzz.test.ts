@@ -6,16 +6,10 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
 import fc from "fast-check";
-import { initBackend } from "../src/backend";
-import {
-  encodeTree,
-  formatDecodeErrors,
-  parseTree,
-  stringifyJson,
-  stringifyTree,
-  treeCodec,
-} from "../src/codec";
-import { NonTrainable, Parameterize, WeightNormalization } from "../src/wrappers";
+import { initBackend } from "../src";
+import { formatDecodeErrors, parseTree, stringifyTree, treeCodec } from "../src";
+import { encodeTree, stringifyJson } from "../src/advanced";
+import { NonTrainable, Parameterize, WeightNormalization } from "../src";
 import { disposeAll } from "./codec.helpers";
 
 const codec = treeCodec();

@@ -3,9 +3,10 @@
  * else (no throw, no hang, no unbounded allocation, no prototype change, no leaked tensor).
  */
 import * as E from "fp-ts/Either";
-import { formatDecodeErrors, maxDecodeErrors, parseTree, stringifyTree, treeCodec } from "../src/codec";
-import { registerWrapper } from "../src/tree/registry";
-import { defaultRegistry } from "../src/wrappers";
+import { formatDecodeErrors, parseTree, stringifyTree, treeCodec } from "../src";
+import { maxDecodeErrors } from "../src/advanced";
+import { registerWrapper } from "../src";
+import { defaultRegistry } from "../src";
 import { deepArray, deepObject, disposeAll, exactDifference } from "./codec.helpers";
 import { useBackendAndCheckLeaks } from "./support/tensors";
 

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { stringifyJson } from "../src/codec";
+import { stringifyJson } from "../src/advanced";
 import { parseJsonText, stringifyTrustedJson } from "../src/codec/json";
 import { deepArray, deepObject } from "./codec.helpers";
 

@@ -9,10 +9,11 @@ import * as E from "fp-ts/Either";
 import { promises as fsp } from "fs";
 import * as os from "os";
 import * as path from "path";
-import { formatDecodeErrors, loadTree, parseTree, saveTree, stringifyTree, treeCodec } from "../src/codec";
-import { stringifyTrustedJson, type JsonValue } from "../src/codec/json";
+import { formatDecodeErrors, loadTree, parseTree, saveTree, stringifyTree, treeCodec } from "../src";
+import { type JsonValue } from "../src/advanced";
+import { stringifyTrustedJson } from "../src/codec/json";
 import { newDecodeScratch, wasmHeapBytes } from "../src/codec/tensor";
-import { NonTrainable, Parameterize } from "../src/wrappers";
+import { NonTrainable, Parameterize } from "../src";
 import { disposeAll, exactDifference } from "./codec.helpers";
 import { useBackendAndCheckLeaks } from "./support/tensors";
 

@@ -6,11 +6,11 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
 import fc from "fast-check";
-import { initBackend } from "../src/backend";
-import { formatDecodeErrors, stringifyTree, treeCodec } from "../src/codec";
-import { registerWrapper } from "../src/tree/registry";
-import { treeStructure } from "../src/tree";
-import { NonTrainable, Parameterize, WeightNormalization, defaultRegistry } from "../src/wrappers";
+import { initBackend } from "../src";
+import { formatDecodeErrors, stringifyTree, treeCodec } from "../src";
+import { registerWrapper } from "../src";
+import { treeStructure } from "../src";
+import { NonTrainable, Parameterize, WeightNormalization, defaultRegistry } from "../src";
 import { disposeAll, exactDifference } from "./codec.helpers";
 
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
-import { formatDecodeErrors, maxTensorElements, tensorCodec } from "../src/codec";
+import { formatDecodeErrors } from "../src";
+import { maxTensorElements, tensorCodec } from "../src/advanced";
 import { checkShape, decodeTensorFields, encodeTensor, tensorBytes } from "../src/codec/tensor";
 import { useBackendAndCheckLeaks } from "./support/tensors";
 

@@ -1,16 +1,10 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
-import {
-  encodeTree,
-  formatDecodeErrors,
-  parseTree,
-  stringifyTree,
-  treeCodec,
-  TreeEncodeError,
-} from "../src/codec";
-import { registerWrapper } from "../src/tree/registry";
-import { treeLeaves } from "../src/tree";
-import { NonTrainable, Parameterize, WeightNormalization, defaultRegistry, unwrap } from "../src/wrappers";
+import { formatDecodeErrors, parseTree, stringifyTree, treeCodec, TreeEncodeError } from "../src";
+import { encodeTree } from "../src/advanced";
+import { registerWrapper } from "../src";
+import { treeLeaves } from "../src";
+import { NonTrainable, Parameterize, WeightNormalization, defaultRegistry, unwrap } from "../src";
 import { deepArray, deepObject, disposeAll, exactDifference } from "./codec.helpers";
 import { useBackendAndCheckLeaks } from "./support/tensors";
 

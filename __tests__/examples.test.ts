@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../src/backend";
+import { initBackend } from "../src";
 import * as constraints from "../examples/constraints";
 import * as freezeAndTrain from "../examples/freezeAndTrain";
 import * as quickstart from "../examples/quickstart";

@@ -15,10 +15,11 @@ import * as Str from "fp-ts/string";
 import * as Task from "fp-ts/Task";
 import * as TE from "fp-ts/TaskEither";
 import * as T from "../src/fp/Tree";
-import { initBackend } from "../src/backend";
-import { keystr, type KeyPath } from "../src/tree/keyPath";
-import { emptyRegistry, registerWrapper } from "../src/tree/registry";
-import { treeFlatten, treeLeaves } from "../src/tree/flatten";
+import { initBackend } from "../src";
+import { keystr, type KeyPath } from "../src";
+import { registerWrapper } from "../src";
+import { emptyRegistry } from "../src/advanced";
+import { treeFlatten, treeLeaves } from "../src";
 
 beforeAll(async () => {
   await initBackend();

@@ -1,21 +1,15 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
 import { pipe } from "fp-ts/function";
-import { initBackend } from "../src/backend";
-import { treeCodec } from "../src/codec/treeCodec";
-import {
-  checkLeaves,
-  formatTreeError,
-  isDecodeErrors,
-  isInvalidLeaves,
-  matchTreeError,
-  type TreeError,
-} from "../src/fp/treeError";
-import { unwrapEither } from "../src/fp/unwrapEither";
-import { treeLeaves } from "../src/tree/flatten";
-import { invSoftplus } from "../src/wrappers/invSoftplus";
-import { Parameterize } from "../src/wrappers/parameterize";
-import { UnwrapError } from "../src/wrappers/unwrapError";
+import { initBackend } from "../src";
+import { treeCodec } from "../src";
+import { formatTreeError, matchTreeError, type TreeError } from "../src";
+import { checkLeaves, isDecodeErrors, isInvalidLeaves } from "../src/advanced";
+import { unwrapEither } from "../src";
+import { treeLeaves } from "../src";
+import { invSoftplus } from "../src";
+import { Parameterize } from "../src";
+import { UnwrapError } from "../src";
 
 beforeAll(async () => {
   await initBackend();

@@ -1,16 +1,17 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
 import { pipe } from "fp-ts/function";
-import { initBackend } from "../src/backend";
-import { unwrapEither, unwrapEitherWith } from "../src/fp/unwrapEither";
-import { keystr } from "../src/tree/keyPath";
-import { registerWrapper } from "../src/tree/registry";
-import { defaultRegistry } from "../src/wrappers/defaultRegistry";
-import { invSoftplus } from "../src/wrappers/invSoftplus";
-import { NonTrainable } from "../src/wrappers/nonTrainable";
-import { Parameterize } from "../src/wrappers/parameterize";
-import { WeightNormalization } from "../src/wrappers/weightNormalization";
-import { UnwrapError } from "../src/wrappers/unwrapError";
+import { initBackend } from "../src";
+import { unwrapEither } from "../src";
+
+import { keystr } from "../src";
+import { registerWrapper } from "../src";
+import { defaultRegistry } from "../src";
+import { invSoftplus } from "../src";
+import { NonTrainable } from "../src";
+import { Parameterize } from "../src";
+import { WeightNormalization } from "../src";
+import { UnwrapError } from "../src";
 
 beforeAll(async () => {
   await initBackend();
@@ -127,7 +128,7 @@ describe("unwrapEither: Left names the wrapper's key path, tag and cause; nothin
     });
   });
 
-  test("a custom tag's unwrap failing, with unwrapEitherWith(registry)", () => {
+  test("a custom tag's unwrap failing, with ((t: unknown) => unwrapEither(t, { registry }))", () => {
     const registry = registerWrapper(defaultRegistry, {
       tag: "Positive",
       children: ["value"],
@@ -145,7 +146,7 @@ describe("unwrapEither: Left names the wrapper's key path, tag and cause; nothin
         { _tag: "Positive", value: ok },
         { deep: { _tag: "Positive", value: Parameterize(tf.mul, v, 2) } },
       ];
-      const e = leftOf(unwrapEitherWith(registry)(tree));
+      const e = leftOf(unwrapEither(tree, { registry }));
       expect(e.tag).toBe("Positive");
       expect(e.path).toEqual([1, "deep"]);
       expect(e.message).toBe(

@@ -83,7 +83,7 @@ test("the tarball holds the build, README, CHANGELOG, LICENSE and package.json, 
     /^CHANGELOG\.md$/,
     /^LICENSE$/,
     /^dist\/.+\.(js|d\.ts)$/,
-    /^dist\/(index|fp\/Tree)\.(mjs|d\.mts)$/,
+    /^dist\/(index|advanced|core\/index|fp\/Tree)\.(mjs|d\.mts)$/,
   ];
   const unexpected = packedFiles.filter((f) => !allowed.some((re) => re.test(f)));
   expect(unexpected).toEqual([]);

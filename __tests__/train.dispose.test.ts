@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../src/backend";
-import { disposeTree } from "../src/train/dispose";
-import { isFloatTensor } from "../src/train/filters";
+import { initBackend } from "../src";
+import { disposeTree } from "../src";
+import { isFloatTensor } from "../src";
 
 beforeAll(async () => {
   await initBackend();

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../src/backend";
-import { isFloatTensor, isTensor } from "../src/train/filters";
+import { initBackend } from "../src";
+import { isFloatTensor, isTensor } from "../src";
 
 beforeAll(async () => {
   await initBackend();

@@ -1,11 +1,11 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../src/backend";
-import { disposeTree } from "../src/train/dispose";
-import { isFloatTensor } from "../src/train/filters";
-import { treeOptimizer } from "../src/train/optimizer";
-import { sgdStep } from "../src/train/sgd";
-import { valueAndGrad } from "../src/train/valueAndGrad";
-import { NonTrainable, Parameterize, unwrap } from "../src/wrappers";
+import { initBackend } from "../src";
+import { disposeTree } from "../src";
+import { isFloatTensor } from "../src";
+import { treeOptimizer } from "../src";
+import { sgdStep } from "../src";
+import { valueAndGrad } from "../src";
+import { NonTrainable, Parameterize, unwrap } from "../src";
 
 beforeAll(async () => {
   await initBackend();

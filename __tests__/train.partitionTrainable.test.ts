@@ -1,13 +1,13 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../src/backend";
-import { disposeTree } from "../src/train/dispose";
-import { isFloatTensor } from "../src/train/filters";
-import { partitionTrainable } from "../src/train/partitionTrainable";
-import { sgdStep } from "../src/train/sgd";
-import { valueAndGrad } from "../src/train/valueAndGrad";
-import { treeLeaves, treeStructure } from "../src/tree/flatten";
-import { combine } from "../src/tree/partition";
-import { NonTrainable, Parameterize, WeightNormalization, nonTrainable, unwrap } from "../src/wrappers";
+import { initBackend } from "../src";
+import { disposeTree } from "../src";
+import { isFloatTensor } from "../src";
+import { partitionTrainable } from "../src";
+import { sgdStep } from "../src";
+import { valueAndGrad } from "../src";
+import { treeLeaves, treeStructure } from "../src";
+import { combine } from "../src";
+import { NonTrainable, Parameterize, WeightNormalization, nonTrainable, unwrap } from "../src";
 
 beforeAll(async () => {
   await initBackend();

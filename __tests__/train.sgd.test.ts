@@ -1,9 +1,9 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../src/backend";
-import { disposeTree } from "../src/train/dispose";
-import { isFloatTensor } from "../src/train/filters";
-import { sgdStep } from "../src/train/sgd";
-import { valueAndGrad } from "../src/train/valueAndGrad";
+import { initBackend } from "../src";
+import { disposeTree } from "../src";
+import { isFloatTensor } from "../src";
+import { sgdStep } from "../src";
+import { valueAndGrad } from "../src";
 
 beforeAll(async () => {
   await initBackend();

@@ -1,18 +1,11 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../src/backend";
-import { disposeTree } from "../src/train/dispose";
-import { isFloatTensor } from "../src/train/filters";
-import { valueAndGrad } from "../src/train/valueAndGrad";
-import { treeStructure } from "../src/tree/flatten";
-import { registerWrapper } from "../src/tree/registry";
-import {
-  NonTrainable,
-  Parameterize,
-  WeightNormalization,
-  defaultRegistry,
-  unwrap,
-  unwrapWith,
-} from "../src/wrappers";
+import { initBackend } from "../src";
+import { disposeTree } from "../src";
+import { isFloatTensor } from "../src";
+import { valueAndGrad } from "../src";
+import { treeStructure } from "../src";
+import { registerWrapper } from "../src";
+import { NonTrainable, Parameterize, WeightNormalization, defaultRegistry, unwrap } from "../src";
 
 beforeAll(async () => {
   await initBackend();
@@ -201,7 +194,7 @@ describe("valueAndGrad", () => {
     const params = { s: { _tag: "Scaled", value: tf.tensor1d([1, -2]), factor: 3 } };
     // L = sum((3 v)^2): dL/dv = 18 v
     const { value, grads } = valueAndGrad(
-      (p: typeof params) => tf.sum(tf.square(unwrapWith(registry)(p).s as unknown as tf.Tensor)),
+      (p: typeof params) => tf.sum(tf.square(unwrap(p, { registry }).s as unknown as tf.Tensor)),
       { registry },
     )(params);
     expect(value.dataSync()[0]).toBeCloseTo(45, 4);

@@ -3,7 +3,7 @@
  * on the recursive path and after the redo on the explicit stack.
  */
 import { treeFlatten, treeFlattenWithPath, treeLeaves, treeMap, treeUnflatten } from "../src";
-import { ChunkedList } from "../src/tree/chunkedList";
+import { ChunkedList } from "../src/core/chunkedList";
 
 /** A chain `{ next: ... }` `depth` deep (past the 2,000-level recursion budget when big). */
 function chain(depth: number, leaf: unknown): unknown {

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { emptyRegistry, initBackend, registerWrapper, treeDifference, treeEqual } from "../src";
+import { initBackend, registerWrapper, treeDifference, treeEqual } from "../src";
+import { emptyRegistry } from "../src/advanced";
 
 let before = 0;
 beforeAll(async () => {

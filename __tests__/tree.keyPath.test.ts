@@ -1,4 +1,5 @@
-import { describePath, keystr, treeFlattenWithPath, treeStructure } from "../src";
+import { keystr, treeFlattenWithPath, treeStructure } from "../src";
+import { describePath } from "../src/advanced";
 
 describe("keystr", () => {
   test("reads as a JavaScript accessor by default", () => {

@@ -6,7 +6,6 @@ import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
 import {
   combine,
-  emptyRegistry,
   partition,
   registerWrapper,
   treeAt,
@@ -22,6 +21,7 @@ import {
   type KeyPath,
   type TreeOptions,
 } from "../src";
+import { emptyRegistry } from "../src/advanced";
 import { arbitraryTree } from "./support/arbitraries";
 
 const registry = registerWrapper(emptyRegistry, { tag: "Pair", children: ["x"], unwrap: (n: any) => n.x });

@@ -1,7 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import {
   Parameterize,
-  emptyRegistry,
   initBackend,
   keystr,
   partition,
@@ -12,6 +11,7 @@ import {
   treeMapN,
   treeMapWithPath,
 } from "../src";
+import { emptyRegistry } from "../src/advanced";
 
 beforeAll(async () => {
   await initBackend();
@@ -103,9 +103,10 @@ describe("treeMap", () => {
     expect(Object.isFrozen((rest as any).r.args)).toBe(true);
     expect((kept as any).r.args).toEqual([1, [null, null]]);
 
-    // An unfrozen record's frozen array is rebuilt as an ordinary array (only records keep it).
+    // Frozen input comes back frozen wherever a node is rebuilt, inside any record or none.
     const open = { _tag: "Call", args, loose };
-    expect(Object.isFrozen(treeMap((v: number) => v, open, { registry }).args)).toBe(false);
+    expect(Object.isFrozen(treeMap((v: number) => v, open, { registry }).args)).toBe(true);
+    expect(Object.isFrozen(treeMap((v: number) => v, { args }).args)).toBe(true);
   });
 
   test("Parameterize built by its constructor stays immutable through treeMap", () => {

@@ -1,14 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
-import {
-  combine,
-  combineWith,
-  emptyRegistry,
-  initBackend,
-  partition,
-  registerWrapper,
-  treeLeaves,
-  treeStructure,
-} from "../src";
+import { combine, initBackend, partition, registerWrapper, treeLeaves, treeStructure } from "../src";
+import { emptyRegistry } from "../src/advanced";
+import { withOptions } from "../src";
 
 beforeAll(async () => {
   await initBackend();
@@ -51,7 +44,7 @@ describe("partition with a predicate", () => {
     expect(kept).toEqual([{ _tag: "Pair", x: 1, y: null, scale: 2 }]);
     expect(rest).toEqual([{ _tag: "Pair", x: null, y: "s", scale: 2 }]);
     expect(Object.isFrozen(kept[0])).toBe(true);
-    const back = combineWith({ registry })(kept, rest);
+    const back = withOptions({ registry }).combine(kept, rest);
     expect(back).toEqual(tree);
     expect(Object.isFrozen(back[0])).toBe(true);
     // combine without the registry still works (the record is then a plain object).
@@ -157,13 +150,13 @@ describe("combine", () => {
     expect(() => combine()).toThrow(/at least one tree/);
   });
 
-  test("combineWith passes isLeaf through, as partition had it", () => {
+  test("withOptions(...).combine passes isLeaf through, as partition had it", () => {
     const isPair = (x: unknown): boolean => Array.isArray(x) && x.length === 2;
     const tree = { p: [1, 2], q: 3 };
     const [pairs, other] = partition(tree, isPair, { isLeaf: isPair });
     expect(pairs).toEqual({ p: [1, 2], q: null });
     expect(() => combine(pairs, other)).toThrow(/at \.p/);
-    expect(combineWith({ isLeaf: isPair })(pairs, other)).toEqual(tree);
+    expect(withOptions({ isLeaf: isPair }).combine(pairs, other)).toEqual(tree);
   });
 
   test("depth 100,000: partition (predicate and prefix) and combine", () => {

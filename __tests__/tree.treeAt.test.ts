@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { emptyRegistry, initBackend, registerWrapper, treeAt, treeModifyAt } from "../src";
+import { initBackend, registerWrapper, treeAt, treeModifyAt } from "../src";
+import { emptyRegistry } from "../src/advanced";
 
 beforeAll(async () => {
   await initBackend();

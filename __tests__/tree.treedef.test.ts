@@ -1,4 +1,5 @@
-import { emptyRegistry, registerWrapper, treeFlatten, treeStructure } from "../src";
+import { registerWrapper, treeFlatten, treeStructure } from "../src";
+import { emptyRegistry } from "../src/advanced";
 
 describe("TreeDef", () => {
   test("numNodes counts every node as JAX does: internal, leaves and empty null nodes", () => {

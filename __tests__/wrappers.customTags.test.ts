@@ -4,9 +4,9 @@
  * ordinary objects for a registry that does not know them. Also runs examples/customWrapper.ts.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { treeFlatten, treeLeaves, treeStructure } from "../src/tree/flatten";
-import { treeMap } from "../src/tree/map";
-import { registerWrapper } from "../src/tree/registry";
+import { treeFlatten, treeLeaves, treeStructure } from "../src";
+import { treeMap } from "../src";
+import { registerWrapper } from "../src";
 import {
   NonTrainable,
   Parameterize,
@@ -17,8 +17,7 @@ import {
   isUnwrappable,
   nonTrainable,
   unwrap,
-  unwrapWith,
-} from "../src/wrappers";
+} from "../src";
 import {
   Clip,
   IncreasingOnInterval,
@@ -47,9 +46,9 @@ describe("a custom tag next to the built-ins", () => {
     expect(defaultRegistry.specs.has("Clip")).toBe(false);
     expect(() => registerWrapper(registry, clipSpec)).toThrow('the tag "Clip" is already registered');
     const x = tf.scalar(1);
-    expect(isUnwrappable(Clip(x, 0, 1), registry)).toBe(true);
+    expect(isUnwrappable(Clip(x, 0, 1), { registry: registry })).toBe(true);
     expect(isUnwrappable(Clip(x, 0, 1))).toBe(false);
-    expect(containsUnwrappables({ a: [Clip(x, 0, 1)] }, registry)).toBe(true);
+    expect(containsUnwrappables({ a: [Clip(x, 0, 1)] }, { registry: registry })).toBe(true);
     expect(containsUnwrappables({ a: [Clip(x, 0, 1)] })).toBe(false);
     x.dispose();
   });
@@ -137,9 +136,12 @@ describe("a custom tag next to the built-ins", () => {
     const x = tf.scalar(1);
     let caught: unknown;
     try {
-      unwrapWith(failing)({
-        layers: [Parameterize(tf.exp, { _tag: "Fails", value: Parameterize(tf.exp, x) })],
-      });
+      unwrap(
+        {
+          layers: [Parameterize(tf.exp, { _tag: "Fails", value: Parameterize(tf.exp, x) })],
+        },
+        { registry: failing },
+      );
     } catch (e) {
       caught = e;
     }

@@ -3,7 +3,7 @@
  * accepted, the error for negative inputs, gradients, memory.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { invSoftplus } from "../src/wrappers";
+import { invSoftplus } from "../src";
 import { useBackendAndCheckLeaks } from "./support/tensors";
 
 useBackendAndCheckLeaks();

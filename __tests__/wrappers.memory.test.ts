@@ -5,8 +5,8 @@
  * `tf.grads` too, and on errors.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { treeLeaves } from "../src/tree/flatten";
-import { registerWrapper } from "../src/tree/registry";
+import { treeLeaves } from "../src";
+import { registerWrapper } from "../src";
 import {
   NonTrainable,
   Parameterize,
@@ -14,8 +14,7 @@ import {
   defaultRegistry,
   nonTrainable,
   unwrap,
-  unwrapWith,
-} from "../src/wrappers";
+} from "../src";
 import { useBackendAndCheckLeaks } from "./support/tensors";
 
 useBackendAndCheckLeaks();
@@ -127,7 +126,7 @@ function newTensors(out: unknown, inputs: readonly tf.Tensor[]): tf.Tensor[] {
 }
 
 describe.each(fixtures)("$name", ({ build, registry }) => {
-  const run = registry === undefined ? unwrap : unwrapWith(registry);
+  const run = registry === undefined ? unwrap : <T>(t: T) => unwrap(t, { registry });
 
   test(`creates exactly the tensors of its result, ${REPS} times`, () => {
     const owned: tf.Tensor[] = [];

@@ -3,18 +3,10 @@
  * only float tensors are touched, and nonTrainable wraps leaves without wrapping twice.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { emptyRegistry, registerWrapper } from "../src/tree/registry";
-import {
-  NonTrainable,
-  Parameterize,
-  defaultRegistry,
-  isNonTrainable,
-  nonTrainable,
-  nonTrainableSpec,
-  unwrap,
-  unwrapNonTrainable,
-  unwrapWith,
-} from "../src/wrappers";
+import { registerWrapper } from "../src";
+import { emptyRegistry } from "../src/advanced";
+import { NonTrainable, Parameterize, defaultRegistry, isNonTrainable, nonTrainable, unwrap } from "../src";
+import { nonTrainableSpec, unwrapNonTrainable } from "../src/advanced";
 import { useBackendAndCheckLeaks } from "./support/tensors";
 
 useBackendAndCheckLeaks();
@@ -114,7 +106,7 @@ describe("NonTrainable", () => {
     });
     const x = tf.scalar(3);
     const g = tf.grad((v: tf.Tensor) =>
-      tf.add(unwrapWith(registry)(NonTrainable({ _tag: "Double", value: v }) as unknown) as tf.Tensor, v),
+      tf.add(unwrap(NonTrainable({ _tag: "Double", value: v }) as unknown, { registry }) as tf.Tensor, v),
     )(x);
     expect(g.dataSync()[0]).toBe(1);
     tf.dispose([x, g]);

@@ -2,16 +2,11 @@
  * `Parameterize(fn, ...args)`: the record, its refinement, its unwrap, values and gradients.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { treeLeaves } from "../src/tree/flatten";
-import { emptyRegistry, registerWrapper } from "../src/tree/registry";
-import {
-  Parameterize,
-  isParameterize,
-  parameterizeSpec,
-  unwrap,
-  unwrapParameterize,
-  unwrapWith,
-} from "../src/wrappers";
+import { treeLeaves } from "../src";
+import { registerWrapper } from "../src";
+import { emptyRegistry } from "../src/advanced";
+import { Parameterize, isParameterize, unwrap } from "../src";
+import { parameterizeSpec, unwrapParameterize } from "../src/advanced";
 import { finiteDifferences } from "./support/gradients";
 import { useBackendAndCheckLeaks } from "./support/tensors";
 
@@ -98,9 +93,9 @@ describe("unwrap", () => {
       "Parameterize.args must be an array, got number 3",
     );
     const onlyParameterize = registerWrapper(emptyRegistry, parameterizeSpec);
-    expect(unwrapWith(onlyParameterize)([Parameterize(Math.abs, Parameterize(Math.min, -2, -1))])).toEqual([
-      2,
-    ]);
+    expect(
+      unwrap([Parameterize(Math.abs, Parameterize(Math.min, -2, -1))], { registry: onlyParameterize }),
+    ).toEqual([2]);
   });
 });
 

@@ -2,7 +2,7 @@
  * `stopGradient`: identity forward, exactly zero gradient, memory and input checks.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { stopGradient } from "../src/wrappers";
+import { stopGradient } from "../src";
 import { useBackendAndCheckLeaks } from "./support/tensors";
 
 useBackendAndCheckLeaks();

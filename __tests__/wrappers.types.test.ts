@@ -11,14 +11,13 @@ import {
   WeightNormalization,
   nonTrainable,
   unwrap,
-  unwrapWith,
-  type NonTrainableLeaves,
   type Unwrappable,
   type Unwrapped,
-} from "../src/wrappers";
-import { registerWrapper } from "../src/tree/registry";
-import { defaultRegistry } from "../src/wrappers/defaultRegistry";
-import { initBackend } from "../src/backend";
+} from "../src";
+import { type NonTrainableLeaves } from "../src/advanced";
+import { registerWrapper } from "../src";
+import { defaultRegistry } from "../src";
+import { initBackend } from "../src";
 
 type Equal<X, Y> = (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;
@@ -177,7 +176,7 @@ describe("constructor and unwrap types", () => {
     });
     const x = tf.tensor1d([-2, 0.5, 3]);
     const clip: Clip = { _tag: "Clip", value: x, lo: 0, hi: 1 };
-    const out = unwrapWith(registry)({ clip, n: 1 });
+    const out = unwrap({ clip, n: 1 }, { registry });
     type _out = Expect<Equal<typeof out, { clip: tf.Tensor; n: number }>>;
     expect(Array.from(out.clip.dataSync())).toEqual([0, 0.5, 1]);
     tf.dispose([x, out.clip]);

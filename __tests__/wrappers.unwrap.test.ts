@@ -3,9 +3,10 @@
  * `containsUnwrappables` / `isUnwrappable` queries.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { treeStructure } from "../src/tree/flatten";
-import { keystr } from "../src/tree/keyPath";
-import { emptyRegistry, registerWrapper } from "../src/tree/registry";
+import { treeStructure } from "../src";
+import { keystr } from "../src";
+import { registerWrapper } from "../src";
+import { emptyRegistry } from "../src/advanced";
 import {
   NonTrainable,
   Parameterize,
@@ -15,11 +16,9 @@ import {
   defaultRegistry,
   isUnwrapError,
   isUnwrappable,
-  parameterizeSpec,
   unwrap,
-  unwrapWith,
-} from "../src/wrappers";
-import { unwrapCore } from "../src/wrappers/unwrap";
+} from "../src";
+import { parameterizeSpec } from "../src/advanced";
 import { useBackendAndCheckLeaks } from "./support/tensors";
 
 useBackendAndCheckLeaks();
@@ -80,7 +79,7 @@ describe("the fold", () => {
       },
     });
     const probe = Object.freeze({ _tag: "Probe", value: Parameterize(square, 4), label: "static" });
-    expect(unwrapWith(registry)(probe)).toEqual({ label: "static", value: 16 });
+    expect(unwrap(probe, { registry })).toEqual({ label: "static", value: 16 });
     const rebuilt = seen[0] as Record<string, unknown>;
     expect(rebuilt).not.toBe(probe);
     expect(rebuilt).toEqual({ _tag: "Probe", value: 16, label: "static" });
@@ -146,9 +145,9 @@ describe("the fold", () => {
     expect(out.tree["w"]).toBe(3);
   });
 
-  test("unwrapWith(emptyRegistry) sees no wrappers; an unregistered tag is an ordinary object", () => {
+  test("(<T,>(t: T) => unwrap(t, { registry: emptyRegistry })) sees no wrappers; an unregistered tag is an ordinary object", () => {
     const p = Parameterize(square, 3);
-    expect(unwrapWith(emptyRegistry)(p)).toBe(p);
+    expect(unwrap(p, { registry: emptyRegistry })).toBe(p);
     // The fields of an unregistered record are walked like any object's, wrappers inside included.
     const custom = { _tag: "Unknown", value: Parameterize(square, 3), static: "s" };
     expect(unwrap(custom)).toEqual({ _tag: "Unknown", value: 9, static: "s" });
@@ -282,16 +281,11 @@ describe("errors", () => {
     tf.dispose([x, y]);
   });
 
-  test("unwrapCore is the untyped fold", () => {
-    expect(unwrapCore({ a: Parameterize(square, 6) }, defaultRegistry)).toEqual({ a: 36 });
-    expect(() =>
-      unwrapCore(
-        Parameterize(() => {
-          throw new Error("x");
-        }),
-        defaultRegistry,
-      ),
-    ).toThrow(UnwrapError);
+  test("unwrap takes the tree options, its registry included", () => {
+    expect(unwrap({ a: Parameterize(square, 6) }, { registry: defaultRegistry })).toEqual({ a: 36 });
+    const p = Parameterize(square, 6);
+    expect(unwrap({ a: p }, { registry: emptyRegistry }).a).toBe(p);
+    expect(unwrap({ a: p, b: [p] }, { isLeaf: (x) => Array.isArray(x) })).toEqual({ a: 36, b: [p] });
   });
 });
 
@@ -346,9 +340,9 @@ describe("Parameterize with only opaque args (unwrapped in place, without visiti
       },
     });
     const tree = { a: Parameterize(square, 3), b: [Parameterize(Math.max, 1, 7, 2)] };
-    expect(unwrapWith(own)(tree)).toEqual({ a: 9, b: [7] });
+    expect(unwrap(tree, { registry: own })).toEqual({ a: 9, b: [7] });
     expect(unwrap(tree)).toEqual({ a: 9, b: [7] });
-    expect(unwrapWith(custom)(tree)).toEqual({ a: 1, b: [3] });
+    expect(unwrap(tree, { registry: custom })).toEqual({ a: 1, b: [3] });
     expect(calls).toEqual(["custom", "custom"]);
   });
 
@@ -359,9 +353,9 @@ describe("Parameterize with only opaque args (unwrapped in place, without visiti
     expect(() => unwrap({ _tag: "Parameterize", fn: square, args: 2 })).toThrow(
       "unwrap: Parameterize at <root> failed: Parameterize.args must be an array, got number 2",
     );
-    // A non-enumerable _tag is not a wrapper: the record is an ordinary object.
+    // A non-enumerable _tag is not a wrapper, and no ordinary object either: refused (node rules).
     const hidden = Object.defineProperty({ fn: square, args: [2] }, "_tag", { value: "Parameterize" });
-    expect(unwrap(hidden)).toBe(hidden);
+    expect(() => unwrap(hidden)).toThrow(/^the node at <root> has a non-enumerable property "_tag"/);
   });
 
   test("a failing fn with one tensor arg: UnwrapError with path, tag and cause; temporaries disposed", () => {
@@ -443,9 +437,9 @@ describe("queries", () => {
       readonly _tag = "Parameterize";
     }
     expect(isUnwrappable(new Tagged())).toBe(false);
-    expect(isUnwrappable(Parameterize(square, 1), emptyRegistry)).toBe(false);
+    expect(isUnwrappable(Parameterize(square, 1), { registry: emptyRegistry })).toBe(false);
     const clipRegistry = registerWrapper(emptyRegistry, { tag: "Clip", children: [], unwrap: () => 0 });
-    expect(isUnwrappable({ _tag: "Clip" }, clipRegistry)).toBe(true);
+    expect(isUnwrappable({ _tag: "Clip" }, { registry: clipRegistry })).toBe(true);
     tf.dispose([w, (wn.scale as Parameterize<tf.Tensor, [tf.Tensor]>).args[0]]);
   });
 
@@ -454,7 +448,7 @@ describe("queries", () => {
     expect(containsUnwrappables({ a: [1, { b: NonTrainable(1) }] })).toBe(true);
     expect(containsUnwrappables({ a: [1, { b: 2 }], c: null })).toBe(false);
     expect(containsUnwrappables([])).toBe(false);
-    expect(containsUnwrappables({ a: Parameterize(square, 1) }, emptyRegistry)).toBe(false);
+    expect(containsUnwrappables({ a: Parameterize(square, 1) }, { registry: emptyRegistry })).toBe(false);
     // Static fields are not searched: a function holding a wrapper is a leaf.
     expect(containsUnwrappables({ f: () => Parameterize(square, 1) })).toBe(false);
   });

@@ -6,9 +6,9 @@
  * by its constructor from a batched weight). Every batch index is compared, not only [0, ..., 0].
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { treeLeaves } from "../src/tree/flatten";
-import { treeStack } from "../src/tree/stack";
-import { NonTrainable, Parameterize, WeightNormalization, unwrap } from "../src/wrappers";
+import { treeLeaves } from "../src";
+import { treeStack } from "../src";
+import { NonTrainable, Parameterize, WeightNormalization, unwrap } from "../src";
 import { useBackendAndCheckLeaks } from "./support/tensors";
 
 useBackendAndCheckLeaks();

@@ -4,15 +4,9 @@
  * differences, the documented zero-row behaviour, and memory.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { treeLeaves } from "../src/tree/flatten";
-import {
-  Parameterize,
-  WeightNormalization,
-  isWeightNormalization,
-  unwrap,
-  unwrapWeightNormalization,
-  weightNormalizationSpec,
-} from "../src/wrappers";
+import { treeLeaves } from "../src";
+import { Parameterize, WeightNormalization, isWeightNormalization, unwrap } from "../src";
+import { unwrapWeightNormalization, weightNormalizationSpec } from "../src/advanced";
 import { finiteDifferences } from "./support/gradients";
 import { useBackendAndCheckLeaks } from "./support/tensors";
 

@@ -15,10 +15,10 @@
  * Run: `npm run example:constraints`.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../src/backend";
-import { disposeTree, partitionTrainable, treeOptimizer } from "../src/train";
-import { keystr, treeFlattenWithPath } from "../src/tree";
-import { NonTrainable, Parameterize, unwrap } from "../src/wrappers";
+import { initBackend } from "../src";
+import { disposeTree, partitionTrainable, treeOptimizer } from "../src";
+import { keystr, treeFlattenWithPath } from "../src";
+import { NonTrainable, Parameterize, unwrap } from "../src";
 
 /**
  * A lower-triangular matrix with a positive diagonal from an unconstrained square matrix: the

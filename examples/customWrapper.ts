@@ -16,17 +16,10 @@
  * Run: `npm run example:customWrapper`
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../src/backend";
-import { treeLeaves, treeStructure } from "../src/tree/flatten";
-import { registerWrapper, type Registry, type WrapperSpec } from "../src/tree/registry";
-import {
-  NonTrainable,
-  Parameterize,
-  defaultRegistry,
-  unwrapWith,
-  type Unwrappable,
-  type Unwrapped,
-} from "../src/wrappers";
+import { initBackend, unwrap } from "../src";
+import { treeLeaves, treeStructure } from "../src";
+import { registerWrapper, type Registry, type WrapperSpec } from "../src";
+import { NonTrainable, Parameterize, defaultRegistry, type Unwrappable, type Unwrapped } from "../src";
 
 // -------------------------------------------------------------------------------------
 // Clip: a value clipped to [lo, hi] on unwrap
@@ -119,7 +112,7 @@ export const increasingSpec: WrapperSpec<IncreasingOnInterval, tf.Tensor> = {
 
 /** The built-in wrappers plus the two above. */
 export const registry: Registry = registerWrapper(registerWrapper(defaultRegistry, clipSpec), increasingSpec);
-export const unwrapCustom = unwrapWith(registry);
+export const unwrapCustom = <T>(t: T) => unwrap(t, { registry });
 
 // -------------------------------------------------------------------------------------
 // the example

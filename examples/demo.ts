@@ -15,19 +15,12 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as asciichart from "asciichart";
 import { Presets, SingleBar } from "cli-progress";
-import { initBackend } from "../src/backend";
-import { disposeTree, isTensor, partitionTrainable, treeOptimizer } from "../src/train";
-import { treeFlattenWithPath, treeLeaves } from "../src/tree/flatten";
-import { treeFormat } from "../src/tree/format";
-import { keystr } from "../src/tree/keyPath";
-import {
-  NonTrainable,
-  Parameterize,
-  WeightNormalization,
-  invSoftplus,
-  unwrap,
-  type Unwrapped,
-} from "../src/wrappers";
+import { initBackend } from "../src";
+import { disposeTree, isTensor, partitionTrainable, treeOptimizer } from "../src";
+import { treeFlattenWithPath, treeLeaves } from "../src";
+import { treeFormat } from "../src";
+import { keystr } from "../src";
+import { NonTrainable, Parameterize, WeightNormalization, invSoftplus, unwrap, type Unwrapped } from "../src";
 
 // -------------------------------------------------------------------------------------
 // data

@@ -12,10 +12,10 @@
  * Run: `npm run example:freezeAndTrain`.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../src/backend";
-import { disposeTree, partitionTrainable, treeOptimizer } from "../src/train";
-import { keystr, treeFlattenWithPath } from "../src/tree";
-import { NonTrainable, unwrap } from "../src/wrappers";
+import { initBackend } from "../src";
+import { disposeTree, partitionTrainable, treeOptimizer } from "../src";
+import { keystr, treeFlattenWithPath } from "../src";
+import { NonTrainable, unwrap } from "../src";
 
 /** The encoder's weights (1 input, 3 features), as if loaded from a checkpoint. */
 export const ENCODER = { w: [[3, 1, -2]], b: [0, 1.5, 1] };

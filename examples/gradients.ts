@@ -12,9 +12,9 @@
  * (a test does exactly this, with no jest in between, and checks the printed numbers).
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../src/backend";
-import { disposeTree, valueAndGrad } from "../src/train";
-import { NonTrainable, Parameterize, unwrap } from "../src/wrappers";
+import { initBackend } from "../src";
+import { disposeTree, valueAndGrad } from "../src";
+import { NonTrainable, Parameterize, unwrap } from "../src";
 
 /** What the example computes, as plain numbers. */
 export interface GradientsResult {

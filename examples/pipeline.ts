@@ -22,11 +22,13 @@ import { pipe } from "fp-ts/function";
 import * as N from "fp-ts/number";
 import type * as Task from "fp-ts/Task";
 import * as TE from "fp-ts/TaskEither";
-import { initBackend } from "../src/backend";
-import { saveTree, weightsFileName } from "../src/codec";
-import { checkLeaves, formatTreeError, Tree as T, unwrapEither, withLoadedTree } from "../src/fp";
-import { disposeTree } from "../src/train/dispose";
-import { NonTrainable, Parameterize, invSoftplus } from "../src/wrappers";
+import { initBackend } from "../src";
+import { saveTree } from "../src";
+import { weightsFileName } from "../src/advanced";
+import { formatTreeError, Tree as T, unwrapEither, withLoadedTree } from "../src";
+import { checkLeaves } from "../src/advanced";
+import { disposeTree } from "../src";
+import { NonTrainable, Parameterize, invSoftplus } from "../src";
 
 // -------------------------------------------------------------------------------------
 // the model and the data

@@ -9,10 +9,10 @@
  * `"paramtree"`.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../src/backend";
-import { disposeTree, treeOptimizer } from "../src/train";
-import { keystr, treeFlattenWithPath } from "../src/tree";
-import { Parameterize, invSoftplus, unwrap } from "../src/wrappers";
+import { initBackend } from "../src";
+import { disposeTree, treeOptimizer } from "../src";
+import { keystr, treeFlattenWithPath } from "../src";
+import { Parameterize, invSoftplus, unwrap } from "../src";
 
 /** What the example computed, as plain numbers (the tests check them). */
 export interface QuickstartResult {

@@ -40,6 +40,6 @@ function wrap(entry) {
   return names.length;
 }
 
-for (const entry of ["index", "fp/Tree"]) {
+for (const entry of ["index", "fp/Tree", "core/index", "advanced"]) {
   console.log(`build-esm: dist/${entry}.mjs re-exports ${wrap(entry)} names`);
 }

@@ -1,13 +1,71 @@
 /**
  * paramtree: JAX-style pytrees and paramax-style parameter wrappers for TensorFlow.js.
  *
- * This file is the single public entry; it only re-exports.
+ * This file is the public entry, a short list of what a user needs: one helper and one type per
+ * concept. It only re-exports. The engine unbound (`paramtree/core`) and the building blocks for
+ * custom wrappers and codecs (`paramtree/advanced`) are subpaths of their own.
  *
  * @packageDocumentation
  */
-export * from "./backend";
-export * from "./tree";
-export * from "./wrappers";
-export * from "./train";
-export * from "./codec";
-export * from "./fp";
+export { initBackend, type BackendName } from "./backend";
+
+// trees
+export {
+  treeFlatten,
+  treeFlattenWithPath,
+  treeLeaves,
+  treeStructure,
+  treeMap,
+  treeMapWithPath,
+  treeMapN,
+  partition,
+  combine,
+  treeAt,
+  treeModifyAt,
+  treeEqual,
+  treeDifference,
+  treeStack,
+  treeUnstack,
+  withOptions,
+  type TreeFunctions,
+} from "./defaults";
+export { treeUnflatten } from "./core/flatten";
+export { TreeDef } from "./core/treedef";
+export { keystr, type Key, type KeyPath } from "./core/keyPath";
+export type { TreeOptions } from "./core/options";
+export { registerNodeType, mapNodeType, type Registry, type NodeTypeSpec } from "./core/registry";
+export type { PartitionFilter } from "./core/partition";
+export type { Selector } from "./core/treeAt";
+export { treeFormat, type TreeFormatOptions } from "./tensor/format";
+export { isTensor, isFloatTensor } from "./tensor/values";
+export { stopGradient } from "./tensor/stopGradient";
+export { invSoftplus } from "./tensor/invSoftplus";
+
+// wrappers
+export { Parameterize, isParameterize } from "./wrappers/parameterize";
+export { NonTrainable, isNonTrainable } from "./wrappers/nonTrainable";
+export { nonTrainable } from "./wrappers/nonTrainableLeaves";
+export { WeightNormalization, isWeightNormalization } from "./wrappers/weightNormalization";
+export { unwrap, isUnwrappable, containsUnwrappables } from "./wrappers/unwrap";
+export { UnwrapError, isUnwrapError } from "./wrappers/unwrapError";
+export { defaultRegistry } from "./wrappers/defaultRegistry";
+export { registerWrapper, type WrapperSpec } from "./wrappers/spec";
+export type { Unwrappable, Unwrapped, UnwrapLeafTypes } from "./wrappers/types";
+
+// training
+export { valueAndGrad, type ValueAndGradOptions } from "./train/valueAndGrad";
+export { partitionTrainable } from "./train/partitionTrainable";
+export { sgdStep } from "./train/sgd";
+export { treeOptimizer, type TreeOptimizer, type TreeOptimizerOptions } from "./train/optimizer";
+export { disposeTree, type DisposeTreeOptions } from "./train/dispose";
+
+// serialized trees
+export { treeCodec, stringifyTree, parseTree, type TreeCodecOptions } from "./codec/treeCodec";
+export { formatDecodeErrors, TreeEncodeError } from "./codec/errors";
+export { saveTree, loadTree, type SaveTreeOptions } from "./codec/files";
+
+// fp-ts
+export * as Tree from "./fp/Tree";
+export { unwrapEither } from "./fp/unwrapEither";
+export { formatTreeError, matchTreeError, type TreeError } from "./fp/treeError";
+export { loadTreeTE, withLoadedTree } from "./fp/loadTreeTE";

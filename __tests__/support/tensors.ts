@@ -4,7 +4,7 @@
  * own check, run after the count (with `disposeVariables`, variables a test made are freed before the count).
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend, type BackendName } from "../../src/backend";
+import { initBackend, type BackendName } from "../../src";
 
 export function useBackendAndCheckLeaks(
   backend: BackendName = "wasm",

@@ -11,10 +11,10 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { initBackend } from "../../src/backend";
-import { disposeTree, treeOptimizer } from "../../src/train";
-import { keystr, treeFlattenWithPath } from "../../src/tree";
-import { NonTrainable, Parameterize, WeightNormalization, invSoftplus, unwrap } from "../../src/wrappers";
+import { initBackend } from "../../src";
+import { disposeTree, treeOptimizer } from "../../src";
+import { keystr, treeFlattenWithPath } from "../../src";
+import { NonTrainable, Parameterize, WeightNormalization, invSoftplus, unwrap } from "../../src";
 
 /** What the page exposes when it is done (read by __tests__/browser.test.ts). */
 export interface BrowserDemoState {

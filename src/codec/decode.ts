@@ -21,7 +21,8 @@
  */
 import type * as tf from "@tensorflow/tfjs-core";
 import * as t from "io-ts";
-import type { Registry, WrapperSpec } from "../tree/registry";
+import type { RecordSpec, Registry } from "../core/registry";
+
 import { defaultRegistry } from "../wrappers/defaultRegistry";
 import { documentType, treeRootType } from "./errors";
 import { checkVersion, formatName, reservedTags, specialNumberValue } from "./format";
@@ -465,7 +466,7 @@ export function decodeTreeValue(
   const decodeWrapper = (
     key: string | undefined,
     node: Record<string, unknown>,
-    spec: WrapperSpec,
+    spec: RecordSpec,
   ): unknown => {
     const fields = Object.keys(node).filter((k) => k !== "_tag");
     let ok = true;

@@ -22,8 +22,8 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs-core";
-import { keystr, type Key } from "../tree/keyPath";
-import type { Registry } from "../tree/registry";
+import { keystr, type Key } from "../core/keyPath";
+import type { Registry } from "../core/registry";
 import type { EncodeProblem } from "./errors";
 import type { ResolvedFunctions } from "./functions";
 import { defaultRegistry } from "../wrappers/defaultRegistry";

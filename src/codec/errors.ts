@@ -10,7 +10,7 @@
  * @module
  */
 import * as t from "io-ts";
-import { describePath, keystr, type Key, type KeyPath } from "../tree/keyPath";
+import { describePath, keystr, type Key, type KeyPath } from "../core/keyPath";
 import { describeValue } from "./tensor";
 
 // -------------------------------------------------------------------------------------

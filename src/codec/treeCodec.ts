@@ -16,7 +16,7 @@
  */
 import * as E from "fp-ts/Either";
 import * as t from "io-ts";
-import type { Registry } from "../tree/registry";
+import type { Registry } from "../core/registry";
 import { defaultRegistry } from "../wrappers/defaultRegistry";
 import { decodeDocument } from "./decode";
 import { encodeValue, type ExternalWeight, type TensorMode } from "./encode";

@@ -53,16 +53,16 @@ import type { Separated } from "fp-ts/Separated";
 import type { Show } from "fp-ts/Show";
 import type { Traversable1 } from "fp-ts/Traversable";
 import type { TraversableWithIndex1 } from "fp-ts/TraversableWithIndex";
-import type { KeyPath } from "../tree/keyPath";
-import type { TreeOptions } from "../tree/options";
-import type { TreeDef } from "../tree/treedef";
-import { treeFlatten, treeFlattenWithPath, treeLeaves, treeStructure } from "../tree/flatten";
-import { treeEqual, type TreeEqualOptions } from "../tree/equal";
-import { treeFormat, type TreeFormatOptions } from "../tree/format";
-import { treeMap, treeMapN, treeMapWithPath } from "../tree/map";
-import { partition as treePartition } from "../tree/partition";
-import { lookupSpec, type Registry } from "../tree/registry";
-import { defaultRegistry } from "../wrappers/defaultRegistry";
+import type { KeyPath } from "../core/keyPath";
+import type { TreeOptions } from "../core/options";
+import type { TreeDef } from "../core/treedef";
+import { treeFlatten, treeFlattenWithPath, treeLeaves, treeStructure } from "../core/flatten";
+import { treeEqual, type TreeEqualOptions } from "../tensor/equal";
+import { treeFormat, type TreeFormatOptions } from "../tensor/format";
+import { treeMap, treeMapN, treeMapWithPath } from "../core/map";
+import { partition as treePartition } from "../core/partition";
+import { emptyRegistry, lookupSpec, type Registry } from "../core/registry";
+import { withDefaultRegistry } from "../wrappers/defaultRegistry";
 import { traverseArrayWithIndex } from "./traverseArray";
 
 // -------------------------------------------------------------------------------------
@@ -253,7 +253,8 @@ export function asTree<A>(tree: unknown): TreeOf<A> {
  * const T = Tree.withOptions({ isLeaf: Array.isArray });
  * pipe({ a: [1, 2], b: [3] }, T.map((xs: number[]) => xs.length), T.leaves); // [2, 1]
  */
-export function withOptions(options: TreeOptions): TreeModule {
+export function withOptions(given: TreeOptions): TreeModule {
+  const options = withDefaultRegistry(given);
   const map =
     <A, B>(f: (a: A) => B) =>
     (tree: Tree<A>): TreeOf<B> =>
@@ -348,7 +349,7 @@ export function withOptions(options: TreeOptions): TreeModule {
 
   // A tree of effects holds `O.some(1)` or `E.left(e)`: plain objects that the tree layer would
   // otherwise walk into (leaves "Some" and 1). `sequence` takes them as leaves.
-  const registry = options.registry ?? defaultRegistry;
+  const registry = options.registry ?? emptyRegistry;
   const userIsLeaf = options.isLeaf;
   const effectOptions: TreeOptions = {
     ...options,

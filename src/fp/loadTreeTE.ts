@@ -12,9 +12,9 @@ import type * as t from "io-ts";
 import { documentType } from "../codec/errors";
 import { loadTree } from "../codec/files";
 import type { TreeCodecOptions } from "../codec/treeCodec";
-import { treeLeaves } from "../tree/flatten";
+import { treeLeaves } from "../core/flatten";
 import { disposeTree } from "../train/dispose";
-import { isTensor } from "../train/filters";
+import { isTensor } from "../tensor/values";
 
 // -------------------------------------------------------------------------------------
 // constructors

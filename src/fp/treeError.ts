@@ -15,9 +15,9 @@
 import * as E from "fp-ts/Either";
 import type * as t from "io-ts";
 import { formatDecodeErrors } from "../codec/errors";
-import { describePath, type KeyPath } from "../tree/keyPath";
-import type { TreeOptions } from "../tree/options";
-import { treeFlattenWithPath } from "../tree/flatten";
+import { describePath, type KeyPath } from "../core/keyPath";
+import type { TreeOptions } from "../core/options";
+import { treeFlattenWithPath } from "../core/flatten";
 import { isUnwrapError, type UnwrapError } from "../wrappers/unwrapError";
 
 // -------------------------------------------------------------------------------------

@@ -11,10 +11,9 @@
  * @module
  */
 import * as E from "fp-ts/Either";
-import type { Registry } from "../tree/registry";
-import { defaultRegistry } from "../wrappers/defaultRegistry";
+import type { TreeOptions } from "../core/options";
 import type { Unwrapped } from "../wrappers/types";
-import { unwrapWith } from "../wrappers/unwrap";
+import { unwrap } from "../wrappers/unwrap";
 import { isUnwrapError, type UnwrapError } from "../wrappers/unwrapError";
 
 // -------------------------------------------------------------------------------------
@@ -22,39 +21,11 @@ import { isUnwrapError, type UnwrapError } from "../wrappers/unwrapError";
 // -------------------------------------------------------------------------------------
 
 /**
- * `unwrapWith(registry)` returning an `Either`: `Right` of the unwrapped tree, or `Left` of the
- * `UnwrapError` (key path, tag, cause) of the first wrapper, in post-order, whose unwrap threw.
- * Errors that are not a wrapper failing (a cyclic tree) are bugs and are still thrown.
- *
- * @example
- * import * as E from "fp-ts/Either";
- * const registry = registerWrapper(defaultRegistry, {
- *   tag: "Positive",
- *   children: ["value"],
- *   unwrap: ({ value }: { value: number }) => {
- *     if (value <= 0) throw new RangeError(`expected a positive number, got ${value}`);
- *     return value;
- *   },
- * });
- * const result = unwrapEitherWith(registry)({ a: [{ _tag: "Positive", value: -1 }] });
- * E.isLeft(result) && result.left.message; // "unwrap: Positive at .a[0] failed: expected a positive number, got -1"
- */
-export function unwrapEitherWith(registry: Registry): <T>(tree: T) => E.Either<UnwrapError, Unwrapped<T>> {
-  const unwrap = unwrapWith(registry);
-  return <T>(tree: T): E.Either<UnwrapError, Unwrapped<T>> => {
-    try {
-      return E.right(unwrap(tree));
-    } catch (e) {
-      if (isUnwrapError(e)) return E.left(e);
-      throw e;
-    }
-  };
-}
-
-/**
- * `unwrap` over `defaultRegistry`, returning an `Either` instead of throwing when a wrapper's
- * unwrap fails (for example `Parameterize(invSoftplus, tf.scalar(-1))`, or a shape error inside a
- * `Parameterize`).
+ * `unwrap` returning an `Either` instead of throwing when a wrapper's unwrap fails (for example
+ * `Parameterize(invSoftplus, tf.scalar(-1))`, or a shape error inside a `Parameterize`): `Right`
+ * of the unwrapped tree, or `Left` of the `UnwrapError` (key path, tag, cause) of the first
+ * wrapper, in post-order, whose unwrap threw. Errors that are not a wrapper failing (a cyclic
+ * tree) are bugs and are still thrown. `options` as `unwrap`'s.
  *
  * @example
  * import * as E from "fp-ts/Either";
@@ -67,6 +38,22 @@ export function unwrapEitherWith(registry: Registry): <T>(tree: T) => E.Either<U
  *     () => "ok",
  *   ),
  * );
+ * const registry = registerWrapper(defaultRegistry, {
+ *   tag: "Positive",
+ *   children: ["value"],
+ *   unwrap: ({ value }: { value: number }) => {
+ *     if (value <= 0) throw new RangeError(`expected a positive number, got ${value}`);
+ *     return value;
+ *   },
+ * });
+ * const result = unwrapEither({ a: [{ _tag: "Positive", value: -1 }] }, { registry });
+ * E.isLeft(result) && result.left.message; // "unwrap: Positive at .a[0] failed: expected a positive number, got -1"
  */
-export const unwrapEither: <T>(tree: T) => E.Either<UnwrapError, Unwrapped<T>> = (tree) =>
-  unwrapEitherWith(defaultRegistry)(tree);
+export function unwrapEither<T>(tree: T, options?: TreeOptions): E.Either<UnwrapError, Unwrapped<T>> {
+  try {
+    return E.right(unwrap(tree, options));
+  } catch (e) {
+    if (isUnwrapError(e)) return E.left(e);
+    throw e;
+  }
+}

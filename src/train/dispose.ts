@@ -9,9 +9,10 @@
  *
  * @module
  */
-import { treeLeaves } from "../tree/flatten";
-import type { TreeOptions } from "../tree/options";
-import { isTensor } from "./filters";
+import { treeLeaves } from "../core/flatten";
+import type { TreeOptions } from "../core/options";
+import { withDefaultRegistry } from "../wrappers/defaultRegistry";
+import { isTensor } from "../tensor/values";
 
 /** Options of {@link disposeTree}: tree options, and which tensor leaves to dispose. */
 export interface DisposeTreeOptions extends TreeOptions {
@@ -32,7 +33,7 @@ export interface DisposeTreeOptions extends TreeOptions {
  */
 export function disposeTree(tree: unknown, options?: DisposeTreeOptions): void {
   const filter = options?.filter;
-  for (const leaf of treeLeaves(tree, options)) {
+  for (const leaf of treeLeaves(tree, withDefaultRegistry(options))) {
     if (isTensor(leaf) && (filter === undefined || filter(leaf))) leaf.dispose();
   }
 }

@@ -24,12 +24,13 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { treeFlattenWithPath } from "../tree/flatten";
-import { keystr } from "../tree/keyPath";
-import { treeMap } from "../tree/map";
-import type { TreeOptions } from "../tree/options";
-import { combine } from "../tree/partition";
-import { isFloatTensor } from "./filters";
+import { treeFlattenWithPath } from "../core/flatten";
+import { keystr } from "../core/keyPath";
+import { treeMap } from "../core/map";
+import type { TreeOptions } from "../core/options";
+import { withDefaultRegistry } from "../wrappers/defaultRegistry";
+import { combine } from "../core/partition";
+import { isFloatTensor } from "../tensor/values";
 import { partitionTrainable } from "./partitionTrainable";
 import { valueAndGrad } from "./valueAndGrad";
 
@@ -92,8 +93,9 @@ let counter = 0;
 export function treeOptimizer<P>(
   params: P,
   optimizer: tf.Optimizer,
-  options?: TreeOptimizerOptions,
+  given?: TreeOptimizerOptions,
 ): TreeOptimizer<P> {
+  const options = { ...given, ...withDefaultRegistry(given) };
   const prefix = options?.prefix ?? `paramtree${counter++}`;
   const [trainable, frozen] = partitionTrainable(params, options);
   const [pairs, def] = treeFlattenWithPath(trainable, options);

@@ -16,11 +16,12 @@
  *
  * @module
  */
-import { partition } from "../tree/partition";
-import { treeMap } from "../tree/map";
-import type { TreeOptions } from "../tree/options";
-import { isNonTrainable } from "../wrappers";
-import { isFloatTensor } from "./filters";
+import { partition } from "../core/partition";
+import { treeMap } from "../core/map";
+import type { TreeOptions } from "../core/options";
+import { withDefaultRegistry } from "../wrappers/defaultRegistry";
+import { isNonTrainable } from "../wrappers/nonTrainable";
+import { isFloatTensor } from "../tensor/values";
 
 /**
  * Splits `tree` into `[trainable, frozen]` (see the module notes); `combine(trainable, frozen)`
@@ -37,7 +38,8 @@ import { isFloatTensor } from "./filters";
  * combine(trainable, frozen).w === model.w;  // true
  * tf.dispose([model.w, model.norm.tree.mean]);
  */
-export function partitionTrainable<T>(tree: T, options?: TreeOptions): [T, T] {
+export function partitionTrainable<T>(tree: T, given?: TreeOptions): [T, T] {
+  const options = withDefaultRegistry(given);
   const userIsLeaf = options?.isLeaf;
   // A tree prefix of `tree`: `false` in place of each NonTrainable (the whole subtree is frozen),
   // and at every other leaf whether it is a float tensor. Partitioning by a prefix keeps the

@@ -14,11 +14,12 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { treeFlatten, treeFlattenWithPath } from "../tree/flatten";
-import { describePath } from "../tree/keyPath";
-import { assertSameStructure } from "../tree/map";
-import type { TreeOptions } from "../tree/options";
-import { isFloatTensor, isTensor } from "./filters";
+import { treeFlatten, treeFlattenWithPath } from "../core/flatten";
+import { describePath } from "../core/keyPath";
+import { assertSameStructure } from "../core/map";
+import type { TreeOptions } from "../core/options";
+import { withDefaultRegistry } from "../wrappers/defaultRegistry";
+import { isFloatTensor, isTensor } from "../tensor/values";
 
 /**
  * One step of gradient descent: a new tree whose float tensor leaves are `p - lr * g`, other
@@ -33,7 +34,8 @@ import { isFloatTensor, isTensor } from "./filters";
  * next.n;            // 4
  * tf.dispose([params.w, grads.w, next.w]);
  */
-export function sgdStep<P>(params: P, grads: P, learningRate: number, options?: TreeOptions): P {
+export function sgdStep<P>(params: P, grads: P, learningRate: number, given?: TreeOptions): P {
+  const options = withDefaultRegistry(given);
   if (typeof learningRate !== "number" || !Number.isFinite(learningRate)) {
     throw new TypeError(`sgdStep: learningRate must be a finite number, got ${String(learningRate)}`);
   }

@@ -20,9 +20,10 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { treeFlatten, treeLeaves } from "../tree/flatten";
-import type { TreeOptions } from "../tree/options";
-import { isFloatTensor, isTensor } from "./filters";
+import { treeFlatten, treeLeaves } from "../core/flatten";
+import type { TreeOptions } from "../core/options";
+import { withDefaultRegistry } from "../wrappers/defaultRegistry";
+import { isFloatTensor, isTensor } from "../tensor/values";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -76,8 +77,9 @@ export function valueAndGrad<P, A>(
 ): (params: P) => ValueAndGradWithAux<P, A>;
 export function valueAndGrad<P>(
   f: (params: P) => unknown,
-  options?: ValueAndGradOptions,
+  given?: ValueAndGradOptions,
 ): (params: P) => ValueAndGradWithAux<P, unknown> | ValueAndGrad<P> {
+  const options = { ...given, ...withDefaultRegistry(given) };
   const hasAux = options?.hasAux === true;
   return (params: P) => {
     const [leaves, def] = treeFlatten(params, options);

@@ -15,17 +15,18 @@
  * @module
  */
 import type { Tensor } from "@tensorflow/tfjs-core";
-import type { Registry, WrapperSpec } from "../tree/registry";
-import { emptyRegistry } from "../tree/registry";
-import { defaultRegistry } from "./defaultRegistry";
-import { isFloatTensor, isTagged, mapLeavesShared, walkOptions } from "./internal";
-import { stopGradient } from "./stopGradient";
-import { NonTrainableTag, nonTrainableChildren } from "./tags";
+import { rebuildPass } from "../core/rebuildPass";
+import { resolveOptions } from "../core/options";
+import { stopGradient } from "../tensor/stopGradient";
+import { isFloatTensor } from "../tensor/values";
+import { isTagged, type WrapperSpec } from "./spec";
 import type { UnwrapLeaf, Unwrappable, Unwrapped } from "./types";
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
+
+const NonTrainableTag = "NonTrainable";
 
 /**
  * A record `{ _tag: "NonTrainable", tree }` that unwraps to `tree` with gradients stopped at
@@ -67,28 +68,6 @@ export function NonTrainable<T>(tree: T): NonTrainable<T> {
   return Object.freeze({ _tag: NonTrainableTag, tree });
 }
 
-/**
- * Wraps every float32 tensor leaf of `tree` in its own `NonTrainable` (paramax's
- * `non_trainable`), which is usually handier than wrapping the whole tree: the model keeps its
- * shape and fields.
- *
- * Integer, bool and string tensors, numbers, strings and functions are left alone; an existing
- * `NonTrainable` is left as it is (never wrapped twice); other wrappers are descended into
- * through their child fields (`nonTrainable(Parameterize(f, w))` gives
- * `Parameterize(f, NonTrainable(w))`). Subtrees with nothing to wrap come back as the same
- * objects. `options.registry` says which records are wrappers (default: `defaultRegistry`).
- *
- * @example
- * const p = nonTrainable(Parameterize(tf.exp, tf.zeros([2])));
- * isNonTrainable(p.args[0]); // true
- */
-export function nonTrainable<T>(tree: T, options?: { readonly registry?: Registry }): NonTrainableLeaves<T> {
-  const registry = options?.registry ?? defaultRegistry;
-  return mapLeavesShared(tree, walkOptions(registry, isNonTrainable), (leaf) =>
-    isFloatTensor(leaf) ? NonTrainable(leaf) : leaf,
-  ) as NonTrainableLeaves<T>;
-}
-
 // -------------------------------------------------------------------------------------
 // refinements
 // -------------------------------------------------------------------------------------
@@ -108,9 +87,6 @@ export function isNonTrainable(x: unknown): x is NonTrainable {
 // unwrap
 // -------------------------------------------------------------------------------------
 
-/** Looks through arrays and plain objects, tagged records included (all their fields). */
-const stopOptions = walkOptions(emptyRegistry);
-
 /**
  * `NonTrainable`'s own unwrap: its tree (already unwrapped) with every float32 tensor passed
  * through `stopGradient`. Tensors are found through arrays and plain objects (as `tf.tidy` finds
@@ -120,9 +96,9 @@ const stopOptions = walkOptions(emptyRegistry);
  * unwrapNonTrainable(NonTrainable([1, "a"])); // [1, "a"]
  */
 export function unwrapNonTrainable<T>(node: NonTrainable<T>): T {
-  return mapLeavesShared(node.tree, stopOptions, (leaf) =>
-    isFloatTensor(leaf) ? stopGradient(leaf) : leaf,
-  ) as T;
+  // Arrays and plain objects only (tagged records included, all their fields), as `tf.tidy`.
+  const leaf = (x: unknown): unknown => (isFloatTensor(x) ? stopGradient(x) : x);
+  return rebuildPass(node.tree, resolveOptions(undefined), { leaf, share: true }) as T;
 }
 
 /**
@@ -133,6 +109,6 @@ export function unwrapNonTrainable<T>(node: NonTrainable<T>): T {
  */
 export const nonTrainableSpec: WrapperSpec<NonTrainable, unknown> = Object.freeze({
   tag: NonTrainableTag,
-  children: nonTrainableChildren,
+  children: Object.freeze(["tree"]),
   unwrap: unwrapNonTrainable,
 });

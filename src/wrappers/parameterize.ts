@@ -9,14 +9,15 @@
  *
  * @module
  */
-import type { WrapperSpec } from "../tree/registry";
-import { describeValue, isTagged } from "./internal";
-import { ParameterizeTag, parameterizeChildren } from "./tags";
+import { describeValue } from "../tensor/values";
+import { isTagged, type WrapperSpec } from "./spec";
 import type { Unwrappable, Unwrapped } from "./types";
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
+
+const ParameterizeTag = "Parameterize";
 
 /**
  * A record `{ _tag: "Parameterize", fn, args }` that unwraps to `fn(...unwrap(args))`.
@@ -105,10 +106,10 @@ export function unwrapParameterize<R>(node: Parameterize<R>): R {
  *
  * @example
  * const registry = registerWrapper(emptyRegistry, parameterizeSpec);
- * unwrapWith(registry)(Parameterize(Math.abs, -2)); // 2
+ * unwrap(Parameterize(Math.abs, -2), { registry }); // 2
  */
 export const parameterizeSpec: WrapperSpec<Parameterize, unknown> = Object.freeze({
   tag: ParameterizeTag,
-  children: parameterizeChildren,
+  children: Object.freeze(["args"]),
   unwrap: unwrapParameterize,
 });

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { describePath, type KeyPath } from "../tree/keyPath";
+import { describePath, type KeyPath } from "../core/keyPath";
 
 // -------------------------------------------------------------------------------------
 // model

@@ -20,18 +20,21 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { Rank, Tensor } from "@tensorflow/tfjs-core";
-import type { Registry, WrapperSpec } from "../tree/registry";
-import { defaultRegistry } from "./defaultRegistry";
-import { invSoftplus } from "./invSoftplus";
-import { describeValue, isTagged } from "./internal";
-import { Parameterize } from "./parameterize";
-import { WeightNormalizationTag, weightNormalizationChildren } from "./tags";
+import type { TreeOptions } from "../core/options";
+import { emptyRegistry } from "../core/registry";
+import { invSoftplus } from "../tensor/invSoftplus";
+import { describeValue } from "../tensor/values";
+import { unwrapTree } from "./fold";
+import { nonTrainableSpec } from "./nonTrainable";
+import { Parameterize, parameterizeSpec } from "./parameterize";
+import { isTagged, registerWrapper, type WrapperSpec } from "./spec";
 import type { Unwrappable } from "./types";
-import { unwrapWith } from "./unwrap";
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
+
+const WeightNormalizationTag = "WeightNormalization";
 
 /**
  * A record `{ _tag: "WeightNormalization", weight, scale }`; both fields are children.
@@ -67,11 +70,11 @@ export interface WeightNormalization<R extends Rank = Rank> extends Unwrappable<
  */
 export function WeightNormalization<R extends Rank>(
   weight: Tensor<R> | Unwrappable<string, Tensor<R>>,
-  options?: { readonly registry?: Registry },
+  options?: TreeOptions,
 ): WeightNormalization<R> {
-  const registry = options?.registry ?? defaultRegistry;
+  const registry = options?.registry ?? builtinRegistry;
   const raw = tf.tidy(() => {
-    const w: unknown = unwrapWith(registry)(weight);
+    const w: unknown = unwrapTree(weight, { ...options, registry });
     if (!(w instanceof tf.Tensor) || w.dtype !== "float32" || w.rank < 1) {
       throw new TypeError(
         `WeightNormalization: weight must be (or unwrap to) a float32 tensor of rank >= 1, got ${describeValue(w)}`,
@@ -137,6 +140,15 @@ export function unwrapWeightNormalization<R extends Rank>(node: WeightNormalizat
  */
 export const weightNormalizationSpec: WrapperSpec<WeightNormalization, unknown> = Object.freeze({
   tag: WeightNormalizationTag,
-  children: weightNormalizationChildren,
+  children: Object.freeze(["weight", "scale"]),
   unwrap: unwrapWeightNormalization,
 });
+
+/**
+ * @internal The three built-in wrappers, registered in one registry (published as
+ * `defaultRegistry`). Built here, where the last of their specs is defined, so that the
+ * constructor above can unwrap a wrapped weight without a module cycle.
+ */
+export const builtinRegistry = [parameterizeSpec, nonTrainableSpec, weightNormalizationSpec].reduce<
+  typeof emptyRegistry
+>((registry, spec: WrapperSpec) => registerWrapper(registry, spec), emptyRegistry);

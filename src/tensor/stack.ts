@@ -12,10 +12,10 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { describePath, type KeyPath } from "./keyPath";
-import { assertSameStructure } from "./map";
-import type { TreeOptions } from "./options";
-import { treeFlatten } from "./flatten";
+import { describePath, type KeyPath } from "../core/keyPath";
+import { assertSameStructure } from "../core/map";
+import type { TreeOptions } from "../core/options";
+import { treeFlatten } from "../core/flatten";
 
 // -------------------------------------------------------------------------------------
 // combinators

@@ -10,10 +10,13 @@
  *
  * @module
  */
+import { build } from "./build";
+import { treeStructure } from "./flatten";
 import { describePath, type KeyPath } from "./keyPath";
-import { LEAF, NONE, build, childAt, type NodeMeta } from "./nodes";
+import { LEAF, NONE, type Meta } from "./node";
 import { resolveOptions, type TreeOptions } from "./options";
-import { walk, type InternalMeta } from "./walk";
+import { VISIT, rebuildPass } from "./rebuildPass";
+import { walkNodes } from "./treedef";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -115,49 +118,49 @@ interface Shadow {
   readonly root: unknown;
   /** Pre-order index of each of the shadow's internal nodes. */
   readonly internal: Map<unknown, number>;
+  /** The tree's nodes in pre-order. */
+  readonly nodes: readonly Meta[];
+  /** How many nodes the subtree at each pre-order index has. */
+  readonly sizes: readonly number[];
 }
 
+/** Builds the shadow from the tree's structure, walking its pre-order nodes backwards. */
 function makeShadow(tree: unknown, options: TreeOptions | undefined): Shadow {
+  const nodes = treeStructure(tree, options).nodes;
   const internal = new Map<unknown, number>();
+  const sizes = new Array<number>(nodes.length);
   const values: unknown[] = [];
-  const indices: number[] = [];
-  let sp = 0;
-  let n = 0;
-  walk(
-    tree,
-    resolveOptions(options),
-    (_node, meta) => {
-      const index = n++;
-      if (meta.kind === LEAF || meta.kind === NONE) values[sp++] = new Marker(index);
-      else indices.push(index);
-    },
-    (meta) => {
-      const base = sp - meta.arity;
-      const value = build(meta, values, base);
-      for (let j = base; j < sp; j++) values[j] = undefined;
-      sp = base;
-      values[sp++] = value;
-      internal.set(value, indices.pop() as number);
-    },
-  );
-  return { root: values[0], internal };
+  const counts: number[] = [];
+  for (let n = nodes.length - 1; n >= 0; n--) {
+    const meta = nodes[n] as Meta;
+    if (meta.kind === LEAF || meta.kind === NONE) {
+      values.push(new Marker(n));
+      counts.push(1);
+      sizes[n] = 1;
+      continue;
+    }
+    // Walking backwards, the first child is on top: take the run in visiting order.
+    const base = values.length - meta.arity;
+    const children = values.splice(base).reverse();
+    let size = 1;
+    for (const c of counts.splice(base)) size += c;
+    const value = build(meta, children, 0);
+    internal.set(value, n);
+    values.push(value);
+    counts.push(size);
+    sizes[n] = size;
+  }
+  return { root: values[0], internal, nodes, sizes };
 }
 
 /** The key path of the node at pre-order index `target` (for error messages only). */
-function pathOf(tree: unknown, options: TreeOptions | undefined, target: number): KeyPath {
-  const stop = new Error("treeAt: path found"); // thrown to stop the walk early
+function pathOf(shadow: Shadow, target: number): KeyPath {
   let path: KeyPath = [];
-  let n = 0;
-  try {
-    walk(tree, resolveOptions(options), (_node, _meta, frames) => {
-      if (n++ === target) {
-        path = frames.path();
-        throw stop;
-      }
-    });
-  } catch (e) {
-    if (e !== stop) throw e;
-  }
+  walkNodes(shadow.nodes, (n, p) => {
+    if (n !== target) return false;
+    path = p.slice();
+    return true;
+  });
   return path;
 }
 
@@ -206,74 +209,33 @@ function update<T>(
     const before = slot.get(t);
     if (before !== undefined) {
       throw new Error(
-        `${what}: \`where\` selected the node at ${describePath(pathOf(tree, options, t))} twice ` +
+        `${what}: \`where\` selected the node at ${describePath(pathOf(shadow, t))} twice ` +
           `(elements ${before} and ${i})`,
       );
     }
     slot.set(t, i);
   });
   if (targets.length === 0) return tree;
-  return rebuildAt(tree, options, slot, what, (old, i) => replace(old, i, count)) as T;
-}
-
-/**
- * Rebuilds `tree` with the nodes at the pre-order indices in `slot` replaced. A container whose
- * children all come back unchanged is reused as is, so only the paths to the targets are copied.
- */
-function rebuildAt(
-  tree: unknown,
-  options: TreeOptions | undefined,
-  slot: ReadonlyMap<number, number>,
-  what: string,
-  replace: (old: unknown, i: number) => unknown,
-): unknown {
-  const values: unknown[] = [];
-  let sp = 0;
-  let n = 0;
-  // The pre-order index of each open internal node.
-  const open: number[] = [];
-  let insideTarget = -1; // pre-order index of the selected ancestor being replaced, or -1
-  walk(
-    tree,
-    resolveOptions(options),
-    (node, meta: NodeMeta) => {
-      const index = n++;
-      const i = slot.get(index);
-      if (i !== undefined && insideTarget >= 0) {
-        throw new Error(
-          `${what}: \`where\` selected both the node at ${describePath(pathOf(tree, options, insideTarget))} and the ` +
-            `node at ${describePath(pathOf(tree, options, index))} inside it`,
-        );
-      }
-      if (meta.kind === LEAF || meta.kind === NONE) {
-        values[sp++] = i === undefined ? node : replace(node, i);
-      } else {
-        open.push(index);
-        if (i !== undefined) insideTarget = index;
-      }
-    },
-    (meta: InternalMeta, node) => {
-      const index = open.pop() as number;
-      const base = sp - meta.arity;
-      let value: unknown;
-      const i = slot.get(index);
-      if (i !== undefined) {
-        insideTarget = -1;
-        value = replace(node, i);
-      } else {
-        let same = true;
-        for (let j = 0; j < meta.arity; j++) {
-          if (!Object.is(values[base + j], childAt(node, meta, j))) {
-            same = false;
-            break;
-          }
-        }
-        value = same ? node : build(meta, values, base);
-      }
-      for (let j = base; j < sp; j++) values[j] = undefined;
-      sp = base;
-      values[sp++] = value;
-    },
-  );
-  return values[0];
+  // A selection inside another one: the other's subtree holds its pre-order index.
+  const sorted = [...targets].sort((a, b) => a - b);
+  for (let k = 1; k < sorted.length; k++) {
+    const outer = sorted[k - 1] as number;
+    const inner = sorted[k] as number;
+    if (inner < outer + (shadow.sizes[outer] as number)) {
+      throw new Error(
+        `${what}: \`where\` selected both the node at ${describePath(pathOf(shadow, outer))} and the ` +
+          `node at ${describePath(pathOf(shadow, inner))} inside it`,
+      );
+    }
+  }
+  const instead = (node: unknown, _meta: Meta, index: number): unknown => {
+    const i = slot.get(index);
+    return i === undefined ? VISIT : replace(node, i, count);
+  };
+  return rebuildPass(tree, resolveOptions(options), {
+    leaf: (x: unknown) => x,
+    replace: instead,
+    sizes: shadow.sizes,
+    share: true,
+  }) as T;
 }

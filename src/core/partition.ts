@@ -14,12 +14,14 @@
  *
  * @module
  */
-import { describePath } from "./keyPath";
-import { assertSameStructure } from "./map";
-import { ARRAY, LEAF, NONE, OBJECT, RECORD, build, describeMeta, type NodeMeta } from "./nodes";
-import { resolveOptions, type ResolvedOptions, type TreeOptions } from "./options";
+import { describeMeta } from "./build";
 import { treeFlatten } from "./flatten";
-import { walk, type Frames } from "./walk";
+import { describePath, type KeyPath } from "./keyPath";
+import { assertSameStructure } from "./map";
+import { ARRAY, CUSTOM, LEAF, NONE, OBJECT, RECORD, type Meta } from "./node";
+import type { TreeOptions } from "./options";
+import type { RecordSpec } from "./registry";
+import { walkNodes, type TreeDef } from "./treedef";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -66,10 +68,14 @@ export type PartitionFilter = LeafPredicate | boolean | object;
  * partition({ enc: [1, 2], dec: [3] }, { enc: true, dec: false })[0]; // { enc: [1, 2], dec: [null] }
  */
 export function partition<T>(tree: T, filter: PartitionFilter, options?: TreeOptions): [T, T] {
-  const resolved = resolveOptions(options);
-  const decide =
-    typeof filter === "function" ? byPredicate(filter as LeafPredicate) : byPrefix(filter, resolved);
-  return split(tree, resolved, decide) as [T, T];
+  const [leaves, def] = treeFlatten(tree, options);
+  const keep =
+    typeof filter === "function"
+      ? byPredicate(filter as LeafPredicate, leaves, def)
+      : byPrefix(filter, leaves, def, options);
+  const kept = leaves.map((x, i) => (keep[i] === true ? x : null));
+  const rest = leaves.map((x, i) => (keep[i] === true ? null : x));
+  return [def.unflatten(kept) as T, def.unflatten(rest) as T];
 }
 
 /**
@@ -139,53 +145,17 @@ function describeValue(value: unknown): string {
   return String(value as string | number | boolean | bigint | symbol | null | undefined);
 }
 
-/**
- * Decides, at every node in visiting order, whether the node's leaf goes to the first half
- * (`true`) or the second (`false`); the answer is ignored for nodes that are not leaves.
- */
-type Decide = (node: unknown, meta: NodeMeta, frames: Frames) => boolean;
-
-/**
- * One walk that builds both halves at once, as `treeMap` builds one: each container is rebuilt
- * twice from its children as soon as they are done.
- */
-function split(tree: unknown, options: ResolvedOptions, decide: Decide): [unknown, unknown] {
-  const kept: unknown[] = [];
-  const rest: unknown[] = [];
-  let sp = 0;
-  walk(
-    tree,
-    options,
-    (node, meta, frames) => {
-      const toKept = decide(node, meta, frames);
-      if (meta.kind === LEAF) {
-        kept[sp] = toKept ? node : null;
-        rest[sp++] = toKept ? null : node;
-      } else if (meta.kind === NONE) {
-        kept[sp] = node;
-        rest[sp++] = node;
-      }
-    },
-    (meta) => {
-      const base = sp - meta.arity;
-      const a = build(meta, kept, base);
-      const b = build(meta, rest, base);
-      for (let j = base; j < sp; j++) kept[j] = rest[j] = undefined;
-      sp = base;
-      kept[sp] = a;
-      rest[sp++] = b;
-    },
-  );
-  return [kept[0], rest[0]];
+/** The path of leaf `i` of `def`, for error messages. */
+function leafPath(def: TreeDef, i: number): string {
+  return describePath(def.paths()[i] as KeyPath);
 }
 
-function byPredicate(filter: LeafPredicate): Decide {
-  return (node, meta, frames) =>
-    meta.kind === LEAF && checkBoolean(filter(node), node, () => describePath(frames.path()));
+function byPredicate(filter: LeafPredicate, leaves: readonly unknown[], def: TreeDef): boolean[] {
+  return leaves.map((leaf, i) => checkBoolean(filter(leaf), leaf, () => leafPath(def, i)));
 }
 
 /** Same node shape for prefix matching: kind, length, keys and tag (static fields may differ). */
-function sameShape(spec: NodeMeta, node: NodeMeta): boolean {
+function sameShape(spec: Meta, node: Meta): boolean {
   switch (spec.kind) {
     case LEAF:
       return true;
@@ -194,23 +164,31 @@ function sameShape(spec: NodeMeta, node: NodeMeta): boolean {
     case ARRAY:
       return node.kind === ARRAY && node.arity === spec.arity;
     case OBJECT:
+    case CUSTOM:
       return (
-        node.kind === OBJECT && node.arity === spec.arity && spec.keys.every((k, i) => k === node.keys[i])
+        node.kind === spec.kind &&
+        node.arity === spec.arity &&
+        node.spec === spec.spec &&
+        spec.keys.every((k, i) => k === node.keys[i])
       );
     case RECORD:
-      return node.kind === RECORD && node.spec.tag === spec.spec.tag;
+      return node.kind === RECORD && (node.spec as RecordSpec).tag === (spec.spec as RecordSpec).tag;
   }
 }
 
 /**
- * Follows the pre-order nodes of the filter prefix alongside the walk of the tree. A node is
- * either governed by a prefix leaf above it (then only its leaves matter) or matched one-to-one
- * with the next prefix node: the walk's visiting order is the prefix's pre-order restricted to
- * ungoverned nodes.
+ * Follows the pre-order nodes of the filter prefix alongside those of the tree. A node is either
+ * governed by a prefix leaf above it (then only its leaves matter) or matched one-to-one with the
+ * next prefix node: the tree's pre-order is the prefix's restricted to ungoverned nodes.
  */
-function byPrefix(filter: unknown, options: ResolvedOptions): Decide {
+function byPrefix(
+  filter: unknown,
+  leaves: readonly unknown[],
+  def: TreeDef,
+  options?: TreeOptions,
+): boolean[] {
   const [specLeaves, specDef] = treeFlatten<unknown>(filter, {
-    registry: options.registry,
+    registry: options?.registry,
     isLeaf: (x) => typeof x === "boolean" || typeof x === "function",
   });
   for (const s of specLeaves) {
@@ -221,32 +199,41 @@ function byPrefix(filter: unknown, options: ResolvedOptions): Decide {
     }
   }
   const specNodes = specDef.nodes;
+  const nodes = def.nodes;
+  const keep: boolean[] = [];
   let p = 0;
   let sl = 0;
   let govDepth = -1;
   let govFilter: unknown = false;
-  const apply = (f: unknown, node: unknown, frames: Frames): boolean =>
+  const apply = (f: unknown, i: number, path: KeyPath): boolean =>
     typeof f === "boolean"
       ? f
-      : checkBoolean((f as LeafPredicate)(node), node, () => describePath(frames.path()));
-  return (node, meta, frames) => {
-    const depth = frames.size;
-    if (govDepth >= 0 && depth > govDepth) return meta.kind === LEAF && apply(govFilter, node, frames);
+      : checkBoolean((f as LeafPredicate)(leaves[i]), leaves[i], () => describePath(path));
+  walkNodes(nodes, (n, path) => {
+    const meta = nodes[n] as Meta;
+    const depth = path.length;
+    if (govDepth >= 0 && depth > govDepth) {
+      if (meta.kind === LEAF) keep.push(apply(govFilter, keep.length, path));
+      return;
+    }
     govDepth = -1;
     const spec = specNodes[p++];
     if (spec === undefined || !sameShape(spec, meta)) {
       throw new Error(
-        `partition: the filter is not a prefix of the tree: at ${describePath(frames.path())} the filter has ` +
+        `partition: the filter is not a prefix of the tree: at ${describePath(path)} the filter has ` +
           `${spec === undefined ? "nothing" : describeMeta(spec)} but the tree has ${describeMeta(meta)}`,
       );
     }
-    if (spec.kind !== LEAF) return false;
+    if (spec.kind !== LEAF) {
+      if (meta.kind === LEAF) keep.push(false);
+      return;
+    }
     const f = specLeaves[sl++];
-    if (meta.kind === LEAF) return apply(f, node, frames);
-    if (meta.kind !== NONE) {
+    if (meta.kind === LEAF) keep.push(apply(f, keep.length, path));
+    else if (meta.kind !== NONE) {
       govDepth = depth;
       govFilter = f;
     }
-    return false;
-  };
+  });
+  return keep;
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { describeValue } from "./internal";
+import { describeValue } from "./values";
 
 // -------------------------------------------------------------------------------------
 // combinators

@@ -1,19 +1,19 @@
 /**
- * The options every tree function takes (as optree does: learn them once, know them all).
+ * The options every function that walks a tree takes (as optree's: learn them once, know them all).
  *
  * @module
  */
-import type { Registry } from "./registry";
-import { defaultRegistry } from "../wrappers/defaultRegistry";
+import { emptyRegistry, type Registry } from "./registry";
 
 /**
- * Options shared by every tree function.
+ * Options shared by every function that walks a tree.
  *
  * - `isLeaf(node)`: asked first at every node; `true` makes the node a leaf, whatever it is.
  * - `noneIsLeaf`: treat `null` and `undefined` as leaves instead of empty nodes (as optree's
  *   `none_is_leaf`).
- * - `registry`: which tagged records are nodes; `defaultRegistry` (the built-in wrappers) when
- *   omitted.
+ * - `registry`: which tagged records and classes are nodes. The functions of the root entry
+ *   default to `defaultRegistry` (the built-in wrappers); the engine's own (`paramtree/core`) to
+ *   `emptyRegistry`.
  *
  * @example
  * treeLeaves({ a: [1, 2], b: null }, { noneIsLeaf: true }); // [1, 2, null]
@@ -32,11 +32,18 @@ export interface ResolvedOptions {
   readonly registry: Registry;
 }
 
+const noOptions: ResolvedOptions = Object.freeze({
+  isLeaf: undefined,
+  noneIsLeaf: false,
+  registry: emptyRegistry,
+});
+
 /** @internal */
 export function resolveOptions(options: TreeOptions | undefined): ResolvedOptions {
+  if (options === undefined) return noOptions;
   return {
-    isLeaf: options?.isLeaf,
-    noneIsLeaf: options?.noneIsLeaf === true,
-    registry: options?.registry ?? defaultRegistry,
+    isLeaf: options.isLeaf,
+    noneIsLeaf: options.noneIsLeaf === true,
+    registry: options.registry ?? emptyRegistry,
   };
 }

@@ -8,22 +8,9 @@
  * @module
  */
 import { describePath, type Key, type KeyPath } from "./keyPath";
-import {
-  ARRAY,
-  LEAF,
-  NONE,
-  OBJECT,
-  RECORD,
-  build,
-  childKey,
-  describeMeta,
-  metaEqual,
-  staticFields,
-  type NodeMeta,
-} from "./nodes";
-import { builderFor, programStats } from "./program";
-import { isTooDeep, unflattenRecursive } from "./recursive";
-import type { InternalMeta } from "./walk";
+import { build, describeMeta, metaEqual, staticFields } from "./build";
+import { ARRAY, CUSTOM, LEAF, NONE, OBJECT, RECORD, childKey, type Meta } from "./node";
+import type { NodeTypeSpec, RecordSpec } from "./registry";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -45,10 +32,10 @@ export class TreeDef {
   /** How many nodes, counted as JAX and optree do: internal nodes, leaves and empty `null` nodes. */
   readonly numNodes: number;
   /** @internal The nodes in pre-order. */
-  readonly nodes: readonly NodeMeta[];
+  readonly nodes: readonly Meta[];
 
   /** @internal Use `treeFlatten` or `treeStructure` to get a TreeDef. */
-  constructor(nodes: readonly NodeMeta[], numLeaves: number) {
+  constructor(nodes: readonly Meta[], numLeaves: number) {
     this.nodes = nodes;
     this.numLeaves = numLeaves;
     this.numNodes = nodes.length;
@@ -69,8 +56,8 @@ export class TreeDef {
     const a = this.nodes;
     const b = other.nodes;
     for (let n = 0; n < a.length; n++) {
-      const ma = a[n] as NodeMeta;
-      const mb = b[n] as NodeMeta;
+      const ma = a[n] as Meta;
+      const mb = b[n] as Meta;
       if (ma !== mb && !metaEqual(ma, mb)) return false;
     }
     return true;
@@ -96,18 +83,6 @@ export class TreeDef {
       throw new Error(
         `treeUnflatten: the structure ${this.toString(80)} has ${this.numLeaves} leaves, got ${leaves.length}${where}`,
       );
-    }
-    // A structure rebuilt again and again gets a compiled builder (see `program.ts`).
-    const build = builderFor(this, false);
-    if (build !== null) {
-      programStats.unflattenHits++;
-      return build(leaves, 0);
-    }
-    // Recursive first (faster), the iterative loop past the recursion budget; see `recursive.ts`.
-    try {
-      return unflattenRecursive(this.nodes, leaves);
-    } catch (e) {
-      if (!isTooDeep(e)) throw e;
     }
     return unflattenNodes(this.nodes, leaves);
   }
@@ -140,12 +115,12 @@ export class TreeDef {
 // -------------------------------------------------------------------------------------
 
 /** Rebuilds a tree from pre-order nodes by walking them backwards with a value stack. */
-export function unflattenNodes(nodes: readonly NodeMeta[], leaves: readonly unknown[]): unknown {
+export function unflattenNodes(nodes: readonly Meta[], leaves: readonly unknown[]): unknown {
   const stack: unknown[] = [];
   let sp = 0;
   let li = leaves.length;
   for (let n = nodes.length - 1; n >= 0; n--) {
-    const meta = nodes[n] as NodeMeta;
+    const meta = nodes[n] as Meta;
     switch (meta.kind) {
       case LEAF:
         stack[sp++] = leaves[--li];
@@ -176,17 +151,17 @@ export function unflattenNodes(nodes: readonly NodeMeta[], leaves: readonly unkn
  * Walks pre-order nodes keeping the key path of the current node; `visit` returns `true` to stop.
  */
 export function walkNodes(
-  nodes: readonly NodeMeta[],
+  nodes: readonly Meta[],
   visit: (index: number, path: Key[]) => boolean | void,
 ): void {
   const path: Key[] = [];
-  const metas: InternalMeta[] = [];
+  const metas: Meta[] = [];
   const next: number[] = [];
   for (let n = 0; n < nodes.length; n++) {
     // Pop finished frames; the current node is the next child of the top frame.
     while (
       metas.length > 0 &&
-      (next[next.length - 1] as number) === (metas[metas.length - 1] as InternalMeta).arity
+      (next[next.length - 1] as number) === (metas[metas.length - 1] as Meta).arity
     ) {
       metas.pop();
       next.pop();
@@ -195,13 +170,13 @@ export function walkNodes(
     path.length = depth;
     if (depth > 0) {
       const i = next[depth - 1] as number;
-      path[depth - 1] = childKey(metas[depth - 1] as InternalMeta, i);
+      path[depth - 1] = childKey(metas[depth - 1] as Meta, i);
       next[depth - 1] = i + 1;
     }
     if (visit(n, path) === true) return;
-    const meta = nodes[n] as NodeMeta;
-    if (meta.kind >= ARRAY && (meta as InternalMeta).arity > 0) {
-      metas.push(meta as InternalMeta);
+    const meta = nodes[n] as Meta;
+    if (meta.kind >= ARRAY && (meta as Meta).arity > 0) {
+      metas.push(meta as Meta);
       next.push(0);
     }
   }
@@ -211,7 +186,7 @@ export function leafPaths(def: TreeDef): KeyPath[] {
   const out: KeyPath[] = [];
   const nodes = def.nodes;
   walkNodes(nodes, (n, path) => {
-    if ((nodes[n] as NodeMeta).kind === LEAF) out.push(path.slice());
+    if ((nodes[n] as Meta).kind === LEAF) out.push(path.slice());
   });
   return out;
 }
@@ -228,7 +203,7 @@ export function firstDifference(a: TreeDef, b: TreeDef): StructureDifference | u
   const an = a.nodes;
   const bn = b.nodes;
   walkNodes(an, (n, path) => {
-    const ma = an[n] as NodeMeta;
+    const ma = an[n] as Meta;
     const mb = bn[n];
     if (mb === undefined) {
       found = { path: path.slice(), left: describeMeta(ma), right: "nothing" };
@@ -236,7 +211,7 @@ export function firstDifference(a: TreeDef, b: TreeDef): StructureDifference | u
     }
     if (!metaEqual(ma, mb)) {
       found = { path: path.slice(), left: describeMeta(ma), right: describeMeta(mb) };
-      if (ma.kind === RECORD && mb.kind === RECORD && ma.spec.tag === mb.spec.tag) {
+      if (ma.kind === RECORD && mb.kind === RECORD && tagOf(ma) === tagOf(mb)) {
         found = {
           path: found.path,
           left: `${found.left} with ${renderStatics(ma)}`,
@@ -265,7 +240,11 @@ function renderStatic(value: unknown): string {
   return Object.prototype.toString.call(value);
 }
 
-function renderStatics(meta: NodeMeta & { kind: typeof RECORD }): string {
+function tagOf(meta: Meta): string {
+  return (meta.spec as RecordSpec).tag;
+}
+
+function renderStatics(meta: Meta): string {
   const fields = staticFields(meta);
   return fields.length === 0
     ? "no static fields"
@@ -275,10 +254,10 @@ function renderStatics(meta: NodeMeta & { kind: typeof RECORD }): string {
 const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** Renders pre-order nodes backwards with a string stack (no recursion). */
-function renderNodes(nodes: readonly NodeMeta[]): string {
+function renderNodes(nodes: readonly Meta[]): string {
   const stack: string[] = [];
   for (let n = nodes.length - 1; n >= 0; n--) {
-    const meta = nodes[n] as NodeMeta;
+    const meta = nodes[n] as Meta;
     switch (meta.kind) {
       case LEAF:
         stack.push("*");
@@ -296,10 +275,13 @@ function renderNodes(nodes: readonly NodeMeta[]): string {
             return `${identifier.test(key) ? key : JSON.stringify(key)}: ${p}`;
           });
           stack.push(fields.length === 0 ? "{}" : `{ ${fields.join(", ")} }`);
-        } else {
-          const fields = parts.map((p, j) => `${meta.spec.children[j] as string}=${p}`);
+        } else if (meta.kind === RECORD) {
+          const fields = parts.map((p, j) => `${meta.keys[j] as string}=${p}`);
           for (const [k, v] of staticFields(meta)) fields.push(`${k}=${renderStatic(v)}`);
-          stack.push(`${meta.spec.tag}(${fields.join(", ")})`);
+          stack.push(`${tagOf(meta)}(${fields.join(", ")})`);
+        } else if (meta.kind === CUSTOM) {
+          const fields = parts.map((p, j) => `${JSON.stringify(meta.keys[j])}: ${p}`);
+          stack.push(`${(meta.spec as NodeTypeSpec).name}(${fields.join(", ")})`);
         }
       }
     }

@@ -10,10 +10,10 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { KeyPath } from "./keyPath";
-import { firstDifference } from "./treedef";
-import { treeFlatten } from "./flatten";
-import type { TreeOptions } from "./options";
+import type { KeyPath } from "../core/keyPath";
+import { firstDifference } from "../core/treedef";
+import { treeFlatten } from "../core/flatten";
+import type { TreeOptions } from "../core/options";
 
 // -------------------------------------------------------------------------------------
 // model

@@ -1,0 +1,107 @@
+/**
+ * Custom node types (optree's `register_pytree_node`): a class or `Map` registered in the same
+ * registry value, walked by the same engine as arrays, objects and wrappers.
+ */
+import {
+  Parameterize,
+  defaultRegistry,
+  mapNodeType,
+  registerNodeType,
+  treeFlatten,
+  treeFlattenWithPath,
+  treeLeaves,
+  treeMap,
+  treeMapN,
+  treeStructure,
+  unwrap,
+  withOptions,
+} from "../src";
+
+class Point {
+  constructor(
+    readonly x: unknown,
+    readonly y: unknown,
+  ) {}
+}
+
+const registry = registerNodeType(registerNodeType(defaultRegistry, mapNodeType), {
+  name: "Point",
+  type: Point,
+  flatten: (p: Point) => ({ keys: ["x", "y"], children: [p.x, p.y] }),
+  unflatten: (_aux, [x, y]) => new Point(x, y),
+});
+const T = withOptions({ registry });
+
+describe("registered classes", () => {
+  test("are nodes: leaves, paths, rebuild as instances", () => {
+    const tree = { a: new Point(1, [2, 3]) };
+    expect(T.treeLeaves(tree)).toEqual([1, 2, 3]);
+    expect(T.treeFlattenWithPath(tree)[0].map(([p]) => p)).toEqual([
+      ["a", "x"],
+      ["a", "y", 0],
+      ["a", "y", 1],
+    ]);
+    const doubled = T.treeMap((v: number) => v * 2, tree);
+    expect(doubled.a).toBeInstanceOf(Point);
+    expect(doubled.a).toEqual(new Point(2, [4, 6]));
+    expect(T.treeStructure(tree).toString()).toBe('TreeDef({ a: Point("x": *, "y": [*, *]) })');
+  });
+
+  test("without the registration they are leaves, as every class instance", () => {
+    const p = new Point(1, 2);
+    expect(treeLeaves({ p })).toEqual([p]);
+  });
+
+  test("treeMapN checks their structure; unwrap goes through them", () => {
+    expect(T.treeMapN((a: number, b: number) => a + b, [new Point(1, 2), new Point(10, 20)])).toEqual(
+      new Point(11, 22),
+    );
+    expect(() => T.treeMapN((a: number) => a, [new Point(1, 2), { x: 1, y: 2 }])).toThrow(
+      /tree 0 has a Point but tree 1 has an object with keys/,
+    );
+    const square = (v: number) => v * v;
+    expect(T.unwrap(new Point(Parameterize(square, 3), 1))).toEqual(new Point(9, 1));
+    expect(unwrap(new Point(1, 2), { registry })).toEqual(new Point(1, 2));
+  });
+});
+
+describe("Map as a node type", () => {
+  test("entries are children, ordered by key whatever the insertion order", () => {
+    const m = new Map<string, unknown>([
+      ["b", 2],
+      ["a", [1]],
+    ]);
+    expect(T.treeLeaves(m)).toEqual([1, 2]);
+    const [, def] = T.treeFlatten(m);
+    expect(
+      def.equals(
+        T.treeStructure(
+          new Map<string, unknown>([
+            ["a", [0]],
+            ["b", 0],
+          ]),
+        ),
+      ),
+    ).toBe(true);
+    const out = T.treeMap((v: number) => v + 1, m) as Map<string, unknown>;
+    expect(out).toBeInstanceOf(Map);
+    expect(out.get("a")).toEqual([2]);
+    expect(out.get("b")).toBe(3);
+    expect(treeFlatten(m)[0]).toEqual([m]); // not registered by default: a leaf
+    expect(treeFlattenWithPath(m, { registry })[0].map(([p]) => p)).toEqual([["a", 0], ["b"]]);
+    expect(treeStructure(m, { registry }).numLeaves).toBe(2);
+    expect(treeMap((v: number) => v, m, { registry })).toEqual(m);
+  });
+
+  test("registering twice, or Object/Array, is refused", () => {
+    expect(() => registerNodeType(registry, mapNodeType)).toThrow(/already registered/);
+    expect(() =>
+      registerNodeType(defaultRegistry, {
+        name: "Obj",
+        type: Object,
+        flatten: () => ({ keys: [], children: [] }),
+        unflatten: () => ({}),
+      }),
+    ).toThrow(/always nodes/);
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * The node rules, decided once in the engine and the same for every public function that walks
+ * a tree (a table: each rule x each function):
+ *
+ * - a symbol-keyed, non-enumerable or accessor property, or a hole in an array, is refused with a
+ *   TypeError naming the key path of the node that holds it (never dropped, never changed);
+ * - frozen arrays and objects come back frozen wherever a function rebuilds them, at any depth.
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import {
+  Parameterize,
+  combine,
+  containsUnwrappables,
+  initBackend,
+  nonTrainable,
+  partition,
+  treeAt,
+  treeEqual,
+  treeFlatten,
+  treeFlattenWithPath,
+  treeLeaves,
+  treeMap,
+  treeMapN,
+  treeMapWithPath,
+  treeModifyAt,
+  treeStructure,
+  treeUnflatten,
+  unwrap,
+} from "../src";
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+/** Every public function that walks a tree, called on `t`. */
+const walkers: Record<string, (t: unknown) => unknown> = {
+  treeFlatten: (t) => treeFlatten(t),
+  treeFlattenWithPath: (t) => treeFlattenWithPath(t),
+  treeLeaves: (t) => treeLeaves(t),
+  treeStructure: (t) => treeStructure(t),
+  treeMap: (t) => treeMap((x: unknown) => x, t),
+  treeMapWithPath: (t) => treeMapWithPath((_p, x: unknown) => x, t),
+  treeMapN: (t) => treeMapN((x: unknown) => x, [t]),
+  partition: (t) => partition(t, () => true),
+  combine: (t) => combine(t),
+  treeAt: (t) => treeAt((x: any) => x.other, t, 0),
+  treeModifyAt: (t) =>
+    treeModifyAt(
+      (x: any) => x.other,
+      t,
+      () => 0,
+    ),
+  treeEqual: (t) => treeEqual(t, t),
+  unwrap: (t) => unwrap(t),
+  nonTrainable: (t) => nonTrainable(t),
+  containsUnwrappables: (t) => containsUnwrappables(t),
+};
+
+/** A tree holding `bad` at `.layers[1].w`, next to an ordinary field and a wrapper. */
+const treeWith = (bad: unknown) => ({
+  other: 1,
+  layers: [{ w: 2 }, { w: bad }],
+  p: Parameterize(Math.exp, 0),
+});
+
+const badNodes: Record<string, [() => unknown, RegExp]> = {
+  "a symbol-keyed property": [() => ({ a: 1, [Symbol("s")]: 2 }), /symbol-keyed property Symbol\(s\)/],
+  "a non-enumerable property": [
+    () => Object.defineProperty({ a: 1 }, "hidden", { value: 2, enumerable: false }),
+    /non-enumerable property "hidden"/,
+  ],
+  "an accessor property": [
+    () =>
+      Object.defineProperty({ a: 1 }, "g", {
+        get: () => 2,
+        enumerable: true,
+      }),
+    /accessor property "g"/,
+  ],
+  "a hole in an array": [
+    () => {
+      const sparse: unknown[] = [1];
+      sparse[2] = 3;
+      return sparse;
+    },
+    /hole at index 1/,
+  ],
+};
+
+describe.each(Object.entries(badNodes))("%s is refused, naming the path", (_rule, [make, message]) => {
+  test.each(Object.keys(walkers))("by %s", (name) => {
+    const tree = treeWith(make());
+    expect(() => walkers[name]!(tree)).toThrow(TypeError);
+    expect(() => walkers[name]!(tree)).toThrow(message);
+    expect(() => walkers[name]!(tree)).toThrow(/^the node at \.layers\[1\]\.w has /);
+  });
+});
+
+describe("accessors are never called", () => {
+  test.each(Object.keys(walkers))("by %s", (name) => {
+    let calls = 0;
+    const node = Object.defineProperty({}, "g", {
+      get: () => {
+        calls++;
+        return 1;
+      },
+      enumerable: true,
+    });
+    expect(() => walkers[name]!({ a: [node] })).toThrow(/accessor property "g"/);
+    // Detected from the descriptor: a getter with side effects (or one that makes a new object
+    // each time) is not run by any tree function.
+    expect(calls).toBe(0);
+  });
+});
+
+describe("frozen input comes back frozen wherever a node is rebuilt", () => {
+  const frozenTree = (three: unknown = 3) =>
+    Object.freeze({
+      other: 1,
+      layers: Object.freeze([Object.freeze({ w: 2 }), Object.freeze({ w: Object.freeze([three, 4]) })]),
+      open: { v: [5] },
+    });
+  const rebuilders: Record<string, (t: any) => any> = {
+    treeMap: (t) => treeMap((x: number) => x + 1, t),
+    treeMapWithPath: (t) => treeMapWithPath((_p, x: number) => x + 1, t),
+    treeMapN: (t) => treeMapN((a: number, b: number) => a + b, [t, t]),
+    treeUnflatten: (t) => {
+      const [leaves, def] = treeFlatten<number>(t);
+      return treeUnflatten(
+        def,
+        leaves.map((x) => x + 1),
+      );
+    },
+    "partition (kept)": (t) => partition(t, () => true)[0],
+    "partition (rest)": (t) => partition(t, () => false)[1],
+    combine: (t) => combine(partition(t, () => true)[0], partition(t, () => false)[1]),
+    treeAt: (t) => treeAt((x: any) => x.layers[1].w[0], t, 30),
+    treeModifyAt: (t) =>
+      treeModifyAt(
+        (x: any) => x.layers[0].w,
+        t,
+        (x: number) => -x,
+      ),
+    // A wrapper deep inside: the nodes above it are rebuilt, frozen; the others are shared.
+    unwrap: () => unwrap(frozenTree(Parameterize(() => 3))),
+  };
+  test.each(Object.keys(rebuilders))("%s", (name) => {
+    const out = rebuilders[name]!(frozenTree());
+    expect(Object.isFrozen(out.layers)).toBe(true);
+    expect(Object.isFrozen(out.layers[0])).toBe(true);
+    expect(Object.isFrozen(out.layers[1])).toBe(true);
+    expect(Object.isFrozen(out.layers[1].w)).toBe(true);
+    // What was not frozen does not become frozen.
+    expect(Object.isFrozen(out.open)).toBe(false);
+    expect(Object.isFrozen(out.open.v)).toBe(false);
+  });
+
+  test("tensor leaves: nonTrainable rebuilds a frozen container frozen, and no tensor leaks", () => {
+    const before = tf.memory().numTensors;
+    const w = tf.ones([2]);
+    const out = nonTrainable(Object.freeze({ ws: Object.freeze([w]), n: 1 }));
+    expect(Object.isFrozen(out)).toBe(true);
+    expect(Object.isFrozen(out.ws)).toBe(true);
+    w.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

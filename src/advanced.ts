@@ -1,0 +1,40 @@
+/**
+ * `paramtree/advanced`: the building blocks beyond the root entry, for custom wrappers, custom
+ * codecs and tools: registering records without an unwrap, the built-in wrappers' specs and own
+ * unwraps, the codec's pieces and limits, and the fp-ts error helpers.
+ *
+ * @packageDocumentation
+ */
+export { emptyRegistry, registerRecord, lookupSpec, type RecordSpec } from "./core/registry";
+export { describePath, type KeystrOptions } from "./core/keyPath";
+export type { StructureDifference } from "./core/treedef";
+export type { LeafPredicate } from "./core/partition";
+export type { TreeEqualOptions, TreeDifference } from "./tensor/equal";
+export { tensorsIn, describeValue } from "./tensor/values";
+export { isWrapperSpec } from "./wrappers/spec";
+export { unwrapParameterize, parameterizeSpec } from "./wrappers/parameterize";
+export { unwrapNonTrainable, nonTrainableSpec, type NonTrainableLeaves } from "./wrappers/nonTrainable";
+export { unwrapWeightNormalization, weightNormalizationSpec } from "./wrappers/weightNormalization";
+export { encodeTree, type TreeCodec, type TreeJson } from "./codec/treeCodec";
+export { formatEncodeProblems, errorPath, type EncodeProblem } from "./codec/errors";
+export { weightsFileName, type WeightsManifestEntryJson, type WeightsManifestGroupJson } from "./codec/files";
+export {
+  tensorCodec,
+  supportedDtypes,
+  maxTensorElements,
+  maxDimension,
+  type TensorJson,
+  type SupportedDtype,
+} from "./codec/tensor";
+export { defaultFunctions, type FunctionTable } from "./codec/functions";
+export { formatName, formatVersion, readableMajors, reservedTags } from "./codec/format";
+export { maxDecodeErrors } from "./codec/decode";
+export { stringifyJson, type JsonValue, type JsonArray, type JsonObject } from "./codec/json";
+export {
+  checkLeaves,
+  isDecodeErrors,
+  isInvalidLeaves,
+  type InvalidLeaves,
+  type LeafProblem,
+} from "./fp/treeError";
+export type { ValueAndGrad, ValueAndGradWithAux } from "./train/valueAndGrad";

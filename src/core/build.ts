@@ -1,0 +1,196 @@
+/**
+ * Rebuilding a node from its children, and comparing and describing metas: the other half of
+ * `node.ts`, shared by every pass that makes trees (rebuild, unflatten).
+ *
+ * @internal
+ * @module
+ */
+import { ARRAY, CUSTOM, LEAF, NONE, OBJECT, RECORD, type Meta } from "./node";
+import type { NodeTypeSpec, RecordSpec } from "./registry";
+
+// -------------------------------------------------------------------------------------
+// building
+// -------------------------------------------------------------------------------------
+
+/** `out[key] = value`, keeping a `__proto__` key an own data property (never the prototype). */
+export function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    out[key] = value;
+  }
+}
+
+/**
+ * Builds an internal node of `meta` from its children, read from `values[start .. start + arity)`
+ * in visiting order. Objects get back their insertion order, records their static fields, and
+ * frozen nodes come back frozen.
+ */
+export function build(meta: Meta, values: readonly unknown[], start: number): unknown {
+  const n = meta.arity;
+  switch (meta.kind) {
+    case ARRAY: {
+      const out = new Array<unknown>(n);
+      for (let j = 0; j < n; j++) out[j] = values[start + j];
+      return meta.frozen ? Object.freeze(out) : out;
+    }
+    case OBJECT: {
+      const out: Record<string, unknown> = meta.nullProto
+        ? (Object.create(null) as Record<string, unknown>)
+        : {};
+      const keys = meta.keys as readonly string[];
+      const order = meta.order;
+      for (let i = 0; i < n; i++) {
+        const j = order === null ? i : (order[i] as number);
+        setOwn(out, keys[j] as string, values[start + j]);
+      }
+      return meta.frozen ? Object.freeze(out) : out;
+    }
+    case RECORD: {
+      const template = meta.data as Readonly<Record<string, unknown>>;
+      const out: Record<string, unknown> = meta.nullProto
+        ? (Object.create(null) as Record<string, unknown>)
+        : {};
+      for (const key of Object.keys(template)) setOwn(out, key, template[key]);
+      const children = meta.keys as readonly string[];
+      for (let j = 0; j < n; j++) {
+        const key = children[j] as string;
+        let value = values[start + j];
+        // A frozen record keeps a frozen array child frozen even when it is replaced (treeAt), as a
+        // frozen copy: an array the caller passed in is never frozen in place.
+        const was = template[key];
+        if (
+          meta.frozen &&
+          Array.isArray(value) &&
+          Array.isArray(was) &&
+          Object.isFrozen(was) &&
+          !Object.isFrozen(value)
+        ) {
+          value = Object.freeze(value.slice());
+        }
+        setOwn(out, key, value);
+      }
+      return meta.frozen ? Object.freeze(out) : out;
+    }
+    case CUSTOM:
+      return (meta.spec as NodeTypeSpec).unflatten(meta.data, values.slice(start, start + n));
+    default:
+      throw new Error(`build: a ${describeMeta(meta)} has no children`);
+  }
+}
+
+/** The child `index` of `node` as the classifier read it (for `buildIfChanged`). */
+function sameChildren(meta: Meta, node: unknown, values: readonly unknown[], start: number): boolean {
+  const n = meta.arity;
+  if (meta.kind === ARRAY) {
+    const arr = node as readonly unknown[];
+    for (let j = 0; j < n; j++) if (!Object.is(values[start + j], arr[j])) return false;
+    return true;
+  }
+  if (meta.kind === CUSTOM) return false;
+  const obj = node as Record<string, unknown>;
+  const keys = meta.keys as readonly string[];
+  for (let j = 0; j < n; j++) if (!Object.is(values[start + j], obj[keys[j] as string])) return false;
+  return true;
+}
+
+/**
+ * Like {@link build}, but returns `node` itself when every child is the very same value as
+ * before: passes that change some leaves only (unwrap, treeAt) share the untouched subtrees.
+ */
+export function buildIfChanged(
+  meta: Meta,
+  node: unknown,
+  values: readonly unknown[],
+  start: number,
+): unknown {
+  return sameChildren(meta, node, values, start) ? node : build(meta, values, start);
+}
+
+// -------------------------------------------------------------------------------------
+// comparing
+// -------------------------------------------------------------------------------------
+
+/** Static data compared by value: arrays and plain objects element-wise, the rest by identity. */
+export function staticEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((x, i) => staticEqual(x, b[i]));
+  }
+  if (a !== null && b !== null && typeof a === "object" && typeof b === "object") {
+    const pa: unknown = Object.getPrototypeOf(a);
+    const pb: unknown = Object.getPrototypeOf(b);
+    if ((pa === Object.prototype || pa === null) && (pb === Object.prototype || pb === null)) {
+      const ka = Object.keys(a).sort();
+      const kb = Object.keys(b).sort();
+      const ra = a as Record<string, unknown>;
+      const rb = b as Record<string, unknown>;
+      return ka.length === kb.length && ka.every((k, i) => k === kb[i] && staticEqual(ra[k], rb[k]));
+    }
+  }
+  return false;
+}
+
+/** The static fields of a record: everything but `_tag` and its children, sorted by name. */
+export function staticFields(meta: Meta): [string, unknown][] {
+  const template = meta.data as Readonly<Record<string, unknown>>;
+  const children = meta.keys;
+  return Object.keys(template)
+    .filter((k) => k !== "_tag" && !children.includes(k))
+    .sort()
+    .map((k) => [k, template[k]]);
+}
+
+/** Same structure at this node (frozenness and insertion order do not count). */
+export function metaEqual(a: Meta, b: Meta): boolean {
+  if (a === b) return true;
+  if (a.kind !== b.kind || a.arity !== b.arity) return false;
+  switch (a.kind) {
+    case LEAF:
+    case ARRAY:
+      return true;
+    case NONE:
+      return a.value === b.value;
+    case OBJECT:
+      return a.keys === b.keys || a.keys.every((k, i) => k === b.keys[i]);
+    case RECORD: {
+      if ((a.spec as RecordSpec).tag !== (b.spec as RecordSpec).tag) return false;
+      if (a.data === b.data) return true;
+      const sa = staticFields(a);
+      const sb = staticFields(b);
+      return (
+        sa.length === sb.length &&
+        sa.every(([k, v], i) => {
+          const other = sb[i] as [string, unknown];
+          return k === other[0] && staticEqual(v, other[1]);
+        })
+      );
+    }
+    case CUSTOM:
+      return a.spec === b.spec && a.keys.every((k, i) => k === b.keys[i]) && staticEqual(a.data, b.data);
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// describing
+// -------------------------------------------------------------------------------------
+
+/** A short description of a node, for error messages. */
+export function describeMeta(meta: Meta): string {
+  switch (meta.kind) {
+    case LEAF:
+      return "a leaf";
+    case NONE:
+      return meta.value === null ? "null" : "undefined";
+    case ARRAY:
+      return `an array of length ${meta.arity}`;
+    case OBJECT:
+      return meta.arity === 0
+        ? "an empty object"
+        : `an object with keys [${meta.keys.map((k) => JSON.stringify(k)).join(", ")}]`;
+    case RECORD:
+      return `a ${(meta.spec as RecordSpec).tag} record`;
+    case CUSTOM:
+      return `a ${(meta.spec as NodeTypeSpec).name}`;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The engine's flatten: one pre-order pass that collects the leaves, the metas of every node
+ * (the structure) and, when asked, the key path of every leaf. Every function that reads a tree
+ * is built on it (treeFlatten, treeLeaves, treeMapN, partition, treeAt's shadow, the codec).
+ *
+ * Pending values, not cursors: entering an internal node pushes all of its children onto `pend`
+ * at once, last one first, so that popping yields leaf order; a frame per internal node remembers
+ * where its children start (to know when it is finished, and for paths and the cycle check).
+ *
+ * @internal
+ * @module
+ */
+import { ChunkedList } from "./chunkedList";
+import { Frames, withPath } from "./frames";
+import type { Key } from "./keyPath";
+import { LEAF, NONE, enter, type Meta, type Shape } from "./node";
+import type { ResolvedOptions } from "./options";
+
+/** What one flatten collects. `metas` and `paths` are `null` unless asked for. */
+export interface Flat {
+  readonly leaves: unknown[];
+  readonly metas: Meta[] | null;
+  readonly paths: Key[][] | null;
+}
+
+export function flattenPass(
+  root: unknown,
+  options: ResolvedOptions,
+  withMetas: boolean,
+  withPaths: boolean,
+): Flat {
+  const { isLeaf, noneIsLeaf, registry } = options;
+  const leaves = new ChunkedList<unknown>();
+  const metas = withMetas ? new ChunkedList<Meta>() : null;
+  const paths = withPaths ? new ChunkedList<Key[]>() : null;
+  const frames = new Frames();
+  const found: { shape: Shape | undefined } = { shape: undefined };
+  const pend: unknown[] = [root];
+  let pl = 1;
+  let slot = 0;
+  try {
+    while (pl > 0) {
+      const node = pend[--pl];
+      // Frames with no child left in `pend` are finished.
+      let size = frames.size;
+      while (size > 0 && (frames.base[size - 1] as number) > pl) frames.nodes[--size] = undefined;
+      frames.size = size;
+      let hints: (Shape | undefined)[] | null = frames.hints;
+      let at = size;
+      if (size > 0) {
+        const parent = frames.metas[size - 1] as Meta;
+        slot = (frames.base[size - 1] as number) + parent.arity - 1 - pl;
+        if (parent.hints !== null) {
+          hints = parent.hints;
+          at = slot;
+        }
+      }
+      const hint = hints[at];
+      found.shape = undefined;
+      const meta = enter(node, isLeaf, noneIsLeaf, registry, hint, pend, pl, found);
+      if (found.shape !== hint && found.shape !== undefined) hints[at] = found.shape;
+      if (metas !== null) metas.push(meta);
+      if (meta.kind === LEAF) {
+        leaves.push(node);
+        if (paths !== null) paths.push(frames.pathTo(size, slot));
+      } else if (meta.kind !== NONE && meta.arity > 0) {
+        frames.push(node, meta, pl, slot);
+        pl += meta.arity;
+      }
+    }
+  } catch (e) {
+    throw withPath(e, () => frames.pathTo(frames.size, slot));
+  }
+  return {
+    leaves: leaves.toArray(),
+    metas: metas === null ? null : metas.toArray(),
+    paths: paths === null ? null : paths.toArray(),
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Wrapper specs: a registered record that also says how it unwraps.
+ *
+ * @module
+ */
+import { registerRecord, type RecordSpec, type Registry } from "../core/registry";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * How one wrapper tag is handled: its child fields, and its own unwrap, which receives the record
+ * with its children already unwrapped (the free `unwrap` recurses; a wrapper's own unwrap never
+ * does).
+ *
+ * @example
+ * const clip: WrapperSpec = {
+ *   tag: "Clip",
+ *   children: ["value"],
+ *   unwrap: (node) => tf.clipByValue(node.value, node.lo, node.hi),
+ * };
+ */
+export interface WrapperSpec<Node = any, Out = unknown> extends RecordSpec {
+  readonly unwrap: (node: Node) => Out;
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/**
+ * Returns a new registry that also knows the wrapper `spec.tag`. Throws when the tag is already
+ * registered or the spec is malformed.
+ *
+ * @example
+ * const registry = registerWrapper(defaultRegistry, {
+ *   tag: "Clip",
+ *   children: ["value"],
+ *   unwrap: ({ value, lo, hi }: { value: tf.Tensor; lo: number; hi: number }) => tf.clipByValue(value, lo, hi),
+ * });
+ * unwrap({ _tag: "Clip", value: tf.scalar(5), lo: 0, hi: 1 }, { registry }); // 1
+ */
+export function registerWrapper<Node, Out>(registry: Registry, spec: WrapperSpec<Node, Out>): Registry {
+  if (typeof spec?.unwrap !== "function") {
+    throw new TypeError(`registerWrapper: "${String(spec?.tag)}".unwrap must be a function`);
+  }
+  return registerRecord(registry, spec);
+}
+
+// -------------------------------------------------------------------------------------
+// refinements
+// -------------------------------------------------------------------------------------
+
+/**
+ * Whether a registered record spec is a wrapper's (it has an `unwrap`).
+ *
+ * @example
+ * isWrapperSpec({ tag: "Pair", children: ["a", "b"] }); // false
+ */
+export function isWrapperSpec(spec: RecordSpec | undefined): spec is WrapperSpec {
+  return spec !== undefined && typeof (spec as Partial<WrapperSpec>).unwrap === "function";
+}
+
+/** @internal A plain object (prototype Object or null) whose own `_tag` is `tag`. */
+export function isTagged(x: unknown, tag: string): x is { readonly _tag: string } {
+  if (x === null || typeof x !== "object") return false;
+  const proto: unknown = Object.getPrototypeOf(x);
+  return (proto === Object.prototype || proto === null) && (x as { _tag?: unknown })._tag === tag;
+}
