@@ -89,6 +89,7 @@ async function main(): Promise<void> {
   if (only.has("shapes")) {
     const r = await runShapes(budget);
     results["shapes"] = r.rows;
+    results["jaxjs"] = r.jaxjs;
     texts.push(r.text);
   }
   if (only.has("growth")) {
