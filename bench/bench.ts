@@ -15,7 +15,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../src/backend";
+import { initBackend } from "../src";
 import { fullBudget, quickBudget } from "./harness";
 import { runShapes } from "./shapes";
 import { runGrowth } from "./growth";
@@ -89,6 +89,7 @@ async function main(): Promise<void> {
   if (only.has("shapes")) {
     const r = await runShapes(budget);
     results["shapes"] = r.rows;
+    results["jaxjs"] = r.jaxjs;
     texts.push(r.text);
   }
   if (only.has("growth")) {

@@ -6,8 +6,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { treeFlatten, treeLeaves } from "../src/tree";
-import { valueAndGrad } from "../src/train";
+import { treeFlatten, treeLeaves, valueAndGrad } from "../src";
 import { formatNs, formatRatio, measure, printTable, type Budget, type Timing } from "./harness";
 import { loadShape } from "./trees";
 

@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { treeFlatten, treeUnflatten, type TreeDef } from "../src/tree";
-import { treeMap } from "../src/tree/map";
+import { treeFlatten, treeMap, treeUnflatten, type TreeDef } from "../src";
 import { formatNs, formatRatio, measure, printTable, type Budget } from "./harness";
 import { deepTree, plainLeaves, plainMap, plainUnflatten, wideTree } from "./trees";
 

@@ -96,6 +96,12 @@ export function gc(): void {
   if (g !== undefined) g();
 }
 
+/** A scavenge (young generation only), where `--expose-gc` is on. */
+function minorGc(): void {
+  const g = (globalThis as { gc?: (options?: { type: "minor" | "major" }) => void }).gc;
+  if (g !== undefined) g({ type: "minor" });
+}
+
 /** How many calls fill one batch of `budget.batchMs`. */
 function calibrate(fn: () => unknown, budget: Budget): number {
   const warmEnd = now() + budget.warmupMs * 1e6;
@@ -127,6 +133,82 @@ export function measure(cases: readonly Case[], budget: Budget): Timing[] {
     for (let c = 0; c < cases.length; c++) {
       const n = iterations[c] as number;
       const [cpu, wall] = runTimedBatch((cases[c] as Case).fn, n);
+      (samples[c] as number[]).push(cpu / n);
+      (walls[c] as number[]).push(wall / n);
+    }
+  }
+  return cases.map((c, i) => ({
+    name: c.name,
+    ns: median(samples[i] as number[]),
+    wallNs: median(walls[i] as number[]),
+    minNs: Math.min(...(samples[i] as number[])),
+    samples: samples[i] as number[],
+    iterations: iterations[i] as number,
+  }));
+}
+
+/**
+ * A function under test that must never see the same input twice: `prepare` makes one input
+ * (outside the timed region), `fn` is called once per input.
+ */
+export interface FreshCase<I = any> {
+  readonly name: string;
+  readonly prepare: () => I;
+  readonly fn: (input: I) => unknown;
+}
+
+/** Most inputs prepared for one batch: bounds the memory that pending inputs hold. */
+const maxFreshInputs = 512;
+
+/** Runs `fn` on `n` inputs prepared beforehand (then a full GC, untimed); returns [cpu ns, wall ns]. */
+function runFreshBatch<I>(c: FreshCase<I>, n: number, promote: boolean): [number, number] {
+  const inputs = new Array<I>(n);
+  for (let i = 0; i < n; i++) inputs[i] = c.prepare();
+  // Two scavenges move the inputs out of the young generation (a full GC would too, at ~20-35 ms
+  // a call on this machine), so that the scavenges of the timed loop do not pay for copying them.
+  if (promote) {
+    minorGc();
+    minorGc();
+  }
+  const fn = c.fn;
+  const cpu = cpuNow();
+  const wall = now();
+  for (let i = 0; i < n; i++) sink = fn(inputs[i] as I);
+  return [cpuNow() - cpu, now() - wall];
+}
+
+/**
+ * `measure` for cases whose every call gets an input of its own (a first call on each): the
+ * same warm-up, calibration and interleaving, every input prepared before its batch starts
+ * (and, except in a quick run, moved to the old generation). Batches hold at most 512 calls.
+ */
+export function measureFresh(cases: readonly FreshCase[], budget: Budget): Timing[] {
+  gc();
+  const iterations = cases.map((c) => {
+    const warmEnd = now() + budget.warmupMs * 1e6;
+    let calls = 0;
+    do {
+      sink = c.fn(c.prepare());
+      calls++;
+    } while (now() < warmEnd || calls < 2);
+    let n = 1;
+    for (;;) {
+      const [, wall] = runFreshBatch(c, n, !budget.quick);
+      if (wall >= budget.batchMs * 1e6 * 0.25 || n >= maxFreshInputs) {
+        return Math.min(
+          maxFreshInputs,
+          Math.max(1, Math.round((n * budget.batchMs * 1e6) / Math.max(wall, 1))),
+        );
+      }
+      n *= 4;
+    }
+  });
+  const samples: number[][] = cases.map(() => []);
+  const walls: number[][] = cases.map(() => []);
+  for (let r = 0; r < budget.repeats; r++) {
+    for (let c = 0; c < cases.length; c++) {
+      const n = iterations[c] as number;
+      const [cpu, wall] = runFreshBatch(cases[c] as FreshCase, n, !budget.quick);
       (samples[c] as number[]).push(cpu / n);
       (walls[c] as number[]).push(wall / n);
     }

@@ -398,3 +398,160 @@ export function sortedUnflatten(template: unknown, leaves: readonly unknown[]): 
   let next = 0;
   return sortedMap(() => leaves[next++], template);
 }
+
+// -------------------------------------------------------------------------------------
+// plain reference with wrappers: the same walk, descending into a wrapper's child fields
+// -------------------------------------------------------------------------------------
+
+/*
+ * A tree such as `{ model, noise: Parameterize(tf.softplus, t) }` holds a wrapper record
+ * `{ _tag: "Parameterize", fn, args }`. paramtree sees it as a node whose only child is `args`
+ * (`_tag` and `fn` are static). The bare walk above would take `_tag` and `fn` for leaves; these
+ * variants look at every plain object's `_tag` (the one check paramtree also makes on every
+ * object) and, for a built-in wrapper tag, walk its child fields only, in the registry's order,
+ * and rebuild it with the other fields copied, frozen when the template was (as paramtree does).
+ * They are used only for trees that hold a wrapper, so that the bare walk stays the reference it
+ * has been for the trees without one.
+ */
+
+/** The built-in wrappers' child fields (src/wrappers/tags.ts), by tag. */
+const wrapperChildren: ReadonlyMap<string, readonly string[]> = new Map([
+  ["Parameterize", ["args"]],
+  ["NonTrainable", ["tree"]],
+  ["WeightNormalization", ["weight", "scale"]],
+]);
+
+function childFields(obj: Record<string, unknown>): readonly string[] | undefined {
+  const tag = obj["_tag"];
+  return typeof tag === "string" ? wrapperChildren.get(tag) : undefined;
+}
+
+function leavesIntoW(tree: unknown, out: unknown[]): void {
+  if (Array.isArray(tree)) {
+    for (let i = 0; i < tree.length; i++) leavesIntoW(tree[i], out);
+  } else if (isPlainObject(tree)) {
+    const fields = childFields(tree);
+    if (fields === undefined) {
+      for (const k in tree) leavesIntoW(tree[k], out);
+    } else {
+      for (let j = 0; j < fields.length; j++) leavesIntoW(tree[fields[j] as string], out);
+    }
+  } else if (tree !== null && tree !== undefined) {
+    out.push(tree);
+  }
+}
+
+/** `plainLeaves`, taking wrapper records for nodes. */
+export function plainLeavesW(tree: unknown): unknown[] {
+  const out: unknown[] = [];
+  leavesIntoW(tree, out);
+  return out;
+}
+
+/** A wrapper record with its child fields set to `values`, frozen (its frozen arrays too) when it was. */
+function rebuildWrapper(
+  template: Record<string, unknown>,
+  fields: readonly string[],
+  values: readonly unknown[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...template };
+  const frozen = Object.isFrozen(template);
+  for (let j = 0; j < fields.length; j++) {
+    const key = fields[j] as string;
+    const value = values[j];
+    out[key] =
+      frozen && Array.isArray(value) && Object.isFrozen(template[key]) ? Object.freeze(value) : value;
+  }
+  return frozen ? Object.freeze(out) : out;
+}
+
+/** `plainMap`, taking wrapper records for nodes. */
+export function plainMapW(f: (x: unknown) => unknown, tree: unknown): unknown {
+  if (Array.isArray(tree)) {
+    const n = tree.length;
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = plainMapW(f, tree[i]);
+    return out;
+  }
+  if (isPlainObject(tree)) {
+    const fields = childFields(tree);
+    if (fields !== undefined) {
+      return rebuildWrapper(
+        tree,
+        fields,
+        fields.map((k) => plainMapW(f, tree[k])),
+      );
+    }
+    const out: Record<string, unknown> = {};
+    for (const k in tree) out[k] = plainMapW(f, tree[k]);
+    return out;
+  }
+  if (tree === null || tree === undefined) return tree;
+  return f(tree);
+}
+
+/** `plainUnflatten`, taking wrapper records for nodes (the leaves in `plainLeavesW` order). */
+export function plainUnflattenW(template: unknown, leaves: readonly unknown[]): unknown {
+  let next = 0;
+  return plainMapW(() => leaves[next++], template);
+}
+
+/** `plainMap3`, taking wrapper records (of the first tree) for nodes. */
+export function plainMap3W(
+  f: (a: unknown, b: unknown, c: unknown) => unknown,
+  a: unknown,
+  b: any,
+  c: any,
+): unknown {
+  if (Array.isArray(a)) {
+    const n = a.length;
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = plainMap3W(f, a[i], b[i], c[i]);
+    return out;
+  }
+  if (isPlainObject(a)) {
+    const fields = childFields(a);
+    if (fields !== undefined) {
+      return rebuildWrapper(
+        a,
+        fields,
+        fields.map((k) => plainMap3W(f, a[k], b[k], c[k])),
+      );
+    }
+    const out: Record<string, unknown> = {};
+    for (const k in a) out[k] = plainMap3W(f, a[k], b[k], c[k]);
+    return out;
+  }
+  if (a === null || a === undefined) return a;
+  return f(a, b, c);
+}
+
+/**
+ * A copy of every array and plain object of `tree` (wrapper records rebuilt by `rewrap`, which is
+ * given the record and its copied child fields), the leaves and nulls shared: a tree of the same
+ * structure made of containers no call has seen.
+ */
+export function copyContainers(
+  tree: unknown,
+  rewrap: (record: Record<string, unknown>, children: readonly unknown[]) => unknown,
+): unknown {
+  if (Array.isArray(tree)) {
+    const n = tree.length;
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = copyContainers(tree[i], rewrap);
+    return out;
+  }
+  if (isPlainObject(tree)) {
+    const fields = childFields(tree);
+    if (fields !== undefined) {
+      return rewrap(
+        tree,
+        fields.map((k) => copyContainers(tree[k], rewrap)),
+      );
+    }
+    const out: Record<string, unknown> = {};
+    for (const k in tree) out[k] = copyContainers(tree[k], rewrap);
+    return out;
+  }
+  return tree;
+}

@@ -15,9 +15,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend, type BackendName } from "../src/backend";
-import { treeLeaves } from "../src/tree";
-import { Parameterize, WeightNormalization, unwrap } from "../src/wrappers";
+import { Parameterize, WeightNormalization, initBackend, treeLeaves, unwrap, type BackendName } from "../src";
 import { formatNs, formatRatio, measure, median, printTable, type Budget, type Timing } from "./harness";
 
 export interface UnwrapRow {
