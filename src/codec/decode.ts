@@ -167,8 +167,8 @@ export function decodeTreeValue(
   const resolve = ctx.resolveString;
   const scratch = newDecodeScratch();
   // The explicit stack: one entry per open container, as parallel arrays.
-  const sources: any[] = [];
-  const outs: any[] = [];
+  const sources: (readonly unknown[] | Record<string, unknown>)[] = [];
+  const outs: (unknown[] | Record<string, unknown>)[] = [];
   const kinds: number[] = [];
   const keyLists: (readonly string[] | null)[] = [];
   const nexts: number[] = [];
@@ -211,10 +211,10 @@ export function decodeTreeValue(
   const open = (
     key: string | undefined,
     node: unknown,
-    source: any,
+    source: readonly unknown[] | Record<string, unknown>,
     kind: number,
     keys: readonly string[] | null,
-    out: any,
+    out: unknown[] | Record<string, unknown>,
   ): unknown => {
     sources.push(source);
     outs.push(out);
@@ -341,7 +341,7 @@ export function decodeTreeValue(
         }
         seen.add(fields);
         if (resolve !== undefined) resolveFields(fields, resolve);
-        return open(key, node, fields, OBJECT, Object.keys(fields as object), {});
+        return open(key, node, fields as Record<string, unknown>, OBJECT, Object.keys(fields), {});
       }
       case "Tensor":
         return decodeTensor(key, node);
@@ -518,7 +518,7 @@ export function decodeTreeValue(
       const top = sources.length - 1;
       const i = nexts[top] as number;
       if (i >= (lengths[top] as number)) {
-        if (kinds[top] === WRAPPER) freezeWrapper(outs[top]);
+        if (kinds[top] === WRAPPER) freezeWrapper(outs[top] as Record<string, unknown>);
         sources.pop();
         outs.pop();
         kinds.pop();
@@ -531,11 +531,11 @@ export function decodeTreeValue(
       nexts[top] = i + 1;
       const source = sources[top];
       if (kinds[top] === ARRAY) {
-        outs[top][i] = visit(source[i], String(i));
+        (outs[top] as unknown[])[i] = visit((source as readonly unknown[])[i], String(i));
       } else {
         const k = (keyLists[top] as readonly string[])[i] as string;
-        const decoded = visit(source[k], k);
-        setOwn(outs[top], k, decoded);
+        const decoded = visit((source as Record<string, unknown>)[k], k);
+        setOwn(outs[top] as Record<string, unknown>, k, decoded);
       }
     }
   } catch (cause) {
@@ -589,7 +589,7 @@ function isPlaceholder(s: string): boolean {
 
 function isPlainObject(x: unknown): x is object {
   if (x === null || typeof x !== "object" || Array.isArray(x)) return false;
-  const proto = Object.getPrototypeOf(x);
+  const proto: unknown = Object.getPrototypeOf(x);
   return proto === Object.prototype || proto === null;
 }
 

@@ -25,7 +25,7 @@ import type * as tf from "@tensorflow/tfjs-core";
 import { keystr, type Key } from "../core/keyPath";
 import type { Registry } from "../core/registry";
 import type { EncodeProblem } from "./errors";
-import type { ResolvedFunctions } from "./functions";
+import type { AnyFunction, ResolvedFunctions } from "./functions";
 import { defaultRegistry } from "../wrappers/defaultRegistry";
 import { builtinFields, setOwn } from "./internal";
 import { specialNumberText } from "./format";
@@ -74,15 +74,24 @@ export interface Encoded {
 const ARRAY = 0;
 const OBJECT = 1;
 
-interface Frame {
-  readonly source: any;
-  readonly kind: typeof ARRAY | typeof OBJECT;
-  /** Object keys to visit (arrays use indices). */
-  readonly keys: readonly string[] | null;
-  readonly length: number;
-  readonly out: any;
-  next: number;
-}
+type Frame =
+  | {
+      readonly source: readonly unknown[];
+      readonly kind: typeof ARRAY;
+      /** Object keys to visit (arrays use indices). */
+      readonly keys: null;
+      readonly length: number;
+      readonly out: (JsonValue | undefined)[];
+      next: number;
+    }
+  | {
+      readonly source: Record<string, unknown>;
+      readonly kind: typeof OBJECT;
+      readonly keys: readonly string[];
+      readonly length: number;
+      readonly out: Record<string, unknown>;
+      next: number;
+    };
 
 // -------------------------------------------------------------------------------------
 // encoding
@@ -128,7 +137,7 @@ export function encodeValue(
       case "undefined":
         return { _tag: "Undefined" };
       case "function": {
-        const name = ctx.functions.byFunction.get(value as (...args: any[]) => unknown);
+        const name = ctx.functions.byFunction.get(value as AnyFunction);
         if (name === undefined) {
           problem(
             key,
@@ -151,11 +160,11 @@ export function encodeValue(
       return null;
     }
     if (Array.isArray(value)) {
-      const out: JsonValue[] = new Array(value.length);
+      const out = new Array<JsonValue>(value.length);
       push({ source: value, kind: ARRAY, keys: null, length: value.length, out, next: 0 }, key);
       return out;
     }
-    const proto = Object.getPrototypeOf(value);
+    const proto: unknown = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) {
       problem(
         key,
@@ -253,7 +262,7 @@ export function encodeValue(
       if (top.kind === ARRAY) {
         top.out[i] = visit(top.source[i], i);
       } else {
-        const k = (top.keys as readonly string[])[i] as string;
+        const k = top.keys[i] as string;
         const encoded = visit(top.source[k], k);
         setOwn(top.out, k, encoded);
       }

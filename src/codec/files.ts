@@ -33,7 +33,7 @@ import { decodeDocument, maxDecodeErrors, type DecodeContext, type LoadedWeight 
 import { documentType, TreeEncodeError } from "./errors";
 import { formatName, formatVersion } from "./format";
 import { encodeValue } from "./encode";
-import { parseJsonText, stringifyTrustedJson, type JsonValue, type ParsedJson } from "./json";
+import { parseJsonText, stringifyTrustedJson, type ParsedJson } from "./json";
 import {
   allocateTensorData,
   bytesPerElement,
@@ -213,11 +213,7 @@ export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptio
   };
   try {
     await fsp.rename(binTmp, binPath);
-    await writeAtomically(
-      path,
-      tmpSuffix,
-      stringifyTrustedJson(document as unknown as JsonValue, options?.space),
-    );
+    await writeAtomically(path, tmpSuffix, stringifyTrustedJson(document, options?.space));
   } catch (cause) {
     await fsp.rm(binTmp, { force: true });
     throw cause;
@@ -572,6 +568,6 @@ function fileError(path: string, message: string): t.ValidationError {
 
 function isObject(x: unknown): x is Record<string, unknown> {
   if (x === null || typeof x !== "object" || Array.isArray(x)) return false;
-  const proto = Object.getPrototypeOf(x);
+  const proto: unknown = Object.getPrototypeOf(x);
   return proto === Object.prototype || proto === null;
 }

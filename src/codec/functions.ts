@@ -17,6 +17,10 @@ import * as tf from "@tensorflow/tfjs-core";
 // -------------------------------------------------------------------------------------
 
 /** Any function a tree may hold in a static field. */
+// `any[]` is the one parameter list that every function is assignable to and that stays callable:
+// `never[]` would also accept every function, but would make `defaultFunctions.exp(x)` (a public
+// FunctionTable entry) a type error for callers; `unknown[]` would reject `(x: tf.Tensor) => ...`.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFunction = (...args: any[]) => unknown;
 
 /**

@@ -84,7 +84,7 @@ export function stringifyJson(value: unknown, indent?: number): string {
     let found = false;
     while (containers.length > 0) {
       const top = containers.length - 1;
-      const container = containers[top] as any;
+      const container = containers[top];
       const keys = keyLists[top] as string[] | null;
       const i = next[top] as number;
       const n = keys === null ? (container as unknown[]).length : keys.length;
@@ -93,11 +93,11 @@ export function stringifyJson(value: unknown, indent?: number): string {
         if (i > 0) out.push(",");
         newline(containers.length);
         if (keys === null) {
-          current = container[i];
+          current = (container as readonly unknown[])[i];
         } else {
           const key = keys[i] as string;
           out.push(JSON.stringify(key), pad === "" ? ":" : ": ");
-          current = container[key];
+          current = (container as Record<string, unknown>)[key];
         }
         found = true;
         break;
@@ -158,7 +158,7 @@ function flatLine(x: object): string {
 }
 
 function isPlain(x: object): boolean {
-  const proto = Object.getPrototypeOf(x);
+  const proto: unknown = Object.getPrototypeOf(x);
   return proto === Object.prototype || proto === null;
 }
 

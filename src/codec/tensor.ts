@@ -178,7 +178,7 @@ export function describeValue(x: unknown): string {
   if (typeof x === "function") return x.name === "" ? "an anonymous function" : `the function ${x.name}`;
   if (typeof x === "symbol") return x.toString();
   if (Array.isArray(x)) return `an array of length ${x.length}`;
-  const proto = Object.getPrototypeOf(x);
+  const proto = Object.getPrototypeOf(x) as object | null;
   if (proto === Object.prototype || proto === null) {
     const keys = Object.keys(x);
     const shown = keys.slice(0, 5).map((k) => JSON.stringify(k));
@@ -212,7 +212,7 @@ export function tensorBytes(x: tf.Tensor): Uint8Array {
     );
   }
   if (x.isDisposed) throw new Error("the tensor is disposed");
-  const values = x.dataSync() as Float32Array | Int32Array | Uint8Array;
+  const values = x.dataSync<"float32" | "int32" | "bool">();
   let bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   if (x.dtype === "bool") {
     // tfjs keeps whatever bytes a bool tensor was made from; a document only ever holds 0 or 1.

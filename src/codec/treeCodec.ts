@@ -223,7 +223,7 @@ export function documentPieces(
     space,
   );
   const { weights } = encoded;
-  const cache: (string | undefined)[] = new Array(weights.length);
+  const cache = new Array<string | undefined>(weights.length);
   const base64Of = (i: number): string => {
     let text = cache[i];
     if (text === undefined) {

@@ -258,17 +258,17 @@ export function withOptions(given: TreeOptions): TreeModule {
   const map =
     <A, B>(f: (a: A) => B) =>
     (tree: Tree<A>): TreeOf<B> =>
-      treeMap(f, tree, options);
+      treeMap(f, tree, options) as TreeOf<B>;
 
   const mapWithIndex =
     <A, B>(f: (path: KeyPath, a: A) => B) =>
     (tree: Tree<A>): TreeOf<B> =>
-      treeMapWithPath(f, tree, options);
+      treeMapWithPath(f, tree, options) as TreeOf<B>;
 
   const zipWith =
     <A, B, C>(that: Tree<B>, f: (a: A, b: B) => C) =>
     (self: Tree<A>): TreeOf<C> =>
-      treeMapN((a: A, b: B) => f(a, b), [self, that], options);
+      treeMapN((a: A, b: B) => f(a, b), [self, that], options) as TreeOf<C>;
 
   const partition = (<A>(predicate: (a: A) => boolean) =>
     (tree: Tree<A>): Separated<TreeOf<A>, TreeOf<A>> => {
@@ -412,18 +412,13 @@ export function withOptions(given: TreeOptions): TreeModule {
     foldMapWithIndex: (M) => (fa, f) => foldMapWithIndex(M)(f)(fa),
     reduceRightWithIndex: (fa, b, f) => reduceRightWithIndex(b, f)(fa),
   };
-  const anyTraverse = traverse as <F>(
-    F: Applicative<F>,
-  ) => (f: (a: any) => HKT<F, any>) => (tree: any) => any;
-  const anyTraverseWithIndex = traverseWithIndex as <F>(
-    F: Applicative<F>,
-  ) => (f: (path: KeyPath, a: any) => HKT<F, any>) => (tree: any) => any;
   const Traversable: Traversable1<URI> = {
     ...Functor,
     ...Foldable,
-    traverse: (<F>(F: Applicative<F>) =>
-      (ta: unknown, f: (a: any) => HKT<F, any>) =>
-        anyTraverse(F)(f)(ta)) as Traversable1<URI>["traverse"],
+    traverse:
+      <F>(F: Applicative<F>) =>
+      <A, B>(ta: Tree<A>, f: (a: A) => HKT<F, B>) =>
+        traverse(F)(f)(ta),
     sequence: sequenceWith,
   };
   const TraversableWithIndex: TraversableWithIndex1<URI, KeyPath> = {
@@ -431,9 +426,10 @@ export function withOptions(given: TreeOptions): TreeModule {
     ...FoldableWithIndex,
     traverse: Traversable.traverse,
     sequence: Traversable.sequence,
-    traverseWithIndex: (<F>(F: Applicative<F>) =>
-      (ta: unknown, f: (path: KeyPath, a: any) => HKT<F, any>) =>
-        anyTraverseWithIndex(F)(f)(ta)) as TraversableWithIndex1<URI, KeyPath>["traverseWithIndex"],
+    traverseWithIndex:
+      <F>(F: Applicative<F>) =>
+      <A, B>(ta: Tree<A>, f: (path: KeyPath, a: A) => HKT<F, B>) =>
+        traverseWithIndex(F)(f)(ta),
   };
 
   return Object.freeze({
@@ -472,7 +468,7 @@ export function withOptions(given: TreeOptions): TreeModule {
  */
 function isTaggedValue(registry: Registry, node: unknown): boolean {
   if (node === null || typeof node !== "object" || Array.isArray(node)) return false;
-  const proto = Object.getPrototypeOf(node);
+  const proto: unknown = Object.getPrototypeOf(node);
   if (proto !== Object.prototype && proto !== null) return false;
   return typeof (node as { _tag?: unknown })._tag === "string" && lookupSpec(registry, node) === undefined;
 }

@@ -94,10 +94,10 @@ export function traverseArrayWithIndex<F>(
     if (n === 0) return F.of<B[]>([]);
     const fast = fastPaths.get(F);
     if (fast !== undefined) return fast(f as (i: number, a: unknown) => unknown)(as) as HKT<F, B[]>;
-    let level: HKT<F, Rope<B>>[] = new Array(n);
+    let level = new Array<HKT<F, Rope<B>>>(n);
     for (let i = 0; i < n; i++) level[i] = F.map(f(i, as[i] as A), single);
     while (level.length > 1) {
-      const next: HKT<F, Rope<B>>[] = new Array(Math.ceil(level.length / 2));
+      const next = new Array<HKT<F, Rope<B>>>(Math.ceil(level.length / 2));
       for (let j = 0; 2 * j < level.length; j++) {
         const left = level[2 * j] as HKT<F, Rope<B>>;
         const right = level[2 * j + 1];

@@ -128,7 +128,7 @@ function show(x: unknown): string {
   if (typeof x === "string") return JSON.stringify(x);
   if (typeof x === "bigint") return `${x}n`;
   if (typeof x === "function") return x.name === "" ? "<function>" : `<function ${x.name}>`;
-  if (x instanceof tf.Tensor) return `${x.dtype}[${x.shape.join(",")}]`;
+  if (isTensor(x)) return `${x.dtype}[${x.shape.join(",")}]`;
   if (x !== null && typeof x === "object") {
     const name = (x as { constructor?: { name?: unknown } }).constructor?.name;
     return `<${typeof name === "string" ? name : "object"}>`;
@@ -177,8 +177,8 @@ function leafDifference(x: unknown, y: unknown, tol: Tolerance): string | undefi
   if (typeof x === "number" && typeof y === "number") {
     return close(x, y, tol) ? undefined : `leaf ${show(x)} differs from ${show(y)}`;
   }
-  const xt = x instanceof tf.Tensor;
-  const yt = y instanceof tf.Tensor;
+  const xt = isTensor(x);
+  const yt = isTensor(y);
   if (xt || yt) {
     if (!(xt && yt)) return `leaf ${show(x)} differs from ${show(y)} (only one is a tensor)`;
     if (x.dtype !== y.dtype) return `tensor dtype ${x.dtype} differs from ${y.dtype}`;
@@ -186,7 +186,7 @@ function leafDifference(x: unknown, y: unknown, tol: Tolerance): string | undefi
       return `tensor shape [${x.shape.join(",")}] differs from [${y.shape.join(",")}]`;
     }
     if (x === y) return undefined;
-    const diff = valuesDifference(x.dataSync() as Values, y.dataSync() as Values, tol, x.shape);
+    const diff = valuesDifference(x.dataSync<tf.DataType>(), y.dataSync<tf.DataType>(), tol, x.shape);
     return diff === undefined ? undefined : `tensor ${diff}`;
   }
   if (
@@ -207,4 +207,9 @@ function leafDifference(x: unknown, y: unknown, tol: Tolerance): string | undefi
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** `x instanceof tf.Tensor`, typed: `instanceof` alone narrows to `Tensor<any>`, whose `shape` is `any`. */
+function isTensor(x: unknown): x is tf.Tensor {
+  return x instanceof tf.Tensor;
 }

@@ -108,8 +108,13 @@ const keyText = (key: string): string => (identifier.test(key) ? key : JSON.stri
 function isContainer(x: unknown): x is object {
   if (x === null || typeof x !== "object") return false;
   if (Array.isArray(x)) return true;
-  const proto = Object.getPrototypeOf(x);
+  const proto: unknown = Object.getPrototypeOf(x);
   return proto === Object.prototype || proto === null;
+}
+
+/** `x instanceof tf.Tensor`, typed: `instanceof` alone narrows to `Tensor<any>`, whose `shape` is `any`. */
+function isTensor(x: unknown): x is tf.Tensor {
+  return x instanceof tf.Tensor;
 }
 
 function tagOf(x: object): string | undefined {
@@ -149,7 +154,7 @@ function leafText(x: unknown, settings: Settings): string {
       return x.name === "" ? "<function>" : x.name.replace(/__op$/, "");
     case "object":
       if (x === null) return "null";
-      if (x instanceof tf.Tensor) return tensorText(x, settings);
+      if (isTensor(x)) return tensorText(x, settings);
       if (ArrayBuffer.isView(x) && !(x instanceof DataView)) {
         return `${x.constructor.name}(${(x as unknown as ArrayLike<unknown>).length})`;
       }
@@ -199,7 +204,10 @@ function toDoc(root: unknown, settings: Settings): Doc {
       if (keys === null) entries[i] = ["", (value as unknown[])[i]];
       else {
         const key = keys[i] as string;
-        entries[i] = [tag !== undefined ? `${keyText(key)}=` : `${keyText(key)}: `, (value as any)[key]];
+        entries[i] = [
+          tag !== undefined ? `${keyText(key)}=` : `${keyText(key)}: `,
+          (value as Record<string, unknown>)[key],
+        ];
       }
     }
     const group: Group = {

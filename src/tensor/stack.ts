@@ -52,8 +52,8 @@ export function treeStack<T>(trees: readonly T[], options?: TreeOptions): T {
     const x = first[i];
     for (let t = 1; t < columns.length; t++) {
       const y = (columns[t] as unknown[])[i];
-      if (x instanceof tf.Tensor) {
-        if (!(y instanceof tf.Tensor)) {
+      if (isTensor(x)) {
+        if (!isTensor(y)) {
           throw new Error(`treeStack: at ${where(i)}, tree 0 has a tensor but tree ${t} has ${describe(y)}`);
         }
         if (x.dtype !== y.dtype || !sameShape(x.shape, y.shape)) {
@@ -96,10 +96,10 @@ export function treeUnstack<T>(tree: T, options?: TreeOptions): T[] {
   let countAt = -1;
   for (let i = 0; i < leaves.length; i++) {
     const x = leaves[i];
-    if (!(x instanceof tf.Tensor)) continue;
+    if (!isTensor(x)) continue;
     if (x.rank === 0)
       throw new Error(`treeUnstack: the tensor at ${where(i)} is a scalar: it has no axis to split`);
-    const n = x.shape[0] as number;
+    const n = x.shape[0];
     if (count === undefined) {
       count = n;
       countAt = i;
@@ -127,7 +127,7 @@ export function treeUnstack<T>(tree: T, options?: TreeOptions): T[] {
 // -------------------------------------------------------------------------------------
 
 function describe(x: unknown): string {
-  if (x instanceof tf.Tensor) return `${x.dtype}[${x.shape.join(",")}]`;
+  if (isTensor(x)) return `${x.dtype}[${x.shape.join(",")}]`;
   if (typeof x === "string") return JSON.stringify(x.length > 30 ? `${x.slice(0, 27)}...` : x);
   if (typeof x === "function") return x.name === "" ? "a function" : `the function ${x.name}`;
   if (x !== null && typeof x === "object") {
@@ -139,4 +139,9 @@ function describe(x: unknown): string {
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** `x instanceof tf.Tensor`, typed: `instanceof` alone narrows to `Tensor<any>`, whose `shape` is `any`. */
+function isTensor(x: unknown): x is tf.Tensor {
+  return x instanceof tf.Tensor;
 }
