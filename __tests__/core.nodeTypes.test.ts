@@ -62,6 +62,7 @@ describe("registered classes", () => {
     const square = (v: number) => v * v;
     expect(T.unwrap(new Point(Parameterize(square, 3), 1))).toEqual(new Point(9, 1));
     expect(unwrap(new Point(1, 2), { registry })).toEqual(new Point(1, 2));
+    expect(treeMapN((a: number) => -a, [new Point(1, 2)], { registry })).toEqual(new Point(-1, -2));
   });
 });
 

@@ -9,7 +9,8 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import type * as tf from "@tensorflow/tfjs-core";
+import { isTensor } from "./values";
 import type { KeyPath } from "../core/keyPath";
 import { firstDifference } from "../core/treedef";
 import { treeFlatten } from "../core/flatten";
@@ -207,9 +208,4 @@ function leafDifference(x: unknown, y: unknown, tol: Tolerance): string | undefi
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
-/** `x instanceof tf.Tensor`, typed: `instanceof` alone narrows to `Tensor<any>`, whose `shape` is `any`. */
-function isTensor(x: unknown): x is tf.Tensor {
-  return x instanceof tf.Tensor;
 }

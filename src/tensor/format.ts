@@ -14,7 +14,8 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs-core";
+import type * as tf from "@tensorflow/tfjs-core";
+import { isTensor } from "./values";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -110,11 +111,6 @@ function isContainer(x: unknown): x is object {
   if (Array.isArray(x)) return true;
   const proto: unknown = Object.getPrototypeOf(x);
   return proto === Object.prototype || proto === null;
-}
-
-/** `x instanceof tf.Tensor`, typed: `instanceof` alone narrows to `Tensor<any>`, whose `shape` is `any`. */
-function isTensor(x: unknown): x is tf.Tensor {
-  return x instanceof tf.Tensor;
 }
 
 function tagOf(x: object): string | undefined {

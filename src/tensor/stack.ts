@@ -12,6 +12,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { isTensor } from "./values";
 import { describePath, type KeyPath } from "../core/keyPath";
 import { assertSameStructure } from "../core/map";
 import type { TreeOptions } from "../core/options";
@@ -139,9 +140,4 @@ function describe(x: unknown): string {
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
-/** `x instanceof tf.Tensor`, typed: `instanceof` alone narrows to `Tensor<any>`, whose `shape` is `any`. */
-function isTensor(x: unknown): x is tf.Tensor {
-  return x instanceof tf.Tensor;
 }
