@@ -11,10 +11,18 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { initBackend } from "../../src";
-import { disposeTree, treeOptimizer } from "../../src";
-import { keystr, treeFlattenWithPath } from "../../src";
-import { NonTrainable, Parameterize, WeightNormalization, invSoftplus, unwrap } from "../../src";
+// Module paths rather than the root entry, whose file functions (saveTree, loadTree) pull in
+// Node's fs and zlib: a browser-clean entry is issue 17's.
+import { initBackend } from "../../src/backend";
+import { keystr } from "../../src/core/keyPath";
+import { treeFlattenWithPath } from "../../src/defaults";
+import { invSoftplus } from "../../src/tensor/invSoftplus";
+import { disposeTree } from "../../src/train/dispose";
+import { treeOptimizer } from "../../src/train/optimizer";
+import { NonTrainable } from "../../src/wrappers/nonTrainable";
+import { Parameterize } from "../../src/wrappers/parameterize";
+import { unwrap } from "../../src/wrappers/unwrap";
+import { WeightNormalization } from "../../src/wrappers/weightNormalization";
 
 /** What the page exposes when it is done (read by __tests__/browser.test.ts). */
 export interface BrowserDemoState {
