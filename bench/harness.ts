@@ -121,6 +121,18 @@ function calibrate(fn: () => unknown, budget: Budget): number {
 }
 
 /**
+ * Calls the cases in turn for `ms` milliseconds, untimed. A case's own warm-up in `measure` is
+ * short; code that V8 optimizes late (paramtree's code for a structure it has just met) needs
+ * more before its first timed batch, or the first operation timed on a new tree pays for it.
+ */
+export function warmUp(cases: readonly Case[], ms: number): void {
+  const end = now() + ms * 1e6;
+  do {
+    for (const c of cases) sink = c.fn();
+  } while (now() < end);
+}
+
+/**
  * Times the cases in interleaved batches (case 0, case 1, ..., case 0, case 1, ...) and returns
  * the median per-call time of each.
  */

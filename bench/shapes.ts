@@ -29,6 +29,7 @@ import {
   type Budget,
   type Case,
   type FreshCase,
+  warmUp,
 } from "./harness";
 import {
   copyContainers,
@@ -243,269 +244,270 @@ export async function runShapes(budget: Budget): Promise<{ rows: ShapeRow[]; jax
   const rewrap = (record: Record<string, unknown>, children: readonly unknown[]): unknown =>
     Parameterize(record["fn"] as (...args: unknown[]) => unknown, ...(children[0] as unknown[]));
 
-  for (const shape of targetShapes) {
-    const made: tf.Tensor[] = [];
-    const makeLeaf = (): tf.Tensor => {
-      const t = tf.tensor1d([made.length], "float32");
-      made.push(t);
-      return t;
-    };
-    const models = [
-      loadShape(shape, makeLeaf),
-      loadShape(shape, makeLeaf),
-      loadShape(shape, makeLeaf),
-    ] as const;
-    const withNoise = (model: unknown): unknown => ({
-      model,
-      noise: Parameterize(tf.softplus, makeLeaf()),
+  const made: tf.Tensor[] = [];
+  const makeLeaf = (): tf.Tensor => {
+    const t = tf.tensor1d([made.length], "float32");
+    made.push(t);
+    return t;
+  };
+  const withNoise = (model: unknown): unknown => ({ model, noise: Parameterize(tf.softplus, makeLeaf()) });
+  const bare: Variant[] = targetShapes.map((shape) => ({
+    label: shape,
+    shape,
+    wrapper: false,
+    trees: [loadShape(shape, makeLeaf), loadShape(shape, makeLeaf), loadShape(shape, makeLeaf)],
+  }));
+  const wrapped: Variant[] = bare.map((v) => ({
+    label: `${v.shape} + wrapper`,
+    shape: v.shape,
+    wrapper: true,
+    trees: [withNoise(v.trees[0]), withNoise(v.trees[1]), withNoise(v.trees[2])],
+  }));
+
+  // The trees without the wrapper first: while this branch still compiles programs per structure,
+  // a structure refused (any tree with a wrapper record) makes paramtree stop watching structures
+  // for up to 4,096 calls, and a tree timed after that ran partly on the general walk.
+  for (const v of [...bare, ...wrapped]) {
+    const shape = v.shape;
+    const [tree, tree1, tree2] = v.trees;
+    const pLeaves = v.wrapper ? plainLeavesW : plainLeaves;
+    const pMap = v.wrapper ? plainMapW : plainMap;
+    const pMap3 = v.wrapper ? plainMap3W : plainMap3;
+    const pUnflatten = v.wrapper ? plainUnflattenW : plainUnflatten;
+    const copy = (t: unknown): unknown => copyContainers(t, rewrap);
+
+    // ---- checks before timing: every reference must see the leaves we see ----
+    const [leaves, def] = treeFlatten(tree) as [unknown[], TreeDef];
+    const expected = counts.get(shape);
+    if (
+      expected !== undefined &&
+      (def.numLeaves !== expected.leaves + (v.wrapper ? 1 : 0) ||
+        (!v.wrapper && def.numNodes !== expected.nodes))
+    ) {
+      fail(
+        `${v.label} has ${def.numNodes} nodes and ${def.numLeaves} leaves, the fixture README says ` +
+          `${expected.nodes} and ${expected.leaves} (plus the wrapper's)`,
+      );
+    }
+    const plain = pLeaves(tree);
+    if (!sameSet(plain, leaves)) fail(`plain flatten of ${v.label} does not find our leaves`);
+    const [jLeaves, jDef] = jt.flatten(tree as never) as [unknown[], ReturnType<JaxTree["structure"]>];
+    const jTensors = jLeaves.filter((x) => x instanceof tf.Tensor);
+    // jax-js visits keys in insertion order, as the plain walk does: same leaves, same order.
+    if (!sameList(jTensors, plain)) fail(`jax-js's tensor leaves of ${v.label} are not the plain walk's`);
+    if (!sameList(jt.leaves(tree as never), jLeaves))
+      fail(`jax-js leaves and flatten disagree on ${v.label}`);
+    const others = jLeaves.filter((x) => !(x instanceof tf.Tensor) && x !== null);
+    jaxTrees.push({
+      tree: v.label,
+      oursLeaves: leaves.length,
+      jaxLeaves: jLeaves.length,
+      nullLeaves: jLeaves.filter((x) => x === null).length,
+      otherLeaves: others.map((x) => (typeof x === "function" ? `function ${x.name}` : JSON.stringify(x))),
+      sameOrderAsOurs: sameList(jTensors, leaves),
     });
-    const variants: Variant[] = [
-      { label: shape, shape, wrapper: false, trees: models },
+    for (const [what, built] of [
+      ["jax-js unflatten", jt.unflatten(jDef, jLeaves)],
+      ["jax-js map", jt.map(identity, tree as never)],
+      ["jax-js map over 3 trees", jt.map(first3, tree as never, tree1 as never, tree2 as never)],
+    ] as const) {
+      if (!sameList(jt.leaves(built as never), jLeaves))
+        fail(`${what} of ${v.label} does not rebuild the tree`);
+      checkRebuilt(`${what} of ${v.label}`, built, def, leaves);
+    }
+    const references: [string, unknown][] = [
+      ["treeUnflatten", treeUnflatten(def, leaves)],
+      ["treeMap", treeMap(identity, tree)],
+      ["treeMapN", treeMapN(first3, v.trees)],
+      ["plain unflatten", pUnflatten(tree, plain)],
+      ["plain map", pMap(identity, tree)],
+      ["plain map over 3 trees", pMap3(first3, tree, tree1, tree2)],
+      ["a copy of the containers", copy(tree)],
+    ];
+    if (!v.wrapper) {
+      const sorted = sortedLeaves(tree);
+      if (!sameList(sorted, leaves)) fail(`sorted flatten of ${v.label} disagrees with treeFlatten`);
+      references.push(
+        ["sortedMap", sortedMap(identity, tree)],
+        ["sortedUnflatten", sortedUnflatten(tree, sorted)],
+        ["sortedMap3", sortedMap3(first3, tree, tree1, tree2)],
+      );
+    }
+    for (const [what, built] of references) checkRebuilt(`${what} of ${v.label}`, built, def, leaves);
+    const copied = copy(tree);
+    if (
+      copied === tree ||
+      !sameList(jt.leaves(copied as never), jLeaves) ||
+      !sameList(pLeaves(copied), plain)
+    )
+      fail(`a copy of ${v.label} is not the same tree`);
+
+    // ---- steady state: the same tree on every call ----
+    const paths = def.paths();
+    const pairsAlone = (): unknown => {
+      const out = new Array<unknown>(leaves.length);
+      for (let i = 0; i < leaves.length; i++) out[i] = [copyKeys(paths[i] as (string | number)[]), leaves[i]];
+      return out;
+    };
+    const sorted = v.wrapper ? undefined : sortedLeaves(tree);
+    const steady: OpCases[] = [
       {
-        label: `${shape} + wrapper`,
-        shape,
-        wrapper: true,
-        trees: [withNoise(models[0]), withNoise(models[1]), withNoise(models[2])],
+        op: "treeLeaves",
+        ours: { name: "ours", fn: () => treeLeaves(tree) },
+        jax: { name: "jax-js", fn: () => jt.leaves(tree as never) },
+        plain: { name: "plain", fn: () => pLeaves(tree) },
+        sorted: v.wrapper ? undefined : { name: "sorted", fn: () => sortedLeaves(tree) },
+      },
+      {
+        op: "treeFlatten",
+        ours: { name: "ours", fn: () => treeFlatten(tree) },
+        jax: { name: "jax-js", fn: () => jt.flatten(tree as never) },
+        plain: { name: "plain", fn: () => pLeaves(tree) },
+        sorted: v.wrapper ? undefined : { name: "sorted", fn: () => sortedLeaves(tree) },
+      },
+      {
+        op: "treeUnflatten",
+        ours: { name: "ours", fn: () => treeUnflatten(def, leaves) },
+        jax: { name: "jax-js", fn: () => jt.unflatten(jDef, jLeaves) },
+        plain: { name: "plain", fn: () => pUnflatten(tree, plain) },
+        sorted:
+          sorted === undefined ? undefined : { name: "sorted", fn: () => sortedUnflatten(tree, sorted) },
+      },
+      {
+        op: "treeMap",
+        ours: { name: "ours", fn: () => treeMap(identity, tree) },
+        jax: { name: "jax-js", fn: () => jt.map(identity, tree as never) },
+        plain: { name: "plain", fn: () => pMap(identity, tree) },
+        sorted: v.wrapper ? undefined : { name: "sorted", fn: () => sortedMap(identity, tree) },
+      },
+      {
+        op: "treeMapN",
+        ours: { name: "ours", fn: () => treeMapN(first3, v.trees) },
+        jax: { name: "jax-js", fn: () => jt.map(first3, tree as never, tree1 as never, tree2 as never) },
+        plain: { name: "plain", fn: () => pMap3(first3, tree, tree1, tree2) },
+        sorted: v.wrapper ? undefined : { name: "sorted", fn: () => sortedMap3(first3, tree, tree1, tree2) },
+      },
+      {
+        op: "treeFlattenWithPath",
+        ours: { name: "ours", fn: () => treeFlattenWithPath(tree) },
+        jax: undefined,
+        plain: { name: "plain", fn: () => pLeaves(tree) },
+        sorted: v.wrapper ? undefined : { name: "sorted", fn: () => sortedLeaves(tree) },
+        flatten: { name: "treeFlatten", fn: () => treeFlatten(tree) },
+        pairs: { name: "pairs alone", fn: pairsAlone },
       },
     ];
-
-    for (const v of variants) {
-      const [tree, tree1, tree2] = v.trees;
-      const pLeaves = v.wrapper ? plainLeavesW : plainLeaves;
-      const pMap = v.wrapper ? plainMapW : plainMap;
-      const pMap3 = v.wrapper ? plainMap3W : plainMap3;
-      const pUnflatten = v.wrapper ? plainUnflattenW : plainUnflatten;
-      const copy = (t: unknown): unknown => copyContainers(t, rewrap);
-
-      // ---- checks before timing: every reference must see the leaves we see ----
-      const [leaves, def] = treeFlatten(tree) as [unknown[], TreeDef];
-      const expected = counts.get(shape);
-      if (
-        expected !== undefined &&
-        (def.numLeaves !== expected.leaves + (v.wrapper ? 1 : 0) ||
-          (!v.wrapper && def.numNodes !== expected.nodes))
-      ) {
-        fail(
-          `${v.label} has ${def.numNodes} nodes and ${def.numLeaves} leaves, the fixture README says ` +
-            `${expected.nodes} and ${expected.leaves} (plus the wrapper's)`,
-        );
-      }
-      const plain = pLeaves(tree);
-      if (!sameSet(plain, leaves)) fail(`plain flatten of ${v.label} does not find our leaves`);
-      const [jLeaves, jDef] = jt.flatten(tree as never) as [unknown[], ReturnType<JaxTree["structure"]>];
-      const jTensors = jLeaves.filter((x) => x instanceof tf.Tensor);
-      // jax-js visits keys in insertion order, as the plain walk does: same leaves, same order.
-      if (!sameList(jTensors, plain)) fail(`jax-js's tensor leaves of ${v.label} are not the plain walk's`);
-      if (!sameList(jt.leaves(tree as never), jLeaves))
-        fail(`jax-js leaves and flatten disagree on ${v.label}`);
-      const others = jLeaves.filter((x) => !(x instanceof tf.Tensor) && x !== null);
-      jaxTrees.push({
-        tree: v.label,
-        oursLeaves: leaves.length,
-        jaxLeaves: jLeaves.length,
-        nullLeaves: jLeaves.filter((x) => x === null).length,
-        otherLeaves: others.map((x) => (typeof x === "function" ? `function ${x.name}` : JSON.stringify(x))),
-        sameOrderAsOurs: sameList(jTensors, leaves),
-      });
-      for (const [what, built] of [
-        ["jax-js unflatten", jt.unflatten(jDef, jLeaves)],
-        ["jax-js map", jt.map(identity, tree as never)],
-        ["jax-js map over 3 trees", jt.map(first3, tree as never, tree1 as never, tree2 as never)],
-      ] as const) {
-        if (!sameList(jt.leaves(built as never), jLeaves))
-          fail(`${what} of ${v.label} does not rebuild the tree`);
-        checkRebuilt(`${what} of ${v.label}`, built, def, leaves);
-      }
-      const references: [string, unknown][] = [
-        ["treeUnflatten", treeUnflatten(def, leaves)],
-        ["treeMap", treeMap(identity, tree)],
-        ["treeMapN", treeMapN(first3, v.trees)],
-        ["plain unflatten", pUnflatten(tree, plain)],
-        ["plain map", pMap(identity, tree)],
-        ["plain map over 3 trees", pMap3(first3, tree, tree1, tree2)],
-        ["a copy of the containers", copy(tree)],
-      ];
-      if (!v.wrapper) {
-        const sorted = sortedLeaves(tree);
-        if (!sameList(sorted, leaves)) fail(`sorted flatten of ${v.label} disagrees with treeFlatten`);
-        references.push(
-          ["sortedMap", sortedMap(identity, tree)],
-          ["sortedUnflatten", sortedUnflatten(tree, sorted)],
-          ["sortedMap3", sortedMap3(first3, tree, tree1, tree2)],
-        );
-      }
-      for (const [what, built] of references) checkRebuilt(`${what} of ${v.label}`, built, def, leaves);
-      const copied = copy(tree);
-      if (
-        copied === tree ||
-        !sameList(jt.leaves(copied as never), jLeaves) ||
-        !sameList(pLeaves(copied), plain)
-      )
-        fail(`a copy of ${v.label} is not the same tree`);
-
-      // ---- steady state: the same tree on every call ----
-      const paths = def.paths();
-      const pairsAlone = (): unknown => {
-        const out = new Array<unknown>(leaves.length);
-        for (let i = 0; i < leaves.length; i++)
-          out[i] = [copyKeys(paths[i] as (string | number)[]), leaves[i]];
-        return out;
-      };
-      const sorted = v.wrapper ? undefined : sortedLeaves(tree);
-      const steady: OpCases[] = [
-        {
-          op: "treeLeaves",
-          ours: { name: "ours", fn: () => treeLeaves(tree) },
-          jax: { name: "jax-js", fn: () => jt.leaves(tree as never) },
-          plain: { name: "plain", fn: () => pLeaves(tree) },
-          sorted: v.wrapper ? undefined : { name: "sorted", fn: () => sortedLeaves(tree) },
-        },
-        {
-          op: "treeFlatten",
-          ours: { name: "ours", fn: () => treeFlatten(tree) },
-          jax: { name: "jax-js", fn: () => jt.flatten(tree as never) },
-          plain: { name: "plain", fn: () => pLeaves(tree) },
-          sorted: v.wrapper ? undefined : { name: "sorted", fn: () => sortedLeaves(tree) },
-        },
-        {
-          op: "treeUnflatten",
-          ours: { name: "ours", fn: () => treeUnflatten(def, leaves) },
-          jax: { name: "jax-js", fn: () => jt.unflatten(jDef, jLeaves) },
-          plain: { name: "plain", fn: () => pUnflatten(tree, plain) },
-          sorted:
-            sorted === undefined ? undefined : { name: "sorted", fn: () => sortedUnflatten(tree, sorted) },
-        },
-        {
-          op: "treeMap",
-          ours: { name: "ours", fn: () => treeMap(identity, tree) },
-          jax: { name: "jax-js", fn: () => jt.map(identity, tree as never) },
-          plain: { name: "plain", fn: () => pMap(identity, tree) },
-          sorted: v.wrapper ? undefined : { name: "sorted", fn: () => sortedMap(identity, tree) },
-        },
-        {
-          op: "treeMapN",
-          ours: { name: "ours", fn: () => treeMapN(first3, v.trees) },
-          jax: { name: "jax-js", fn: () => jt.map(first3, tree as never, tree1 as never, tree2 as never) },
-          plain: { name: "plain", fn: () => pMap3(first3, tree, tree1, tree2) },
-          sorted: v.wrapper
-            ? undefined
-            : { name: "sorted", fn: () => sortedMap3(first3, tree, tree1, tree2) },
-        },
-        {
-          op: "treeFlattenWithPath",
-          ours: { name: "ours", fn: () => treeFlattenWithPath(tree) },
-          jax: undefined,
-          plain: { name: "plain", fn: () => pLeaves(tree) },
-          sorted: v.wrapper ? undefined : { name: "sorted", fn: () => sortedLeaves(tree) },
-          flatten: { name: "treeFlatten", fn: () => treeFlatten(tree) },
-          pairs: { name: "pairs alone", fn: pairsAlone },
-        },
-      ];
-      for (const c of steady) {
-        const cases = [c.ours, c.jax, c.plain, c.sorted, c.flatten, c.pairs].filter(
-          (x): x is Case => x !== undefined,
-        );
-        const t = measure(cases, budget);
-        const ns = (x: Case | undefined): number | undefined =>
-          x === undefined ? undefined : t[cases.indexOf(x)]?.ns;
-        rows.push(
-          makeRow(v, "steady", c.op, {
-            ours: ns(c.ours) as number,
-            jax: ns(c.jax),
-            plain: ns(c.plain) as number,
-            sorted: ns(c.sorted),
-            flatten: ns(c.flatten),
-            pairs: ns(c.pairs),
-            optree: v.wrapper ? undefined : optreeFigure(c.op, shape, def.numNodes),
-          }),
-        );
-      }
-
-      // ---- first call: a fresh copy of the containers on every call ----
-      const fresh = (name: string, fn: (t: any) => unknown): FreshCase => ({
-        name,
-        prepare: () => copy(tree),
-        fn,
-      });
-      const fresh3 = (name: string, fn: (t: [unknown, unknown, unknown]) => unknown): FreshCase => ({
-        name,
-        prepare: () => [copy(tree), copy(tree1), copy(tree2)],
-        fn,
-      });
-      const first: FreshOpCases[] = [
-        {
-          op: "treeLeaves",
-          ours: fresh("ours", (t) => treeLeaves(t)),
-          jax: fresh("jax-js", (t) => jt.leaves(t as never)),
-          plain: fresh("plain", (t) => pLeaves(t)),
-        },
-        {
-          op: "treeFlatten",
-          ours: fresh("ours", (t) => treeFlatten(t)),
-          jax: fresh("jax-js", (t) => jt.flatten(t as never)),
-          plain: fresh("plain", (t) => pLeaves(t)),
-        },
-        {
-          op: "treeUnflatten",
-          ours: {
-            name: "ours",
-            prepare: () => treeFlatten(copy(tree)),
-            fn: ([l, d]: [unknown[], TreeDef]) => treeUnflatten(d, l),
-          },
-          jax: {
-            name: "jax-js",
-            prepare: () => jt.flatten(copy(tree) as never),
-            fn: ([l, d]: [unknown[], ReturnType<JaxTree["structure"]>]) => jt.unflatten(d, l),
-          },
-          plain: {
-            name: "plain",
-            prepare: () => {
-              const t = copy(tree);
-              return [t, pLeaves(t)];
-            },
-            fn: ([t, l]: [unknown, unknown[]]) => pUnflatten(t, l),
-          },
-        },
-        {
-          op: "treeMap",
-          ours: fresh("ours", (t) => treeMap(identity, t)),
-          jax: fresh("jax-js", (t) => jt.map(identity, t as never)),
-          plain: fresh("plain", (t) => pMap(identity, t)),
-        },
-        {
-          op: "treeMapN",
-          ours: fresh3("ours", (ts) => treeMapN(first3, ts)),
-          jax: fresh3("jax-js", ([a, b, c]) => jt.map(first3, a as never, b as never, c as never)),
-          plain: fresh3("plain", ([a, b, c]) => pMap3(first3, a, b, c)),
-        },
-        {
-          op: "treeFlattenWithPath",
-          ours: fresh("ours", (t) => treeFlattenWithPath(t)),
-          jax: undefined,
-          plain: fresh("plain", (t) => pLeaves(t)),
-          flatten: fresh("treeFlatten", (t) => treeFlatten(t)),
-        },
-      ];
-      for (const c of first) {
-        const cases = [c.ours, c.jax, c.plain, c.flatten].filter((x): x is FreshCase => x !== undefined);
-        const t = measureFresh(cases, freshBudget);
-        const ns = (x: FreshCase | undefined): number | undefined =>
-          x === undefined ? undefined : t[cases.indexOf(x)]?.ns;
-        rows.push(
-          makeRow(v, "first call", c.op, {
-            ours: ns(c.ours) as number,
-            jax: ns(c.jax),
-            plain: ns(c.plain) as number,
-            sorted: undefined,
-            flatten: ns(c.flatten),
-            pairs: undefined,
-            optree: undefined,
-          }),
-        );
-      }
+    // About a second of every steady case on this tree before the first timed batch (see warmUp).
+    warmUp(
+      steady.flatMap((c) =>
+        [c.ours, c.jax, c.plain, c.sorted, c.flatten, c.pairs].filter((x) => x !== undefined),
+      ),
+      budget.quick ? budget.warmupMs : 1000,
+    );
+    for (const c of steady) {
+      const cases = [c.ours, c.jax, c.plain, c.sorted, c.flatten, c.pairs].filter(
+        (x): x is Case => x !== undefined,
+      );
+      const t = measure(cases, budget);
+      const ns = (x: Case | undefined): number | undefined =>
+        x === undefined ? undefined : t[cases.indexOf(x)]?.ns;
+      rows.push(
+        makeRow(v, "steady", c.op, {
+          ours: ns(c.ours) as number,
+          jax: ns(c.jax),
+          plain: ns(c.plain) as number,
+          sorted: ns(c.sorted),
+          flatten: ns(c.flatten),
+          pairs: ns(c.pairs),
+          optree: v.wrapper ? undefined : optreeFigure(c.op, shape, def.numNodes),
+        }),
+      );
     }
-    for (const t of made) t.dispose();
+
+    // ---- first call: a fresh copy of the containers on every call ----
+    const fresh = (name: string, fn: (t: any) => unknown): FreshCase => ({
+      name,
+      prepare: () => copy(tree),
+      fn,
+    });
+    const fresh3 = (name: string, fn: (t: [unknown, unknown, unknown]) => unknown): FreshCase => ({
+      name,
+      prepare: () => [copy(tree), copy(tree1), copy(tree2)],
+      fn,
+    });
+    const first: FreshOpCases[] = [
+      {
+        op: "treeLeaves",
+        ours: fresh("ours", (t) => treeLeaves(t)),
+        jax: fresh("jax-js", (t) => jt.leaves(t as never)),
+        plain: fresh("plain", (t) => pLeaves(t)),
+      },
+      {
+        op: "treeFlatten",
+        ours: fresh("ours", (t) => treeFlatten(t)),
+        jax: fresh("jax-js", (t) => jt.flatten(t as never)),
+        plain: fresh("plain", (t) => pLeaves(t)),
+      },
+      {
+        op: "treeUnflatten",
+        ours: {
+          name: "ours",
+          prepare: () => treeFlatten(copy(tree)),
+          fn: ([l, d]: [unknown[], TreeDef]) => treeUnflatten(d, l),
+        },
+        jax: {
+          name: "jax-js",
+          prepare: () => jt.flatten(copy(tree) as never),
+          fn: ([l, d]: [unknown[], ReturnType<JaxTree["structure"]>]) => jt.unflatten(d, l),
+        },
+        plain: {
+          name: "plain",
+          prepare: () => {
+            const t = copy(tree);
+            return [t, pLeaves(t)];
+          },
+          fn: ([t, l]: [unknown, unknown[]]) => pUnflatten(t, l),
+        },
+      },
+      {
+        op: "treeMap",
+        ours: fresh("ours", (t) => treeMap(identity, t)),
+        jax: fresh("jax-js", (t) => jt.map(identity, t as never)),
+        plain: fresh("plain", (t) => pMap(identity, t)),
+      },
+      {
+        op: "treeMapN",
+        ours: fresh3("ours", (ts) => treeMapN(first3, ts)),
+        jax: fresh3("jax-js", ([a, b, c]) => jt.map(first3, a as never, b as never, c as never)),
+        plain: fresh3("plain", ([a, b, c]) => pMap3(first3, a, b, c)),
+      },
+      {
+        op: "treeFlattenWithPath",
+        ours: fresh("ours", (t) => treeFlattenWithPath(t)),
+        jax: undefined,
+        plain: fresh("plain", (t) => pLeaves(t)),
+        flatten: fresh("treeFlatten", (t) => treeFlatten(t)),
+      },
+    ];
+    for (const c of first) {
+      const cases = [c.ours, c.jax, c.plain, c.flatten].filter((x): x is FreshCase => x !== undefined);
+      const t = measureFresh(cases, freshBudget);
+      const ns = (x: FreshCase | undefined): number | undefined =>
+        x === undefined ? undefined : t[cases.indexOf(x)]?.ns;
+      rows.push(
+        makeRow(v, "first call", c.op, {
+          ours: ns(c.ours) as number,
+          jax: ns(c.jax),
+          plain: ns(c.plain) as number,
+          sorted: undefined,
+          flatten: ns(c.flatten),
+          pairs: undefined,
+          optree: undefined,
+        }),
+      );
+    }
   }
+  for (const t of made) t.dispose();
   if (tf.memory().numTensors !== before) throw new Error("bench: shapes section leaked tensors");
 
   const jaxjs: JaxInfo = { version: jax.version, file: jax.file, trees: jaxTrees };
@@ -517,7 +519,7 @@ export async function runShapes(budget: Budget): Promise<{ rows: ShapeRow[]; jax
         `taking the wrapper record for a node, as paramtree does); sorted = the same visiting keys ` +
         `sorted (trees without the wrapper); optree = published, C++, Ryzen 9 5950X, ~ scaled by ` +
         `node count)`,
-      rows.filter((r) => r.mode === "steady"),
+      inTableOrder(rows.filter((r) => r.mode === "steady")),
       true,
     ),
     printShapeTable(
@@ -525,7 +527,7 @@ export async function runShapes(budget: Budget): Promise<{ rows: ShapeRow[]; jax
         `batches of ~${freshBudget.batchMs} ms; every call ` +
         `gets a fresh deep copy of the tree's arrays and objects, leaves shared, made before its ` +
         `batch and outside the timed region, so no call sees containers seen before)`,
-      rows.filter((r) => r.mode === "first call"),
+      inTableOrder(rows.filter((r) => r.mode === "first call")),
       false,
     ),
     jaxNotes(jaxjs),
@@ -601,6 +603,13 @@ function makeRow(
 // -------------------------------------------------------------------------------------
 // reporting
 // -------------------------------------------------------------------------------------
+
+/** By tree, the tree without the wrapper before the one with it (a stable sort: operations keep their order). */
+function inTableOrder(rows: readonly ShapeRow[]): ShapeRow[] {
+  const key = (r: ShapeRow): number =>
+    2 * (targetShapes as readonly string[]).indexOf(r.tree) + (r.wrapper ? 1 : 0);
+  return [...rows].sort((a, b) => key(a) - key(b));
+}
 
 /** `0.42x <= 0.50x MET`: a ratio, its target, and whether it is met. */
 function judged(r: number | undefined, target: number, met: boolean | undefined): string {
