@@ -34,7 +34,6 @@ export function flattenPass(
   const metas = withMetas ? new ChunkedList<Meta>() : null;
   const paths = withPaths ? new ChunkedList<Key[]>() : null;
   const frames = new Frames();
-  const found: { shape: Shape | undefined } = { shape: undefined };
   const pend: unknown[] = [root];
   let pl = 1;
   let slot = 0;
@@ -55,10 +54,7 @@ export function flattenPass(
           at = slot;
         }
       }
-      const hint = hints[at];
-      found.shape = undefined;
-      const meta = enter(node, isLeaf, noneIsLeaf, registry, hint, pend, pl, found);
-      if (found.shape !== hint && found.shape !== undefined) hints[at] = found.shape;
+      const meta = enter(node, isLeaf, noneIsLeaf, registry, hints, at, pend, pl);
       if (metas !== null) metas.push(meta);
       if (meta.kind === LEAF) {
         leaves.push(node);

@@ -26,7 +26,7 @@ import { firstDifference, type TreeDef } from "./treedef";
  * tf.dispose(exps.w);
  */
 export function treeMap<R = unknown, L = any>(f: (leaf: L) => R, tree: unknown, options?: TreeOptions): any {
-  return rebuildPass(tree, resolveOptions(options), { leaf: (x: L) => f(x), share: false });
+  return rebuildPass(tree, resolveOptions(options), { leaf: (x: unknown) => f(x as L), share: false });
 }
 
 /**
@@ -41,7 +41,7 @@ export function treeMapWithPath<R = unknown, L = any>(
   options?: TreeOptions,
 ): any {
   const cursor = new Cursor();
-  const leaf = (x: L): R => f(cursor.path(), x);
+  const leaf = (x: unknown): R => f(cursor.path(), x as L);
   return rebuildPass(tree, resolveOptions(options), { leaf, share: false }, cursor);
 }
 

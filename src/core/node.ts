@@ -17,6 +17,9 @@
 import type { Key } from "./keyPath";
 import type { NodeTypeSpec, RecordSpec, Registry } from "./registry";
 import { NodeRuleError, checkOrdinary } from "./rules";
+import { shapeOf, type Shape } from "./shape";
+
+export type { Shape };
 
 // -------------------------------------------------------------------------------------
 // model
@@ -51,7 +54,7 @@ export interface Meta {
   readonly data: unknown;
   /** None: the value (`null` or `undefined`). */
   readonly value: null | undefined;
-  /** Objects: per child, that child's shape last time (a guess that saves a lookup). Mutable. */
+  /** Objects: per child, the two shapes that child had most recently (guesses that save a lookup). Mutable. */
   readonly hints: (Shape | undefined)[] | null;
 }
 
@@ -66,7 +69,7 @@ function meta(
   data: unknown,
   value: null | undefined,
 ): Meta {
-  const hints = kind === OBJECT ? new Array<Shape | undefined>(arity).fill(undefined) : null;
+  const hints = kind === OBJECT ? new Array<Shape | undefined>(2 * arity).fill(undefined) : null;
   return { kind, arity, keys, order, nullProto, frozen, spec, data, value, hints };
 }
 
@@ -95,73 +98,10 @@ export function arrayMeta(arity: number, frozen: boolean): Meta {
 // shapes: objects with the same own keys in the same order share their metas
 // -------------------------------------------------------------------------------------
 
-export interface Shape {
-  /** Own keys in insertion order (what `Object.keys` returns). */
-  readonly insertion: readonly string[];
-  readonly sorted: readonly string[];
-  readonly order: readonly number[] | null;
-  /** Whether `_tag` is among the keys: only then can an object of this shape be a record. */
-  readonly hasTag: boolean;
-  /** Metas by `nullProto * 2 + frozen`, made on first use. */
-  readonly metas: (Meta | undefined)[];
-}
-
-/** Shapes by first key, bounded so that objects used as big dictionaries cannot grow it forever. */
-const shapes = new Map<string, Shape[]>();
-let cachedShapes = 0;
-const MAX_SHAPES = 4096;
-const MAX_SHAPE_KEYS = 64;
-
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function makeShape(keys: readonly string[]): Shape {
-  const n = keys.length;
-  let isSorted = true;
-  for (let i = 1; i < n && isSorted; i++) if ((keys[i - 1] as string) > (keys[i] as string)) isSorted = false;
-  let sorted = keys;
-  let order: number[] | null = null;
-  if (!isSorted) {
-    const byName = keys.map((_, i) => i).sort((a, b) => ((keys[a] as string) < (keys[b] as string) ? -1 : 1));
-    order = new Array<number>(n);
-    for (let j = 0; j < n; j++) order[byName[j] as number] = j;
-    sorted = byName.map((i) => keys[i] as string);
-  }
-  return {
-    insertion: Object.freeze(keys.slice()),
-    sorted: Object.freeze(sorted.slice()),
-    order: order === null ? null : Object.freeze(order),
-    hasTag: keys.includes("_tag"),
-    metas: [undefined, undefined, undefined, undefined],
-  };
-}
-
-function shapeOf(keys: string[]): Shape {
-  if (keys.length > MAX_SHAPE_KEYS) return makeShape(keys);
-  const first = keys.length === 0 ? "" : (keys[0] as string);
-  let bucket = shapes.get(first);
-  if (bucket !== undefined) {
-    for (let b = 0; b < bucket.length; b++) {
-      const shape = bucket[b] as Shape;
-      if (sameKeys(shape.insertion, keys)) return shape;
-    }
-  }
-  const shape = makeShape(keys);
-  if (cachedShapes < MAX_SHAPES) {
-    if (bucket === undefined) shapes.set(first, (bucket = []));
-    bucket.push(shape);
-    cachedShapes++;
-  }
-  return shape;
-}
-
 function shapeMeta(shape: Shape, nullProto: boolean, frozen: boolean): Meta {
   const slot = (nullProto ? 2 : 0) + (frozen ? 1 : 0);
   // Not frozen: `hints` is written by the passes.
-  return (shape.metas[slot] ??= meta(
+  return ((shape.metas[slot] as Meta | undefined) ??= meta(
     OBJECT,
     shape.sorted.length,
     shape.sorted,
@@ -180,18 +120,20 @@ function shapeMeta(shape: Shape, nullProto: boolean, frozen: boolean): Meta {
 
 /**
  * Classifies `node` and pushes its children onto `pend` (the first child on top, at
- * `pl + arity - 1`). `hint` guesses an object's shape (the shape seen last time at this place);
- * the shape found is left in `found.shape`. Throws `NodeRuleError` on a node that breaks a rule.
+ * `pl + arity - 1`). `hints[2 * at]` and `hints[2 * at + 1]` are the two shapes most recently
+ * seen at this place, tried before the shape is looked up, and updated here (an object field that
+ * alternates between two shapes, such as a layer's `buffers`, is still served from them). Throws
+ * `NodeRuleError` on a node that breaks a rule.
  */
 export function enter(
   node: unknown,
   isLeaf: ((node: unknown) => boolean) | undefined,
   noneIsLeaf: boolean,
   registry: Registry,
-  hint: Shape | undefined,
+  hints: (Shape | undefined)[],
+  at: number,
   pend: unknown[],
   pl: number,
-  found: { shape: Shape | undefined },
 ): Meta {
   if (isLeaf !== undefined && isLeaf(node)) return leafMeta;
   if (typeof node !== "object") return node === undefined && !noneIsLeaf ? undefinedMeta : leafMeta;
@@ -210,7 +152,7 @@ export function enter(
   }
   const proto: unknown = Object.getPrototypeOf(node);
   if (proto === Object.prototype || proto === null) {
-    return enterObject(node, proto === null, registry, hint, pend, pl, found);
+    return enterObject(node, proto === null, registry, hints, 2 * at, pend, pl);
   }
   if (registry.types.size > 0) {
     const spec = registry.types.get(proto as object);
@@ -219,48 +161,47 @@ export function enter(
   return leafMeta;
 }
 
+// eslint-disable-next-line @typescript-eslint/unbound-method -- only ever used with .call
+const isEnumerable = Object.prototype.propertyIsEnumerable;
+
 /** A plain object: by its guessed shape in one `for...in`, else by `Object.keys` and the cache. */
 function enterObject(
   node: object,
   nullProto: boolean,
   registry: Registry,
-  hint: Shape | undefined,
+  hints: (Shape | undefined)[],
+  h: number,
   pend: unknown[],
   pl: number,
-  found: { shape: Shape | undefined },
 ): Meta {
   const obj = node as Record<string, unknown>;
   checkOrdinary(node); // before any read: a getter is never run
   let shape: Shape;
-  if (hint !== undefined && !hint.hasTag && readByShape(obj, hint, pend, pl)) shape = hint;
-  else {
-    shape = shapeOf(Object.keys(node));
-    if (shape.hasTag) {
-      const tag = obj._tag;
-      const spec = typeof tag === "string" ? registry.specs.get(tag) : undefined;
-      if (spec !== undefined) {
-        const children = spec.children;
-        const top = pl + children.length - 1;
-        for (let j = 0; j < children.length; j++) pend[top - j] = obj[children[j] as string];
-        found.shape = undefined;
-        return meta(
-          RECORD,
-          children.length,
-          children,
-          null,
-          nullProto,
-          Object.isFrozen(node),
-          spec,
-          node,
-          undefined,
-        );
-      }
+  const first = hints[h];
+  const second = hints[h + 1];
+  if (first !== undefined && !first.hasTag && readByShape(obj, first, pend, pl)) shape = first;
+  else if (second !== undefined && !second.hasTag && readByShape(obj, second, pend, pl)) {
+    shape = second;
+    hints[h] = second;
+    hints[h + 1] = first;
+  } else {
+    // A registered record is known by its own enumerable `_tag` alone, without listing its keys.
+    const tag = registry.specs.size > 0 ? obj._tag : undefined;
+    const spec = typeof tag === "string" ? registry.specs.get(tag) : undefined;
+    if (spec !== undefined && isEnumerable.call(node, "_tag")) {
+      const children = spec.children;
+      const top = pl + children.length - 1;
+      for (let j = 0; j < children.length; j++) pend[top - j] = obj[children[j] as string];
+      const frozen = Object.isFrozen(node);
+      return meta(RECORD, children.length, children, null, nullProto, frozen, spec, node, undefined);
     }
+    shape = shapeOf(Object.keys(node));
+    hints[h + 1] = first;
+    hints[h] = shape;
     const sorted = shape.sorted;
     const top = pl + sorted.length - 1;
     for (let j = 0; j < sorted.length; j++) pend[top - j] = obj[sorted[j] as string];
   }
-  found.shape = shape;
   return shapeMeta(shape, nullProto, Object.isFrozen(node));
 }
 
@@ -283,13 +224,26 @@ function readByShape(obj: Record<string, unknown>, shape: Shape, pend: unknown[]
 }
 
 function enterCustom(node: object, spec: NodeTypeSpec, pend: unknown[], pl: number): Meta {
-  const { keys, children, aux } = spec.flatten(node);
+  const flat = spec.flatten(node);
+  const keys: readonly unknown[] = flat.keys;
+  const children: readonly unknown[] = flat.children;
+  const aux: unknown = flat.aux;
   if (!Array.isArray(keys) || !Array.isArray(children) || keys.length !== children.length) {
     throw new NodeRuleError(`a ${spec.name} whose flatten did not return as many keys as children`);
   }
   const top = pl + children.length - 1;
   for (let j = 0; j < children.length; j++) pend[top - j] = children[j];
-  return meta(CUSTOM, children.length, Object.freeze(keys.slice()), null, false, false, spec, aux, undefined);
+  return meta(
+    CUSTOM,
+    children.length,
+    Object.freeze(keys.slice() as Key[]),
+    null,
+    false,
+    false,
+    spec,
+    aux,
+    undefined,
+  );
 }
 
 /** The key of child `index` of an internal node. */

@@ -142,7 +142,8 @@ function describeValue(value: unknown): string {
     const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
     return typeof value === "function" ? "a function" : `a ${typeof name === "string" ? name : "object"}`;
   }
-  return String(value as string | number | boolean | bigint | symbol | null | undefined);
+  // A number, boolean, bigint or symbol here: each prints itself.
+  return (value as { toString(): string }).toString();
 }
 
 /** The path of leaf `i` of `def`, for error messages. */

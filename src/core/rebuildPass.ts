@@ -22,7 +22,7 @@ export const VISIT: unique symbol = Symbol("visit");
 
 export interface RebuildHooks {
   /** The new value of leaf number `index` (in leaf order). */
-  readonly leaf: (leaf: any, index: number) => unknown;
+  readonly leaf: (leaf: unknown, index: number) => unknown;
   /**
    * Before a node is visited (pre-order index `index`): a value to use instead, or `VISIT`. A
    * replaced subtree is not visited; `sizes[index]` (nodes in the subtree at pre-order index
@@ -60,7 +60,6 @@ export function rebuildPass(
   const frames = new Frames();
   const at = cursor ?? new Cursor();
   at.frames = frames;
-  const found: { shape: Shape | undefined } = { shape: undefined };
   const pend: unknown[] = [root];
   const values: unknown[] = [];
   /** Where each frame's children's values start in `values`. */
@@ -105,10 +104,7 @@ export function rebuildPass(
       }
       at.size = size;
       at.slot = slot;
-      const hint = hints[h];
-      found.shape = undefined;
-      const meta = enter(node, isLeaf, noneIsLeaf, registry, hint, pend, pl, found);
-      if (found.shape !== hint && found.shape !== undefined) hints[h] = found.shape;
+      const meta = enter(node, isLeaf, noneIsLeaf, registry, hints, h, pend, pl);
       if (replace !== undefined) {
         const index = preIndex++;
         const instead = replace(node, meta, index);

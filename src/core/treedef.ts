@@ -175,8 +175,8 @@ export function walkNodes(
     }
     if (visit(n, path) === true) return;
     const meta = nodes[n] as Meta;
-    if (meta.kind >= ARRAY && (meta as Meta).arity > 0) {
-      metas.push(meta as Meta);
+    if (meta.kind >= ARRAY && meta.arity > 0) {
+      metas.push(meta);
       next.push(0);
     }
   }

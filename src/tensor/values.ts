@@ -58,9 +58,9 @@ export function isFloatTensor(x: unknown): x is tf.Tensor {
  * t.dispose();
  */
 export function tensorsIn(value: unknown): tf.Tensor[] {
-  if (value instanceof TensorClass) return [value];
+  if (isTensor(value)) return [value];
   if (value === null || typeof value !== "object") return [];
-  return treeLeaves(value).filter(isTensor);
+  return treeLeaves(value).filter((x): x is tf.Tensor => isTensor(x));
 }
 
 /**
@@ -72,7 +72,7 @@ export function tensorsIn(value: unknown): tf.Tensor[] {
  */
 export function describeValue(x: unknown): string {
   if (x === null) return "null";
-  if (x instanceof TensorClass) return `a ${x.dtype} tensor of shape [${x.shape.join(", ")}]`;
+  if (isTensor(x)) return `a ${x.dtype} tensor of shape [${x.shape.join(", ")}]`;
   if (Array.isArray(x)) return `an array of length ${x.length}`;
   if (typeof x === "function") return "a function";
   if (typeof x === "object") {

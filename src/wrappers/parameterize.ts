@@ -78,9 +78,9 @@ export function Parameterize<const A extends readonly unknown[], R>(
  * isParameterize({ fn: tf.exp, args: [0] }); // false
  */
 export function isParameterize(x: unknown): x is Parameterize {
-  return (
-    isTagged(x, ParameterizeTag) && typeof (x as any).fn === "function" && Array.isArray((x as any).args)
-  );
+  if (!isTagged(x, ParameterizeTag)) return false;
+  const { fn, args } = x as { fn?: unknown; args?: unknown };
+  return typeof fn === "function" && Array.isArray(args);
 }
 
 // -------------------------------------------------------------------------------------
@@ -97,7 +97,9 @@ export function unwrapParameterize<R>(node: Parameterize<R>): R {
   if (!Array.isArray(node.args)) {
     throw new TypeError(`Parameterize.args must be an array, got ${describeValue(node.args)}`);
   }
-  return node.fn(...node.args);
+  const args = node.args as readonly unknown[];
+  // The usual single argument without a spread (which allocates), same receiver.
+  return args.length === 1 ? node.fn(args[0]) : node.fn(...args);
 }
 
 /**

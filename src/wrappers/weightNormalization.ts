@@ -80,7 +80,7 @@ export function WeightNormalization<R extends Rank>(
         `WeightNormalization: weight must be (or unwrap to) a float32 tensor of rank >= 1, got ${describeValue(w)}`,
       );
     }
-    return invSoftplus(tf.div(1, rowNorms(w)));
+    return invSoftplus(tf.div<tf.Tensor>(1, rowNorms(w as tf.Tensor)));
   });
   return Object.freeze({
     _tag: WeightNormalizationTag,
