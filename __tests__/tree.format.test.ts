@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { treeFormat } from "../src";
+import { defaultRegistry, registerNodeType, treeFormat, withOptions } from "../src";
 import { useBackendAndCheckLeaks } from "./support/tensors";
 
 useBackendAndCheckLeaks();
@@ -157,5 +157,28 @@ describe("treeFormat", () => {
     // Shallow enough levels fit on one line again.
     const small = treeFormat({ a: { next: { next: "leaf" } } }, { width: 32 }).split("\n");
     expect(small).toEqual(["{", '  a: { next: { next: "leaf" } }', "}"]);
+  });
+});
+
+describe("tree options", () => {
+  class Point {
+    constructor(
+      readonly x: unknown,
+      readonly y: unknown,
+    ) {}
+  }
+  const registry = registerNodeType(defaultRegistry, {
+    name: "Point",
+    type: Point,
+    flatten: (p: Point) => ({ keys: ["x", "y"], children: [p.x, p.y] }),
+    unflatten: (_aux, [x, y]) => new Point(x, y),
+  });
+
+  test("isLeaf shows a container as a leaf; registered classes show by their flatten", () => {
+    expect(treeFormat({ a: [1, 2] }, { isLeaf: Array.isArray })).toBe("{ a: <Array> }");
+    expect(treeFormat({ p: new Point(1, [2]) }, { registry })).toBe("{ p: Point(x=1, y=[2]) }");
+    expect(withOptions({ registry }).treeFormat(new Point(1, 2))).toBe("Point(x=1, y=2)");
+    // Without the registration, an instance is a leaf, shown by its class.
+    expect(treeFormat(new Point(1, 2))).toBe("<Point>");
   });
 });

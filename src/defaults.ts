@@ -11,6 +11,7 @@ import type { TreeOptions } from "./core/options";
 import * as partitioning from "./core/partition";
 import * as at from "./core/treeAt";
 import * as equal from "./tensor/equal";
+import * as format from "./tensor/format";
 import * as stack from "./tensor/stack";
 import { withDefaultRegistry } from "./wrappers/defaultRegistry";
 import { nonTrainable } from "./wrappers/nonTrainableLeaves";
@@ -44,6 +45,7 @@ export interface TreeFunctions {
   readonly treeDifference: typeof equal.treeDifference;
   readonly treeStack: typeof stack.treeStack;
   readonly treeUnstack: typeof stack.treeUnstack;
+  readonly treeFormat: typeof format.treeFormat;
   readonly unwrap: typeof unwrapping.unwrap;
   readonly isUnwrappable: typeof unwrapping.isUnwrappable;
   readonly containsUnwrappables: typeof unwrapping.containsUnwrappables;
@@ -90,6 +92,7 @@ export function withOptions(options: TreeOptions): TreeFunctions {
     treeDifference: bind(equal.treeDifference, 2, bound),
     treeStack: bind(stack.treeStack, 1, bound),
     treeUnstack: bind(stack.treeUnstack, 1, bound),
+    treeFormat: bind(format.treeFormat, 1, bound),
     unwrap: bind(unwrapping.unwrap, 1, bound),
     isUnwrappable: bind(unwrapping.isUnwrappable, 1, bound),
     containsUnwrappables: bind(unwrapping.containsUnwrappables, 1, bound),
@@ -214,3 +217,10 @@ export const treeStack = defaults.treeStack;
  * tf.dispose(parts.map((p) => p.w));
  */
 export const treeUnstack = defaults.treeUnstack;
+/**
+ * A readable, multi-line rendering of a tree (see `tensor/format.ts`).
+ *
+ * @example
+ * treeFormat({ b: null, a: Parameterize(Math.exp, 1) }); // "{ a: Parameterize(fn=exp, args=[1]), b: null }"
+ */
+export const treeFormat = defaults.treeFormat;

@@ -26,6 +26,7 @@ export {
   treeDifference,
   treeStack,
   treeUnstack,
+  treeFormat,
   withOptions,
   type TreeFunctions,
 } from "./defaults";
@@ -36,7 +37,7 @@ export type { TreeOptions } from "./core/options";
 export { registerNodeType, mapNodeType, type Registry, type NodeTypeSpec } from "./core/registry";
 export type { PartitionFilter } from "./core/partition";
 export type { Selector } from "./core/treeAt";
-export { treeFormat, type TreeFormatOptions } from "./tensor/format";
+export type { TreeFormatOptions } from "./tensor/format";
 export { isTensor, isFloatTensor } from "./tensor/values";
 export { stopGradient } from "./tensor/stopGradient";
 export { invSoftplus } from "./tensor/invSoftplus";

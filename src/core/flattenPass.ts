@@ -13,7 +13,9 @@
 import { ChunkedList } from "./chunkedList";
 import { Frames, withPath } from "./frames";
 import type { Key } from "./keyPath";
+import { metaEqual } from "./build";
 import { LEAF, NONE, enter, type Meta, type Shape } from "./node";
+import { NodeRuleError } from "./rules";
 import type { ResolvedOptions } from "./options";
 
 /** What one flatten collects. `metas` and `paths` are `null` unless asked for. */
@@ -72,4 +74,44 @@ export function flattenPass(
     metas: metas === null ? null : metas.toArray(),
     paths: paths === null ? null : paths.toArray(),
   };
+}
+
+/**
+ * The same pass guided by a structure known beforehand (`expected`, pre-order metas, as a
+ * TreeDef holds them): each node is classified as usual, with the expected object shape as the
+ * guess, and compared with the expected node. Returns the leaves, or `null` at the first node that
+ * differs (or breaks a rule): the caller then runs the discovering pass, which names the place.
+ * Why: checking that a tree has a known structure is cheaper than discovering its structure
+ * (nothing to record, no shape to look up), and `treeMapN`, `combine` and structure checks only
+ * need to know whether trees match.
+ */
+export function readAlong(
+  root: unknown,
+  options: ResolvedOptions,
+  expected: readonly Meta[],
+): unknown[] | null {
+  const { isLeaf, noneIsLeaf, registry } = options;
+  const leaves: unknown[] = [];
+  const guess: (Shape | undefined)[] = [undefined, undefined];
+  const pend: unknown[] = [root];
+  let pl = 1;
+  let n = 0;
+  const total = expected.length;
+  try {
+    while (pl > 0) {
+      if (n === total) return null;
+      const want = expected[n++] as Meta;
+      const node = pend[--pl];
+      guess[0] = want.shape;
+      guess[1] = undefined;
+      const meta = enter(node, isLeaf, noneIsLeaf, registry, guess, 0, pend, pl);
+      if (meta !== want && !metaEqual(meta, want)) return null;
+      if (meta.kind === LEAF) leaves.push(node);
+      else if (meta.kind !== NONE) pl += meta.arity;
+    }
+  } catch (e) {
+    if (e instanceof NodeRuleError) return null;
+    throw e;
+  }
+  return n === total ? leaves : null;
 }

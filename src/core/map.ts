@@ -10,6 +10,7 @@
  * @module
  */
 import { treeFlatten } from "./flatten";
+import { readAlong } from "./flattenPass";
 import { describePath, type KeyPath } from "./keyPath";
 import { resolveOptions, type TreeOptions } from "./options";
 import { Cursor, rebuildPass } from "./rebuildPass";
@@ -61,13 +62,8 @@ export function treeMapN<R = unknown>(
   if (!Array.isArray(trees) || trees.length === 0) {
     throw new TypeError("treeMapN: expected a non-empty array of trees");
   }
-  const [first, def] = treeFlatten(trees[0], options);
-  const columns: unknown[][] = [first];
-  for (let t = 1; t < trees.length; t++) {
-    const [leaves, other] = treeFlatten(trees[t], options);
-    assertSameStructure("treeMapN", def, other, 0, t);
-    columns.push(leaves);
-  }
+  const [def, columns] = flattenAlike("treeMapN", trees, options);
+  const first = columns[0] as unknown[];
   const n = first.length;
   const out = new Array<R>(n);
   // Fixed arities get direct calls: a spread per leaf would allocate.
@@ -88,6 +84,33 @@ export function treeMapN<R = unknown>(
     }
   }
   return def.unflatten(out);
+}
+
+/**
+ * @internal The first tree's structure and every tree's leaves; throws, naming the first
+ * difference, when a tree's structure differs from the first one's. The other trees are read
+ * along the first one's structure (see `readAlong`); only one that differs is flattened on its
+ * own, to say where.
+ */
+export function flattenAlike(
+  what: string,
+  trees: readonly unknown[],
+  options: TreeOptions | undefined,
+): [TreeDef, unknown[][]] {
+  const [first, def] = treeFlatten(trees[0], options);
+  const resolved = resolveOptions(options);
+  const columns: unknown[][] = [first];
+  for (let t = 1; t < trees.length; t++) {
+    const along = readAlong(trees[t], resolved, def.nodes);
+    if (along !== null) {
+      columns.push(along);
+      continue;
+    }
+    const [leaves, other] = treeFlatten(trees[t], options);
+    assertSameStructure(what, def, other, 0, t);
+    columns.push(leaves);
+  }
+  return [def, columns];
 }
 
 /**

@@ -56,6 +56,8 @@ export interface Meta {
   readonly value: null | undefined;
   /** Objects: per child, the two shapes that child had most recently (guesses that save a lookup). Mutable. */
   readonly hints: (Shape | undefined)[] | null;
+  /** Objects: the shape the meta was made for. */
+  readonly shape: Shape | undefined;
 }
 
 function meta(
@@ -68,9 +70,10 @@ function meta(
   spec: RecordSpec | NodeTypeSpec | undefined,
   data: unknown,
   value: null | undefined,
+  shape?: Shape,
 ): Meta {
   const hints = kind === OBJECT ? new Array<Shape | undefined>(2 * arity).fill(undefined) : null;
-  return { kind, arity, keys, order, nullProto, frozen, spec, data, value, hints };
+  return { kind, arity, keys, order, nullProto, frozen, spec, data, value, hints, shape };
 }
 
 const noKeys: readonly Key[] = Object.freeze([]);
@@ -111,6 +114,7 @@ function shapeMeta(shape: Shape, nullProto: boolean, frozen: boolean): Meta {
     undefined,
     undefined,
     undefined,
+    shape,
   ));
 }
 

@@ -17,7 +17,7 @@
 import { describeMeta } from "./build";
 import { treeFlatten } from "./flatten";
 import { describePath, type KeyPath } from "./keyPath";
-import { assertSameStructure } from "./map";
+import { flattenAlike } from "./map";
 import { ARRAY, CUSTOM, LEAF, NONE, OBJECT, RECORD, type Meta } from "./node";
 import type { TreeOptions } from "./options";
 import type { RecordSpec } from "./registry";
@@ -114,11 +114,11 @@ export function combineWith(options: TreeOptions): <T>(...trees: readonly T[]) =
 function combineTrees<T>(trees: readonly T[], options: TreeOptions | undefined): T {
   if (trees.length === 0) throw new TypeError("combine: expected at least one tree");
   const opts: TreeOptions = { ...options, noneIsLeaf: true };
-  const [out, def] = treeFlatten(trees[0], opts);
+  const [def, columns] = flattenAlike("combine", trees, opts);
+  const out = columns[0] as unknown[];
   const n = out.length;
-  for (let t = 1; t < trees.length; t++) {
-    const [leaves, other] = treeFlatten(trees[t], opts);
-    assertSameStructure("combine", def, other, 0, t);
+  for (let t = 1; t < columns.length; t++) {
+    const leaves = columns[t] as unknown[];
     for (let i = 0; i < n; i++) if (out[i] == null && leaves[i] != null) out[i] = leaves[i];
   }
   return def.unflatten(out) as T;

@@ -10,12 +10,16 @@
  * It is a renderer, not a traversal of the tree model: it shows everything it is given (static
  * fields of records included), stops at `maxDepth`, `maxItems` and `maxNodes` so that a huge tree
  * gives a readable page rather than megabytes, marks cycles instead of failing, and runs on
- * explicit stacks so that depth never overflows the call stack.
+ * explicit stacks so that depth never overflows the call stack. It takes the tree options:
+ * `isLeaf` shows a node as a leaf, and instances of a class registered with `registerNodeType`
+ * show by their flatten (`Point(x=1, y=2)`).
  *
  * @module
  */
 import type * as tf from "@tensorflow/tfjs-core";
 import { isTensor } from "./values";
+import type { TreeOptions } from "../core/options";
+import type { NodeTypeSpec, Registry } from "../core/registry";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -27,7 +31,7 @@ import { isTensor } from "./values";
  * @example
  * treeFormat({ lr: 0.1, layers: [[1, 2], [3, 4]] }, { width: 20, tensorValues: 4 });
  */
-export interface TreeFormatOptions {
+export interface TreeFormatOptions extends TreeOptions {
   /** Line width to fit containers in (default 80). */
   readonly width?: number | undefined;
   /** Spaces per indentation level (default 2). */
@@ -80,6 +84,8 @@ interface Group {
  */
 export function treeFormat(tree: unknown, options?: TreeFormatOptions): string {
   const settings: Settings = {
+    isLeaf: options?.isLeaf,
+    registry: options?.registry,
     width: options?.width ?? 80,
     indent: options?.indent ?? 2,
     maxDepth: options?.maxDepth ?? 32,
@@ -95,6 +101,8 @@ export function treeFormat(tree: unknown, options?: TreeFormatOptions): string {
 // -------------------------------------------------------------------------------------
 
 interface Settings {
+  readonly isLeaf: ((node: unknown) => boolean) | undefined;
+  readonly registry: Registry | undefined;
   readonly width: number;
   readonly indent: number;
   readonly maxDepth: number;
@@ -111,6 +119,13 @@ function isContainer(x: unknown): x is object {
   if (Array.isArray(x)) return true;
   const proto: unknown = Object.getPrototypeOf(x);
   return proto === Object.prototype || proto === null;
+}
+
+/** The registered node type of `x`, if any (see `registerNodeType`). */
+function customNode(x: unknown, settings: Settings): NodeTypeSpec | undefined {
+  if (x === null || typeof x !== "object" || settings.registry === undefined) return undefined;
+  const types = settings.registry.types;
+  return types.size === 0 ? undefined : types.get(Object.getPrototypeOf(x) as object);
 }
 
 function tagOf(x: object): string | undefined {
@@ -177,6 +192,9 @@ function toDoc(root: unknown, settings: Settings): Doc {
 
   // A leaf's text, a collapsed container's text, or a new frame (pushed) for a container.
   const open = (value: unknown, depth: number): Doc => {
+    if (settings.isLeaf !== undefined && settings.isLeaf(value)) return leafText(value, settings);
+    const custom = customNode(value, settings);
+    if (custom !== undefined) return openCustom(value as object, custom, depth);
     if (!isContainer(value)) return leafText(value, settings);
     if (ancestors.has(value)) return "<cycle>";
     const tag = tagOf(value);
@@ -216,6 +234,23 @@ function toDoc(root: unknown, settings: Settings): Doc {
     };
     ancestors.add(value);
     stack.push({ value, group, entries, more: length - shown, depth, next: 0 });
+    return group;
+  };
+
+  // An instance of a registered node type: its flatten's keys and children, as `Name(key=child)`.
+  const openCustom = (value: object, spec: NodeTypeSpec, depth: number): Doc => {
+    if (ancestors.has(value)) return "<cycle>";
+    const { keys, children } = spec.flatten(value);
+    const openText = `${spec.name}(`;
+    if (children.length === 0) return `${openText})`;
+    if (depth >= settings.maxDepth || budget <= 0) return `${openText}...)`;
+    budget--;
+    const shown = Math.min(children.length, settings.maxItems);
+    const entries = new Array<[string, unknown]>(shown);
+    for (let i = 0; i < shown; i++) entries[i] = [`${String(keys[i])}=`, children[i]];
+    const group: Group = { open: openText, close: ")", pad: false, prefixes: [], docs: [], flatLength: 0 };
+    ancestors.add(value);
+    stack.push({ value, group, entries, more: children.length - shown, depth, next: 0 });
     return group;
   };
 

@@ -1,0 +1,200 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.partition = partition;
+exports.combine = combine;
+exports.combineWith = combineWith;
+/**
+ * `partition` and `combine`: split a tree in two by a filter on its leaves, and put the halves
+ * back together (equinox's `partition`/`combine`).
+ *
+ * Both halves keep the original structure; a leaf that went to the other half is a `null` hole.
+ * That is what makes the idiom work: train the first half, keep the second fixed, `combine` them
+ * before calling the model.
+ *
+ * @example
+ * const model = { w: tf.ones([2]), lr: 0.1 };
+ * const [params, fixed] = partition(model, (x) => x instanceof tf.Tensor);
+ * params; // { w: <the tensor>, lr: null }
+ * combine(params, fixed); // { w: <the tensor>, lr: 0.1 }
+ *
+ * @module
+ */
+const build_1 = require("./build");
+const flatten_1 = require("./flatten");
+const keyPath_1 = require("./keyPath");
+const map_1 = require("./map");
+const node_1 = require("./node");
+const treedef_1 = require("./treedef");
+// -------------------------------------------------------------------------------------
+// combinators
+// -------------------------------------------------------------------------------------
+/**
+ * Splits `tree` into `[kept, rest]`: `kept` holds the leaves the filter accepts, `rest` the
+ * others, both with the structure of `tree` and `null` where the leaf went to the other half.
+ * Records (wrappers) stay records in both halves, with `null` children where needed, so static
+ * fields are never lost. `combine(kept, rest)` gives the tree back.
+ *
+ * `filter` is either a predicate on leaves or a tree prefix of `tree` whose leaves are booleans or
+ * predicates (see {@link PartitionFilter}); a prefix that does not match the tree throws, naming
+ * the key path. A predicate must return a boolean. Nothing is copied but the containers: leaves
+ * (tensors included) are shared with the input, which is not modified.
+ *
+ * @example
+ * const [nums, rest] = partition({ a: 1, b: "x", c: [2, "y"] }, (x) => typeof x === "number");
+ * nums; // { a: 1, b: null, c: [2, null] }
+ * rest; // { a: null, b: "x", c: [null, "y"] }
+ * partition({ enc: [1, 2], dec: [3] }, { enc: true, dec: false })[0]; // { enc: [1, 2], dec: [null] }
+ */
+function partition(tree, filter, options) {
+    const [leaves, def] = (0, flatten_1.treeFlatten)(tree, options);
+    const keep = typeof filter === "function"
+        ? byPredicate(filter, leaves, def)
+        : byPrefix(filter, leaves, def, options);
+    const kept = leaves.map((x, i) => (keep[i] === true ? x : null));
+    const rest = leaves.map((x, i) => (keep[i] === true ? null : x));
+    return [def.unflatten(kept), def.unflatten(rest)];
+}
+/**
+ * Merges trees of one structure: at each place, the first value that is not a hole (`null` or
+ * `undefined`); a hole when every tree has one there. It undoes {@link partition}.
+ *
+ * Holes count as leaves here, so the trees must have the same structure with `null` in place of
+ * whole leaves; a difference throws, naming the key path and what each tree holds there. Use
+ * {@link combineWith} to pass tree options (for example the `isLeaf` given to `partition`).
+ *
+ * @example
+ * combine({ a: 1, b: null }, { a: null, b: 2 });       // { a: 1, b: 2 }
+ * combine([null, null, 3], [1, null, 4], [9, 8, 7]);   // [1, 8, 3]
+ */
+function combine(...trees) {
+    return combineTrees(trees, undefined);
+}
+/**
+ * {@link combine} under tree options: the same `isLeaf` or `registry` that the halves were
+ * partitioned with (`noneIsLeaf` is always on, holes being leaves).
+ *
+ * @example
+ * const isPair = (x: unknown) => Array.isArray(x) && x.length === 2;
+ * const [pairs, other] = partition({ p: [1, 2], q: 3 }, isPair, { isLeaf: isPair });
+ * combineWith({ isLeaf: isPair })(pairs, other); // { p: [1, 2], q: 3 }
+ */
+function combineWith(options) {
+    return (...trees) => combineTrees(trees, options);
+}
+// -------------------------------------------------------------------------------------
+// internals
+// -------------------------------------------------------------------------------------
+function combineTrees(trees, options) {
+    if (trees.length === 0)
+        throw new TypeError("combine: expected at least one tree");
+    const opts = { ...options, noneIsLeaf: true };
+    const [def, columns] = (0, map_1.flattenAlike)("combine", trees, opts);
+    const out = columns[0];
+    const n = out.length;
+    for (let t = 1; t < columns.length; t++) {
+        const leaves = columns[t];
+        for (let i = 0; i < n; i++)
+            if (out[i] == null && leaves[i] != null)
+                out[i] = leaves[i];
+    }
+    return def.unflatten(out);
+}
+function checkBoolean(value, leaf, path) {
+    if (typeof value !== "boolean") {
+        throw new TypeError(`partition: the filter returned ${describeValue(value)} (not a boolean) for the leaf at ${path()}` +
+            (leaf === null ? "" : ` (${describeValue(leaf)})`));
+    }
+    return value;
+}
+function describeValue(value) {
+    if (value === null || value === undefined)
+        return String(value);
+    if (typeof value === "string")
+        return JSON.stringify(value.length > 30 ? `${value.slice(0, 27)}...` : value);
+    if (typeof value === "object" || typeof value === "function") {
+        const name = value.constructor?.name;
+        return typeof value === "function" ? "a function" : `a ${typeof name === "string" ? name : "object"}`;
+    }
+    // A number, boolean, bigint or symbol here: each prints itself.
+    return value.toString();
+}
+/** The path of leaf `i` of `def`, for error messages. */
+function leafPath(def, i) {
+    return (0, keyPath_1.describePath)(def.paths()[i]);
+}
+function byPredicate(filter, leaves, def) {
+    return leaves.map((leaf, i) => checkBoolean(filter(leaf), leaf, () => leafPath(def, i)));
+}
+/** Same node shape for prefix matching: kind, length, keys and tag (static fields may differ). */
+function sameShape(spec, node) {
+    switch (spec.kind) {
+        case node_1.LEAF:
+            return true;
+        case node_1.NONE:
+            return node.kind === node_1.NONE && node.value === spec.value;
+        case node_1.ARRAY:
+            return node.kind === node_1.ARRAY && node.arity === spec.arity;
+        case node_1.OBJECT:
+        case node_1.CUSTOM:
+            return (node.kind === spec.kind &&
+                node.arity === spec.arity &&
+                node.spec === spec.spec &&
+                spec.keys.every((k, i) => k === node.keys[i]));
+        case node_1.RECORD:
+            return node.kind === node_1.RECORD && node.spec.tag === spec.spec.tag;
+    }
+}
+/**
+ * Follows the pre-order nodes of the filter prefix alongside those of the tree. A node is either
+ * governed by a prefix leaf above it (then only its leaves matter) or matched one-to-one with the
+ * next prefix node: the tree's pre-order is the prefix's restricted to ungoverned nodes.
+ */
+function byPrefix(filter, leaves, def, options) {
+    const [specLeaves, specDef] = (0, flatten_1.treeFlatten)(filter, {
+        registry: options?.registry,
+        isLeaf: (x) => typeof x === "boolean" || typeof x === "function",
+    });
+    for (const s of specLeaves) {
+        if (typeof s !== "boolean" && typeof s !== "function") {
+            throw new TypeError(`partition: the filter's leaves must be booleans or predicates, got ${describeValue(s)}`);
+        }
+    }
+    const specNodes = specDef.nodes;
+    const nodes = def.nodes;
+    const keep = [];
+    let p = 0;
+    let sl = 0;
+    let govDepth = -1;
+    let govFilter = false;
+    const apply = (f, i, path) => typeof f === "boolean"
+        ? f
+        : checkBoolean(f(leaves[i]), leaves[i], () => (0, keyPath_1.describePath)(path));
+    (0, treedef_1.walkNodes)(nodes, (n, path) => {
+        const meta = nodes[n];
+        const depth = path.length;
+        if (govDepth >= 0 && depth > govDepth) {
+            if (meta.kind === node_1.LEAF)
+                keep.push(apply(govFilter, keep.length, path));
+            return;
+        }
+        govDepth = -1;
+        const spec = specNodes[p++];
+        if (spec === undefined || !sameShape(spec, meta)) {
+            throw new Error(`partition: the filter is not a prefix of the tree: at ${(0, keyPath_1.describePath)(path)} the filter has ` +
+                `${spec === undefined ? "nothing" : (0, build_1.describeMeta)(spec)} but the tree has ${(0, build_1.describeMeta)(meta)}`);
+        }
+        if (spec.kind !== node_1.LEAF) {
+            if (meta.kind === node_1.LEAF)
+                keep.push(false);
+            return;
+        }
+        const f = specLeaves[sl++];
+        if (meta.kind === node_1.LEAF)
+            keep.push(apply(f, keep.length, path));
+        else if (meta.kind !== node_1.NONE) {
+            govDepth = depth;
+            govFilter = f;
+        }
+    });
+    return keep;
+}

@@ -1,0 +1,134 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.mapNodeType = exports.emptyRegistry = void 0;
+exports.registerRecord = registerRecord;
+exports.registerNodeType = registerNodeType;
+exports.lookupSpec = lookupSpec;
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+/**
+ * The registry with nothing registered: every record is an ordinary object, every class
+ * instance a leaf.
+ *
+ * @example
+ * treeLeaves({ _tag: "Parameterize", args: [1] }, { registry: emptyRegistry }); // ["Parameterize", 1]
+ */
+exports.emptyRegistry = Object.freeze({
+    _tag: "Registry",
+    specs: new Map(),
+    types: new Map(),
+});
+/**
+ * Returns a new registry that also knows the record tag `spec.tag`. Throws when the tag is already
+ * registered (two meanings for one tag would make trees ambiguous) or the spec is malformed.
+ *
+ * @example
+ * const registry = registerRecord(emptyRegistry, { tag: "Pair", children: ["left", "right"] });
+ * treeLeaves({ _tag: "Pair", left: 1, right: 2, note: "static" }, { registry }); // [1, 2]
+ */
+function registerRecord(registry, spec) {
+    const { tag, children } = spec;
+    const what = "registerRecord";
+    if (typeof tag !== "string" || tag.length === 0) {
+        throw new TypeError(`${what}: tag must be a non-empty string, got ${String(tag)}`);
+    }
+    if (registry.specs.has(tag))
+        throw new Error(`${what}: the tag "${tag}" is already registered`);
+    if (!Array.isArray(children) || !children.every((c) => typeof c === "string")) {
+        throw new TypeError(`${what}: "${tag}".children must be an array of field names`);
+    }
+    if (children.includes("_tag") || new Set(children).size !== children.length) {
+        throw new TypeError(`${what}: "${tag}".children must be distinct field names other than "_tag", got [${children.join(", ")}]`);
+    }
+    const frozen = Object.freeze({ ...spec, children: Object.freeze([...children]) });
+    const specs = new Map(registry.specs);
+    specs.set(tag, frozen);
+    return Object.freeze({ _tag: "Registry", specs, types: registry.types });
+}
+/**
+ * Returns a new registry in which the direct instances of `spec.type` are nodes (optree's
+ * `register_pytree_node`). Throws when the class is already registered, or is `Object` or `Array`
+ * (always nodes).
+ *
+ * @example
+ * class Point { constructor(readonly x: number, readonly y: number) {} }
+ * const registry = registerNodeType(emptyRegistry, {
+ *   name: "Point",
+ *   type: Point,
+ *   flatten: (p: Point) => ({ keys: ["x", "y"], children: [p.x, p.y] }),
+ *   unflatten: (_aux, [x, y]) => new Point(x as number, y as number),
+ * });
+ * treeMap((v: number) => v * 10, new Point(1, 2), { registry }); // Point { x: 10, y: 20 }
+ */
+function registerNodeType(registry, spec) {
+    const what = "registerNodeType";
+    const { name, type, flatten, unflatten } = spec;
+    if (typeof name !== "string" || name.length === 0) {
+        throw new TypeError(`${what}: name must be a non-empty string, got ${String(name)}`);
+    }
+    if (typeof type !== "function" || typeof type.prototype !== "object" || type.prototype === null) {
+        throw new TypeError(`${what}: "${name}".type must be a class`);
+    }
+    if (type === Object || type === Array) {
+        throw new TypeError(`${what}: plain objects and arrays are always nodes`);
+    }
+    if (typeof flatten !== "function" || typeof unflatten !== "function") {
+        throw new TypeError(`${what}: "${name}" needs flatten and unflatten functions`);
+    }
+    const proto = type.prototype;
+    if (registry.types.has(proto))
+        throw new Error(`${what}: the class of "${name}" is already registered`);
+    const types = new Map(registry.types);
+    types.set(proto, Object.freeze({ ...spec }));
+    return Object.freeze({ _tag: "Registry", specs: registry.specs, types });
+}
+/**
+ * A node type for `Map`: its entries are the children, keyed and ordered by key (keys must be
+ * strings or numbers, so that trees of maps have one order whatever the insertion order).
+ *
+ * @example
+ * const registry = registerNodeType(emptyRegistry, mapNodeType);
+ * treeLeaves(new Map([["b", 2], ["a", 1]]), { registry }); // [1, 2]
+ */
+exports.mapNodeType = Object.freeze({
+    name: "Map",
+    type: Map,
+    flatten: (map) => {
+        const keys = [...map.keys()];
+        for (const k of keys) {
+            if (typeof k !== "string" && typeof k !== "number") {
+                throw new TypeError(`Map node: keys must be strings or numbers, got ${typeof k}`);
+            }
+        }
+        keys.sort((a, b) => typeof a === typeof b ? (a < b ? -1 : a > b ? 1 : 0) : typeof a === "number" ? -1 : 1);
+        return { keys, children: keys.map((k) => map.get(k)), aux: keys };
+    },
+    unflatten: (aux, children) => {
+        const keys = aux;
+        return new Map(keys.map((k, i) => [k, children[i]]));
+    },
+});
+// -------------------------------------------------------------------------------------
+// refinements
+// -------------------------------------------------------------------------------------
+/**
+ * The spec registered for `node`'s tag, when `node` is a plain object whose own enumerable `_tag`
+ * is registered; `undefined` otherwise.
+ *
+ * @example
+ * const registry = registerRecord(emptyRegistry, { tag: "Pair", children: ["left", "right"] });
+ * lookupSpec(registry, { _tag: "Pair", left: 1, right: 2 })?.children; // ["left", "right"]
+ * lookupSpec(registry, { _tag: "Unknown" }); // undefined
+ */
+function lookupSpec(registry, node) {
+    if (node === null || typeof node !== "object" || Array.isArray(node))
+        return undefined;
+    const proto = Object.getPrototypeOf(node);
+    if (proto !== Object.prototype && proto !== null)
+        return undefined;
+    if (!Object.prototype.propertyIsEnumerable.call(node, "_tag"))
+        return undefined;
+    const tag = node._tag;
+    return typeof tag === "string" ? registry.specs.get(tag) : undefined;
+}

@@ -1,0 +1,201 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.treeAt = treeAt;
+exports.treeModifyAt = treeModifyAt;
+/**
+ * `treeAt`: a functional update of the node(s) that a selector picks (equinox's `tree_at`).
+ *
+ * The selector is ordinary code (`t => t.layers[0].weight`), which JavaScript cannot inspect. So
+ * it is run on a *shadow* of the tree: a copy whose containers are fresh objects and whose leaves
+ * and `null`s are unique marker objects. Whatever the selector returns is then found by identity
+ * in the shadow, which names one exact place even when the tree holds the number `0` ten times or
+ * the same tensor twice. The real tree is then rebuilt along the paths to those places only:
+ * every untouched subtree is shared with the input, which is never modified.
+ *
+ * @module
+ */
+const build_1 = require("./build");
+const flatten_1 = require("./flatten");
+const keyPath_1 = require("./keyPath");
+const node_1 = require("./node");
+const options_1 = require("./options");
+const rebuildPass_1 = require("./rebuildPass");
+const treedef_1 = require("./treedef");
+/** A marker standing in for the leaf or empty node at pre-order index `index`. */
+class Marker {
+    index;
+    constructor(index) {
+        this.index = index;
+    }
+}
+// -------------------------------------------------------------------------------------
+// combinators
+// -------------------------------------------------------------------------------------
+/**
+ * A copy of `tree` with the node(s) that `where` selects replaced. When `where` returns a node of
+ * the tree, `replacement` replaces it; when it returns an array of nodes (a fresh array, not one
+ * of the tree's own arrays), `replacement` must be an array of as many values.
+ *
+ * Any node can be selected: a leaf (even a number), an internal node, `null`, a wrapper record;
+ * static fields of records cannot. Only the containers on the paths to the selected nodes are
+ * rebuilt (records keep their static fields, and are frozen again when they were); every other
+ * subtree is shared with the input, which is never modified. Throws, naming what was selected,
+ * when `where` returns something that is not a node of the tree, and when two selections coincide
+ * or one contains the other.
+ *
+ * @example
+ * const model = { layers: [{ w: 1, b: 0 }, { w: 2, b: 0 }] };
+ * treeAt((m) => m.layers[1]!.b, model, 5);   // { layers: [{ w: 1, b: 0 }, { w: 2, b: 5 }] }
+ * treeAt((m) => [m.layers[0]!.w, m.layers[1]!.w], model, [10, 20]).layers[1]!.w; // 20
+ * model.layers[1]!.b;                         // 0: the input is unchanged
+ */
+function treeAt(where, tree, replacement, options) {
+    return update("treeAt", where, tree, options, (_old, i, count) => {
+        if (count === undefined)
+            return replacement;
+        if (!Array.isArray(replacement) || replacement.length !== count) {
+            throw new Error(`treeAt: \`where\` selected ${count} nodes, so the replacement must be an array of ${count} values, got ` +
+                (Array.isArray(replacement) ? `an array of ${replacement.length}` : typeof replacement));
+        }
+        return replacement[i];
+    });
+}
+/**
+ * Like {@link treeAt}, replacing each selected node by `f(node)` (equinox's `replace_fn`).
+ *
+ * @example
+ * treeModifyAt((t) => t.lr, { lr: 0.1, steps: 3 }, (x: number) => x / 10); // { lr: 0.01, steps: 3 }
+ * treeModifyAt((t) => [t.a, t.b], { a: 1, b: 2 }, (x: number) => -x);      // { a: -1, b: -2 }
+ */
+function treeModifyAt(where, tree, f, options) {
+    return update("treeModifyAt", where, tree, options, (old) => f(old));
+}
+// -------------------------------------------------------------------------------------
+// internals
+// -------------------------------------------------------------------------------------
+/** A value named for an error message without printing a whole tree. */
+function describeSelected(value) {
+    if (value === undefined)
+        return "undefined";
+    if (value === null)
+        return "null";
+    switch (typeof value) {
+        case "string":
+            return `the string ${JSON.stringify(value.length > 30 ? `${value.slice(0, 27)}...` : value)}`;
+        case "number":
+        case "boolean":
+        case "bigint":
+            return `the ${typeof value} ${String(value)}`;
+        case "function":
+            return `the function ${value.name === "" ? "<anonymous>" : value.name}`;
+        case "symbol":
+            return value.toString();
+    }
+    if (Array.isArray(value))
+        return `an array of length ${value.length}`;
+    const name = value.constructor?.name;
+    return typeof name === "string" && name !== "Object" ? `a ${name}` : "an object";
+}
+/** Builds the shadow from the tree's structure, walking its pre-order nodes backwards. */
+function makeShadow(tree, options) {
+    const nodes = (0, flatten_1.treeStructure)(tree, options).nodes;
+    const internal = new Map();
+    const sizes = new Array(nodes.length);
+    const values = [];
+    const counts = [];
+    for (let n = nodes.length - 1; n >= 0; n--) {
+        const meta = nodes[n];
+        if (meta.kind === node_1.LEAF || meta.kind === node_1.NONE) {
+            values.push(new Marker(n));
+            counts.push(1);
+            sizes[n] = 1;
+            continue;
+        }
+        // Walking backwards, the first child is on top: take the run in visiting order.
+        const base = values.length - meta.arity;
+        const children = values.splice(base).reverse();
+        let size = 1;
+        for (const c of counts.splice(base))
+            size += c;
+        const value = (0, build_1.build)(meta, children, 0);
+        internal.set(value, n);
+        values.push(value);
+        counts.push(size);
+        sizes[n] = size;
+    }
+    return { root: values[0], internal, nodes, sizes };
+}
+/** The key path of the node at pre-order index `target` (for error messages only). */
+function pathOf(shadow, target) {
+    let path = [];
+    (0, treedef_1.walkNodes)(shadow.nodes, (n, p) => {
+        if (n !== target)
+            return false;
+        path = p.slice();
+        return true;
+    });
+    return path;
+}
+/**
+ * Runs the selector on the shadow, finds the selected places and rebuilds `tree` with
+ * `replace(oldNode, selectionIndex, count)` at each (`count` is undefined for a single node).
+ */
+function update(what, where, tree, options, replace) {
+    if (typeof where !== "function")
+        throw new TypeError(`${what}: \`where\` must be a function`);
+    const shadow = makeShadow(tree, options);
+    const selected = where(shadow.root);
+    const indexOf = (value) => value instanceof Marker ? value.index : shadow.internal.get(value);
+    // One node of the tree, or an array of nodes.
+    const single = indexOf(selected);
+    let targets;
+    if (single !== undefined)
+        targets = [single];
+    else if (Array.isArray(selected)) {
+        targets = selected.map((s, i) => {
+            const index = indexOf(s);
+            if (index === undefined) {
+                throw new Error(`${what}: \`where\` returned an array whose element ${i} is ${describeSelected(s)}, which is not a node ` +
+                    `of the tree; \`where\` must only navigate the tree (e.g. t => [t.a, t.b[0]])`);
+            }
+            return index;
+        });
+    }
+    else {
+        throw new Error(`${what}: \`where\` selected ${describeSelected(selected)}, which is not a node of the tree; ` +
+            `\`where\` must only navigate the tree's structure (e.g. t => t.layers[0].weight), ` +
+            `not read leaf values or static fields of records`);
+    }
+    const count = single !== undefined ? undefined : targets.length;
+    const slot = new Map();
+    targets.forEach((t, i) => {
+        const before = slot.get(t);
+        if (before !== undefined) {
+            throw new Error(`${what}: \`where\` selected the node at ${(0, keyPath_1.describePath)(pathOf(shadow, t))} twice ` +
+                `(elements ${before} and ${i})`);
+        }
+        slot.set(t, i);
+    });
+    if (targets.length === 0)
+        return tree;
+    // A selection inside another one: the other's subtree holds its pre-order index.
+    const sorted = [...targets].sort((a, b) => a - b);
+    for (let k = 1; k < sorted.length; k++) {
+        const outer = sorted[k - 1];
+        const inner = sorted[k];
+        if (inner < outer + shadow.sizes[outer]) {
+            throw new Error(`${what}: \`where\` selected both the node at ${(0, keyPath_1.describePath)(pathOf(shadow, outer))} and the ` +
+                `node at ${(0, keyPath_1.describePath)(pathOf(shadow, inner))} inside it`);
+        }
+    }
+    const instead = (node, _meta, index) => {
+        const i = slot.get(index);
+        return i === undefined ? rebuildPass_1.VISIT : replace(node, i, count);
+    };
+    return (0, rebuildPass_1.rebuildPass)(tree, (0, options_1.resolveOptions)(options), {
+        leaf: (x) => x,
+        replace: instead,
+        sizes: shadow.sizes,
+        share: true,
+    });
+}
