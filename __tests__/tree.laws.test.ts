@@ -22,6 +22,8 @@ import {
   type TreeOptions,
 } from "../src";
 import { emptyRegistry } from "../src/advanced";
+import { readAlong } from "../src/core/flattenPass";
+import { resolveOptions } from "../src/core/options";
 import { arbitraryTree } from "./support/arbitraries";
 
 const registry = registerWrapper(emptyRegistry, { tag: "Pair", children: ["x"], unwrap: (n: any) => n.x });
@@ -240,6 +242,14 @@ describe("laws of the tree layer", () => {
             expect(treeStructure(out, opts).equals(def)).toBe(true);
           } else {
             expect(String(error)).toContain("treeMapN: tree 1 does not have the structure of tree 0");
+          }
+          // The engine's guided read (what treeMapN and combine use) agrees with flatten + equals.
+          const along = readAlong(b, resolveOptions(opts), def.nodes);
+          expect(along !== null).toBe(same);
+          if (along !== null) {
+            const want = treeLeaves(b, opts);
+            expect(along).toHaveLength(want.length);
+            along.forEach((x, j) => expect(Object.is(x, want[j])).toBe(true));
           }
         }
       }),

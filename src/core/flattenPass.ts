@@ -36,21 +36,25 @@ export function flattenPass(
   const metas = withMetas ? new ChunkedList<Meta>() : null;
   const paths = withPaths ? new ChunkedList<Key[]>() : null;
   const frames = new Frames();
+  // The frame arrays as locals: read for every node.
+  const fBase = frames.base;
+  const fMetas = frames.metas;
+  const fNodes = frames.nodes;
+  const depthHints = frames.hints;
   const pend: unknown[] = [root];
   let pl = 1;
   let slot = 0;
+  let size = 0;
   try {
     while (pl > 0) {
       const node = pend[--pl];
       // Frames with no child left in `pend` are finished.
-      let size = frames.size;
-      while (size > 0 && (frames.base[size - 1] as number) > pl) frames.nodes[--size] = undefined;
-      frames.size = size;
-      let hints: (Shape | undefined)[] | null = frames.hints;
+      while (size > 0 && (fBase[size - 1] as number) > pl) fNodes[--size] = undefined;
+      let hints = depthHints;
       let at = size;
       if (size > 0) {
-        const parent = frames.metas[size - 1] as Meta;
-        slot = (frames.base[size - 1] as number) + parent.arity - 1 - pl;
+        const parent = fMetas[size - 1] as Meta;
+        slot = (fBase[size - 1] as number) + parent.arity - 1 - pl;
         if (parent.hints !== null) {
           hints = parent.hints;
           at = slot;
@@ -62,12 +66,15 @@ export function flattenPass(
         leaves.push(node);
         if (paths !== null) paths.push(frames.pathTo(size, slot));
       } else if (meta.kind !== NONE && meta.arity > 0) {
+        frames.size = size;
         frames.push(node, meta, pl, slot);
+        size++;
         pl += meta.arity;
       }
     }
   } catch (e) {
-    throw withPath(e, () => frames.pathTo(frames.size, slot));
+    frames.size = size;
+    throw withPath(e, () => frames.pathTo(size, slot));
   }
   return {
     leaves: leaves.toArray(),

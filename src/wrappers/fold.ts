@@ -14,7 +14,7 @@ import type { Meta } from "../core/node";
 import { resolveOptions, type TreeOptions } from "../core/options";
 import { Cursor, rebuildPass } from "../core/rebuildPass";
 import type { RecordSpec } from "../core/registry";
-import { tensorsIn } from "../tensor/values";
+import { isTensor, tensorsIn } from "../tensor/values";
 import { isWrapperSpec } from "./spec";
 import { UnwrapError } from "./unwrapError";
 
@@ -27,7 +27,7 @@ export function unwrapTree(tree: unknown, options: TreeOptions): unknown {
     try {
       const out = spec.unwrap(node);
       // A cyclic result fails here, where the wrapper that made it can be named.
-      if (out !== null && typeof out === "object" && !(out instanceof tf.Tensor)) tensorsIn(out);
+      if (out !== null && typeof out === "object" && !isTensor(out)) tensorsIn(out);
       return out;
     } catch (cause) {
       throw new UnwrapError(cursor.path(), spec.tag, cause);
