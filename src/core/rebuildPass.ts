@@ -14,7 +14,7 @@
 import { build, buildIfChanged } from "./build";
 import { Frames, withPath } from "./frames";
 import type { Key } from "./keyPath";
-import { LEAF, NONE, RECORD, enter, type Meta, type Shape } from "./node";
+import { LEAF, NONE, RECORD, enter, type Meta } from "./node";
 import type { ResolvedOptions } from "./options";
 
 /** `replace`'s answer when the node is to be visited as usual. */
@@ -64,26 +64,31 @@ export function rebuildPass(
   const values: unknown[] = [];
   /** Where each frame's children's values start in `values`. */
   const out: number[] = [];
+  // The frame arrays as locals: read for every node.
+  const fBase = frames.base;
+  const fMetas = frames.metas;
+  const fNodes = frames.nodes;
+  const fSlot = frames.slot;
+  const depthHints = frames.hints;
   let pl = 1;
   let sp = 0;
   let leafIndex = 0;
   let preIndex = 0;
   let slot = 0;
+  let size = 0;
   try {
     for (;;) {
       // Build every finished frame from its children's values (all of them once `pend` is empty).
-      let size = frames.size;
-      while (size > 0 && (frames.base[size - 1] as number) >= pl) {
+      while (size > 0 && (fBase[size - 1] as number) >= pl) {
         const top = --size;
-        frames.size = size;
-        const meta = frames.metas[top] as Meta;
-        const node = frames.nodes[top];
-        frames.nodes[top] = undefined;
+        const meta = fMetas[top] as Meta;
+        const node = fNodes[top];
+        fNodes[top] = undefined;
         const start = out[top] as number;
         let value = share ? buildIfChanged(meta, node, values, start) : build(meta, values, start);
         if (record !== undefined && meta.kind === RECORD) {
           at.size = top;
-          at.slot = frames.slot[top] as number;
+          at.slot = fSlot[top] as number;
           value = record(value, meta);
         }
         for (let j = start + 1; j < sp; j++) values[j] = undefined;
@@ -92,11 +97,11 @@ export function rebuildPass(
       }
       if (pl === 0) return values[0];
       const node = pend[--pl];
-      let hints: (Shape | undefined)[] = frames.hints;
+      let hints = depthHints;
       let h = size;
       if (size > 0) {
-        const parent = frames.metas[size - 1] as Meta;
-        slot = (frames.base[size - 1] as number) + parent.arity - 1 - pl;
+        const parent = fMetas[size - 1] as Meta;
+        slot = (fBase[size - 1] as number) + parent.arity - 1 - pl;
         if (parent.hints !== null) {
           hints = parent.hints;
           h = slot;
@@ -123,11 +128,13 @@ export function rebuildPass(
         values[sp++] = value;
       } else {
         out[size] = sp;
+        frames.size = size;
         frames.push(node, meta, pl, slot);
+        size++;
         pl += meta.arity;
       }
     }
   } catch (e) {
-    throw withPath(e, () => frames.pathTo(frames.size, slot));
+    throw withPath(e, () => frames.pathTo(size, slot));
   }
 }
