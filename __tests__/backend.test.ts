@@ -71,7 +71,11 @@ describe("the tree layer on both backends", () => {
         b: tf.tensor([0.5, -0.5]),
         n: 2,
       };
-      const doubled = treeMap((x: unknown) => (x instanceof tf.Tensor ? tf.mul(x, 2) : x), tree);
+      const doubled = treeMap((x: unknown) => (x instanceof tf.Tensor ? tf.mul(x, 2) : x), tree) as {
+        w: tf.Tensor;
+        b: tf.Tensor;
+        n: number;
+      };
       expect(Array.from(doubled.w.dataSync())).toEqual([2, 4, 6, 8]);
       expect(Array.from(doubled.b.dataSync())).toEqual([1, -1]);
       expect(doubled.n).toBe(2);

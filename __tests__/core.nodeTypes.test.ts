@@ -84,7 +84,7 @@ describe("Map as a node type", () => {
         ),
       ),
     ).toBe(true);
-    const out = T.treeMap((v: number) => v + 1, m) as Map<string, unknown>;
+    const out = T.treeMap((v: number) => v + 1, m) as unknown as Map<string, unknown>;
     expect(out).toBeInstanceOf(Map);
     expect(out.get("a")).toEqual([2]);
     expect(out.get("b")).toBe(3);

@@ -104,7 +104,7 @@ describe("a custom tag next to the built-ins", () => {
     expect(def.equals(treeStructure(Clip(x, 0, 1), { registry }))).toBe(true);
     expect(def.equals(treeStructure(Clip(x, 0, 2), { registry }))).toBe(false);
     // Mapping over leaves keeps the record's tag and static fields and its frozenness.
-    const doubled = treeMap((t: tf.Tensor) => tf.mul(t, 2), clip, { registry }) as Clip;
+    const doubled = treeMap((t: tf.Tensor) => tf.mul(t, 2), clip, { registry }) as unknown as Clip;
     expect(doubled).toMatchObject({ _tag: "Clip", lo: 0, hi: 1 });
     expect(Object.isFrozen(doubled)).toBe(true);
     expect(values(doubled.value as tf.Tensor)).toEqual([2, 4]);

@@ -57,6 +57,7 @@ export interface TreeFunctions {
 // -------------------------------------------------------------------------------------
 
 /** `fn` with the options argument at `position` merged over `bound`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- binds functions of every signature
 function bind<F extends (...args: any[]) => unknown>(fn: F, position: number, bound: TreeOptions): F {
   return ((...args: unknown[]) => {
     const given = args[position] as TreeOptions | undefined;

@@ -34,6 +34,7 @@ export { treeUnflatten } from "./core/flatten";
 export { TreeDef } from "./core/treedef";
 export { keystr, type Key, type KeyPath } from "./core/keyPath";
 export type { TreeOptions } from "./core/options";
+export type { TreeMapped, TreeLeafTypes } from "./core/types";
 export { registerNodeType, mapNodeType, type Registry, type NodeTypeSpec } from "./core/registry";
 export type { PartitionFilter } from "./core/partition";
 export type { Selector } from "./core/treeAt";

@@ -15,6 +15,7 @@ import { describePath, type KeyPath } from "./keyPath";
 import { resolveOptions, type TreeOptions } from "./options";
 import { Cursor, rebuildPass } from "./rebuildPass";
 import { firstDifference, type TreeDef } from "./treedef";
+import type { TreeMapped } from "./types";
 
 /**
  * Applies `f` to every leaf, keeping the structure (new containers, frozen where the input's
@@ -26,8 +27,10 @@ import { firstDifference, type TreeDef } from "./treedef";
  * exps.w; // [1, 1]
  * tf.dispose(exps.w);
  */
-export function treeMap<R = unknown, L = any>(f: (leaf: L) => R, tree: unknown, options?: TreeOptions): any {
-  return rebuildPass(tree, resolveOptions(options), { leaf: (x: unknown) => f(x as L), share: false });
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a leaf's type is the caller's to annotate in `f`; `unknown` would refuse `(x: number) => ...`
+export function treeMap<T, R, L = any>(f: (leaf: L) => R, tree: T, options?: TreeOptions): TreeMapped<T, R> {
+  const leaf = (x: unknown): R => f(x as L);
+  return rebuildPass(tree, resolveOptions(options), { leaf, share: false }) as TreeMapped<T, R>;
 }
 
 /**
@@ -36,14 +39,15 @@ export function treeMap<R = unknown, L = any>(f: (leaf: L) => R, tree: unknown, 
  * @example
  * treeMapWithPath((path, x) => keystr(path), { a: [0] }); // { a: [".a[0]"] }
  */
-export function treeMapWithPath<R = unknown, L = any>(
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a leaf's type is the caller's to annotate in `f`; `unknown` would refuse `(x: number) => ...`
+export function treeMapWithPath<T, R, L = any>(
   f: (path: KeyPath, leaf: L) => R,
-  tree: unknown,
+  tree: T,
   options?: TreeOptions,
-): any {
+): TreeMapped<T, R> {
   const cursor = new Cursor();
   const leaf = (x: unknown): R => f(cursor.path(), x as L);
-  return rebuildPass(tree, resolveOptions(options), { leaf, share: false }, cursor);
+  return rebuildPass(tree, resolveOptions(options), { leaf, share: false }, cursor) as TreeMapped<T, R>;
 }
 
 /**
@@ -54,11 +58,24 @@ export function treeMapWithPath<R = unknown, L = any>(
  * @example
  * treeMapN((a: number, b: number) => a + b, [{ x: 1, y: 2 }, { y: 20, x: 10 }]); // { x: 11, y: 22 }
  */
-export function treeMapN<R = unknown>(
+export function treeMapN<T, R>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a leaf's type is the caller's to annotate in `f`; `unknown` would refuse `(x: number) => ...`
+  f: (...leaves: any[]) => R,
+  trees: readonly [T, ...unknown[]],
+  options?: TreeOptions,
+): TreeMapped<T, R>;
+export function treeMapN<R>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a leaf's type is the caller's to annotate in `f`; `unknown` would refuse `(x: number) => ...`
   f: (...leaves: any[]) => R,
   trees: readonly unknown[],
   options?: TreeOptions,
-): any {
+): unknown;
+export function treeMapN<R>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a leaf's type is the caller's to annotate in `f`; `unknown` would refuse `(x: number) => ...`
+  f: (...leaves: any[]) => R,
+  trees: readonly unknown[],
+  options?: TreeOptions,
+): unknown {
   if (!Array.isArray(trees) || trees.length === 0) {
     throw new TypeError("treeMapN: expected a non-empty array of trees");
   }

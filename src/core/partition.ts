@@ -33,6 +33,7 @@ import { walkNodes, type TreeDef } from "./treedef";
  * @example
  * const isTensor: LeafPredicate = (x) => x instanceof tf.Tensor;
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a leaf's type is the caller's to annotate in the predicate
 export type LeafPredicate = (leaf: any) => boolean;
 
 /**

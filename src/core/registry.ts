@@ -47,10 +47,12 @@ export interface RecordSpec {
  *   unflatten: (_aux, [x, y]) => new Point(x as number, y as number),
  * };
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any class and any node type fit here; each spec is typed by its own `N`
 export interface NodeTypeSpec<N = any> {
   /** Shown in treedefs and errors. */
   readonly name: string;
   /** The class; only its direct instances (prototype `type.prototype`) are nodes. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any class and any node type fit here; each spec is typed by its own `N`
   readonly type: abstract new (...args: any[]) => N;
   readonly flatten: (node: N) => {
     readonly keys: readonly Key[];

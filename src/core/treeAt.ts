@@ -82,6 +82,7 @@ export function treeAt<T>(where: Selector<T>, tree: T, replacement: unknown, opt
 export function treeModifyAt<T>(
   where: Selector<T>,
   tree: T,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the selected node's type is the caller's to annotate in `f`
   f: (node: any) => unknown,
   options?: TreeOptions,
 ): T {

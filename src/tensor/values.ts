@@ -7,6 +7,13 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { treeLeaves } from "../core/flatten";
 
+// Tensors are leaves for the tree types too (see `TreeMapped`).
+declare module "../core/types" {
+  interface TreeLeafTypes {
+    tensor: tf.Tensor;
+  }
+}
+
 // -------------------------------------------------------------------------------------
 // refinements
 // -------------------------------------------------------------------------------------

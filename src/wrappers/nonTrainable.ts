@@ -41,6 +41,7 @@ export interface NonTrainable<T = unknown> extends Unwrappable<"NonTrainable", U
  * dtype is not known to the type system), everything else is kept.
  */
 export type NonTrainableLeaves<T> =
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a NonTrainable of any content
   T extends NonTrainable<any>
     ? T
     : T extends Tensor

@@ -30,6 +30,7 @@ export interface Parameterize<
   R = unknown,
   A extends readonly unknown[] = readonly unknown[],
 > extends Unwrappable<"Parameterize", R> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- `fn` takes the unwrapped args, whose types the record does not keep
   readonly fn: (...args: any[]) => R;
   readonly args: A;
 }
@@ -60,6 +61,7 @@ export function Parameterize<const A extends readonly unknown[], R>(
   }
   return Object.freeze({
     _tag: ParameterizeTag,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- `fn` takes the unwrapped args, whose types the record does not keep
     fn: fn as (...args: any[]) => R,
     args: Object.freeze([...args]) as unknown as A,
   });

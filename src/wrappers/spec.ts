@@ -21,6 +21,7 @@ import { registerRecord, type RecordSpec, type Registry } from "../core/registry
  *   unwrap: (node) => tf.clipByValue(node.value, node.lo, node.hi),
  * };
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a spec's unwrap takes its own record type; the registry holds specs of every type
 export interface WrapperSpec<Node = any, Out = unknown> extends RecordSpec {
   readonly unwrap: (node: Node) => Out;
 }

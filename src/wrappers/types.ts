@@ -70,6 +70,7 @@ export type UnwrapLeaf =
   | symbol
   | null
   | undefined
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- functions of every signature are leaves; an untyped tree stays untyped
   | ((...args: any[]) => unknown)
   | UnwrapLeafTypes[keyof UnwrapLeafTypes];
 
@@ -88,7 +89,8 @@ type IsAny<T> = 0 extends 1 & T ? true : false;
  */
 export type Unwrapped<T> =
   IsAny<T> extends true
-    ? any
+    ? // eslint-disable-next-line @typescript-eslint/no-explicit-any -- functions of every signature are leaves; an untyped tree stays untyped
+      any
     : unknown extends T
       ? unknown
       : T extends UnwrapLeaf
