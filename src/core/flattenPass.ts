@@ -14,7 +14,7 @@ import { ChunkedList } from "./chunkedList";
 import { Frames, withPath } from "./frames";
 import type { Key } from "./keyPath";
 import { metaEqual } from "./build";
-import { LEAF, NONE, enter, type Meta, type Shape } from "./node";
+import { LEAF, NONE, childKey, enter, type Meta, type Shape } from "./node";
 import { NodeRuleError } from "./rules";
 import type { ResolvedOptions } from "./options";
 
@@ -35,6 +35,7 @@ export function flattenPass(
   const leaves = new ChunkedList<unknown>();
   const metas = withMetas ? new ChunkedList<Meta>() : null;
   const paths = withPaths ? new ChunkedList<Key[]>() : null;
+  const pathKeys: Key[] | null = withPaths ? [] : null;
   const frames = new Frames();
   // The frame arrays as locals: read for every node.
   const fBase = frames.base;
@@ -55,6 +56,8 @@ export function flattenPass(
       if (size > 0) {
         const parent = fMetas[size - 1] as Meta;
         slot = (fBase[size - 1] as number) + parent.arity - 1 - pl;
+        // The path so far, kept up to date only when paths are asked for (a copy per leaf).
+        if (pathKeys !== null) pathKeys[size - 1] = childKey(parent, slot);
         if (parent.hints !== null) {
           hints = parent.hints;
           at = slot;
@@ -64,7 +67,7 @@ export function flattenPass(
       if (metas !== null) metas.push(meta);
       if (meta.kind === LEAF) {
         leaves.push(node);
-        if (paths !== null) paths.push(frames.pathTo(size, slot));
+        if (paths !== null) paths.push((pathKeys as Key[]).slice(0, size));
       } else if (meta.kind !== NONE && meta.arity > 0) {
         frames.size = size;
         frames.push(node, meta, pl, slot);
