@@ -3,14 +3,15 @@
  * by its own unwrap of the rebuilt record (paramax's `unwrap`, over a given registry).
  *
  * Memory: one tfjs engine scope covers the call; every tensor made inside it is disposed at the
- * end except the tensors of the result (found through arrays and plain objects, as `tf.tidy` finds
- * them), which move to the enclosing `tf.tidy`, if any.
+ * end except the tensors of the wrappers' results that reach the result (found through arrays and
+ * plain objects, as `tf.tidy` finds them), which move to the enclosing `tf.tidy`, if any. They are
+ * collected as the wrappers unwrap, so the result is not walked again.
  *
  * @internal
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { Meta } from "../core/node";
+import { RECORD, type Meta } from "../core/node";
 import { resolveOptions, type TreeOptions } from "../core/options";
 import { Cursor, rebuildPass } from "../core/rebuildPass";
 import type { RecordSpec } from "../core/registry";
@@ -21,17 +22,25 @@ import { UnwrapError } from "./unwrapError";
 /** `tree` with every wrapper of `options.registry` unwrapped, innermost first. */
 export function unwrapTree(tree: unknown, options: TreeOptions): unknown {
   const cursor = new Cursor();
+  /** The tensors of the wrappers' results that reach the result (no enclosing wrapper consumes them). */
+  const keep: tf.Tensor[] = [];
   const record = (node: unknown, meta: Meta): unknown => {
     const spec = meta.spec as RecordSpec;
     if (!isWrapperSpec(spec)) return node;
+    let out: unknown;
+    let tensors: tf.Tensor[] | undefined;
     try {
-      const out = spec.unwrap(node);
+      out = spec.unwrap(node);
       // A cyclic result fails here, where the wrapper that made it can be named.
-      if (out !== null && typeof out === "object" && !isTensor(out)) tensorsIn(out);
-      return out;
+      if (out !== null && typeof out === "object" && !isTensor(out)) tensors = tensorsIn(out);
     } catch (cause) {
       throw new UnwrapError(cursor.path(), spec.tag, cause);
     }
+    if (!insideWrapper(cursor)) {
+      if (isTensor(out)) keep.push(out);
+      else if (tensors !== undefined) for (const t of tensors) keep.push(t);
+    }
+    return out;
   };
   const engine = tf.engine();
   engine.startScope("unwrap");
@@ -48,15 +57,19 @@ export function unwrapTree(tree: unknown, options: TreeOptions): unknown {
     engine.endScope();
     throw e;
   }
-  let keep: tf.Tensor[];
-  try {
-    keep = tensorsIn(out);
-  } catch (e) {
-    engine.endScope();
-    throw e;
-  }
   endScope(engine, scope, keep);
   return out;
+}
+
+/** Whether a wrapper encloses the node the cursor is on (its result then only feeds that wrapper). */
+function insideWrapper(cursor: Cursor): boolean {
+  const frames = cursor.frames;
+  if (frames === undefined) return false;
+  for (let f = 0; f < cursor.size; f++) {
+    const meta = frames.metas[f] as Meta;
+    if (meta.kind === RECORD && isWrapperSpec(meta.spec as RecordSpec)) return true;
+  }
+  return false;
 }
 
 type Engine = ReturnType<typeof tf.engine>;
