@@ -131,7 +131,10 @@ describe("combine", () => {
   test("first non-null value at each place", () => {
     expect(combine({ a: 1, b: null }, { a: null, b: 2 })).toEqual({ a: 1, b: 2 });
     expect(combine([null, null, 3], [1, null, 4], [9, 8, 7])).toEqual([1, 8, 3]);
-    expect(combine([null], [undefined])).toEqual([null]);
+    // Among holes, undefined wins: partition fills with null, so an undefined leaf comes back.
+    expect(combine([null], [undefined])).toEqual([undefined]);
+    expect(combine([undefined], [null])).toEqual([undefined]);
+    expect(combine([null], [null])).toEqual([null]);
     expect(combine({ a: 1 })).toEqual({ a: 1 });
   });
 

@@ -56,12 +56,17 @@ export interface TreeFunctions {
 // constructors
 // -------------------------------------------------------------------------------------
 
+/** `given` over `bound`; a key given as `undefined` keeps the bound value (it was not given). */
+function merge(bound: TreeOptions, given: TreeOptions): TreeOptions {
+  return { ...bound, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
+}
+
 /** `fn` with the options argument at `position` merged over `bound`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- binds functions of every signature
 function bind<F extends (...args: any[]) => unknown>(fn: F, position: number, bound: TreeOptions): F {
   return ((...args: unknown[]) => {
     const given = args[position] as TreeOptions | undefined;
-    args[position] = given === undefined ? bound : withDefaultRegistry({ ...bound, ...given });
+    args[position] = given === undefined ? bound : withDefaultRegistry(merge(bound, given));
     return fn(...args);
   }) as F;
 }

@@ -87,7 +87,12 @@ function sameChildren(meta: Meta, node: unknown, values: readonly unknown[], sta
     for (let j = 0; j < n; j++) if (!Object.is(values[start + j], arr[j])) return false;
     return true;
   }
-  if (meta.kind === CUSTOM) return false;
+  if (meta.kind === CUSTOM) {
+    // The children as the node type's flatten gives them (it read them from `node` the same way).
+    const children = (meta.spec as NodeTypeSpec).flatten(node).children;
+    for (let j = 0; j < n; j++) if (!Object.is(values[start + j], children[j])) return false;
+    return true;
+  }
   const obj = node as Record<string, unknown>;
   const keys = meta.keys as readonly string[];
   for (let j = 0; j < n; j++) if (!Object.is(values[start + j], obj[keys[j] as string])) return false;

@@ -81,11 +81,13 @@ export function partition<T>(tree: T, filter: PartitionFilter, options?: TreeOpt
 
 /**
  * Merges trees of one structure: at each place, the first value that is not a hole (`null` or
- * `undefined`); a hole when every tree has one there. It undoes {@link partition}.
+ * `undefined`); a hole when every tree has one there (`undefined` when one of them is, since
+ * partition fills with `null`). It undoes {@link partition}.
  *
  * Holes count as leaves here, so the trees must have the same structure with `null` in place of
  * whole leaves; a difference throws, naming the key path and what each tree holds there. Use
- * {@link combineWith} to pass tree options (for example the `isLeaf` given to `partition`).
+ * `withOptions(options).combine` to pass tree options (for example the `isLeaf` given to
+ * `partition`).
  *
  * @example
  * combine({ a: 1, b: null }, { a: null, b: 2 });       // { a: 1, b: 2 }
@@ -120,7 +122,11 @@ function combineTrees<T>(trees: readonly T[], options: TreeOptions | undefined):
   const n = out.length;
   for (let t = 1; t < columns.length; t++) {
     const leaves = columns[t] as unknown[];
-    for (let i = 0; i < n; i++) if (out[i] == null && leaves[i] != null) out[i] = leaves[i];
+    for (let i = 0; i < n; i++) {
+      // A value wins over a hole; among holes, `undefined` wins over `null` (partition's filler),
+      // so that a leaf that was `undefined` comes back `undefined`.
+      if (out[i] == null && (leaves[i] != null || leaves[i] === undefined)) out[i] = leaves[i];
+    }
   }
   return def.unflatten(out) as T;
 }

@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { treeLeaves } from "../core/flatten";
+import type { TreeOptions } from "../core/options";
 
 // Tensors are leaves for the tree types too (see `TreeMapped`).
 declare module "../core/types" {
@@ -64,10 +65,10 @@ export function isFloatTensor(x: unknown): x is tf.Tensor {
  * tensorsIn({ a: [t, 2], b: { _tag: "X", c: t } }).length; // 2
  * t.dispose();
  */
-export function tensorsIn(value: unknown): tf.Tensor[] {
+export function tensorsIn(value: unknown, options?: TreeOptions): tf.Tensor[] {
   if (isTensor(value)) return [value];
   if (value === null || typeof value !== "object") return [];
-  return treeLeaves(value).filter((x): x is tf.Tensor => isTensor(x));
+  return treeLeaves(value, options).filter((x): x is tf.Tensor => isTensor(x));
 }
 
 /**

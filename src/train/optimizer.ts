@@ -29,7 +29,7 @@ import { keystr } from "../core/keyPath";
 import { treeMap } from "../core/map";
 import type { TreeOptions } from "../core/options";
 import { withDefaultRegistry } from "../wrappers/defaultRegistry";
-import { combine } from "../core/partition";
+import { combineWith } from "../core/partition";
 import { isFloatTensor } from "../tensor/values";
 import { partitionTrainable } from "./partitionTrainable";
 import { valueAndGrad } from "./valueAndGrad";
@@ -120,6 +120,7 @@ export function treeOptimizer<P>(
   }
   let k = 0;
   const live = def.unflatten(pairs.map(([, leaf]) => (isFloatTensor(leaf) ? variables[k++] : leaf)));
+  const combine = combineWith(options);
   const current = combine(live, frozen) as P;
   const byVariable = new Set<unknown>(variables);
   let steps = 0;

@@ -30,9 +30,9 @@ export function unwrapTree(tree: unknown, options: TreeOptions): unknown {
     let out: unknown;
     let tensors: tf.Tensor[] | undefined;
     try {
-      out = spec.unwrap(node);
+      out = spec.unwrap(node, options);
       // A cyclic result fails here, where the wrapper that made it can be named.
-      if (out !== null && typeof out === "object" && !isTensor(out)) tensors = tensorsIn(out);
+      if (out !== null && typeof out === "object" && !isTensor(out)) tensors = tensorsIn(out, options);
     } catch (cause) {
       throw new UnwrapError(cursor.path(), spec.tag, cause);
     }

@@ -16,7 +16,7 @@
  */
 import type { Tensor } from "@tensorflow/tfjs-core";
 import { rebuildPass } from "../core/rebuildPass";
-import { resolveOptions } from "../core/options";
+import { resolveOptions, type TreeOptions } from "../core/options";
 import { stopGradient } from "../tensor/stopGradient";
 import { isFloatTensor } from "../tensor/values";
 import { isTagged, type WrapperSpec } from "./spec";
@@ -96,10 +96,10 @@ export function isNonTrainable(x: unknown): x is NonTrainable {
  * @example
  * unwrapNonTrainable(NonTrainable([1, "a"])); // [1, "a"]
  */
-export function unwrapNonTrainable<T>(node: NonTrainable<T>): T {
-  // Arrays and plain objects only (tagged records included, all their fields), as `tf.tidy`.
+export function unwrapNonTrainable<T>(node: NonTrainable<T>, options?: TreeOptions): T {
+  // The tree as the `unwrap` call sees it (its registry's node types, its `isLeaf`).
   const leaf = (x: unknown): unknown => (isFloatTensor(x) ? stopGradient(x) : x);
-  return rebuildPass(node.tree, resolveOptions(undefined), { leaf, share: true }) as T;
+  return rebuildPass(node.tree, resolveOptions(options), { leaf, share: true }) as T;
 }
 
 /**

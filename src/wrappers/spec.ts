@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { TreeOptions } from "../core/options";
 import { registerRecord, type RecordSpec, type Registry } from "../core/registry";
 
 // -------------------------------------------------------------------------------------
@@ -23,7 +24,8 @@ import { registerRecord, type RecordSpec, type Registry } from "../core/registry
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a spec's unwrap takes its own record type; the registry holds specs of every type
 export interface WrapperSpec<Node = any, Out = unknown> extends RecordSpec {
-  readonly unwrap: (node: Node) => Out;
+  /** `options` are those of the `unwrap` call (its registry, `isLeaf`), for wrappers that walk a tree. */
+  readonly unwrap: (node: Node, options: TreeOptions) => Out;
 }
 
 // -------------------------------------------------------------------------------------
