@@ -1,13 +1,14 @@
 /**
  * Custom wrapper tags: a `Clip` wrapper and paramax's `RealToIncreasingOnInterval`, registered
- * next to the built-in wrappers and unwrapped with `unwrapWith`.
+ * next to the built-in wrappers and unwrapped with `unwrap(tree, { registry })`.
  *
  * A wrapper is three things: a record type that extends `Unwrappable<Tag, Out>` (so that
  * `Unwrapped` knows what it becomes), a constructor that returns a frozen record, and a
  * `WrapperSpec` (`tag`, the child fields, and an unwrap that assumes its children are already
- * unwrapped). `registerWrapper` returns a new registry; the tree functions and `unwrapWith` take
- * it. Fields that are not children (`lo`, `hi`, `interval`, ...) are static: they are part of
- * the tree's structure, not leaves, so gradients and optimizers never see them.
+ * unwrapped). `registerWrapper` returns a new registry; the tree functions and `unwrap` take it
+ * as their `registry` option. Fields that are not children (`lo`, `hi`, `interval`, ...) are
+ * static: they are part of the tree's structure, not leaves, so gradients and optimizers never
+ * see them.
  *
  * The example fits the knots of an increasing-on-[0, 1] wrapper to targets by gradient descent
  * on the unconstrained parameters: whatever the step, the knots stay increasing, at least

@@ -98,8 +98,9 @@ export function combine<T>(...trees: readonly T[]): T {
 }
 
 /**
- * {@link combine} under tree options: the same `isLeaf` or `registry` that the halves were
- * partitioned with (`noneIsLeaf` is always on, holes being leaves).
+ * @internal {@link combine} under tree options: the same `isLeaf` or `registry` that the halves
+ * were partitioned with (`noneIsLeaf` is always on, holes being leaves). Users reach it as
+ * `withOptions(options).combine`.
  *
  * @example
  * const isPair = (x: unknown) => Array.isArray(x) && x.length === 2;
