@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Tensor } from "@tensorflow/tfjs-core";
+import type { TreeLeaf, TreeLeafTypes } from "../core/types";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -41,8 +41,9 @@ export interface Unwrappable<Tag extends string = string, Out = unknown> {
 
 /**
  * Extra leaf types for {@link Unwrapped}: `Unwrapped` keeps these as they are instead of mapping
- * over their properties. Add your own classes by declaration merging (the property names do not
- * matter, only the types).
+ * over their properties. It extends the tree types' {@link TreeLeafTypes} (dates, maps, buffers,
+ * tensors, ...), so a class added to either is a leaf here; add your own by declaration merging
+ * (the property names do not matter, only the types).
  *
  * @example
  * class Rng { next() { return 0; } }
@@ -50,29 +51,11 @@ export interface Unwrappable<Tag extends string = string, Out = unknown> {
  *   interface UnwrapLeafTypes { rng: Rng }
  * }
  */
-export interface UnwrapLeafTypes {
-  tensor: Tensor;
-  date: Date;
-  regexp: RegExp;
-  map: ReadonlyMap<unknown, unknown>;
-  set: ReadonlySet<unknown>;
-  buffer: ArrayBuffer;
-  view: ArrayBufferView;
-  promise: Promise<unknown>;
-}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a merge point for users
+export interface UnwrapLeafTypes extends TreeLeafTypes {}
 
 /** @internal Types `Unwrapped` leaves alone. */
-export type UnwrapLeaf =
-  | string
-  | number
-  | boolean
-  | bigint
-  | symbol
-  | null
-  | undefined
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- functions of every signature are leaves; an untyped tree stays untyped
-  | ((...args: any[]) => unknown)
-  | UnwrapLeafTypes[keyof UnwrapLeafTypes];
+export type UnwrapLeaf = TreeLeaf | null | undefined | UnwrapLeafTypes[keyof UnwrapLeafTypes];
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
 
