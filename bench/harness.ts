@@ -139,16 +139,39 @@ export function warmUp(cases: readonly Case[], ms: number): void {
 export function measure(cases: readonly Case[], budget: Budget): Timing[] {
   gc();
   const iterations = cases.map((c) => calibrate(c.fn, budget));
+  return interleaved(cases, iterations, budget.repeats, (c, n) => runTimedBatch(cases[c]!.fn, n));
+}
+
+/**
+ * Runs `repeats` rounds of one batch per case (case 0, case 1, ..., case 0, ...), batch `c` of
+ * `iterations[c]` calls timed by `run(c, n)` as [cpu ns, wall ns]; the median per call of each.
+ */
+function interleaved(
+  cases: readonly { readonly name: string }[],
+  iterations: readonly number[],
+  repeats: number,
+  run: (c: number, n: number) => [number, number],
+): Timing[] {
   const samples: number[][] = cases.map(() => []);
   const walls: number[][] = cases.map(() => []);
-  for (let r = 0; r < budget.repeats; r++) {
+  for (let r = 0; r < repeats; r++) {
     for (let c = 0; c < cases.length; c++) {
       const n = iterations[c] as number;
-      const [cpu, wall] = runTimedBatch((cases[c] as Case).fn, n);
+      const [cpu, wall] = run(c, n);
       (samples[c] as number[]).push(cpu / n);
       (walls[c] as number[]).push(wall / n);
     }
   }
+  return summarize(cases, samples, walls, iterations);
+}
+
+/** Each case's timing from its per-call samples (CPU and wall, ns). */
+function summarize(
+  cases: readonly { readonly name: string }[],
+  samples: readonly number[][],
+  walls: readonly number[][],
+  iterations: readonly number[],
+): Timing[] {
   return cases.map((c, i) => ({
     name: c.name,
     ns: median(samples[i] as number[]),
@@ -215,24 +238,7 @@ export function measureFresh(cases: readonly FreshCase[], budget: Budget): Timin
       n *= 4;
     }
   });
-  const samples: number[][] = cases.map(() => []);
-  const walls: number[][] = cases.map(() => []);
-  for (let r = 0; r < budget.repeats; r++) {
-    for (let c = 0; c < cases.length; c++) {
-      const n = iterations[c] as number;
-      const [cpu, wall] = runFreshBatch(cases[c] as FreshCase, n, !budget.quick);
-      (samples[c] as number[]).push(cpu / n);
-      (walls[c] as number[]).push(wall / n);
-    }
-  }
-  return cases.map((c, i) => ({
-    name: c.name,
-    ns: median(samples[i] as number[]),
-    wallNs: median(walls[i] as number[]),
-    minNs: Math.min(...(samples[i] as number[])),
-    samples: samples[i] as number[],
-    iterations: iterations[i] as number,
-  }));
+  return interleaved(cases, iterations, budget.repeats, (c, n) => runFreshBatch(cases[c]!, n, !budget.quick));
 }
 
 /**
@@ -257,14 +263,12 @@ export async function measureAsync(
       (samples[c] as number[]).push((cpuNow() - cpu) / callsPerBatch);
     }
   }
-  return cases.map((c, i) => ({
-    name: c.name,
-    ns: median(samples[i] as number[]),
-    wallNs: median(walls[i] as number[]),
-    minNs: Math.min(...(samples[i] as number[])),
-    samples: samples[i] as number[],
-    iterations: callsPerBatch,
-  }));
+  return summarize(
+    cases,
+    samples,
+    walls,
+    cases.map(() => callsPerBatch),
+  );
 }
 
 // -------------------------------------------------------------------------------------
