@@ -8,7 +8,7 @@
  * @module
  */
 import { describePath, type Key } from "./keyPath";
-import { childKey, type Meta, type Shape } from "./node";
+import { RECORD, childKey, type Meta, type Shape } from "./node";
 import { NodeRuleError } from "./rules";
 
 export class Frames {
@@ -19,6 +19,8 @@ export class Frames {
   readonly base: number[] = [];
   /** Which child of its parent the frame's node is. */
   readonly slot: number[] = [];
+  /** How many frames `0 .. f` are registered records (so a hook can tell "inside a record" in O(1)). */
+  readonly records: number[] = [];
   /** The shape last seen per depth: the guess for the next object child of an array. */
   readonly hints: (Shape | undefined)[] = [];
   size = 0;
@@ -30,6 +32,7 @@ export class Frames {
     this.metas[f] = meta;
     this.base[f] = base;
     this.slot[f] = slot;
+    this.records[f] = (f === 0 ? 0 : (this.records[f - 1] as number)) + (meta.kind === RECORD ? 1 : 0);
     if (this.size >= this.nextCycleCheck) {
       this.nextCycleCheck *= 2;
       this.checkCycle();

@@ -64,8 +64,10 @@ export function unwrapTree(tree: unknown, options: TreeOptions): unknown {
 /** Whether a wrapper encloses the node the cursor is on (its result then only feeds that wrapper). */
 function insideWrapper(cursor: Cursor): boolean {
   const frames = cursor.frames;
-  if (frames === undefined) return false;
-  for (let f = 0; f < cursor.size; f++) {
+  const size = cursor.size;
+  // No record above at all (the usual case, counted by the frames); else the nearest wrapper.
+  if (frames === undefined || size === 0 || frames.records[size - 1] === 0) return false;
+  for (let f = size - 1; f >= 0; f--) {
     const meta = frames.metas[f] as Meta;
     if (meta.kind === RECORD && isWrapperSpec(meta.spec as RecordSpec)) return true;
   }
