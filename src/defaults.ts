@@ -66,7 +66,7 @@ function merge(bound: TreeOptions, given: TreeOptions): TreeOptions {
 function bind<F extends (...args: any[]) => unknown>(fn: F, position: number, bound: TreeOptions): F {
   return ((...args: unknown[]) => {
     const given = args[position] as TreeOptions | undefined;
-    args[position] = given === undefined ? bound : withDefaultRegistry(merge(bound, given));
+    args[position] = given === undefined ? bound : merge(bound, given);
     return fn(...args);
   }) as F;
 }

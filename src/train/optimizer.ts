@@ -95,7 +95,7 @@ export function treeOptimizer<P>(
   optimizer: tf.Optimizer,
   given?: TreeOptimizerOptions,
 ): TreeOptimizer<P> {
-  const options = { ...given, ...withDefaultRegistry(given) };
+  const options = withDefaultRegistry(given);
   const prefix = options?.prefix ?? `paramtree${counter++}`;
   const [trainable, frozen] = partitionTrainable(params, options);
   const [pairs, def] = treeFlattenWithPath(trainable, options);

@@ -79,7 +79,7 @@ export function valueAndGrad<P>(
   f: (params: P) => unknown,
   given?: ValueAndGradOptions,
 ): (params: P) => ValueAndGradWithAux<P, unknown> | ValueAndGrad<P> {
-  const options = { ...given, ...withDefaultRegistry(given) };
+  const options = withDefaultRegistry(given);
   const hasAux = options?.hasAux === true;
   return (params: P) => {
     const [leaves, def] = treeFlatten(params, options);

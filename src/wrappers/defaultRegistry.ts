@@ -22,8 +22,8 @@ export const defaultRegistry: Registry = builtinRegistry;
  * @internal `options` with `defaultRegistry` when they name no registry: how the layers above
  * the engine (whose own default is the empty registry) default to the built-in wrappers.
  */
-export function withDefaultRegistry(options: TreeOptions | undefined): TreeOptions {
-  if (options === undefined) return defaultOptions;
+export function withDefaultRegistry<O extends TreeOptions>(options: O | undefined): Partial<O> & TreeOptions {
+  if (options === undefined) return defaultOptions as Partial<O>;
   return options.registry !== undefined ? options : { ...options, registry: defaultRegistry };
 }
 

@@ -22,7 +22,7 @@ import { flattenPass } from "../core/flattenPass";
 import { RECORD } from "../core/node";
 import { lookupSpec, type RecordSpec } from "../core/registry";
 import { resolveOptions, type TreeOptions } from "../core/options";
-import { withDefaultRegistry } from "./defaultRegistry";
+import { defaultRegistry, withDefaultRegistry } from "./defaultRegistry";
 import { unwrapTree } from "./fold";
 import { isWrapperSpec } from "./spec";
 import type { Unwrappable, Unwrapped } from "./types";
@@ -58,7 +58,7 @@ export function unwrap<T>(tree: T, options?: TreeOptions): Unwrapped<T> {
  * isUnwrappable({ _tag: "Clip" }); // false
  */
 export function isUnwrappable(x: unknown, options?: TreeOptions): x is Unwrappable {
-  return isWrapperSpec(lookupSpec(resolveOptions(withDefaultRegistry(options)).registry, x));
+  return isWrapperSpec(lookupSpec(options?.registry ?? defaultRegistry, x));
 }
 
 /**
