@@ -12,8 +12,14 @@ export type { LeafPredicate } from "./core/partition";
 export type { TreeEqualOptions, TreeDifference } from "./tensor/equal";
 export { tensorsIn, describeValue } from "./tensor/values";
 export { isWrapperSpec } from "./wrappers/spec";
-export { unwrapParameterize, parameterizeSpec } from "./wrappers/parameterize";
-export { unwrapNonTrainable, nonTrainableSpec, type NonTrainableLeaves } from "./wrappers/nonTrainable";
+export { assignValue, NoInverseError } from "./wrappers/inverse";
+export { unwrapParameterize, inverseParameterize, parameterizeSpec } from "./wrappers/parameterize";
+export {
+  unwrapNonTrainable,
+  inverseNonTrainable,
+  nonTrainableSpec,
+  type NonTrainableLeaves,
+} from "./wrappers/nonTrainable";
 export { unwrapWeightNormalization, weightNormalizationSpec } from "./wrappers/weightNormalization";
 export { encodeTree, type TreeCodec, type TreeJson } from "./codec/treeCodec";
 export { formatEncodeProblems, errorPath, type EncodeProblem } from "./codec/errors";

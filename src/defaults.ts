@@ -13,6 +13,7 @@ import * as at from "./core/treeAt";
 import * as equal from "./tensor/equal";
 import * as format from "./tensor/format";
 import * as stack from "./tensor/stack";
+import * as assigning from "./wrappers/assign";
 import { withDefaultRegistry } from "./wrappers/defaultRegistry";
 import { nonTrainable } from "./wrappers/nonTrainableLeaves";
 import * as unwrapping from "./wrappers/unwrap";
@@ -41,6 +42,7 @@ export interface TreeFunctions {
   readonly combine: typeof partitioning.combine;
   readonly treeAt: typeof at.treeAt;
   readonly treeModifyAt: typeof at.treeModifyAt;
+  readonly treeAssign: typeof assigning.treeAssign;
   readonly treeEqual: typeof equal.treeEqual;
   readonly treeDifference: typeof equal.treeDifference;
   readonly treeStack: typeof stack.treeStack;
@@ -94,6 +96,7 @@ export function withOptions(options: TreeOptions): TreeFunctions {
     combine: partitioning.combineWith(bound),
     treeAt: bind(at.treeAt, 3, bound),
     treeModifyAt: bind(at.treeModifyAt, 3, bound),
+    treeAssign: bind(assigning.treeAssign, 3, bound),
     treeEqual: bind(equal.treeEqual, 2, bound),
     treeDifference: bind(equal.treeDifference, 2, bound),
     treeStack: bind(stack.treeStack, 1, bound),
@@ -191,6 +194,15 @@ export const treeAt = defaults.treeAt;
  * treeModifyAt((t) => t.lr, { lr: 0.1, steps: 3 }, (x: number) => x / 10); // { lr: 0.01, steps: 3 }
  */
 export const treeModifyAt = defaults.treeModifyAt;
+/**
+ * Like {@link treeAt}, but a wrapper at the selected node is kept and set, through its inverse,
+ * so that it unwraps to the value (see `wrappers/assign.ts`).
+ *
+ * @example
+ * const model = { scale: Parameterize(tf.exp, tf.scalar(0)) };
+ * unwrap(treeAssign((m) => m.scale, model, 4)).scale.dataSync()[0]; // ≈ 4
+ */
+export const treeAssign = defaults.treeAssign;
 /**
  * Whether two trees have the same structure and equal leaves (tensors by value).
  *

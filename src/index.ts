@@ -22,6 +22,7 @@ export {
   combine,
   treeAt,
   treeModifyAt,
+  treeAssign,
   treeEqual,
   treeDifference,
   treeStack,
@@ -42,6 +43,7 @@ export type { TreeFormatOptions } from "./tensor/format";
 export { isTensor, isFloatTensor } from "./tensor/values";
 export { stopGradient } from "./tensor/stopGradient";
 export { invSoftplus } from "./tensor/invSoftplus";
+export { logit } from "./tensor/logit";
 
 // wrappers
 export { Parameterize, isParameterize } from "./wrappers/parameterize";

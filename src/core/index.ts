@@ -12,4 +12,4 @@ export { TreeDef, type StructureDifference } from "./treedef";
 export * from "./flatten";
 export { treeMap, treeMapWithPath, treeMapN } from "./map";
 export { partition, combine, type LeafPredicate, type PartitionFilter } from "./partition";
-export { treeAt, treeModifyAt, type Selector } from "./treeAt";
+export { treeAt, treeModifyAt, treeModifyAtWithPath, type Selector } from "./treeAt";

@@ -89,6 +89,27 @@ export function treeModifyAt<T>(
   return update("treeModifyAt", where, tree, options, (old) => f(old));
 }
 
+/**
+ * Like {@link treeModifyAt}, replacing each selected node by `f(path, node, i, count)`, where
+ * `path` is the node's key path from the root (for messages that say where), `i` its place in
+ * the selection and `count` the number of selected nodes, `undefined` when `where` selected one
+ * node rather than an array of nodes.
+ *
+ * @example
+ * treeModifyAtWithPath((t) => t.a[1], { a: [1, 2] }, (path, x: number) => `${keystr(path)}=${x}`); // { a: [1, ".a[1]=2"] }
+ */
+export function treeModifyAtWithPath<T>(
+  where: Selector<T>,
+  tree: T,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the selected node's type is the caller's to annotate in `f`
+  f: (path: KeyPath, node: any, i: number, count: number | undefined) => unknown,
+  options?: TreeOptions,
+): T {
+  return update("treeModifyAtWithPath", where, tree, options, (old, i, count, path) =>
+    f(path(), old, i, count),
+  );
+}
+
 // -------------------------------------------------------------------------------------
 // internals
 // -------------------------------------------------------------------------------------
@@ -174,7 +195,7 @@ function update<T>(
   where: Selector<T>,
   tree: T,
   options: TreeOptions | undefined,
-  replace: (old: unknown, i: number, count: number | undefined) => unknown,
+  replace: (old: unknown, i: number, count: number | undefined, path: () => KeyPath) => unknown,
 ): T {
   if (typeof where !== "function") throw new TypeError(`${what}: \`where\` must be a function`);
   const shadow = makeShadow(tree, options);
@@ -231,7 +252,7 @@ function update<T>(
   }
   const instead = (node: unknown, _meta: Meta, index: number): unknown => {
     const i = slot.get(index);
-    return i === undefined ? VISIT : replace(node, i, count);
+    return i === undefined ? VISIT : replace(node, i, count, () => pathOf(shadow, index));
   };
   return rebuildPass(tree, resolveOptions(options), {
     leaf: (x: unknown) => x,

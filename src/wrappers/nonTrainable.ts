@@ -19,6 +19,7 @@ import { rebuildPass } from "../core/rebuildPass";
 import { resolveOptions, type TreeOptions } from "../core/options";
 import { stopGradient } from "../tensor/stopGradient";
 import { isFloatTensor } from "../tensor/values";
+import { assignValue } from "./inverse";
 import { isTagged, type WrapperSpec } from "./spec";
 import type { UnwrapLeaf, Unwrappable, Unwrapped } from "./types";
 
@@ -103,6 +104,21 @@ export function unwrapNonTrainable<T>(node: NonTrainable<T>, options?: TreeOptio
 }
 
 /**
+ * `NonTrainable`'s inverse: the identity, so the record whose tree is set to `value` (through
+ * the tree's own wrapper when it is one: a frozen constrained leaf stays constrained).
+ *
+ * @example
+ * inverseNonTrainable(NonTrainable(1), 5, {}).tree; // 5
+ */
+export function inverseNonTrainable<T>(
+  node: NonTrainable<T>,
+  value: unknown,
+  options: TreeOptions,
+): NonTrainable<T> {
+  return NonTrainable(assignValue(node.tree, value, options));
+}
+
+/**
  * The registry entry for `NonTrainable` (already in `defaultRegistry`).
  *
  * @example
@@ -112,4 +128,5 @@ export const nonTrainableSpec: WrapperSpec<NonTrainable, unknown> = Object.freez
   tag: NonTrainableTag,
   children: Object.freeze(["tree"]),
   unwrap: unwrapNonTrainable,
+  inverse: inverseNonTrainable,
 });

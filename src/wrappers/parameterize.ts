@@ -9,7 +9,13 @@
  *
  * @module
  */
+import * as tf from "@tensorflow/tfjs-core";
+import type { TreeOptions } from "../core/options";
+import { assertElements, toFloatTensor } from "../tensor/domain";
+import { invSoftplus } from "../tensor/invSoftplus";
+import { logit } from "../tensor/logit";
 import { describeValue } from "../tensor/values";
+import { assignValue, NoInverseError } from "./inverse";
 import { isTagged, type WrapperSpec } from "./spec";
 import type { Unwrappable, Unwrapped } from "./types";
 
@@ -104,6 +110,85 @@ export function unwrapParameterize<R>(node: Parameterize<R>): R {
   return args.length === 1 ? node.fn(args[0]) : node.fn(...args);
 }
 
+// -------------------------------------------------------------------------------------
+// inverse
+// -------------------------------------------------------------------------------------
+
+type Unary = (x: tf.Tensor) => tf.Tensor;
+
+/** `x` must satisfy `ok` for `fn`'s inverse; the message names the function and the element. */
+const requiring =
+  (name: string, inv: Unary, ok: Unary, why: string): Unary =>
+  (x) => {
+    assertElements(`the inverse of ${name}`, x, ok, why);
+    return inv(x);
+  };
+const positive = (x: tf.Tensor): tf.Tensor => tf.greater(x, 0);
+const nonNegative = (x: tf.Tensor): tf.Tensor => tf.greaterEqual(x, 0);
+const between = (lo: number, hi: number) => (x: tf.Tensor) =>
+  tf.logicalAnd(tf.greater(x, lo), tf.less(x, hi));
+
+/**
+ * The named invertible functions: a function and its inverse, which refuses values outside the
+ * function's range. Pairs only, matched by identity: nothing is guessed from a function's name.
+ * `tf.square` is inverted on the positives (its inverse is `tf.sqrt`).
+ */
+const inverses: ReadonlyMap<unknown, readonly [string, Unary]> = new Map<unknown, readonly [string, Unary]>([
+  [tf.exp, ["tf.exp", requiring("tf.exp", tf.log, positive, "not positive")]],
+  [tf.log, ["tf.log", tf.exp]],
+  [tf.softplus, ["tf.softplus", (x) => invSoftplus(x)]],
+  [invSoftplus, ["invSoftplus", tf.softplus]],
+  [tf.sigmoid, ["tf.sigmoid", requiring("tf.sigmoid", (x) => logit(x), between(0, 1), "outside (0, 1)")]],
+  [logit, ["logit", tf.sigmoid]],
+  [tf.square, ["tf.square", requiring("tf.square", tf.sqrt, nonNegative, "negative")]],
+  [tf.sqrt, ["tf.sqrt", requiring("tf.sqrt", tf.square, nonNegative, "negative")]],
+  [tf.tanh, ["tf.tanh", requiring("tf.tanh", tf.atanh, between(-1, 1), "outside (-1, 1)")]],
+  [tf.atanh, ["tf.atanh", tf.tanh]],
+  [tf.expm1, ["tf.expm1", requiring("tf.expm1", tf.log1p, between(-1, Infinity), "not above -1")]],
+  [tf.log1p, ["tf.log1p", tf.expm1]],
+]);
+
+/** The names of the functions `Parameterize` can invert, for messages. */
+const invertibleNames = [...inverses.values()].map(([name]) => name).join(", ");
+
+/**
+ * `Parameterize`'s inverse: for a single argument and a function of the named invertible ones
+ * (`tf.exp`/`tf.log`, `tf.softplus`/`invSoftplus`, `tf.sigmoid`/`logit`, `tf.square`/`tf.sqrt`,
+ * `tf.tanh`/`tf.atanh`, `tf.expm1`/`tf.log1p`), the record whose argument is the function's
+ * inverse of `value` (stored into the argument when it is itself a wrapper). Throws a
+ * `NoInverseError` for any other function, a `RangeError` for a value outside its range.
+ *
+ * @example
+ * const p = inverseParameterize(Parameterize(tf.exp, tf.scalar(0)), 2, {});
+ * tf.tidy(() => unwrap(p).dataSync()[0]); // ≈ 2
+ */
+export function inverseParameterize<R, A extends readonly unknown[]>(
+  node: Parameterize<R, A>,
+  value: unknown,
+  options: TreeOptions,
+): Parameterize<R, A> {
+  const entry = inverses.get(node.fn);
+  const name = node.fn.name === "" ? "<anonymous>" : node.fn.name;
+  if (entry === undefined) {
+    throw new NoInverseError(
+      ParameterizeTag,
+      `its function ${name} is not one of the named invertible functions (${invertibleNames})`,
+    );
+  }
+  if (node.args.length !== 1) {
+    throw new NoInverseError(
+      ParameterizeTag,
+      `${entry[0]} is inverted for one argument, got ${node.args.length}`,
+    );
+  }
+  const preimage = entry[1](toFloatTensor(entry[0], value as tf.TensorLike));
+  return Object.freeze({
+    _tag: ParameterizeTag,
+    fn: node.fn,
+    args: Object.freeze([assignValue(node.args[0], preimage, options)]) as unknown as A,
+  });
+}
+
 /**
  * The registry entry for `Parameterize` (already in `defaultRegistry`; use it to build a registry
  * from `emptyRegistry`).
@@ -116,4 +201,5 @@ export const parameterizeSpec: WrapperSpec<Parameterize, unknown> = Object.freez
   tag: ParameterizeTag,
   children: Object.freeze(["args"]),
   unwrap: unwrapParameterize,
+  inverse: inverseParameterize,
 });

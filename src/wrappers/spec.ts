@@ -26,6 +26,13 @@ import { registerRecord, type RecordSpec, type Registry } from "../core/registry
 export interface WrapperSpec<Node = any, Out = unknown> extends RecordSpec {
   /** `options` are those of the `unwrap` call (its registry, `isLeaf`), for wrappers that walk a tree. */
   readonly unwrap: (node: Node, options: TreeOptions) => Out;
+  /**
+   * How to set the wrapper so that it unwraps to `value` (torch's `right_inverse`): returns a new
+   * record of the same tag. Used by `treeAssign`. When a child of `node` is itself a wrapper, the
+   * inverse stores into it with `assignValue(child, preimage, options)`, so nested wrappers are
+   * set outermost first and innermost last. Absent when the wrapper cannot be inverted.
+   */
+  readonly inverse?: (node: Node, value: unknown, options: TreeOptions) => Node;
 }
 
 // -------------------------------------------------------------------------------------
@@ -47,6 +54,9 @@ export interface WrapperSpec<Node = any, Out = unknown> extends RecordSpec {
 export function registerWrapper<Node, Out>(registry: Registry, spec: WrapperSpec<Node, Out>): Registry {
   if (typeof spec?.unwrap !== "function") {
     throw new TypeError(`registerWrapper: "${String(spec?.tag)}".unwrap must be a function`);
+  }
+  if (spec.inverse !== undefined && typeof spec.inverse !== "function") {
+    throw new TypeError(`registerWrapper: "${String(spec.tag)}".inverse must be a function when given`);
   }
   return registerRecord(registry, spec);
 }
