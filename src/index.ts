@@ -56,6 +56,10 @@ export { defaultRegistry } from "./wrappers/defaultRegistry";
 export { registerWrapper, type WrapperSpec } from "./wrappers/spec";
 export type { Unwrappable, Unwrapped, UnwrapLeafTypes } from "./wrappers/types";
 
+// constraints
+export { positive, bounded } from "./constraints";
+export { scaledSigmoid, scaledLogit } from "./tensor/scaledSigmoid";
+
 // training
 export { valueAndGrad, type ValueAndGradOptions } from "./train/valueAndGrad";
 export { partitionTrainable } from "./train/partitionTrainable";

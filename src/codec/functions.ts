@@ -11,6 +11,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { scaledSigmoid } from "../tensor/scaledSigmoid";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -79,6 +80,7 @@ export const defaultFunctions: FunctionTable = Object.freeze({
   relu: tf.relu,
   relu6: tf.relu6,
   round: tf.round,
+  scaledSigmoid,
   rsqrt: tf.rsqrt,
   selu: tf.selu,
   sigmoid: tf.sigmoid,

@@ -14,6 +14,7 @@ import type { TreeOptions } from "../core/options";
 import { assertElements, toFloatTensor } from "../tensor/domain";
 import { invSoftplus } from "../tensor/invSoftplus";
 import { logit } from "../tensor/logit";
+import { scaledLogit, scaledSigmoid } from "../tensor/scaledSigmoid";
 import { describeValue } from "../tensor/values";
 import { assignValue, NoInverseError } from "./inverse";
 import { isTagged, type WrapperSpec } from "./spec";
@@ -115,6 +116,8 @@ export function unwrapParameterize<R>(node: Parameterize<R>): R {
 // -------------------------------------------------------------------------------------
 
 type Unary = (x: tf.Tensor) => tf.Tensor;
+/** An inverse for the first argument, given the value and the other (static) arguments. */
+type Inverse = (x: tf.Tensor, rest: readonly unknown[]) => tf.Tensor;
 
 /** `x` must satisfy `ok` for `fn`'s inverse; the message names the function and the element. */
 const requiring =
@@ -133,7 +136,7 @@ const between = (lo: number, hi: number) => (x: tf.Tensor) =>
  * function's range. Pairs only, matched by identity: nothing is guessed from a function's name.
  * `tf.square` is inverted on the positives (its inverse is `tf.sqrt`).
  */
-const inverses: ReadonlyMap<unknown, readonly [string, Unary]> = new Map<unknown, readonly [string, Unary]>([
+const unary: [unknown, readonly [string, Unary]][] = [
   [tf.exp, ["tf.exp", requiring("tf.exp", tf.log, positive, "not positive")]],
   [tf.log, ["tf.log", tf.exp]],
   [tf.softplus, ["tf.softplus", (x) => invSoftplus(x)]],
@@ -146,6 +149,15 @@ const inverses: ReadonlyMap<unknown, readonly [string, Unary]> = new Map<unknown
   [tf.atanh, ["tf.atanh", tf.tanh]],
   [tf.expm1, ["tf.expm1", requiring("tf.expm1", tf.log1p, between(-1, Infinity), "not above -1")]],
   [tf.log1p, ["tf.log1p", tf.expm1]],
+];
+
+/** The table: each function with its name, how many arguments it takes, and its inverse. */
+const inverses: ReadonlyMap<unknown, readonly [string, number, Inverse]> = new Map<
+  unknown,
+  readonly [string, number, Inverse]
+>([
+  ...unary.map(([fn, [name, inv]]) => [fn, [name, 1, (x: tf.Tensor) => inv(x)]] as const),
+  [scaledSigmoid, ["scaledSigmoid", 3, (x, [lo, hi]) => scaledLogit(x, lo as number, hi as number)]],
 ]);
 
 /** The names of the functions `Parameterize` can invert, for messages. */
@@ -154,7 +166,8 @@ const invertibleNames = [...inverses.values()].map(([name]) => name).join(", ");
 /**
  * `Parameterize`'s inverse: for a single argument and a function of the named invertible ones
  * (`tf.exp`/`tf.log`, `tf.softplus`/`invSoftplus`, `tf.sigmoid`/`logit`, `tf.square`/`tf.sqrt`,
- * `tf.tanh`/`tf.atanh`, `tf.expm1`/`tf.log1p`), the record whose argument is the function's
+ * `tf.tanh`/`tf.atanh`, `tf.expm1`/`tf.log1p`; `scaledSigmoid(x, lo, hi)`/`scaledLogit` with
+ * `lo` and `hi` kept), the record whose argument is the function's
  * inverse of `value` (stored into the argument when it is itself a wrapper). Throws a
  * `NoInverseError` for any other function, a `RangeError` for a value outside its range.
  *
@@ -175,17 +188,19 @@ export function inverseParameterize<R, A extends readonly unknown[]>(
       `its function ${name} is not one of the named invertible functions (${invertibleNames})`,
     );
   }
-  if (node.args.length !== 1) {
+  const [fnName, arity, inverse] = entry;
+  if (node.args.length !== arity) {
     throw new NoInverseError(
       ParameterizeTag,
-      `${entry[0]} is inverted for one argument, got ${node.args.length}`,
+      `${fnName} is inverted for ${arity === 1 ? "one argument" : `${arity} arguments`}, got ${node.args.length}`,
     );
   }
-  const preimage = entry[1](toFloatTensor(entry[0], value as tf.TensorLike));
+  const rest = node.args.slice(1);
+  const preimage = inverse(toFloatTensor(fnName, value as tf.TensorLike), rest);
   return Object.freeze({
     _tag: ParameterizeTag,
     fn: node.fn,
-    args: Object.freeze([assignValue(node.args[0], preimage, options)]) as unknown as A,
+    args: Object.freeze([assignValue(node.args[0], preimage, options), ...rest]) as unknown as A,
   });
 }
 
