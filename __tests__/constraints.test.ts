@@ -10,6 +10,9 @@ import * as E from "fp-ts/Either";
 import fc from "fast-check";
 import {
   bounded,
+  cholesky,
+  lowerTriangular,
+  simplex,
   isParameterize,
   loadTree,
   positive,
@@ -21,7 +24,7 @@ import {
   treeLeaves,
   treeOptimizer,
   unwrap,
-  type Parameterize,
+  Parameterize,
 } from "../src";
 import { finiteDifferences } from "./support/gradients";
 import { useBackendAndCheckLeaks } from "./support/tensors";
@@ -43,70 +46,180 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel
   }
 }
 
-/** A shape with 0 to 2 leading batch axes and a last axis. */
-const shapes = fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 });
-const sized = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+/** Leading batch axes (0 to 2 of them). */
+const batch = fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 0, maxLength: 2 });
+const sized = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+const floats = (n: number, min: number, max: number) =>
+  fc.array(fc.double({ min, max, noNaN: true }), { minLength: n, maxLength: n });
+
+interface Sample {
+  readonly shape: number[];
+  readonly data: number[];
+}
+
+/** Elementwise constraints: any shape with a last axis. */
+const elementwise = (min: number, max: number): fc.Arbitrary<Sample> =>
+  batch.chain((b) =>
+    fc
+      .integer({ min: 1, max: 4 })
+      .chain((n) => floats(sized([...b, n]), min, max).map((data) => ({ shape: [...b, n], data }))),
+  );
+
+/** Rows of the simplex: positive entries, each row normalised. */
+const simplexRows: fc.Arbitrary<Sample> = batch.chain((b) =>
+  fc.integer({ min: 1, max: 4 }).chain((n) =>
+    floats(sized([...b, n]), 0.05, 1).map((raw) => {
+      const data = raw.slice();
+      for (let r = 0; r < data.length; r += n) {
+        let sum = 0;
+        for (let k = 0; k < n; k++) sum += data[r + k] as number;
+        for (let k = 0; k < n; k++) data[r + k] = (data[r + k] as number) / sum;
+      }
+      return { shape: [...b, n], data };
+    }),
+  ),
+);
+
+/** Square matrices: zero above the diagonal, the diagonal in [diagMin, 10]. */
+const triangles = (diagMin: number): fc.Arbitrary<Sample> =>
+  batch.chain((b) =>
+    fc.integer({ min: 1, max: 4 }).chain((n) =>
+      floats(sized([...b, n, n]), -10, 10).map((raw) => {
+        const data = raw.map((x, i) => {
+          const r = Math.floor(i / n) % n;
+          const c = i % n;
+          if (c > r) return 0;
+          if (c === r) return Math.max(diagMin, Math.abs(x));
+          return x;
+        });
+        return { shape: [...b, n, n], data };
+      }),
+    ),
+  );
+
+/** The entries above the diagonal of square matrices (last two axes, row-major). */
+const upperEntries = (x: number[], n: number) => x.filter((_v, i) => i % n > Math.floor(i / n) % n);
+const diagonalEntries = (x: number[], n: number) => x.filter((_v, i) => i % n === Math.floor(i / n) % n);
+const rowSums = (x: number[], n: number) =>
+  Array.from({ length: x.length / n }, (_v, r) => x.slice(r * n, r * n + n).reduce((a, b) => a + b, 0));
 
 const constructors = [
   {
     name: "positive",
     make: (v: tf.TensorLike | tf.Tensor) => positive(v),
-    valid: (n: number) =>
-      fc.array(fc.double({ min: 1e-3, max: 1e3, noNaN: true }), { minLength: n, maxLength: n }),
-    inside: (x: number) => x > 0,
-    // pushes towards -infinity
+    samples: elementwise(1e-3, 1e3),
+    init: [
+      [0.5, 1],
+      [1.5, 2],
+    ],
+    other: [
+      [0.75, 2.5],
+      [3, 0.1],
+    ],
+    inside: (x: number[]) => x.every((v) => v > 0),
     push: (x: tf.Tensor) => tf.sum(x),
     rel: 2e-5,
   },
   {
     name: "bounded(-2, 3)",
     make: (v: tf.TensorLike | tf.Tensor) => bounded(v, -2, 3),
-    valid: (n: number) =>
-      fc.array(fc.double({ min: -1.99, max: 2.99, noNaN: true }), { minLength: n, maxLength: n }),
-    inside: (x: number) => x > -2 && x < 3,
+    samples: elementwise(-1.99, 2.99),
+    init: [
+      [0.5, 1],
+      [1.5, 2],
+    ],
+    other: [
+      [-1.5, 2.5],
+      [0, 0.1],
+    ],
+    inside: (x: number[]) => x.every((v) => v > -2 && v < 3),
     push: (x: tf.Tensor) => tf.neg(tf.sum(x)),
+    rel: 1e-4,
+  },
+  {
+    name: "simplex",
+    make: (v: tf.TensorLike | tf.Tensor) => simplex(v),
+    samples: simplexRows,
+    init: [
+      [0.25, 0.75],
+      [0.5, 0.5],
+    ],
+    other: [
+      [0.1, 0.9],
+      [0.6, 0.4],
+    ],
+    inside: (x: number[]) => x.every((v) => v > 0) && rowSums(x, 2).every((s) => Math.abs(s - 1) < 1e-5),
+    // pushes the first entry of each row towards 1, the others towards 0
+    push: (x: tf.Tensor) => tf.neg(tf.sum(tf.slice(x, [0, 0], [-1, 1]))),
+    rel: 1e-4,
+  },
+  {
+    name: "lowerTriangular",
+    make: (v: tf.TensorLike | tf.Tensor) => lowerTriangular(v),
+    samples: triangles(-10),
+    init: [
+      [0.5, 0],
+      [1.5, 2],
+    ],
+    other: [
+      [-1, 0],
+      [3, 0.25],
+    ],
+    inside: (x: number[]) => upperEntries(x, 2).every((v) => v === 0),
+    push: (x: tf.Tensor) => tf.neg(tf.sum(x)),
+    rel: 0,
+  },
+  {
+    name: "cholesky",
+    make: (v: tf.TensorLike | tf.Tensor) => cholesky(v),
+    samples: triangles(0.05),
+    init: [
+      [0.5, 0],
+      [1.5, 2],
+    ],
+    other: [
+      [1, 0],
+      [-3, 0.25],
+    ],
+    inside: (x: number[]) =>
+      upperEntries(x, 2).every((v) => v === 0) && diagonalEntries(x, 2).every((v) => v > 0),
+    push: (x: tf.Tensor) => tf.sum(x),
     rel: 1e-4,
   },
 ];
 
-describe.each(constructors)("$name", ({ make, valid, inside, push, rel }) => {
+describe.each(constructors)("$name", ({ make, samples, init, other, inside, push, rel }) => {
   test("property: unwrap(constructor(v)) is v within float32 rounding, with batch axes", () => {
     fc.assert(
-      fc.property(
-        shapes.chain((shape) => fc.tuple(fc.constant(shape), valid(sized(shape)))),
-        ([shape, data]) => {
-          const v = tf.tensor(data, shape);
-          const w = make(v);
-          const out = unwrap(w) as tf.Tensor;
-          try {
-            expect(out.shape).toEqual(shape);
-            expectClose(out.dataSync(), Float32Array.from(data), rel);
-          } finally {
-            tf.dispose([v, out]);
-            dispose(w);
-          }
-        },
-      ),
+      fc.property(samples, ({ shape, data }) => {
+        const v = tf.tensor(data, shape);
+        const w = make(v);
+        const out = unwrap(w) as tf.Tensor;
+        try {
+          expect(out.shape).toEqual(shape);
+          expectClose(out.dataSync(), Float32Array.from(data), rel);
+        } finally {
+          tf.dispose([v, out]);
+          dispose(w);
+        }
+      }),
       { numRuns: 50 },
     );
   });
 
   test("stays inside its constraint after 200 Adam steps pushing it outside", () => {
-    const w = make([
-      [0.5, 1],
-      [1.5, 2],
-    ]);
+    const w = make(init);
     const opt = treeOptimizer({ w }, tf.train.adam(0.5));
     for (let i = 0; i < 200; i++) opt.step((p) => push(unwrap(p).w as tf.Tensor));
     const out = tf.tidy(() => Array.from((unwrap(opt.params).w as tf.Tensor).dataSync()));
-    expect(out.every(inside)).toBe(true);
+    expect(inside(out)).toBe(true);
     expect(opt.steps).toBe(200);
     opt.dispose();
     dispose(w);
   });
 
   test("the gradient with respect to the raw leaf matches finite differences", () => {
-    const w = make([0.5, 1.25, 2]) as Parameterize;
+    const w = make(init) as Parameterize;
     const raw = w.args[0] as tf.Tensor;
     const rest = w.args.slice(1);
     const loss = (r: tf.Tensor) =>
@@ -119,18 +232,18 @@ describe.each(constructors)("$name", ({ make, valid, inside, push, rel }) => {
   });
 
   test("treeAssign sets it to a new value and keeps the wrapper", () => {
-    const model = { w: make([1, 2]) };
-    const set = treeAssign((m) => m.w, model, [0.75, 2.5]);
+    const model = { w: make(init) };
+    const set = treeAssign((m) => m.w, model, other);
     expect(isParameterize(set.w)).toBe(true);
     const out = unwrap(set).w as tf.Tensor;
-    expectClose(out.dataSync(), [0.75, 2.5], rel);
+    expectClose(out.dataSync(), other.flat(), rel);
     tf.dispose(out);
     tf.dispose(set.w.args[0] as tf.Tensor);
     dispose(model);
   });
 
   test("round-trips through the codec and through saveTree/loadTree", async () => {
-    const model = { w: make([[0.5, 1.5]]), name: "m" };
+    const model = { w: make(init), name: "m" };
     const expected = tf.tidy(() => Array.from((unwrap(model).w as tf.Tensor).dataSync()));
 
     const parsed = parseTree(stringifyTree(model as unknown as Tree));
@@ -166,7 +279,73 @@ describe.each(constructors)("$name", ({ make, valid, inside, push, rel }) => {
   });
 });
 
+describe("lowerTriangular and cholesky", () => {
+  test("raw entries above the diagonal get exactly zero gradient", () => {
+    for (const make of [lowerTriangular, cholesky]) {
+      const w = make([
+        [
+          [1, 0],
+          [2, 3],
+        ],
+        [
+          [4, 0],
+          [5, 6],
+        ],
+      ]);
+      const raw = w.args[0];
+      const g = tf.grad((r: tf.Tensor) => tf.sum(tf.mul(unwrap(Parameterize(w.fn, r)), 7)))(raw);
+      const values = Array.from(g.dataSync());
+      expect(upperEntries(values, 2)).toEqual([0, 0]);
+      expect(values.filter((v) => v !== 0).length).toBe(6);
+      tf.dispose(g);
+      dispose(w);
+    }
+  });
+});
+
 describe("refusals", () => {
+  test("simplex, lowerTriangular and cholesky name the element or row and why", () => {
+    expect(() =>
+      simplex([
+        [0.5, 0.5],
+        [0.2, -0.1],
+      ]),
+    ).toThrow("simplex: 1 element is not positive; the first is -0.10000000149011612 at index [1, 1]");
+    expect(() =>
+      simplex([
+        [0.5, 0.5],
+        [0.2, 0.3],
+      ]),
+    ).toThrow("simplex: the row [1] sums to 0.5, not 1 (within 1e-4)");
+    const one = tf.scalar(1);
+    expect(() => simplex(one)).toThrow("simplex: expected a last axis of length >= 1, got shape []");
+    one.dispose();
+    expect(() =>
+      lowerTriangular([
+        [1, 0, 0],
+        [1, 1, 2],
+        [1, 1, 1],
+      ]),
+    ).toThrow("lowerTriangular: 1 element is above the diagonal and not 0; the first is 2 at index [1, 2]");
+    expect(() => lowerTriangular([1, 2])).toThrow(
+      "lowerTriangular: expected square matrices in the last two axes, got shape [2]",
+    );
+    expect(() =>
+      cholesky([
+        [
+          [1, 0],
+          [1, 1],
+        ],
+        [
+          [-1, 0],
+          [1, 0],
+        ],
+      ]),
+    ).toThrow(
+      "cholesky: 2 elements are on the diagonal and not positive; the first is -1 at index [1, 0, 0]",
+    );
+  });
+
   test("positive names the element and why", () => {
     expect(() =>
       positive([

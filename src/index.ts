@@ -57,7 +57,14 @@ export { registerWrapper, type WrapperSpec } from "./wrappers/spec";
 export type { Unwrappable, Unwrapped, UnwrapLeafTypes } from "./wrappers/types";
 
 // constraints
-export { positive, bounded } from "./constraints";
+export { positive, bounded, simplex, lowerTriangular, cholesky } from "./constraints";
+export { simplexFromLogits, simplexLogits } from "./tensor/simplex";
+export {
+  lowerTriangle,
+  lowerTriangleInverse,
+  choleskyFactor,
+  choleskyFactorInverse,
+} from "./tensor/triangular";
 export { scaledSigmoid, scaledLogit } from "./tensor/scaledSigmoid";
 
 // training

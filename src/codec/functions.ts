@@ -12,6 +12,8 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { scaledSigmoid } from "../tensor/scaledSigmoid";
+import { simplexFromLogits } from "../tensor/simplex";
+import { choleskyFactor, lowerTriangle } from "../tensor/triangular";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -64,6 +66,7 @@ export const defaultFunctions: FunctionTable = Object.freeze({
   atan: tf.atan,
   atanh: tf.atanh,
   ceil: tf.ceil,
+  choleskyFactor,
   cos: tf.cos,
   cosh: tf.cosh,
   elu: tf.elu,
@@ -74,6 +77,7 @@ export const defaultFunctions: FunctionTable = Object.freeze({
   log: tf.log,
   log1p: tf.log1p,
   logSigmoid: tf.logSigmoid,
+  lowerTriangle,
   logSoftmax: tf.logSoftmax,
   neg: tf.neg,
   reciprocal: tf.reciprocal,
@@ -85,6 +89,7 @@ export const defaultFunctions: FunctionTable = Object.freeze({
   selu: tf.selu,
   sigmoid: tf.sigmoid,
   sign: tf.sign,
+  simplexFromLogits,
   sin: tf.sin,
   sinh: tf.sinh,
   softmax: tf.softmax,

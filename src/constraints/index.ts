@@ -10,3 +10,5 @@
  */
 export { positive } from "./positive";
 export { bounded } from "./bounded";
+export { simplex } from "./simplex";
+export { lowerTriangular, cholesky } from "./triangular";

@@ -15,6 +15,13 @@ import { assertElements, toFloatTensor } from "../tensor/domain";
 import { invSoftplus } from "../tensor/invSoftplus";
 import { logit } from "../tensor/logit";
 import { scaledLogit, scaledSigmoid } from "../tensor/scaledSigmoid";
+import { simplexFromLogits, simplexLogits } from "../tensor/simplex";
+import {
+  choleskyFactor,
+  choleskyFactorInverse,
+  lowerTriangle,
+  lowerTriangleInverse,
+} from "../tensor/triangular";
 import { describeValue } from "../tensor/values";
 import { assignValue, NoInverseError } from "./inverse";
 import { isTagged, type WrapperSpec } from "./spec";
@@ -149,6 +156,9 @@ const unary: [unknown, readonly [string, Unary]][] = [
   [tf.atanh, ["tf.atanh", tf.tanh]],
   [tf.expm1, ["tf.expm1", requiring("tf.expm1", tf.log1p, between(-1, Infinity), "not above -1")]],
   [tf.log1p, ["tf.log1p", tf.expm1]],
+  [simplexFromLogits, ["simplexFromLogits", (x) => simplexLogits(x)]],
+  [lowerTriangle, ["lowerTriangle", (x) => lowerTriangleInverse(x)]],
+  [choleskyFactor, ["choleskyFactor", (x) => choleskyFactorInverse(x)]],
 ];
 
 /** The table: each function with its name, how many arguments it takes, and its inverse. */
