@@ -10,6 +10,7 @@ import * as E from "fp-ts/Either";
 import fc from "fast-check";
 import {
   bounded,
+  increasingOnInterval,
   cholesky,
   lowerTriangular,
   simplex,
@@ -103,6 +104,25 @@ const diagonalEntries = (x: number[], n: number) => x.filter((_v, i) => i % n ==
 const rowSums = (x: number[], n: number) =>
   Array.from({ length: x.length / n }, (_v, r) => x.slice(r * n, r * n + n).reduce((a, b) => a + b, 0));
 
+/** Rows strictly increasing inside (-1, 4): cumulative sums of positive gaps. */
+const increasingRows: fc.Arbitrary<Sample> = batch.chain((b) =>
+  fc.integer({ min: 1, max: 4 }).chain((n) =>
+    floats(sized(b) * (n + 1), 0.05, 1).map((gaps) => {
+      const data: number[] = [];
+      for (let r = 0; r < sized(b); r++) {
+        const row = gaps.slice(r * (n + 1), (r + 1) * (n + 1));
+        const total = row.reduce((a, g) => a + g, 0);
+        let acc = 0;
+        for (let k = 0; k < n; k++) {
+          acc += row[k] as number;
+          data.push(-1 + (5 * acc) / total);
+        }
+      }
+      return { shape: [...b, n], data };
+    }),
+  ),
+);
+
 const constructors = [
   {
     name: "positive",
@@ -185,6 +205,23 @@ const constructors = [
       upperEntries(x, 2).every((v) => v === 0) && diagonalEntries(x, 2).every((v) => v > 0),
     push: (x: tf.Tensor) => tf.sum(x),
     rel: 1e-4,
+  },
+  {
+    name: "increasingOnInterval(-1, 4)",
+    make: (v: tf.TensorLike | tf.Tensor) => increasingOnInterval(v, -1, 4),
+    samples: increasingRows,
+    init: [
+      [0, 1],
+      [2, 3],
+    ],
+    other: [
+      [-0.5, 3.5],
+      [1, 1.5],
+    ],
+    inside: (x: number[]) => x.every((v) => v > -1 && v < 4) && x[0]! < x[1]! && x[2]! < x[3]!,
+    // pushes the first entry of each row up, the second down: it would cross them
+    push: (x: tf.Tensor) => tf.sum(tf.mul(x, tf.tensor1d([-1, 1]))),
+    rel: 2e-4,
   },
 ];
 
@@ -327,6 +364,21 @@ describe("refusals", () => {
         [1, 1, 1],
       ]),
     ).toThrow("lowerTriangular: 1 element is above the diagonal and not 0; the first is 2 at index [1, 2]");
+    expect(() =>
+      increasingOnInterval(
+        [
+          [0, 1, 2],
+          [0, 2, 1],
+        ],
+        -1,
+        3,
+      ),
+    ).toThrow(
+      "increasingOnInterval: 1 element is not above the one before it; the first is 1 at index [1, 2]",
+    );
+    expect(() => increasingOnInterval([0, 3], -1, 3)).toThrow(
+      "increasingOnInterval: 1 element is outside (-1, 3); the first is 3 at index [1]",
+    );
     expect(() => lowerTriangular([1, 2])).toThrow(
       "lowerTriangular: expected square matrices in the last two axes, got shape [2]",
     );

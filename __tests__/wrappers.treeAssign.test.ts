@@ -230,7 +230,7 @@ describe("refusals name the key path and the tag", () => {
     expect(() => treeAssign((m) => m.a, { a: Parameterize(cube, 1) }, 8)).toThrow(
       'treeAssign: cannot set the node at .a: the "Parameterize" wrapper has no inverse: its function cube is not ' +
         "one of the named invertible functions (tf.exp, tf.log, tf.softplus, invSoftplus, tf.sigmoid, logit, " +
-        "tf.square, tf.sqrt, tf.tanh, tf.atanh, tf.expm1, tf.log1p, simplexFromLogits, lowerTriangle, choleskyFactor, scaledSigmoid)",
+        "tf.square, tf.sqrt, tf.tanh, tf.atanh, tf.expm1, tf.log1p, simplexFromLogits, lowerTriangle, choleskyFactor, scaledSigmoid, increasingFromLogits)",
     );
     expect(() => treeAssign((m) => m, Parameterize(Math.max, 1, 2), 8)).toThrow(
       'treeAssign: cannot set the node at <root>: the "Parameterize" wrapper has no inverse: its function max is not',

@@ -57,7 +57,8 @@ export { registerWrapper, type WrapperSpec } from "./wrappers/spec";
 export type { Unwrappable, Unwrapped, UnwrapLeafTypes } from "./wrappers/types";
 
 // constraints
-export { positive, bounded, simplex, lowerTriangular, cholesky } from "./constraints";
+export { positive, bounded, simplex, lowerTriangular, cholesky, increasingOnInterval } from "./constraints";
+export { increasingFromLogits, increasingLogits } from "./tensor/increasing";
 export { simplexFromLogits, simplexLogits } from "./tensor/simplex";
 export {
   lowerTriangle,

@@ -11,6 +11,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { increasingFromLogits } from "../tensor/increasing";
 import { scaledSigmoid } from "../tensor/scaledSigmoid";
 import { simplexFromLogits } from "../tensor/simplex";
 import { choleskyFactor, lowerTriangle } from "../tensor/triangular";
@@ -74,6 +75,7 @@ export const defaultFunctions: FunctionTable = Object.freeze({
   exp: tf.exp,
   expm1: tf.expm1,
   floor: tf.floor,
+  increasingFromLogits,
   log: tf.log,
   log1p: tf.log1p,
   logSigmoid: tf.logSigmoid,

@@ -12,3 +12,4 @@ export { positive } from "./positive";
 export { bounded } from "./bounded";
 export { simplex } from "./simplex";
 export { lowerTriangular, cholesky } from "./triangular";
+export { increasingOnInterval } from "./increasing";

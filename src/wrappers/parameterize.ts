@@ -13,6 +13,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { TreeOptions } from "../core/options";
 import { assertElements, toFloatTensor } from "../tensor/domain";
 import { invSoftplus } from "../tensor/invSoftplus";
+import { increasingFromLogits, increasingLogits } from "../tensor/increasing";
 import { logit } from "../tensor/logit";
 import { scaledLogit, scaledSigmoid } from "../tensor/scaledSigmoid";
 import { simplexFromLogits, simplexLogits } from "../tensor/simplex";
@@ -168,6 +169,10 @@ const inverses: ReadonlyMap<unknown, readonly [string, number, Inverse]> = new M
 >([
   ...unary.map(([fn, [name, inv]]) => [fn, [name, 1, (x: tf.Tensor) => inv(x)]] as const),
   [scaledSigmoid, ["scaledSigmoid", 3, (x, [lo, hi]) => scaledLogit(x, lo as number, hi as number)]],
+  [
+    increasingFromLogits,
+    ["increasingFromLogits", 3, (x, [lo, hi]) => increasingLogits(x, lo as number, hi as number)],
+  ],
 ]);
 
 /** The names of the functions `Parameterize` can invert, for messages. */
