@@ -77,32 +77,24 @@ test("quickstart reaches the closed-form maximum-likelihood fit", async () => {
   expect(r.lossAfter).toBeLessThan(r.lossBefore);
 }, 300_000);
 
-test("constraints: positive MLE rate, exact mask zeros, Cholesky factor", async () => {
+test("constraints: each constructor's MLE, inside its constraint throughout, treeAssign, save and load", async () => {
   const r = await constraints.main({ quick: true });
-  expect(r.trainable).toEqual([".cholesky.args[0]", ".masked.args[0]", ".rate.args[0]"]);
-  expect(r.frozen).toEqual([".masked.args[1].tree"]);
-  // Exponential MLE: 1 / mean.
   const mean = constraints.SAMPLES.reduce((a, b) => a + b, 0) / constraints.SAMPLES.length;
-  expect(r.rate).toBeCloseTo(1 / mean, 3);
-  expect(r.minRateSeen).toBeGreaterThan(0);
-  // Masked entries are exactly zero and their raw values never moved (zero gradient).
-  constraints.MASK.forEach((row, i) =>
-    row.forEach((m, j) => {
-      if (m === 0) {
-        expect(r.masked[i]![j]).toBe(0);
-        expect(r.maskedRawAfter[i]![j]).toBe(r.maskedRawBefore[i]![j]);
-      }
-    }),
-  );
-  // ... and the allowed ones fit OUTPUT = masked · INPUT.
-  r.masked.forEach((row, i) =>
-    expect(row.reduce((s, v, j) => s + v * constraints.INPUT[j]!, 0)).toBeCloseTo(constraints.OUTPUT[i]!, 3),
-  );
+  expect(r.scale).toBeCloseTo(mean, 2);
+  expect(r.minScaleSeen).toBeGreaterThan(0);
+  expect(r.rate).toBeCloseTo(0.3, 3);
+  expect(r.rateRangeSeen[0]).toBeGreaterThan(0);
+  expect(r.rateRangeSeen[1]).toBeLessThan(1);
+  r.weights.forEach((w, i) => expect(w).toBeCloseTo(constraints.FREQUENCIES[i]!, 3));
+  expect(r.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
   // Cholesky factor of [[4, 2], [2, 3]], by hand: [[2, 0], [1, sqrt(2)]].
-  const [[a, b], [c, d]] = r.cholesky as [[number, number], [number, number]];
+  const [[a, b], [c, d]] = r.factor as [[number, number], [number, number]];
   expect([a, b, c]).toEqual([expect.closeTo(2, 3), 0, expect.closeTo(1, 3)]);
   expect(d).toBeCloseTo(Math.SQRT2, 3);
-  expect(r.lossAfter).toBeCloseTo((1 / mean) * mean - Math.log(1 / mean), 3);
+  expect(r.lossAfter).toBeLessThan(r.lossBefore);
+  expect(r.assignedRate).toBeCloseTo(0.9, 6);
+  expect(r.loadedRate).toBe(r.assignedRate);
+  expect(r.loadedEqual).toBe(true);
 }, 300_000);
 
 test("freezeAndTrain: the frozen encoder never moves, the head recovers the truth", async () => {
