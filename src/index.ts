@@ -60,6 +60,7 @@ export { partitionTrainable } from "./train/partitionTrainable";
 export { sgdStep } from "./train/sgd";
 export { treeOptimizer, type TreeOptimizer, type TreeOptimizerOptions } from "./train/optimizer";
 export { disposeTree, type DisposeTreeOptions } from "./train/dispose";
+export { unwrapping, type UnwrappingFunction, type UnwrapsTo } from "./train/unwrapping";
 
 // serialized trees
 export { treeCodec, stringifyTree, parseTree, type TreeCodecOptions } from "./codec/treeCodec";
