@@ -52,7 +52,19 @@ export { unwrap, isUnwrappable, containsUnwrappables } from "./wrappers/unwrap";
 export { UnwrapError, isUnwrapError } from "./wrappers/unwrapError";
 export { defaultRegistry } from "./wrappers/defaultRegistry";
 export { registerWrapper, type WrapperSpec } from "./wrappers/spec";
-export type { Unwrappable, Unwrapped, UnwrapLeafTypes } from "./wrappers/types";
+export {
+  defineWrapper,
+  type DefineWrapperSpec,
+  type DefinedWrapper,
+  type WrapperConstructor,
+} from "./wrappers/define";
+export type {
+  KnownUnwrappable,
+  Unwrappable,
+  Unwrapped,
+  UnwrappedWith,
+  UnwrapLeafTypes,
+} from "./wrappers/types";
 
 // training
 export { valueAndGrad, type ValueAndGradOptions } from "./train/valueAndGrad";

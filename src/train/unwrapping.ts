@@ -7,9 +7,10 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { TreeOptions } from "../core/options";
+import type { Registry } from "../core/registry";
 import { describeValue, tensorsIn } from "../tensor/values";
 import { withDefaultRegistry } from "../wrappers/defaultRegistry";
-import type { Unwrapped } from "../wrappers/types";
+import type { Unwrapped, UnwrappedWith } from "../wrappers/types";
 import { unwrap } from "../wrappers/unwrap";
 
 // -------------------------------------------------------------------------------------
@@ -18,13 +19,16 @@ import { unwrap } from "../wrappers/unwrap";
 
 /**
  * The model argument of an {@link unwrapping} function: `T` itself when `unwrap` turns it into
- * what `f` takes (`Unwrapped<T>` assignable to `P`), else a type that no model fits, whose one
+ * what `f` takes (`Unwrapped<T>`, or `UnwrappedWith<T>` when a registry is given, assignable to
+ * `P`), else a type that no model fits, whose one
  * property names the mistake in the compiler's message.
  *
  * @example
  * type M = UnwrapsTo<{ s: Parameterize<number> }, { s: number }>; // { s: Parameterize<number> }
  */
-export type UnwrapsTo<T, P> = [Unwrapped<T>] extends [P]
+export type UnwrapsTo<T, P, Registered extends boolean = false> = [
+  Registered extends true ? UnwrappedWith<T> : Unwrapped<T>,
+] extends [P]
   ? T
   : { readonly "unwrapping: the model does not unwrap to what f takes": P };
 
@@ -36,8 +40,8 @@ export type UnwrapsTo<T, P> = [Unwrapped<T>] extends [P]
  * const double: UnwrappingFunction<number, [], number> = unwrapping((x: number) => 2 * x);
  * double(Parameterize((x: number) => x + 1, 2)); // 6
  */
-export type UnwrappingFunction<P, A extends readonly unknown[], R> = <T>(
-  model: UnwrapsTo<T, P>,
+export type UnwrappingFunction<P, A extends readonly unknown[], R, Registered extends boolean = false> = <T>(
+  model: UnwrapsTo<T, P, Registered>,
   ...rest: A
 ) => R;
 
@@ -70,8 +74,16 @@ export type UnwrappingFunction<P, A extends readonly unknown[], R> = <T>(
  */
 export function unwrapping<P, A extends readonly unknown[], R>(
   f: (params: P, ...rest: A) => R,
+  options: TreeOptions & { readonly registry: Registry },
+): UnwrappingFunction<P, A, R, true>;
+export function unwrapping<P, A extends readonly unknown[], R>(
+  f: (params: P, ...rest: A) => R,
   options?: TreeOptions,
-): UnwrappingFunction<P, A, R> {
+): UnwrappingFunction<P, A, R>;
+export function unwrapping<P, A extends readonly unknown[], R>(
+  f: (params: P, ...rest: A) => R,
+  options?: TreeOptions,
+): UnwrappingFunction<P, A, R> | UnwrappingFunction<P, A, R, true> {
   if (typeof f !== "function") {
     throw new TypeError(`unwrapping: f must be a function, got ${describeValue(f)}`);
   }
