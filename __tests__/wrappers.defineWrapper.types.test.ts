@@ -7,6 +7,7 @@
  * `unwrap(tree)` returns); a record whose tag only a registry knows stays a record there, and only
  * `UnwrappedWith<T>` (what `unwrap(tree, { registry })` returns) unwraps it.
  */
+import * as E from "fp-ts/Either";
 import * as tf from "@tensorflow/tfjs-core";
 import {
   type NonTrainable,
@@ -15,7 +16,9 @@ import {
   defineWrapper,
   registerWrapper,
   unwrap,
+  unwrapEither,
   unwrapping,
+  withOptions,
   type DefinedWrapper,
   type KnownUnwrappable,
   type Unwrappable,
@@ -153,5 +156,26 @@ describe("types of calls", () => {
     expect(unwrapping(f, { registry })({ r: reg })).toBe(1);
     expect(unwrapping(f)({ r: Clip({ value: x, lo: 0, hi: 2 }) })).toBe(2);
     x.dispose();
+  });
+
+  test("withOptions and unwrapEither: a bound or given registry makes the call UnwrappedWith", () => {
+    const x = tf.tensor1d([3]);
+    const reg: RegClip = { _tag: "RegClip", value: x, hi: 1 };
+    const registry = registerWrapper(defaultRegistry, {
+      tag: "RegClip",
+      children: ["value"],
+      unwrap: (n: RegClip) => tf.minimum(n.value, n.hi),
+    });
+    const bound = withOptions({ registry }).unwrap({ reg });
+    type _b = Expect<Equal<typeof bound, { reg: tf.Tensor }>>;
+    const plain = withOptions({ noneIsLeaf: true }).unwrap({ reg });
+    type _p = Expect<Equal<(typeof plain)["reg"]["_tag"], "RegClip">>;
+    expect(plain.reg).toBe(reg);
+    const either = unwrapEither({ reg }, { registry });
+    if (E.isLeft(either)) throw either.left;
+    type _e = Expect<Equal<typeof either.right, { reg: tf.Tensor }>>;
+    expect(Array.from(either.right.reg.dataSync())).toEqual([1]);
+    expect(Array.from(bound.reg.dataSync())).toEqual([1]);
+    tf.dispose([x, bound.reg, either.right.reg]);
   });
 });
