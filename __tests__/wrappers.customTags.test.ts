@@ -1,7 +1,9 @@
 /**
- * Custom wrapper tags: registered with `registerWrapper`, unwrapped by `unwrapWith` nested in and
- * around the built-in wrappers, seen by the tree functions through their declared children, and
- * ordinary objects for a registry that does not know them. Also runs examples/customWrapper.ts.
+ * Custom wrapper tags declared for a registry (a record type extending `Unwrappable` plus
+ * `registerWrapper`): unwrapped by `unwrap(tree, { registry })` nested in and around the built-in
+ * wrappers, seen by the tree functions through their declared children, and ordinary objects for
+ * a registry that does not know them. Also runs examples/customWrapper.ts, whose wrappers are made
+ * with `defineWrapper` (see wrappers.defineWrapper.test.ts for those).
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { treeFlatten, treeLeaves, treeStructure } from "../src";
@@ -18,16 +20,30 @@ import {
   nonTrainable,
   unwrap,
 } from "../src";
-import {
-  Clip,
-  IncreasingOnInterval,
-  clipSpec,
-  increasingSpec,
-  main,
-  registry,
-  unwrapCustom,
-} from "../examples/customWrapper";
+import { IncreasingOnInterval, increasingSpec, main } from "../examples/customWrapper";
 import { useBackendAndCheckLeaks } from "./support/tensors";
+import type { Registry, Unwrappable, UnwrappedWith, WrapperSpec } from "../src";
+
+/** A wrapper declared for a registry only: a record type, a constructor and a spec. */
+interface Clip extends Unwrappable<"Clip", tf.Tensor> {
+  readonly value: tf.Tensor | Unwrappable<string, tf.Tensor>;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+function Clip(value: Clip["value"], lo: number, hi: number): Clip {
+  return Object.freeze({ _tag: "Clip", value, lo, hi });
+}
+
+const clipSpec: WrapperSpec<Clip, tf.Tensor> = {
+  tag: "Clip",
+  children: ["value"],
+  unwrap: ({ value, lo, hi }) => tf.clipByValue(value as tf.Tensor, lo, hi),
+};
+
+/** The built-in wrappers plus Clip and (the example's) IncreasingOnInterval. */
+const registry: Registry = registerWrapper(registerWrapper(defaultRegistry, clipSpec), increasingSpec);
+const unwrapCustom = <T>(t: T): UnwrappedWith<T> => unwrap(t, { registry });
 
 useBackendAndCheckLeaks();
 
@@ -218,8 +234,9 @@ test("examples/customWrapper.ts (quick): fits while staying valid, frozen part u
   const r = await main({ quick: true });
   expect(r.backend).toBe("wasm");
   expect(r.steps).toBe(40);
-  expect(r.leaves).toBe(3); // arr, logGain, offset
-  expect(r.leavesWithoutRegistry).toBe(14);
+  expect(r.leaves).toBe(3); // arr, logGain, offset: no registry needed
+  expect(r.loadedKnots).toEqual(r.knots);
+  expect(r.loadWithoutSpecsFails).toBe(true);
   expect(r.gain).toBe(2);
   expect(r.initialKnots.map((v) => Number(v.toFixed(6)))).toEqual([0, 0.25, 0.5, 0.75, 1]);
   expect(r.alwaysValid).toBe(true);

@@ -13,6 +13,7 @@ import {
   unwrap,
   type Unwrappable,
   type Unwrapped,
+  type UnwrappedWith,
 } from "../src";
 import { type NonTrainableLeaves } from "../src/advanced";
 import { registerWrapper } from "../src";
@@ -95,11 +96,23 @@ interface Box<T> extends Unwrappable<"Box", { boxed: Unwrapped<T> }> {
   readonly inner: T;
 }
 
+// With a registry (UnwrappedWith, what unwrap(tree, { registry }) returns), they unwrap.
 export type Custom = [
-  Expect<Equal<Unwrapped<Clip>, tf.Tensor>>,
-  Expect<Equal<Unwrapped<{ layers: [Clip, Parameterize<number>] }>, { layers: [tf.Tensor, number] }>>,
-  Expect<Equal<Unwrapped<Box<Parameterize<number>>>, { boxed: number }>>,
-  Expect<Equal<Unwrapped<NonTrainable<Clip>>, tf.Tensor>>,
+  Expect<Equal<UnwrappedWith<Clip>, tf.Tensor>>,
+  Expect<Equal<UnwrappedWith<{ layers: [Clip, Parameterize<number>] }>, { layers: [tf.Tensor, number] }>>,
+  Expect<Equal<UnwrappedWith<Box<Parameterize<number>>>, { boxed: number }>>,
+  Expect<Equal<UnwrappedWith<NonTrainable<Clip>>, tf.Tensor>>,
+];
+
+// Without a registry (Unwrapped, what unwrap(tree) returns), a tag only a registry knows stays a
+// record, its fields unwrapped, as unwrap leaves it at run time.
+export type CustomWithoutRegistry = [
+  Expect<Equal<Unwrapped<Clip>["lo"], number>>,
+  Expect<Equal<Unwrapped<Clip>["_tag"], "Clip">>,
+  Expect<Equal<Unwrapped<Box<Parameterize<number>>>["inner"], number>>,
+  Expect<Equal<Unwrapped<NonTrainable<Clip>>["_tag"], "Clip">>,
+  Expect<Equal<Unwrapped<{ layers: [Clip, Parameterize<number>] }>["layers"][1], number>>,
+  Expect<Equal<Unwrapped<{ layers: [Clip, Parameterize<number>] }>["layers"][0]["hi"], number>>,
 ];
 
 // -------------------------------------------------------------------------------------

@@ -1,47 +1,47 @@
 /**
- * Custom wrapper tags: a `Clip` wrapper and paramax's `RealToIncreasingOnInterval`, registered
- * next to the built-in wrappers and unwrapped with `unwrap(tree, { registry })`.
+ * Custom wrappers with `defineWrapper`: a `Clip` wrapper and paramax's
+ * `RealToIncreasingOnInterval`, used with plain `unwrap` and the tree functions, saved and loaded.
  *
- * A wrapper is three things: a record type that extends `Unwrappable<Tag, Out>` (so that
- * `Unwrapped` knows what it becomes), a constructor that returns a frozen record, and a
- * `WrapperSpec` (`tag`, the child fields, and an unwrap that assumes its children are already
- * unwrapped). `registerWrapper` returns a new registry; the tree functions and `unwrap` take it
- * as their `registry` option. Fields that are not children (`lo`, `hi`, `interval`, ...) are
- * static: they are part of the tree's structure, not leaves, so gradients and optimizers never
- * see them.
+ * A wrapper is one call: `defineWrapper({ tag, children, unwrap })` returns a constructor of
+ * frozen records. Its `unwrap` receives the record with its children already unwrapped and
+ * declares, by its parameter and result types, what the record holds and what it becomes (so
+ * `Unwrapped` knows). Fields that are not children (`lo`, `hi`, `interval`, ...) are static: they
+ * are part of the tree's structure, not leaves, so gradients and optimizers never see them.
+ *
+ * No registry is needed to use them: `unwrap`, `treeLeaves`, `treeMap`, `partition`, `treeAt`
+ * and the codec's encoder know the records by their constructor. A registry is needed only to
+ * decode a document that holds them (`registerWrapper(defaultRegistry, Clip.spec)`: the decoder
+ * must know which tags to trust), and a registry entry for the same tag overrides the behaviour.
  *
  * The example fits the knots of an increasing-on-[0, 1] wrapper to targets by gradient descent
  * on the unconstrained parameters: whatever the step, the knots stay increasing, at least
- * `minWidth` apart, with the interval's endpoints fixed.
+ * `minWidth` apart, with the interval's endpoints fixed. Then it saves the model and loads it.
  *
  * Run: `npm run example:customWrapper`
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend, unwrap } from "../src";
-import { treeLeaves, treeStructure } from "../src";
-import { registerWrapper, type Registry, type WrapperSpec } from "../src";
-import { NonTrainable, Parameterize, defaultRegistry, type Unwrappable, type Unwrapped } from "../src";
+import * as E from "fp-ts/Either";
+import { initBackend, unwrap, unwrapping } from "../src";
+import { parseTree, stringifyTree, treeLeaves, treeStructure } from "../src";
+import { defineWrapper, registerWrapper, type Registry } from "../src";
+import { NonTrainable, Parameterize, defaultRegistry, type KnownUnwrappable, type Unwrapped } from "../src";
 
 // -------------------------------------------------------------------------------------
 // Clip: a value clipped to [lo, hi] on unwrap
 // -------------------------------------------------------------------------------------
 
-export interface Clip extends Unwrappable<"Clip", tf.Tensor> {
-  readonly value: tf.Tensor | Unwrappable<string, tf.Tensor>;
-  readonly lo: number;
-  readonly hi: number;
-}
-
-export function Clip(value: Clip["value"], lo: number, hi: number): Clip {
-  if (!(lo <= hi)) throw new RangeError(`Clip: expected lo <= hi, got [${lo}, ${hi}]`);
-  return Object.freeze({ _tag: "Clip", value, lo, hi });
-}
-
-export const clipSpec: WrapperSpec<Clip, tf.Tensor> = {
+/** The record constructor: `ClipWrapper({ value, lo, hi })`. */
+export const ClipWrapper = defineWrapper({
   tag: "Clip",
   children: ["value"],
-  unwrap: ({ value, lo, hi }) => tf.clipByValue(value as tf.Tensor, lo, hi),
-};
+  unwrap: ({ value, lo, hi }: { value: tf.Tensor; lo: number; hi: number }) => tf.clipByValue(value, lo, hi),
+});
+
+/** A positional constructor that also checks its static fields. */
+export function Clip(value: tf.Tensor | KnownUnwrappable<string, tf.Tensor>, lo: number, hi: number) {
+  if (!(lo <= hi)) throw new RangeError(`Clip: expected lo <= hi, got [${lo}, ${hi}]`);
+  return ClipWrapper({ value, lo, hi });
+}
 
 // -------------------------------------------------------------------------------------
 // IncreasingOnInterval: paramax's RealToIncreasingOnInterval
@@ -49,55 +49,29 @@ export const clipSpec: WrapperSpec<Clip, tf.Tensor> = {
 
 export type Endpoints = "both" | "neither" | "lower" | "upper";
 
+/** What the unwrap of an IncreasingOnInterval receives (its child `arr` already unwrapped). */
+interface IncreasingFields {
+  readonly arr: tf.Tensor;
+  readonly interval: readonly [number, number];
+  readonly minWidth: number;
+  readonly includeEndpoints: Endpoints;
+}
+
 /**
  * Maps an unconstrained vector `arr` (last axis, size d) to increasing points in
  * `[interval[0], interval[1]]`: widths `minWidth + free * softmax(arr)` (which fill the
  * interval), cumulated. The result has d + 1 points with both endpoints, d with one, d - 1 with
  * neither. Leading batch axes are kept.
  */
-export interface IncreasingOnInterval extends Unwrappable<"IncreasingOnInterval", tf.Tensor> {
-  readonly arr: tf.Tensor | Unwrappable<string, tf.Tensor>;
-  readonly interval: readonly [number, number];
-  readonly minWidth: number;
-  readonly includeEndpoints: Endpoints;
-}
-
-export function IncreasingOnInterval(
-  arr: tf.Tensor,
-  interval: readonly [number, number],
-  options: { readonly minWidth: number; readonly includeEndpoints: Endpoints },
-): IncreasingOnInterval {
-  const [lower, upper] = interval;
-  const { minWidth, includeEndpoints } = options;
-  const nWidths = arr.shape[arr.rank - 1] ?? 1;
-  // The same checks as paramax, with the values in the message.
-  if (!(minWidth > 0)) throw new RangeError(`IncreasingOnInterval: minWidth must be > 0, got ${minWidth}`);
-  if (!(upper > lower))
-    throw new RangeError(`IncreasingOnInterval: need interval[1] > interval[0], got [${lower}, ${upper}]`);
-  if (minWidth * nWidths > upper - lower) {
-    throw new RangeError(
-      `IncreasingOnInterval: minWidth * ${nWidths} widths = ${minWidth * nWidths} does not fit in the interval of width ${upper - lower}`,
-    );
-  }
-  return Object.freeze({
-    _tag: "IncreasingOnInterval",
-    arr,
-    interval: Object.freeze([lower, upper] as const),
-    minWidth,
-    includeEndpoints,
-  });
-}
-
-export const increasingSpec: WrapperSpec<IncreasingOnInterval, tf.Tensor> = {
+export const IncreasingWrapper = defineWrapper({
   tag: "IncreasingOnInterval",
   children: ["arr"],
-  unwrap: ({ arr, interval, minWidth, includeEndpoints }) =>
+  unwrap: ({ arr, interval, minWidth, includeEndpoints }: IncreasingFields) =>
     tf.tidy(() => {
-      const a = arr as tf.Tensor;
       const [lower, upper] = interval;
-      const d = a.shape[a.rank - 1] as number;
-      const batch = a.shape.slice(0, -1);
-      const flat = tf.reshape(a, [-1, d]);
+      const d = arr.shape[arr.rank - 1] as number;
+      const batch = arr.shape.slice(0, -1);
+      const flat = tf.reshape(arr, [-1, d]);
       const free = upper - lower - minWidth * d;
       const widths = tf.add(minWidth, tf.mul(free, tf.softmax(flat)));
       const inner = tf.add(lower, tf.slice(tf.cumsum(widths, 1), [0, 0], [-1, d - 1]));
@@ -109,11 +83,39 @@ export const increasingSpec: WrapperSpec<IncreasingOnInterval, tf.Tensor> = {
       const points = tf.concat(parts, 1);
       return tf.reshape(points, [...batch, points.shape[1] as number]);
     }),
-};
+});
 
-/** The built-in wrappers plus the two above. */
+/** A constructor with paramax's checks, with the values in the message. */
+export function IncreasingOnInterval(
+  arr: tf.Tensor,
+  interval: readonly [number, number],
+  options: { readonly minWidth: number; readonly includeEndpoints: Endpoints },
+) {
+  const [lower, upper] = interval;
+  const { minWidth, includeEndpoints } = options;
+  const nWidths = arr.shape[arr.rank - 1] ?? 1;
+  if (!(minWidth > 0)) throw new RangeError(`IncreasingOnInterval: minWidth must be > 0, got ${minWidth}`);
+  if (!(upper > lower))
+    throw new RangeError(`IncreasingOnInterval: need interval[1] > interval[0], got [${lower}, ${upper}]`);
+  if (minWidth * nWidths > upper - lower) {
+    throw new RangeError(
+      `IncreasingOnInterval: minWidth * ${nWidths} widths = ${minWidth * nWidths} does not fit in the interval of width ${upper - lower}`,
+    );
+  }
+  return IncreasingWrapper({
+    arr,
+    interval: Object.freeze([lower, upper] as const),
+    minWidth,
+    includeEndpoints,
+  });
+}
+
+/** The specs, for whoever needs to name them (a registry for the codec, an override). */
+export const clipSpec = ClipWrapper.spec;
+export const increasingSpec = IncreasingWrapper.spec;
+
+/** What a decoder needs to load documents holding these wrappers: the built-ins plus the two above. */
 export const registry: Registry = registerWrapper(registerWrapper(defaultRegistry, clipSpec), increasingSpec);
-export const unwrapCustom = <T>(t: T) => unwrap(t, { registry });
 
 // -------------------------------------------------------------------------------------
 // the example
@@ -121,10 +123,8 @@ export const unwrapCustom = <T>(t: T) => unwrap(t, { registry });
 
 export interface CustomWrapperResult {
   readonly backend: string;
-  /** The model's leaves under the extended registry (static fields are not leaves). */
+  /** The model's leaves, without any registry (static fields are not leaves). */
   readonly leaves: number;
-  /** The same count when the custom tags are unknown (records are ordinary objects then). */
-  readonly leavesWithoutRegistry: number;
   /** The gain, exp(3) ≈ 20 clipped to [0, 2]. */
   readonly gain: number;
   readonly targets: number[];
@@ -137,6 +137,10 @@ export interface CustomWrapperResult {
   readonly alwaysValid: boolean;
   /** Gradient reaching the frozen (NonTrainable) part: exactly 0. */
   readonly frozenGrad: number;
+  /** The trained model saved as JSON (no registry needed) and loaded with the specs registered. */
+  readonly loadedKnots: number[];
+  /** Loading without the specs is refused (the decoder only trusts tags it is given). */
+  readonly loadWithoutSpecsFails: boolean;
   readonly leaked: number;
 }
 
@@ -164,24 +168,20 @@ export async function main(options: { quick?: boolean } = {}): Promise<CustomWra
     gain: Clip(Parameterize(tf.exp, logGain), 0, 2),
     offset: NonTrainable(Clip(o, -1, 1)),
   });
-  type Out = Unwrapped<ReturnType<typeof model>>; // { knots: Tensor; gain: Tensor; offset: Tensor }
+  type Model = ReturnType<typeof model>;
 
-  const leaves = treeLeaves(model(arr, offset), { registry }).length;
-  const leavesWithoutRegistry = treeLeaves(model(arr, offset)).length;
-  const structure = treeStructure(model(arr, offset), { registry });
+  const leaves = treeLeaves(model(arr, offset)).length;
+  const structure = treeStructure(model(arr, offset));
 
   const target = tf.tensor1d(targets);
-  const lossOf = (a: tf.Tensor, o: tf.Tensor): tf.Scalar => {
-    const out: Out = unwrapCustom(model(a, o));
+  // Written once against plain tensors; `unwrapping` unwraps and disposes the intermediates.
+  const loss = unwrapping((p: Unwrapped<Model>): tf.Scalar =>
     // The offset term would pull the offset to 0, but the offset is frozen: its gradient is 0.
-    return tf.add<tf.Scalar>(
-      tf.sum(tf.squaredDifference(out.knots, target)),
-      tf.mul(1e-3, tf.square(out.offset)),
-    );
-  };
-  const knotsOf = (a: tf.Tensor) =>
-    tf.tidy(() => Array.from(unwrapCustom(model(a, offset)).knots.dataSync()));
-  const gain = tf.tidy(() => unwrapCustom(model(arr, offset)).gain.dataSync()[0] as number);
+    tf.add<tf.Scalar>(tf.sum(tf.squaredDifference(p.knots, target)), tf.mul(1e-3, tf.square(p.offset))),
+  );
+  const lossOf = (a: tf.Tensor, o: tf.Tensor): tf.Scalar => loss(model(a, o));
+  const knotsOf = (a: tf.Tensor) => tf.tidy(() => Array.from(unwrap(model(a, offset)).knots.dataSync()));
+  const gain = tf.tidy(() => unwrap(model(arr, offset)).gain.dataSync()[0] as number);
 
   const initialKnots = knotsOf(arr);
   const initialLoss = tf.tidy(() => lossOf(arr, offset).dataSync()[0] as number);
@@ -200,20 +200,25 @@ export async function main(options: { quick?: boolean } = {}): Promise<CustomWra
   const knots = knotsOf(arr);
   const finalLoss = tf.tidy(() => lossOf(arr, offset).dataSync()[0] as number);
   // Static fields are part of the structure: another interval is another structure.
-  const otherInterval = treeStructure(
-    {
-      ...model(arr, offset),
-      knots: IncreasingOnInterval(arr, [0, 2], { minWidth, includeEndpoints: "both" }),
-    },
-    { registry },
-  );
+  const otherInterval = treeStructure({
+    ...model(arr, offset),
+    knots: IncreasingOnInterval(arr, [0, 2], { minWidth, includeEndpoints: "both" }),
+  });
   if (structure.equals(otherInterval)) throw new Error("static fields should be part of the structure");
 
+  // Save: the encoder knows the records by their constructor. Load: the decoder needs the specs.
+  const text = stringifyTree(model(arr, offset));
+  const loadWithoutSpecsFails = E.isLeft(parseTree(text));
+  const loaded = parseTree(text, { registry });
+  if (E.isLeft(loaded)) throw new Error("the saved model did not load");
+  const loadedModel = loaded.right as Model;
+  const loadedKnots = tf.tidy(() => Array.from(unwrap(loadedModel).knots.dataSync()));
+
+  tf.dispose(treeLeaves(loadedModel).filter((x): x is tf.Tensor => x instanceof tf.Tensor));
   tf.dispose([arr, logGain, offset, target]);
   return {
     backend: tf.getBackend(),
     leaves,
-    leavesWithoutRegistry,
     gain,
     targets,
     initialKnots,
@@ -223,6 +228,8 @@ export async function main(options: { quick?: boolean } = {}): Promise<CustomWra
     steps,
     alwaysValid,
     frozenGrad,
+    loadedKnots,
+    loadWithoutSpecsFails,
     leaked: tf.memory().numTensors - before,
   };
 }
@@ -231,15 +238,16 @@ if (require.main === module) {
   main().then(
     (r) => {
       const fmt = (xs: number[]) => `[${xs.map((x) => x.toFixed(3)).join(", ")}]`;
-      console.log(
-        `backend ${r.backend}; ${r.leaves} leaves with the custom registry, ${r.leavesWithoutRegistry} without`,
-      );
+      console.log(`backend ${r.backend}; ${r.leaves} leaves, no registry needed`);
       console.log(`gain exp(3) clipped to [0, 2]: ${r.gain}`);
       console.log(
         `knots ${fmt(r.initialKnots)} -> ${fmt(r.knots)} (targets ${fmt(r.targets)}) in ${r.steps} steps`,
       );
       console.log(
         `loss ${r.initialLoss.toFixed(5)} -> ${r.finalLoss.toFixed(5)}; always valid: ${r.alwaysValid}`,
+      );
+      console.log(
+        `saved and loaded: knots ${fmt(r.loadedKnots)}; loading without the specs refused: ${r.loadWithoutSpecsFails}`,
       );
       console.log(`gradient at the frozen offset: ${r.frozenGrad}; leaked tensors: ${r.leaked}`);
     },

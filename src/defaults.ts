@@ -8,6 +8,7 @@
 import * as flatten from "./core/flatten";
 import * as map from "./core/map";
 import type { TreeOptions } from "./core/options";
+import type { Registry } from "./core/registry";
 import * as partitioning from "./core/partition";
 import * as at from "./core/treeAt";
 import * as equal from "./tensor/equal";
@@ -16,6 +17,7 @@ import * as stack from "./tensor/stack";
 import * as assigning from "./wrappers/assign";
 import { withDefaultRegistry } from "./wrappers/defaultRegistry";
 import { nonTrainable } from "./wrappers/nonTrainableLeaves";
+import type { UnwrappedWith } from "./wrappers/types";
 import * as unwrapping from "./wrappers/unwrap";
 
 // -------------------------------------------------------------------------------------
@@ -30,7 +32,7 @@ import * as unwrapping from "./wrappers/unwrap";
  * const T: TreeFunctions = withOptions({ noneIsLeaf: true });
  * T.treeLeaves([1, null]); // [1, null]
  */
-export interface TreeFunctions {
+export interface TreeFunctions<Registered extends boolean = false> {
   readonly treeFlatten: typeof flatten.treeFlatten;
   readonly treeFlattenWithPath: typeof flatten.treeFlattenWithPath;
   readonly treeLeaves: typeof flatten.treeLeaves;
@@ -48,7 +50,10 @@ export interface TreeFunctions {
   readonly treeStack: typeof stack.treeStack;
   readonly treeUnstack: typeof stack.treeUnstack;
   readonly treeFormat: typeof format.treeFormat;
-  readonly unwrap: typeof unwrapping.unwrap;
+  /** Typed `UnwrappedWith` when a registry is bound (it knows the tags), else as `unwrap`. */
+  readonly unwrap: Registered extends true
+    ? <T>(tree: T, options?: TreeOptions) => UnwrappedWith<T>
+    : typeof unwrapping.unwrap;
   readonly isUnwrappable: typeof unwrapping.isUnwrappable;
   readonly containsUnwrappables: typeof unwrapping.containsUnwrappables;
   readonly nonTrainable: typeof nonTrainable;
@@ -82,7 +87,9 @@ function bind<F extends (...args: any[]) => unknown>(fn: F, position: number, bo
  * T.treeLeaves({ a: [1, 2], b: 3 }); // [[1, 2], 3]
  * T.treeMap((x: unknown) => (Array.isArray(x) ? x.length : x), { a: [1, 2], b: 3 }); // { a: 2, b: 3 }
  */
-export function withOptions(options: TreeOptions): TreeFunctions {
+export function withOptions<O extends TreeOptions>(
+  options: O,
+): TreeFunctions<O extends { readonly registry: Registry } ? true : false> {
   const bound = withDefaultRegistry(options);
   return Object.freeze({
     treeFlatten: bind(flatten.treeFlatten, 1, bound),

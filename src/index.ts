@@ -54,7 +54,19 @@ export { unwrap, isUnwrappable, containsUnwrappables } from "./wrappers/unwrap";
 export { UnwrapError, isUnwrapError } from "./wrappers/unwrapError";
 export { defaultRegistry } from "./wrappers/defaultRegistry";
 export { registerWrapper, type WrapperSpec } from "./wrappers/spec";
-export type { Unwrappable, Unwrapped, UnwrapLeafTypes } from "./wrappers/types";
+export {
+  defineWrapper,
+  type DefineWrapperSpec,
+  type DefinedWrapper,
+  type WrapperConstructor,
+} from "./wrappers/define";
+export type {
+  KnownUnwrappable,
+  Unwrappable,
+  Unwrapped,
+  UnwrappedWith,
+  UnwrapLeafTypes,
+} from "./wrappers/types";
 
 // constraints
 export { positive, bounded, simplex, lowerTriangular, cholesky, increasingOnInterval } from "./constraints";
@@ -74,6 +86,7 @@ export { partitionTrainable } from "./train/partitionTrainable";
 export { sgdStep } from "./train/sgd";
 export { treeOptimizer, type TreeOptimizer, type TreeOptimizerOptions } from "./train/optimizer";
 export { disposeTree, type DisposeTreeOptions } from "./train/dispose";
+export { unwrapping, type UnwrappingFunction, type UnwrapsTo } from "./train/unwrapping";
 
 // serialized trees
 export { treeCodec, stringifyTree, parseTree, type TreeCodecOptions } from "./codec/treeCodec";

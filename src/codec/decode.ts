@@ -22,6 +22,7 @@
 import type * as tf from "@tensorflow/tfjs-core";
 import * as t from "io-ts";
 import type { RecordSpec, Registry } from "../core/registry";
+import { isCarriedSpec, markRecord } from "../core/ownSpecs";
 
 import { defaultRegistry } from "../wrappers/defaultRegistry";
 import { documentType, treeRootType } from "./errors";
@@ -518,7 +519,7 @@ export function decodeTreeValue(
       const top = sources.length - 1;
       const i = nexts[top] as number;
       if (i >= (lengths[top] as number)) {
-        if (kinds[top] === WRAPPER) freezeWrapper(outs[top] as Record<string, unknown>);
+        if (kinds[top] === WRAPPER) freezeWrapper(outs[top] as Record<string, unknown>, ctx.registry);
         sources.pop();
         outs.pop();
         kinds.pop();
@@ -559,8 +560,13 @@ export function decodeTreeValue(
 // utils
 // -------------------------------------------------------------------------------------
 
-/** Wrappers are immutable values: freeze the record, and the built-ins' array fields (as their constructors do). */
-function freezeWrapper(out: Record<string, unknown>): void {
+/**
+ * Wrappers are immutable values: freeze the record, and the built-ins' array fields (as their
+ * constructors do). A record of a `defineWrapper` spec carries it, as its constructor's would.
+ */
+function freezeWrapper(out: Record<string, unknown>, registry: Registry): void {
+  const spec = registry.specs.get(out["_tag"] as string);
+  if (spec !== undefined && isCarriedSpec(spec)) markRecord(out, spec);
   const builtin = builtinFields[out["_tag"] as string];
   if (builtin !== undefined) {
     for (const f of Object.keys(builtin))

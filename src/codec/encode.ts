@@ -24,6 +24,7 @@
 import type * as tf from "@tensorflow/tfjs-core";
 import { keystr, type Key } from "../core/keyPath";
 import type { Registry } from "../core/registry";
+import { ownSpecOf } from "../core/ownSpecs";
 import type { EncodeProblem } from "./errors";
 import type { AnyFunction, ResolvedFunctions } from "./functions";
 import { defaultRegistry } from "../wrappers/defaultRegistry";
@@ -177,7 +178,7 @@ export function encodeValue(
     const keys = Object.keys(record);
     if (hasTag) {
       const tag = record["_tag"];
-      const spec = typeof tag === "string" ? ctx.registry.specs.get(tag) : undefined;
+      const spec = typeof tag === "string" ? (ctx.registry.specs.get(tag) ?? ownSpecOf(record)) : undefined;
       if (spec !== undefined) {
         const builtin = builtinFields[spec.tag];
         if (builtin !== undefined && defaultRegistry.specs.get(spec.tag) === spec) {

@@ -6,6 +6,7 @@
  * @module
  */
 import { ARRAY, CUSTOM, LEAF, NONE, OBJECT, RECORD, type Meta } from "./node";
+import { markRecord, marks, ownSpecOf } from "./ownSpecs";
 import type { NodeTypeSpec, RecordSpec } from "./registry";
 
 // -------------------------------------------------------------------------------------
@@ -70,6 +71,9 @@ export function build(meta: Meta, values: readonly unknown[], start: number): un
         }
         setOwn(out, key, value);
       }
+      // A record that carried its own spec still does when rebuilt (`ownSpecs.ts`).
+      const own = marks.any ? ownSpecOf(template) : undefined;
+      if (own !== undefined) markRecord(out, own);
       return meta.frozen ? Object.freeze(out) : out;
     }
     case CUSTOM:

@@ -16,6 +16,7 @@
  */
 import type { Key } from "./keyPath";
 import type { NodeTypeSpec, RecordSpec, Registry } from "./registry";
+import { marks, ownSpecOf } from "./ownSpecs";
 import { NodeRuleError, checkOrdinary } from "./rules";
 import { shapeOf, type Shape } from "./shape";
 
@@ -189,9 +190,11 @@ function enterObject(
     hints[h] = second;
     hints[h + 1] = first;
   } else {
-    // A registered record is known by its own enumerable `_tag` alone, without listing its keys.
-    const tag = registry.specs.size > 0 ? obj._tag : undefined;
-    const spec = typeof tag === "string" ? registry.specs.get(tag) : undefined;
+    // A registered record is known by its own enumerable `_tag` alone, without listing its keys;
+    // a record the registry does not know may carry its own spec (see `ownSpecs.ts`).
+    const tag = registry.specs.size > 0 || marks.any ? obj._tag : undefined;
+    let spec = typeof tag === "string" ? registry.specs.get(tag) : undefined;
+    if (spec === undefined && typeof tag === "string") spec = ownSpecOf(node);
     if (spec !== undefined && isEnumerable.call(node, "_tag")) {
       const children = spec.children;
       const top = pl + children.length - 1;

@@ -16,6 +16,7 @@
  * @module
  */
 import type { Key } from "./keyPath";
+import { isCarriedSpec, ownSpecOf } from "./ownSpecs";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -115,7 +116,11 @@ export function registerRecord<S extends RecordSpec>(registry: Registry, spec: S
       `${what}: "${tag}".children must be distinct field names other than "_tag", got [${children.join(", ")}]`,
     );
   }
-  const frozen = Object.freeze({ ...spec, children: Object.freeze([...children]) });
+  // A spec that records carry (`defineWrapper`'s) is frozen already and kept as is, so that the
+  // records a decoder makes from this entry carry it too.
+  const frozen = isCarriedSpec(spec)
+    ? spec
+    : Object.freeze({ ...spec, children: Object.freeze([...children]) });
   const specs = new Map(registry.specs);
   specs.set(tag, frozen);
   return Object.freeze({ _tag: "Registry", specs, types: registry.types });
@@ -193,7 +198,8 @@ export const mapNodeType: NodeTypeSpec<Map<Key, unknown>> = Object.freeze({
 
 /**
  * The spec registered for `node`'s tag, when `node` is a plain object whose own enumerable `_tag`
- * is registered; `undefined` otherwise.
+ * is registered, else the spec `node` carries itself (made by `defineWrapper`'s constructor);
+ * `undefined` otherwise.
  *
  * @example
  * const registry = registerRecord(emptyRegistry, { tag: "Pair", children: ["left", "right"] });
@@ -206,5 +212,5 @@ export function lookupSpec(registry: Registry, node: unknown): RecordSpec | unde
   if (proto !== Object.prototype && proto !== null) return undefined;
   if (!Object.prototype.propertyIsEnumerable.call(node, "_tag")) return undefined;
   const tag = (node as { _tag?: unknown })._tag;
-  return typeof tag === "string" ? registry.specs.get(tag) : undefined;
+  return typeof tag === "string" ? (registry.specs.get(tag) ?? ownSpecOf(node)) : undefined;
 }

@@ -12,7 +12,8 @@
  */
 import * as E from "fp-ts/Either";
 import type { TreeOptions } from "../core/options";
-import type { Unwrapped } from "../wrappers/types";
+import type { Registry } from "../core/registry";
+import type { Unwrapped, UnwrappedWith } from "../wrappers/types";
 import { unwrap } from "../wrappers/unwrap";
 import { isUnwrapError, type UnwrapError } from "../wrappers/unwrapError";
 
@@ -49,7 +50,15 @@ import { isUnwrapError, type UnwrapError } from "../wrappers/unwrapError";
  * const result = unwrapEither({ a: [{ _tag: "Positive", value: -1 }] }, { registry });
  * E.isLeft(result) && result.left.message; // "unwrap: Positive at .a[0] failed: expected a positive number, got -1"
  */
-export function unwrapEither<T>(tree: T, options?: TreeOptions): E.Either<UnwrapError, Unwrapped<T>> {
+export function unwrapEither<T>(
+  tree: T,
+  options: TreeOptions & { readonly registry: Registry },
+): E.Either<UnwrapError, UnwrappedWith<T>>;
+export function unwrapEither<T>(tree: T, options?: TreeOptions): E.Either<UnwrapError, Unwrapped<T>>;
+export function unwrapEither<T>(
+  tree: T,
+  options?: TreeOptions,
+): E.Either<UnwrapError, Unwrapped<T> | UnwrappedWith<T>> {
   try {
     return E.right(unwrap(tree, options));
   } catch (e) {

@@ -21,7 +21,7 @@ import { stopGradient } from "../tensor/stopGradient";
 import { isFloatTensor } from "../tensor/values";
 import { assignValue } from "./inverse";
 import { isTagged, type WrapperSpec } from "./spec";
-import type { UnwrapLeaf, Unwrappable, Unwrapped } from "./types";
+import type { KnownUnwrappable, UnwrapLeaf, UnwrapsInner } from "./types";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -33,7 +33,7 @@ const NonTrainableTag = "NonTrainable";
  * A record `{ _tag: "NonTrainable", tree }` that unwraps to `tree` with gradients stopped at
  * every float tensor. `tree` is the child.
  */
-export interface NonTrainable<T = unknown> extends Unwrappable<"NonTrainable", Unwrapped<T>> {
+export interface NonTrainable<T = unknown> extends KnownUnwrappable<"NonTrainable", UnwrapsInner<T>> {
   readonly tree: T;
 }
 

@@ -26,7 +26,7 @@ import {
 import { describeValue } from "../tensor/values";
 import { assignValue, NoInverseError } from "./inverse";
 import { isTagged, type WrapperSpec } from "./spec";
-import type { Unwrappable, Unwrapped } from "./types";
+import type { KnownUnwrappable, Unwrapped } from "./types";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -44,7 +44,7 @@ const ParameterizeTag = "Parameterize";
 export interface Parameterize<
   R = unknown,
   A extends readonly unknown[] = readonly unknown[],
-> extends Unwrappable<"Parameterize", R> {
+> extends KnownUnwrappable<"Parameterize", R> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- `fn` takes the unwrapped args, whose types the record does not keep
   readonly fn: (...args: any[]) => R;
   readonly args: A;

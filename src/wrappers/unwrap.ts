@@ -20,12 +20,12 @@
  */
 import { flattenPass } from "../core/flattenPass";
 import { RECORD } from "../core/node";
-import { lookupSpec, type RecordSpec } from "../core/registry";
+import { lookupSpec, type RecordSpec, type Registry } from "../core/registry";
 import { resolveOptions, type TreeOptions } from "../core/options";
 import { defaultRegistry, withDefaultRegistry } from "./defaultRegistry";
 import { unwrapTree } from "./fold";
 import { isWrapperSpec } from "./spec";
-import type { Unwrappable, Unwrapped } from "./types";
+import type { Unwrappable, Unwrapped, UnwrappedWith } from "./types";
 
 // -------------------------------------------------------------------------------------
 // folding
@@ -33,14 +33,20 @@ import type { Unwrappable, Unwrapped } from "./types";
 
 /**
  * Unwraps every wrapper of `options.registry` (default: `defaultRegistry`) anywhere in `tree`
- * (at the root too). Throws an {@link UnwrapError} naming the wrapper's path and tag when a
- * wrapper's unwrap fails, after disposing every tensor it had created.
+ * (at the root too), and every record made by a {@link defineWrapper} constructor whose tag the
+ * registry does not override. Throws an {@link UnwrapError} naming the wrapper's path and tag
+ * when a wrapper's unwrap fails, after disposing every tensor it had created.
+ *
+ * Typed {@link Unwrapped} without a registry (records with a tag only a registry would know stay
+ * records) and {@link UnwrappedWith} when the call passes one.
  *
  * @example
  * const square = (x: number) => x * x;
  * unwrap({ a: Parameterize(square, 3), b: [Parameterize(square, Parameterize(square, 2))] }); // { a: 9, b: [16] }
  */
-export function unwrap<T>(tree: T, options?: TreeOptions): Unwrapped<T> {
+export function unwrap<T>(tree: T, options: TreeOptions & { readonly registry: Registry }): UnwrappedWith<T>;
+export function unwrap<T>(tree: T, options?: TreeOptions): Unwrapped<T>;
+export function unwrap<T>(tree: T, options?: TreeOptions): Unwrapped<T> | UnwrappedWith<T> {
   return unwrapTree(tree, withDefaultRegistry(options)) as Unwrapped<T>;
 }
 
@@ -50,7 +56,8 @@ export function unwrap<T>(tree: T, options?: TreeOptions): Unwrapped<T> {
 
 /**
  * Whether `x` itself is a wrapper: a plain object whose `_tag` is registered as a wrapper in
- * `options.registry` (default: `defaultRegistry`).
+ * `options.registry` (default: `defaultRegistry`), or a record of a {@link defineWrapper}
+ * constructor.
  *
  * @example
  * isUnwrappable(Parameterize(tf.exp, 0)); // true
@@ -62,8 +69,8 @@ export function isUnwrappable(x: unknown, options?: TreeOptions): x is Unwrappab
 }
 
 /**
- * Whether any wrapper of `options.registry` (default: `defaultRegistry`) occurs anywhere in
- * `tree`, the root included.
+ * Whether any wrapper of `options.registry` (default: `defaultRegistry`), or any record of a
+ * {@link defineWrapper} constructor, occurs anywhere in `tree`, the root included.
  *
  * @example
  * containsUnwrappables({ a: [1, NonTrainable(tf.scalar(1))] }); // true

@@ -28,7 +28,7 @@ import { unwrapTree } from "./fold";
 import { nonTrainableSpec } from "./nonTrainable";
 import { Parameterize, parameterizeSpec } from "./parameterize";
 import { isTagged, registerWrapper, type WrapperSpec } from "./spec";
-import type { Unwrappable } from "./types";
+import type { KnownUnwrappable, Unwrappable } from "./types";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -41,12 +41,12 @@ const WeightNormalizationTag = "WeightNormalization";
  * `weight` is a float tensor of rank >= 1 (or a wrapper that unwraps to one); `scale`, of the
  * weight's shape with a last axis of 1, starts as `Parameterize(tf.softplus, raw)`.
  */
-export interface WeightNormalization<R extends Rank = Rank> extends Unwrappable<
+export interface WeightNormalization<R extends Rank = Rank> extends KnownUnwrappable<
   "WeightNormalization",
   Tensor<R>
 > {
   readonly weight: Tensor<R> | Unwrappable<string, Tensor<R>>;
-  readonly scale: Tensor<R> | Unwrappable<string, Tensor<R>>;
+  readonly scale: Tensor<R> | KnownUnwrappable<string, Tensor<R>>;
 }
 
 // -------------------------------------------------------------------------------------
@@ -85,7 +85,7 @@ export function WeightNormalization<R extends Rank>(
   return Object.freeze({
     _tag: WeightNormalizationTag,
     weight,
-    scale: Parameterize(tf.softplus, raw) as unknown as Unwrappable<string, Tensor<R>>,
+    scale: Parameterize(tf.softplus, raw) as unknown as KnownUnwrappable<string, Tensor<R>>,
   });
 }
 
