@@ -20,7 +20,7 @@ import type { Registry } from "../core/registry";
 import { defaultRegistry } from "../wrappers/defaultRegistry";
 import { decodeDocument } from "./decode";
 import { encodeValue, type ExternalWeight, type TensorMode } from "./encode";
-import { documentType, TreeEncodeError, type EncodeProblem } from "./errors";
+import { documentType, locateErrors, TreeEncodeError, type EncodeProblem } from "./errors";
 import { formatName, formatVersion, reservedTags } from "./format";
 import { resolveFunctions, type FunctionTable, type ResolvedFunctions } from "./functions";
 import { parseJsonText, stringifyTrustedJson, type JsonValue, type ParsedJson } from "./json";
@@ -118,7 +118,10 @@ export function treeCodec(options?: TreeCodecOptions): TreeCodec {
   return new t.Type<Tree, TreeJson, unknown>(
     "Tree",
     (u): u is Tree => !("problems" in encodeValue(u, { ...resolved, tensors: "check", maxProblems: 1 })),
-    (u, c) => decodeDocument(u, c, resolved),
+    (u, c) => {
+      const result = decodeDocument(u, c, resolved);
+      return E.isLeft(result) ? t.failures(locateErrors(result.left)) : result;
+    },
     (tree) => {
       const encoded = encodeWith(tree, resolved, "inline");
       if (E.isLeft(encoded)) throw new TreeEncodeError(encoded.left);
