@@ -19,7 +19,7 @@ import * as t from "io-ts";
 import type { Registry } from "../core/registry";
 import { defaultRegistry } from "../wrappers/defaultRegistry";
 import { decodeDocument } from "./decode";
-import { encodeValue, type ExternalWeight, type TensorMode } from "./encode";
+import { defaultMaxEncodeNodes, encodeValue, type ExternalWeight, type TensorMode } from "./encode";
 import { documentType, locateErrors, TreeEncodeError, type EncodeProblem } from "./errors";
 import { formatName, formatVersion, reservedTags } from "./format";
 import { resolveFunctions, type FunctionTable, type ResolvedFunctions } from "./functions";
@@ -58,6 +58,9 @@ export interface TreeJson {
  *   the format's own tags (`Tensor`, `Number`, `Undefined`, `Function`, `Object`).
  * - `functions`: functions to write by name, added to `defaultFunctions` (yours win on a shared
  *   name).
+ * - `maxNodes`: encoding stops with a {@link TreeEncodeError} naming the path once the tree has
+ *   more nodes than this ({@link defaultMaxEncodeNodes} when omitted): a getter that returns a
+ *   new object each time makes a tree without end.
  *
  * @example
  * const options: TreeCodecOptions = { functions: { double: (x: tf.Tensor) => tf.mul(x, 2) } };
@@ -65,6 +68,7 @@ export interface TreeJson {
 export interface TreeCodecOptions {
   readonly registry?: Registry | undefined;
   readonly functions?: FunctionTable | undefined;
+  readonly maxNodes?: number | undefined;
 }
 
 /**
@@ -79,6 +83,7 @@ export type TreeCodec = t.Type<Tree, TreeJson, unknown>;
 export interface ResolvedCodecOptions {
   readonly registry: Registry;
   readonly functions: ResolvedFunctions;
+  readonly maxNodes: number;
 }
 
 /** @internal */
@@ -91,7 +96,10 @@ export function resolveCodecOptions(options: TreeCodecOptions | undefined): Reso
       );
     }
   }
-  return { registry, functions: resolveFunctions(options?.functions) };
+  const maxNodes = options?.maxNodes ?? defaultMaxEncodeNodes;
+  if (!(Number.isInteger(maxNodes) && maxNodes > 0))
+    throw new Error(`treeCodec: maxNodes must be a positive integer, got ${String(maxNodes)}`);
+  return { registry, functions: resolveFunctions(options?.functions), maxNodes };
 }
 
 // -------------------------------------------------------------------------------------
