@@ -1,4 +1,6 @@
 import fc from "fast-check";
+import * as E from "fp-ts/Either";
+import { formatDecodeErrors, treeCodec } from "../src";
 import {
   base64ByteLength,
   base64Length,
@@ -158,4 +160,48 @@ test("isBase64Run agrees with a regular expression, for any UTF-16 text and rang
     ),
     { numRuns: 2000 },
   );
+});
+
+describe("canonical base64 only", () => {
+  test("non-zero padding bits are refused, with the position and the canonical character", () => {
+    expect(checkBase64("AB==")).toBe(
+      'non-canonical base64: the character "B" at position 1 has non-zero padding bits (canonical base64 writes "A" there)',
+    );
+    expect(decodeBase64Into("AAB=", new Uint8Array(2))).toBe(
+      'non-canonical base64: the character "B" at position 2 has non-zero padding bits (canonical base64 writes "A" there)',
+    );
+    expect(checkBase64("AAAAAR==")).toBe(
+      'non-canonical base64: the character "R" at position 5 has non-zero padding bits (canonical base64 writes "Q" there)',
+    );
+    expect(checkBase64("AA==")).toBeUndefined();
+    expect(checkBase64("AAE=")).toBeUndefined();
+  });
+
+  test("every byte string has exactly one accepted text (all 1- and 2-byte tails)", () => {
+    for (let b = 0; b < 256; b++) {
+      const one = encodeBase64(Uint8Array.of(b));
+      const two = encodeBase64(Uint8Array.of(7, b));
+      expect(checkBase64(one)).toBeUndefined();
+      expect(checkBase64(two)).toBeUndefined();
+      // Each other low-bit pattern of the last character is refused.
+      for (let low = 1; low < 16; low++) {
+        const v = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(
+          one[1] as string,
+        );
+        const alt = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[v | low] as string;
+        if ((v | low) !== v) expect(checkBase64(`${one[0]}${alt}==`)).toMatch(/^non-canonical base64/);
+      }
+    }
+  });
+
+  test("a document with non-canonical data: the key path and the exact text", () => {
+    const r = treeCodec().decode({
+      format: "paramtree",
+      version: "1.0",
+      tree: { mask: { _tag: "Tensor", dtype: "bool", shape: [1], data: "AB==" } },
+    });
+    expect(E.isLeft(r) && formatDecodeErrors(r.left)).toEqual([
+      '.mask.data: non-canonical base64: the character "B" at position 1 has non-zero padding bits (canonical base64 writes "A" there)',
+    ]);
+  });
 });

@@ -1,6 +1,10 @@
+import * as E from "fp-ts/Either";
+import { promises as fsp } from "fs";
 import * as t from "io-ts";
-import { formatDecodeErrors, TreeEncodeError } from "../src";
-import { errorPath, formatEncodeProblems } from "../src/advanced";
+import * as os from "os";
+import * as path from "path";
+import { formatDecodeErrors, saveTree, treeCodec, TreeEncodeError } from "../src";
+import { defaultMaxEncodeNodes, encodeTree, errorPath, formatEncodeProblems } from "../src/advanced";
 import { documentType, treeRootType } from "../src/codec/errors";
 
 const entry = (key: string, actual: unknown, type: t.Decoder<any, any> = t.unknown): t.ContextEntry => ({
@@ -58,4 +62,47 @@ test("encode problems and TreeEncodeError", () => {
   const e = new TreeEncodeError(problems);
   expect(e.name).toBe("TreeEncodeError");
   expect(e.message).toBe("cannot serialize the tree:\n.layers[0].fn: not in the table\n<root>: root problem");
+});
+
+describe("a limit on the nodes encoded", () => {
+  /** An object whose getter `next` returns a new such object each time: a tree without end. */
+  const endless = (): object => ({
+    get next(): object {
+      return endless();
+    },
+  });
+
+  test("an endless getter stops with a TreeEncodeError naming the path (small limit)", () => {
+    const run = () => treeCodec({ maxNodes: 5 }).encode({ model: endless() });
+    expect(run).toThrow(TreeEncodeError);
+    expect(run).toThrow(
+      "cannot serialize the tree:\n.model.next.next.next.next: the tree has more than 5 nodes (is there a getter " +
+        "that returns a new object each time?); pass a larger maxNodes if the tree really is this big",
+    );
+  });
+
+  test("with the default limit, encodeTree and saveTree stop too (no running out of memory)", async () => {
+    const r = encodeTree({ m: endless() });
+    expect(E.isLeft(r) && r.left.length === 1 && r.left[0]!.path.length).toBe(defaultMaxEncodeNodes);
+    expect(E.isLeft(r) && r.left[0]!.message).toBe(
+      `the tree has more than ${defaultMaxEncodeNodes} nodes (is there a getter that returns a new object ` +
+        "each time?); pass a larger maxNodes if the tree really is this big",
+    );
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), "paramtree-maxnodes-"));
+    try {
+      await expect(saveTree(path.join(dir, "m.json"), { m: endless() }, { maxNodes: 1000 })).rejects.toThrow(
+        TreeEncodeError,
+      );
+      expect(await fsp.readdir(dir)).toEqual([]);
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  test("a tree of exactly maxNodes nodes encodes; one more does not", () => {
+    const tree = [1, 2, 3]; // 4 nodes: the array and its 3 leaves
+    expect(treeCodec({ maxNodes: 4 }).encode(tree).tree).toEqual([1, 2, 3]);
+    expect(() => treeCodec({ maxNodes: 3 }).encode(tree)).toThrow("[2]: the tree has more than 3 nodes");
+    expect(() => treeCodec({ maxNodes: 0 })).toThrow("treeCodec: maxNodes must be a positive integer, got 0");
+  });
 });

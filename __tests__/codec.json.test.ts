@@ -88,12 +88,12 @@ describe("parseJsonText: long base64 strings stay in the text", () => {
 
   test("the value is JSON.parse's, payloads cut out (and only base64 values)", () => {
     const doc = {
-      a: b64(30000, 1),
+      data: b64(90000, 1), // only the value of a "data" key is cut out
       keyed: { [b64(1500, 2)]: 1 }, // a long base64 key stays a key
       notBase64: `${b64(3000, 3)}!`, // not all base64: parsed as it is
       escaped: `${b64(3000, 4)}\n`, // has an escape: parsed as it is
       short: b64(100, 5),
-      list: [b64(30000, 6), "not first: \u0000", 1.5, null, true],
+      list: [b64(30000, 6), "not first: \u0000", 1.5, null, true], // not a data value: parsed as it is
       unicode: `é${"x".repeat(2000)}`,
     };
     for (const space of [undefined, 2]) {
@@ -125,7 +125,7 @@ describe("parseJsonText: long base64 strings stay in the text", () => {
             {
               v,
               // Enough copies of a long base64 value that the text is long enough to be cut.
-              big: Array.from({ length: 20 }, () => big),
+              big: Array.from({ length: 20 }, () => ({ data: big })),
             },
             null,
             space,
@@ -138,15 +138,15 @@ describe("parseJsonText: long base64 strings stay in the text", () => {
   });
 
   test("a string that starts with \\u0000 (it could pass for a placeholder): parsed as it is", () => {
-    const text = JSON.stringify({ a: b64(60000, 7), b: "\u00000" });
+    const text = JSON.stringify({ data: b64(60000, 7), b: "\u00000" });
     const { json, resolve } = parseJsonText(text);
     expect(resolve).toBeUndefined();
     expect(json).toEqual(JSON.parse(text));
   });
 
   test("text that is not JSON throws JSON.parse's own error, however it is broken", () => {
-    const good = JSON.stringify({ a: b64(60000, 8), b: [1, 2] });
-    const at = good.indexOf('"a":"') + 5 + 1000;
+    const good = JSON.stringify({ data: b64(60000, 8), b: [1, 2] });
+    const at = good.indexOf('"data":"') + 8 + 1000;
     const broken = [
       good.slice(0, -3), // truncated
       good.slice(0, at) + "\u0001" + good.slice(at + 1), // a raw control character inside a payload
@@ -169,8 +169,8 @@ describe("parseJsonText: long base64 strings stay in the text", () => {
 
   test("resolved payloads are the text's characters (slices, no copy needed)", () => {
     const a = b64(60000, 10);
-    const { json, resolve } = parseJsonText(JSON.stringify({ a }));
-    const placeholder = (json as { a: string }).a;
+    const { json, resolve } = parseJsonText(JSON.stringify({ data: a }));
+    const placeholder = (json as { data: string }).data;
     expect(placeholder.charCodeAt(0)).toBe(0);
     expect(placeholder.length).toBeLessThan(10);
     expect(resolve?.(placeholder)).toBe(a);

@@ -1,5 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
+import * as t from "io-ts";
+import { PathReporter } from "io-ts/PathReporter";
 import { formatDecodeErrors, parseTree, stringifyTree, treeCodec, TreeEncodeError } from "../src";
 import { encodeTree } from "../src/advanced";
 import { registerWrapper } from "../src";
@@ -389,5 +391,42 @@ describe("depth", () => {
       disposeAll(back.right);
     }
     disposeAll(deep);
+  });
+});
+
+describe("treeCodec inside io-ts combinators keeps the outer path", () => {
+  const bad = {
+    format: "paramtree",
+    version: "1.0",
+    tree: { w: { _tag: "Tensor", dtype: "float32", shape: [2], data: "AAAA" } },
+  };
+  const dataError =
+    "a float32 tensor of shape [2] has 8 bytes (12 base64 characters), but the data has 4 characters";
+
+  test("t.type({ id, model: treeCodec() }): formatDecodeErrors and PathReporter print .model.w.data", () => {
+    const outer = t.type({ id: t.string, model: treeCodec() });
+    const r = outer.decode({ id: "a", model: bad });
+    expect(E.isLeft(r) && formatDecodeErrors(r.left)).toEqual([`.model.w.data: ${dataError}`]);
+    expect(PathReporter.report(r)).toEqual([`.model.w.data: ${dataError}`]);
+  });
+
+  test("t.array and nested t.type: the index and every key are kept", () => {
+    const outer = t.type({ runs: t.array(t.type({ model: treeCodec() })) });
+    const r = outer.decode({ runs: [{ model: { ...bad, tree: {} } }, { model: bad }] });
+    expect(E.isLeft(r) && formatDecodeErrors(r.left)).toEqual([`.runs[1].model.w.data: ${dataError}`]);
+  });
+
+  test("a document field inside a combinator: the outer path and the field", () => {
+    const outer = t.type({ model: treeCodec() });
+    const r = outer.decode({ model: { ...bad, version: "2.0" } });
+    expect(E.isLeft(r) && PathReporter.report(r)).toEqual([
+      ".model.version: the document has format version 2.0, newer than this reader understands (1.x); update paramtree to read it",
+    ]);
+  });
+
+  test("a bare treeCodec keeps its paths (tree paths, document.<field>)", () => {
+    const r = treeCodec().decode(bad);
+    expect(E.isLeft(r) && formatDecodeErrors(r.left)).toEqual([`.w.data: ${dataError}`]);
+    expect(PathReporter.report(r)).toEqual([`.w.data: ${dataError}`]);
   });
 });

@@ -35,6 +35,7 @@ export {
 export { defaultFunctions, type FunctionTable } from "./codec/functions";
 export { formatName, formatVersion, readableMajors, reservedTags } from "./codec/format";
 export { maxDecodeErrors } from "./codec/decode";
+export { defaultMaxEncodeNodes } from "./codec/encode";
 export { stringifyJson, type JsonValue, type JsonArray, type JsonObject } from "./codec/json";
 export {
   checkLeaves,

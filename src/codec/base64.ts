@@ -113,7 +113,7 @@ export function decodeBase64Into(text: string, out: Uint8Array, checked = false)
   if (n % 4 !== 0) return `invalid base64: the length ${n} is not a multiple of 4`;
   const expected = base64ByteLength(text);
   if (out.length !== expected) return `invalid base64: it holds ${expected} bytes, expected ${out.length}`;
-  if (n >= nativeDecodeFrom && nativeDecode(text, out, checked)) return undefined;
+  if (n >= nativeDecodeFrom && nativeDecode(text, out, checked)) return paddingBitsProblem(text);
   const pad = n === 0 ? 0 : text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
   const full = n - (pad > 0 ? 4 : 0); // characters in complete, unpadded quads
   let o = 0;
@@ -137,7 +137,7 @@ export function decodeBase64Into(text: string, out: Uint8Array, checked = false)
     out[o++] = v >>> 16;
     if (pad === 1) out[o] = (v >>> 8) & 255;
   }
-  return undefined;
+  return paddingBitsProblem(text);
 }
 
 /**
@@ -151,11 +151,30 @@ export function decodeBase64Into(text: string, out: Uint8Array, checked = false)
 export function checkBase64(text: string): string | undefined {
   const n = text.length;
   if (n % 4 !== 0) return `invalid base64: the length ${n} is not a multiple of 4`;
-  if (isBase64Run(text, 0, n)) return undefined;
+  if (isBase64Run(text, 0, n)) return paddingBitsProblem(text);
   const pad = n === 0 ? 0 : text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
   const end = n - pad;
   for (let i = 0; i < end; i++) if (charValue(text, i) < 0) return badCharacter(text, Math.floor(i / 4) * 4);
-  return undefined;
+  return paddingBitsProblem(text);
+}
+
+/**
+ * Canonical base64 only: before `=` padding, the last character's unused low bits must be zero
+ * (`"AB=="` and `"AA=="` would both be the byte 0; only `"AA=="` is accepted), so one byte
+ * sequence has one text.
+ */
+function paddingBitsProblem(text: string): string | undefined {
+  const n = text.length;
+  const pad = n === 0 ? 0 : text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  if (pad === 0 || n < 4) return undefined;
+  const at = n - pad - 1;
+  const v = charValue(text, at);
+  if (v < 0 || (v & (pad === 2 ? 15 : 3)) === 0) return undefined;
+  const canonical = alphabet[v & (pad === 2 ? 48 : 60)] as string;
+  return (
+    `non-canonical base64: the character ${JSON.stringify(text[at])} at position ${at} has non-zero ` +
+    `padding bits (canonical base64 writes ${JSON.stringify(canonical)} there)`
+  );
 }
 
 /**

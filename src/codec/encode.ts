@@ -49,11 +49,23 @@ export interface EncodeContext {
   readonly registry: Registry;
   readonly functions: ResolvedFunctions;
   readonly tensors: TensorMode;
+  /** Stop with a problem once the tree has more nodes than this (default {@link defaultMaxEncodeNodes}). */
+  readonly maxNodes?: number;
   /** Stop after this many problems. */
   readonly maxProblems?: number;
   /** In `deferred` mode, the `data` string standing for the i-th distinct tensor. */
   readonly placeholder?: (index: number) => string;
 }
+
+/**
+ * How many nodes (containers and leaves) a tree may have when it is encoded, unless the
+ * options say otherwise: far more than any model, few enough to stop a tree without end (a
+ * getter that returns a new object each time) long before memory runs out.
+ *
+ * @example
+ * defaultMaxEncodeNodes; // 1000000
+ */
+export const defaultMaxEncodeNodes = 1_000_000;
 
 /** A tensor written by name, for the side file. */
 export interface ExternalWeight {
@@ -114,6 +126,8 @@ export function encodeValue(
   const pathKeys: Key[] = []; // pathKeys[i] is the key of frames[i] in frames[i - 1] (i >= 1)
   const ancestors = new Set<unknown>();
   let deferredNodes = 0;
+  const maxNodes = ctx.maxNodes ?? defaultMaxEncodeNodes;
+  let nodes = 0;
 
   const pathTo = (key: Key | undefined): Key[] => {
     const path = pathKeys.slice(1, frames.length);
@@ -127,6 +141,15 @@ export function encodeValue(
   // Encodes a scalar or tensor directly; opens a frame for a container. `key` is its key in the
   // current top frame (undefined for the root). Returns the JSON to store in the parent.
   const visit = (value: unknown, key: Key | undefined): JsonValue | undefined => {
+    if (++nodes > maxNodes) {
+      problem(
+        key,
+        `the tree has more than ${maxNodes} nodes (is there a getter that returns a new object each ` +
+          `time?); pass a larger maxNodes if the tree really is this big`,
+      );
+      tooBig = true;
+      return null;
+    }
     switch (typeof value) {
       case "string":
       case "boolean":
@@ -249,10 +272,11 @@ export function encodeValue(
     return { _tag: "Tensor", dtype: x.dtype, shape: x.shape.slice(), weight: name };
   };
 
+  let tooBig = false;
   let root: JsonValue | undefined;
   try {
     root = visit(tree, undefined);
-    while (frames.length > 0 && problems.length < maxProblems) {
+    while (frames.length > 0 && problems.length < maxProblems && !tooBig) {
       const top = frames[frames.length - 1] as Frame;
       if (top.next >= top.length) {
         frames.pop();

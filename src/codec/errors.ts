@@ -99,25 +99,34 @@ export function failureAt(context: t.Context, message: string): t.ValidationErro
 export function errorPath(error: t.ValidationError): string {
   const context = error.context;
   let start = 0;
-  let prefix = "";
+  let doc = -1; // the index of the document's entry, when there is one
   let inDocument = false;
   for (let i = context.length - 1; i >= 0; i--) {
     const type = (context[i] as t.ContextEntry).type;
     if (type === treeRootType) {
       start = i + 1;
-      inDocument = false;
+      if (i > 0 && (context[i - 1] as t.ContextEntry).type === documentType) doc = i - 1;
       break;
     }
     if (type === documentType) {
       start = i + 1;
+      doc = i;
       inDocument = true;
-      prefix = "document";
       break;
     }
   }
   if (start === 0 && context.length > 0) start = 1; // a bare codec: skip its root entry
+  // The path from an enclosing io-ts codec down to the document (empty for a bare treeCodec).
+  const outer = doc > 0 ? keysOf(context, 1, doc + 1) : [];
+  const path = [...outer, ...keysOf(context, start, context.length)];
+  if (inDocument && outer.length === 0) return path.length === 0 ? "document" : `document${keystr(path)}`;
+  return describePath(path);
+}
+
+/** The keys of `context[from..to)`, array indices as numbers. */
+function keysOf(context: t.Context, from: number, to: number): Key[] {
   const path: Key[] = [];
-  for (let i = start; i < context.length; i++) {
+  for (let i = from; i < to; i++) {
     const entry = context[i] as t.ContextEntry;
     const parent = context[i - 1];
     path.push(
@@ -126,8 +135,32 @@ export function errorPath(error: t.ValidationError): string {
         : entry.key,
     );
   }
-  if (inDocument) return path.length === 0 ? prefix : `${prefix}${keystr(path)}`;
-  return describePath(path);
+  return path;
+}
+
+/**
+ * Errors whose `message` already begins with their path (`.model.w.data: ...`): those that a
+ * {@link treeCodec} returns, so that io-ts's `PathReporter` (which prints only the message) says
+ * where. {@link formatDecodeErrors} prints them as they are.
+ */
+const located = new WeakSet<t.ValidationError>();
+
+/**
+ * @internal The errors with the path written at the start of each message (see
+ * {@link formatDecodeErrors}); the context is kept, so the path includes any enclosing codec's.
+ */
+export function locateErrors(errors: t.Errors): t.Errors {
+  return errors.map((e) => {
+    if (located.has(e)) return e;
+    const out: t.ValidationError = { ...e, message: formatOne(e) };
+    located.add(out);
+    return out;
+  });
+}
+
+function formatOne(e: t.ValidationError): string {
+  const message = e.message ?? `invalid value ${describeValue(e.value)} supplied to ${lastTypeName(e)}`;
+  return `${errorPath(e)}: ${message}`;
 }
 
 /**
@@ -140,11 +173,7 @@ export function errorPath(error: t.ValidationError): string {
  * // [".layers[0].weight.shape[1]: expected a dimension (an integer from 0 to 2147483647), got -1"]
  */
 export function formatDecodeErrors(errors: t.Errors): string[] {
-  return errors.map((e) => {
-    const where = errorPath(e);
-    const message = e.message ?? `invalid value ${describeValue(e.value)} supplied to ${lastTypeName(e)}`;
-    return `${where}: ${message}`;
-  });
+  return errors.map((e) => (located.has(e) ? (e.message as string) : formatOne(e)));
 }
 
 /**

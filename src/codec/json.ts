@@ -190,8 +190,8 @@ export interface ParsedJson {
  * @internal `JSON.parse(text)` for a document's text, without copying its tensor data. V8's
  * `JSON.parse` copies every string value out of a text it cannot slice (a text read from a
  * file is such a one), so parsing a 133 MB document of base64 would hold the text and a second
- * 133 MB of strings. Here each long string literal made only of base64 characters (the
- * `data` of a tensor node) is cut out before parsing and replaced by a placeholder, `"\u0000"`
+ * 133 MB of strings. Here each long string literal that is the value of a `"data"` key and
+ * made only of base64 characters (the `data` of a tensor node) is cut out before parsing and replaced by a placeholder, `"\u0000"`
  * and its number; `resolve` gives back the text between its quotes as a slice of `text`
  * (V8 shares the characters; nothing is copied).
  *
@@ -235,6 +235,7 @@ function cutPayloads(text: string): { skeleton: string; ranges: number[] } | und
   let from = 0; // start of the text not yet copied into `parts`
   let pos = 0;
   let backslash = text.indexOf("\\"); // the first backslash at or after some point <= pos
+  let dataKeyEnd = -1; // just after the last literal when it was "data", else -1
   for (;;) {
     const open = text.indexOf('"', pos);
     if (open === -1) break;
@@ -250,11 +251,13 @@ function cutPayloads(text: string): { skeleton: string; ranges: number[] } | und
       e = backslash + 2;
     }
     pos = close + 1;
+    const afterData = dataKeyEnd;
+    dataKeyEnd = !escaped && close - open === 5 && text.startsWith("data", open + 1) ? pos : -1;
     if (escaped || close - open - 1 < payloadFrom) continue;
+    // Only the value of a "data" key (the field that holds a tensor's base64) is cut out: any
+    // other string (a weight name, a key path, a string leaf) is left to JSON.parse.
+    if (afterData === -1 || !isColonBetween(text, afterData, open)) continue;
     if (!isBase64Run(text, open + 1, close)) continue;
-    let next = close + 1;
-    while (isJsonSpace(text.charCodeAt(next))) next++;
-    if (text.charCodeAt(next) === 58 /* : */) continue;
     parts.push(text.slice(from, open), `"\\u0000${ranges.length / 2}"`);
     ranges.push(open + 1, close);
     payloadChars += close - open - 1;
@@ -264,6 +267,16 @@ function cutPayloads(text: string): { skeleton: string; ranges: number[] } | und
   if (ranges.length === 0 || payloadChars * 2 < text.length) return undefined;
   parts.push(text.slice(from));
   return { skeleton: parts.join(""), ranges };
+}
+
+/** Whether `text` between `from` and `to` is one `:` with JSON white space around it. */
+function isColonBetween(text: string, from: number, to: number): boolean {
+  let i = from;
+  while (i < to && isJsonSpace(text.charCodeAt(i))) i++;
+  if (i === to || text.charCodeAt(i) !== 58 /* : */) return false;
+  i++;
+  while (i < to && isJsonSpace(text.charCodeAt(i))) i++;
+  return i === to;
 }
 
 function isJsonSpace(c: number): boolean {

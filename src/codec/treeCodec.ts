@@ -19,8 +19,8 @@ import * as t from "io-ts";
 import type { Registry } from "../core/registry";
 import { defaultRegistry } from "../wrappers/defaultRegistry";
 import { decodeDocument } from "./decode";
-import { encodeValue, type ExternalWeight, type TensorMode } from "./encode";
-import { documentType, TreeEncodeError, type EncodeProblem } from "./errors";
+import { defaultMaxEncodeNodes, encodeValue, type ExternalWeight, type TensorMode } from "./encode";
+import { documentType, locateErrors, TreeEncodeError, type EncodeProblem } from "./errors";
 import { formatName, formatVersion, reservedTags } from "./format";
 import { resolveFunctions, type FunctionTable, type ResolvedFunctions } from "./functions";
 import { parseJsonText, stringifyTrustedJson, type JsonValue, type ParsedJson } from "./json";
@@ -58,6 +58,9 @@ export interface TreeJson {
  *   the format's own tags (`Tensor`, `Number`, `Undefined`, `Function`, `Object`).
  * - `functions`: functions to write by name, added to `defaultFunctions` (yours win on a shared
  *   name).
+ * - `maxNodes`: encoding stops with a {@link TreeEncodeError} naming the path once the tree has
+ *   more nodes than this ({@link defaultMaxEncodeNodes} when omitted): a getter that returns a
+ *   new object each time makes a tree without end.
  *
  * @example
  * const options: TreeCodecOptions = { functions: { double: (x: tf.Tensor) => tf.mul(x, 2) } };
@@ -65,6 +68,7 @@ export interface TreeJson {
 export interface TreeCodecOptions {
   readonly registry?: Registry | undefined;
   readonly functions?: FunctionTable | undefined;
+  readonly maxNodes?: number | undefined;
 }
 
 /**
@@ -79,6 +83,7 @@ export type TreeCodec = t.Type<Tree, TreeJson, unknown>;
 export interface ResolvedCodecOptions {
   readonly registry: Registry;
   readonly functions: ResolvedFunctions;
+  readonly maxNodes: number;
 }
 
 /** @internal */
@@ -91,7 +96,10 @@ export function resolveCodecOptions(options: TreeCodecOptions | undefined): Reso
       );
     }
   }
-  return { registry, functions: resolveFunctions(options?.functions) };
+  const maxNodes = options?.maxNodes ?? defaultMaxEncodeNodes;
+  if (!(Number.isInteger(maxNodes) && maxNodes > 0))
+    throw new Error(`treeCodec: maxNodes must be a positive integer, got ${String(maxNodes)}`);
+  return { registry, functions: resolveFunctions(options?.functions), maxNodes };
 }
 
 // -------------------------------------------------------------------------------------
@@ -118,7 +126,10 @@ export function treeCodec(options?: TreeCodecOptions): TreeCodec {
   return new t.Type<Tree, TreeJson, unknown>(
     "Tree",
     (u): u is Tree => !("problems" in encodeValue(u, { ...resolved, tensors: "check", maxProblems: 1 })),
-    (u, c) => decodeDocument(u, c, resolved),
+    (u, c) => {
+      const result = decodeDocument(u, c, resolved);
+      return E.isLeft(result) ? t.failures(locateErrors(result.left)) : result;
+    },
     (tree) => {
       const encoded = encodeWith(tree, resolved, "inline");
       if (E.isLeft(encoded)) throw new TreeEncodeError(encoded.left);
