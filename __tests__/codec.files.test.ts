@@ -301,3 +301,27 @@ describe("broken files are Lefts, never rejections", () => {
     expect(weights.length).toBe(5);
   });
 });
+
+describe("saveTree refuses a path that names no document file, before writing anything", () => {
+  test("an empty path, a path ending in a separator, a folder: exact texts, folder unchanged", async () => {
+    const sub = await fsp.mkdtemp(path.join(dir, "refuse-"));
+    const cwdBefore = await fsp.readdir(process.cwd());
+    const x = tf.ones([2]);
+    await expect(saveTree("", { x })).rejects.toThrow(
+      new Error('saveTree: the path is empty; give a document file such as "model.tree.json"'),
+    );
+    const slash = sub + "/";
+    await expect(saveTree(slash, { x })).rejects.toThrow(
+      new Error(
+        `saveTree: the path ${JSON.stringify(slash)} ends with a path separator; give a document file name, not a folder`,
+      ),
+    );
+    await expect(saveTree(sub, { x })).rejects.toThrow(
+      new Error(`saveTree: the path ${JSON.stringify(sub)} is a folder; give a document file name inside it`),
+    );
+    await expect(saveTree(sub, { x }, { inline: true })).rejects.toThrow(/is a folder/);
+    expect(await fsp.readdir(sub)).toEqual([]);
+    expect(await fsp.readdir(process.cwd())).toEqual(cwdBefore);
+    x.dispose();
+  });
+});

@@ -141,7 +141,8 @@ export function weightsFileName(path: string): string {
  * Writes `tree` to `path` (a JSON document) and, when it holds tensors, its bytes to the side
  * file next to it (see {@link weightsFileName}). Rejects with a {@link TreeEncodeError} naming the
  * key path of anything that cannot be written (nothing is written then), or with the file
- * system's error.
+ * system's error. An empty path, a path ending in a path separator and a folder are refused
+ * with an `Error` before anything is written.
  *
  * @example
  * const file = require("path").join(require("os").tmpdir(), "model.tree.json");
@@ -150,6 +151,7 @@ export function weightsFileName(path: string): string {
  * E.isRight(back) && back.right; // { w: tf.ones([2, 2]), lr: 0.1 }
  */
 export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptions): Promise<void> {
+  await checkDocumentPath(path);
   const resolved = resolveCodecOptions(options);
   const tmpSuffix = `.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   if (options?.inline === true) {
@@ -217,6 +219,32 @@ export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptio
   } catch (cause) {
     await fsp.rm(binTmp, { force: true });
     throw cause;
+  }
+}
+
+/**
+ * Refuses, before anything is written, a path that names no document file: an empty path, one
+ * ending in a path separator, or an existing folder.
+ */
+async function checkDocumentPath(path: string): Promise<void> {
+  if (typeof path !== "string" || path.length === 0) {
+    throw new Error('saveTree: the path is empty; give a document file such as "model.tree.json"');
+  }
+  if (path.endsWith("/") || path.endsWith(nodePath.sep)) {
+    throw new Error(
+      `saveTree: the path ${JSON.stringify(path)} ends with a path separator; give a document file name, not a folder`,
+    );
+  }
+  let isFolder = false;
+  try {
+    isFolder = (await fsp.stat(path)).isDirectory();
+  } catch {
+    // A missing document is the usual case; other problems surface when writing.
+  }
+  if (isFolder) {
+    throw new Error(
+      `saveTree: the path ${JSON.stringify(path)} is a folder; give a document file name inside it`,
+    );
   }
 }
 
