@@ -4,7 +4,8 @@ import { promises as fsp } from "fs";
 import * as os from "os";
 import * as path from "path";
 import { initBackend } from "../src";
-import { formatDecodeErrors, loadTree, saveTree, TreeEncodeError } from "../src";
+import { formatDecodeErrors, loadTree, saveTree, TreeEncodeError, type LoadTreeOptions } from "../src";
+import { execFileSync } from "child_process";
 import { weightsFileName } from "../src/advanced";
 import { NonTrainable, Parameterize } from "../src";
 import { deepObject, disposeAll, exactDifference } from "./codec.helpers";
@@ -49,8 +50,8 @@ async function loadRight(file: string): Promise<unknown> {
   return r.right;
 }
 
-async function loadLeft(file: string): Promise<string[]> {
-  const r = await loadTree(file);
+async function loadLeft(file: string, options?: LoadTreeOptions): Promise<string[]> {
+  const r = await loadTree(file, options);
   if (E.isRight(r)) {
     disposeAll(r.right);
     throw new Error("expected a Left");
@@ -229,7 +230,7 @@ describe("broken files are Lefts, never rejections", () => {
     await fsp.writeFile(bin, bytes);
     delete json.weightsCrc32; // a tfjs-written manifest has no CRC: the byte check still applies
     await fsp.writeFile(file, JSON.stringify(json));
-    expect((await loadLeft(file))[0]).toMatch(
+    expect((await loadLeft(file, { requireChecksum: false }))[0]).toMatch(
       /weight "layers\/1\/mask": bool element 0 is the byte 7; expected 0 or 1/,
     );
   });
@@ -323,5 +324,69 @@ describe("saveTree refuses a path that names no document file, before writing an
     expect(await fsp.readdir(sub)).toEqual([]);
     expect(await fsp.readdir(process.cwd())).toEqual(cwdBefore);
     x.dispose();
+  });
+});
+
+describe("files are what they claim", () => {
+  test("a document without its checksum is refused unless requireChecksum: false", async () => {
+    const { file, json } = await saved("nocrc");
+    delete json.weightsCrc32;
+    await fsp.writeFile(file, JSON.stringify(json));
+    expect(await loadLeft(file)).toEqual([
+      "document.weightsCrc32: missing: a document with a side file must carry the CRC-32 of it, as saveTree writes; pass { requireChecksum: false } to load a hand-made tfjs manifest",
+    ]);
+    const r = await loadTree(file, { requireChecksum: false });
+    expect(E.isRight(r)).toBe(true);
+    if (E.isRight(r)) disposeAll(r.right);
+  });
+
+  test("a side file symlinked out of the folder is refused; one within the folder is fine", async () => {
+    const sub = await fsp.mkdtemp(path.join(dir, "links-"));
+    const file = path.join(sub, "m.json");
+    const m = model();
+    await saveTree(file, m);
+    const json = JSON.parse(await fsp.readFile(file, "utf8"));
+    const bin = path.join(sub, json.weightsManifest[0].paths[0]);
+    // Within the folder: the side file is a link to a copy next to it.
+    await fsp.rename(bin, path.join(sub, "copy.bin"));
+    await fsp.symlink("copy.bin", bin);
+    const back = await loadRight(file);
+    expect(exactDifference(back, m)).toBeUndefined();
+    disposeAll(back);
+    // Out of the folder.
+    const outside = path.join(dir, `outside-${path.basename(sub)}.bin`);
+    await fsp.rename(path.join(sub, "copy.bin"), outside);
+    await fsp.rm(bin);
+    await fsp.symlink(outside, bin);
+    const real = await fsp.realpath(outside);
+    expect(await loadLeft(file)).toEqual([
+      `document.weightsManifest[0]: the weights file ${JSON.stringify(bin)} leads out of the document's folder (to ${JSON.stringify(real)}); refused`,
+    ]);
+    disposeAll(m);
+  });
+
+  test("a FIFO as document or side file is refused without blocking (8 loads at once)", async () => {
+    const sub = await fsp.mkdtemp(path.join(dir, "fifo-"));
+    const doc = path.join(sub, "fifo.json");
+    execFileSync("mkfifo", [doc]);
+    const file = path.join(sub, "m.json");
+    const m = model();
+    await saveTree(file, m);
+    disposeAll(m);
+    const json = JSON.parse(await fsp.readFile(file, "utf8"));
+    const bin = path.join(sub, json.weightsManifest[0].paths[0]);
+    await fsp.rm(bin);
+    execFileSync("mkfifo", [bin]);
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? loadLeft(doc) : loadLeft(file))),
+    );
+    expect(results[0]).toEqual([
+      `document: ${JSON.stringify(doc)} is a FIFO, not a regular file; refused without reading it`,
+    ]);
+    expect(results[1]).toEqual([
+      `document.weightsManifest[0]: ${JSON.stringify(bin)} is a FIFO, not a regular file; refused without reading it`,
+    ]);
+    // The thread pool is free: an ordinary file operation still completes.
+    expect((await fsp.stat(file)).isFile()).toBe(true);
   });
 });

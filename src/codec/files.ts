@@ -30,7 +30,8 @@
 import type * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
 import * as t from "io-ts";
-import { promises as fsp } from "fs";
+import { constants as fsConstants, promises as fsp, type Stats } from "fs";
+import type { FileHandle } from "fs/promises";
 import * as nodePath from "path";
 import * as zlib from "zlib";
 import { randomBytes } from "crypto";
@@ -80,6 +81,20 @@ export interface SaveTreeOptions extends TreeCodecOptions {
   readonly space?: number | undefined;
   /** The file-system calls to make (Node's by default); see {@link SaveFileSystem}. */
   readonly fileSystem?: SaveFileSystem | undefined;
+}
+
+/**
+ * Options of {@link loadTree}: the codec options, plus `requireChecksum` (true by default): a
+ * document with a side file must carry the `weightsCrc32` that {@link saveTree} always writes;
+ * pass `false` to load a hand-made tfjs manifest without one.
+ *
+ * @example
+ * const options: LoadTreeOptions = { requireChecksum: false };
+ * const result = await loadTree("no/such/model.tree.json", options);
+ * E.isLeft(result); // true
+ */
+export interface LoadTreeOptions extends TreeCodecOptions {
+  readonly requireChecksum?: boolean | undefined;
 }
 
 /**
@@ -418,7 +433,7 @@ async function checkDocumentPath(path: string): Promise<void> {
  * const report = E.isLeft(result) ? formatDecodeErrors(result.left) : [];
  * // ['document: cannot read "no/such/model.tree.json" (ENOENT: no such file or directory, ...)']
  */
-export async function loadTree(path: string, options?: TreeCodecOptions): Promise<E.Either<t.Errors, Tree>> {
+export async function loadTree(path: string, options?: LoadTreeOptions): Promise<E.Either<t.Errors, Tree>> {
   // A side file that vanished between reading the document and opening it was removed by a
   // save that committed in between: the document now names a new one, so read again, once.
   const first = await loadOnce(path, options, false);
@@ -428,7 +443,7 @@ export async function loadTree(path: string, options?: TreeCodecOptions): Promis
 /** One reading of the document and its side files; undefined when a side file vanished and `lastTry` is false. */
 async function loadOnce(
   path: string,
-  options: TreeCodecOptions | undefined,
+  options: LoadTreeOptions | undefined,
   lastTry: boolean,
 ): Promise<E.Either<t.Errors, Tree> | undefined> {
   let resolved: ReturnType<typeof resolveCodecOptions> & Pick<DecodeContext, "resolveString">;
@@ -439,7 +454,13 @@ async function loadOnce(
   }
   let text: string;
   try {
-    text = await fsp.readFile(path, "utf8");
+    const handle = await openRegularFile(path);
+    if (typeof handle === "string") return E.left([fileError(path, handle)]);
+    try {
+      text = await handle.readFile("utf8");
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
   } catch (cause) {
     return E.left([fileError(path, `cannot read ${JSON.stringify(path)} (${(cause as Error).message})`)]);
   }
@@ -471,6 +492,16 @@ async function loadOnce(
 
   const planned = planWeights(doc, root);
   if (E.isLeft(planned)) return planned;
+  if (options?.requireChecksum !== false && doc["weightsCrc32"] === undefined) {
+    return E.left([
+      {
+        value: undefined,
+        context: [...root, { key: "weightsCrc32", type: t.unknown, actual: undefined }],
+        message:
+          "missing: a document with a side file must carry the CRC-32 of it, as saveTree writes; pass { requireChecksum: false } to load a hand-made tfjs manifest",
+      },
+    ]);
+  }
   // Check the whole tree against the manifest before reading (or allocating) a single weight.
   const plannedWeights = new Map<string, LoadedWeight>();
   for (const group of planned.right) {
@@ -523,6 +554,37 @@ async function loadOnce(
 
 const vanished = Symbol("vanished");
 
+/**
+ * Opens a file for reading only if it is a regular file: checked with stat before opening (a FIFO
+ * is never opened for reading) and again with fstat on the handle, opened non-blocking, so a file
+ * swapped in between cannot block the thread pool. Returns the handle, or a problem message.
+ */
+async function openRegularFile(file: string): Promise<FileHandle | string> {
+  const kind = (s: Stats): string | undefined =>
+    s.isFile()
+      ? undefined
+      : s.isFIFO()
+        ? "a FIFO"
+        : s.isSocket()
+          ? "a socket"
+          : s.isCharacterDevice() || s.isBlockDevice()
+            ? "a device"
+            : s.isDirectory()
+              ? "a folder"
+              : "not a regular file";
+  const refused = (what: string): string =>
+    `${JSON.stringify(file)} is ${what}, not a regular file; refused without reading it`;
+  const before = kind(await fsp.stat(file));
+  if (before !== undefined) return refused(before);
+  const handle = await fsp.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  const after = kind(await handle.stat());
+  if (after !== undefined) {
+    await handle.close().catch(() => undefined);
+    return refused(after);
+  }
+  return handle;
+}
+
 function vanishedMessage(group: PlannedGroup): string {
   return `the weights file ${JSON.stringify(group.file)} is missing (removed, or a save replaced it twice while this load ran)`;
 }
@@ -533,9 +595,17 @@ async function readGroup(
   group: PlannedGroup,
   out: Map<string, LoadedWeight>,
 ): Promise<string | typeof vanished | undefined> {
-  let handle: Awaited<ReturnType<typeof fsp.open>>;
+  let handle: FileHandle;
   try {
-    handle = await fsp.open(file, "r");
+    const dir = await fsp.realpath(nodePath.dirname(file));
+    const real = await fsp.realpath(file);
+    const relative = nodePath.relative(dir, real);
+    if (relative.startsWith("..") || nodePath.isAbsolute(relative) || relative.length === 0) {
+      return `the weights file ${JSON.stringify(file)} leads out of the document's folder (to ${JSON.stringify(real)}); refused`;
+    }
+    const opened = await openRegularFile(file);
+    if (typeof opened === "string") return opened;
+    handle = opened;
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === "ENOENT") return vanished;
     return `cannot open the weights file ${JSON.stringify(file)} (${(cause as Error).message})`;
