@@ -268,3 +268,48 @@ describe("names cannot collide", () => {
     disposeAll(b);
   });
 });
+
+test("kill test: a child saving large models in a loop, SIGKILLed 20 times, leaves one complete model", async () => {
+  const { execFileSync, spawn } = await import("child_process");
+  const sub = await fsp.mkdtemp(path.join(dir, "kill-"));
+  const saver = path.join(sub, "saver.js");
+  const root = path.join(__dirname, "..");
+  execFileSync(path.join(root, "node_modules", ".bin", "esbuild"), [
+    path.join(__dirname, "support", "killSaver.ts"),
+    "--bundle",
+    "--platform=node",
+    "--log-level=error",
+    `--outfile=${saver}`,
+    "--external:@tensorflow/*",
+    "--external:fp-ts",
+    "--external:io-ts",
+  ]);
+  const file = path.join(sub, "m.json");
+  const ids = new Set<number>();
+  for (let round = 0; round < 20; round++) {
+    const child = spawn(process.execPath, [saver, file], {
+      env: { ...process.env, NODE_PATH: path.join(root, "node_modules") },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    // Kill after the first save of this round plus a random delay, so kills land at every stage.
+    await new Promise<void>((resolve) => {
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("saved 0")) resolve();
+      });
+      child.on("exit", () => resolve());
+    });
+    await new Promise((r) => setTimeout(r, Math.random() * 300));
+    child.kill("SIGKILL");
+    await new Promise((r) => child.on("exit", r));
+    const back = (await loadRight(file)) as { id: number; w: tf.Tensor; note: string };
+    expect(back.w.shape).toEqual([2_000_000]);
+    const values = back.w.dataSync();
+    expect(values.every((v) => v === back.id)).toBe(true);
+    expect(back.note).toBe("n".repeat((back.id % 3) * 50_000));
+    ids.add(back.id);
+    back.w.dispose();
+  }
+  expect(ids.size).toBeGreaterThan(1);
+}, 120_000);
