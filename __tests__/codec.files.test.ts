@@ -4,7 +4,8 @@ import { promises as fsp } from "fs";
 import * as os from "os";
 import * as path from "path";
 import { initBackend } from "../src";
-import { formatDecodeErrors, loadTree, saveTree, TreeEncodeError } from "../src";
+import { formatDecodeErrors, loadTree, saveTree, TreeEncodeError, type LoadTreeOptions } from "../src";
+import { execFileSync } from "child_process";
 import { weightsFileName } from "../src/advanced";
 import { NonTrainable, Parameterize } from "../src";
 import { deepObject, disposeAll, exactDifference } from "./codec.helpers";
@@ -49,8 +50,8 @@ async function loadRight(file: string): Promise<unknown> {
   return r.right;
 }
 
-async function loadLeft(file: string): Promise<string[]> {
-  const r = await loadTree(file);
+async function loadLeft(file: string, options?: LoadTreeOptions): Promise<string[]> {
+  const r = await loadTree(file, options);
   if (E.isRight(r)) {
     disposeAll(r.right);
     throw new Error("expected a Left");
@@ -64,17 +65,16 @@ async function saved(name: string): Promise<{ file: string; bin: string; json: a
   const m = model();
   await saveTree(file, m);
   disposeAll(m);
-  return {
-    file,
-    bin: path.join(dir, `${name}.tree.bin`),
-    json: JSON.parse(await fsp.readFile(file, "utf8")),
-  };
+  const json = JSON.parse(await fsp.readFile(file, "utf8"));
+  return { file, bin: path.join(dir, json.weightsManifest[0].paths[0]), json };
 }
 
-test("weightsFileName", () => {
-  expect(weightsFileName("a/b/model.tree.json")).toBe("model.tree.bin");
-  expect(weightsFileName("model.JSON")).toBe("model.bin");
-  expect(weightsFileName("model")).toBe("model.bin");
+test("weightsFileName: the document's full name, the save's id, .bin", () => {
+  expect(weightsFileName("a/b/model.tree.json", "0123456789abcdef")).toBe(
+    "model.tree.json.0123456789abcdef.bin",
+  );
+  expect(weightsFileName("model.JSON", "00000000000000ff")).toBe("model.JSON.00000000000000ff.bin");
+  expect(weightsFileName("model", "0123456789abcdef")).toBe("model.0123456789abcdef.bin");
 });
 
 test("save then load gives back the tree bit for bit, with tensor bytes in the side file", async () => {
@@ -83,7 +83,9 @@ test("save then load gives back the tree bit for bit, with tensor bytes in the s
   await saveTree(file, m);
   const json = JSON.parse(await fsp.readFile(file, "utf8"));
   expect(json.format).toBe("paramtree");
-  expect(json.weightsManifest[0].paths).toEqual(["model.tree.bin"]);
+  expect(json.weightsManifest[0].paths).toEqual([
+    expect.stringMatching(/^model\.tree\.json\.[0-9a-f]{16}\.bin$/),
+  ]);
   expect(json.weightsManifest[0].weights.map((w: any) => w.name)).toEqual(
     ["layers/0/b", "layers/0/w", "layers/1/mask", "layers/1/w/tree", "scale/args/0"].sort(
       (a, b) =>
@@ -97,7 +99,7 @@ test("save then load gives back the tree bit for bit, with tensor bytes in the s
     shape: [2, 2],
     weight: "layers/0/w",
   });
-  const bin = await fsp.stat(path.join(dir, "model.tree.bin"));
+  const bin = await fsp.stat(path.join(dir, json.weightsManifest[0].paths[0]));
   expect(bin.size).toBe(4 * 4 + 2 * 4 + 3 * 4 + 2 * 1 + 1 * 4);
   const back = await loadRight(file);
   expect(exactDifference(back, m)).toBeUndefined();
@@ -131,7 +133,7 @@ test("a tensor used twice is stored once and comes back as one shared tensor", a
 test("a tree without tensors is a single self-contained JSON file", async () => {
   const file = path.join(dir, "plain.json");
   await saveTree(file, { a: [1, NaN], f: tf.exp });
-  await expect(fsp.stat(path.join(dir, "plain.bin"))).rejects.toThrow();
+  expect((await fsp.readdir(dir)).filter((f) => f.startsWith("plain."))).toEqual(["plain.json"]);
   const back = await loadRight(file);
   expect(exactDifference(back, { a: [1, NaN], f: tf.exp })).toBeUndefined();
 });
@@ -169,8 +171,7 @@ test("saveTree rejects with a TreeEncodeError naming the key path, and writes no
     /\.layers\[0\]\.fn: the function fn is not in the function table/,
   );
   await expect(fsp.stat(file)).rejects.toThrow();
-  await expect(fsp.stat(path.join(dir, "bad.tree.bin"))).rejects.toThrow();
-  expect((await fsp.readdir(dir)).some((f) => f.includes(".tmp-"))).toBe(false);
+  expect((await fsp.readdir(dir)).filter((f) => f.startsWith("bad."))).toEqual([]);
   x.dispose();
 });
 
@@ -195,7 +196,7 @@ describe("broken files are Lefts, never rejections", () => {
     await fsp.writeFile(bin, bytes.subarray(0, bytes.length - 3));
     expect(await loadLeft(file)).toEqual([
       expect.stringMatching(
-        /^document\.weightsManifest\[0\]: the weights file ".*truncbin\.tree\.bin" has \d+ bytes but the manifest describes \d+ \(truncated\?\)$/,
+        /^document\.weightsManifest\[0\]: the weights file ".*truncbin\.tree\.json\.[0-9a-f]{16}\.bin" has \d+ bytes but the manifest describes \d+ \(truncated\?\)$/,
       ),
     ]);
   });
@@ -204,7 +205,7 @@ describe("broken files are Lefts, never rejections", () => {
     const { file, bin } = await saved("nobin");
     await fsp.rm(bin);
     expect((await loadLeft(file))[0]).toMatch(
-      /^document\.weightsManifest\[0\]: cannot open the weights file/,
+      /^document\.weightsManifest\[0\]: the weights file "nobin\.tree\.json\.[0-9a-f]{16}\.bin" is missing \(removed, or a save replaced it twice while this load ran\)$/,
     );
   });
 
@@ -229,7 +230,7 @@ describe("broken files are Lefts, never rejections", () => {
     await fsp.writeFile(bin, bytes);
     delete json.weightsCrc32; // a tfjs-written manifest has no CRC: the byte check still applies
     await fsp.writeFile(file, JSON.stringify(json));
-    expect((await loadLeft(file))[0]).toMatch(
+    expect((await loadLeft(file, { requireChecksum: false }))[0]).toMatch(
       /weight "layers\/1\/mask": bool element 0 is the byte 7; expected 0 or 1/,
     );
   });
@@ -299,5 +300,93 @@ describe("broken files are Lefts, never rejections", () => {
       expect((await loadLeft(file))[0]).toMatch(expected);
     }
     expect(weights.length).toBe(5);
+  });
+});
+
+describe("saveTree refuses a path that names no document file, before writing anything", () => {
+  test("an empty path, a path ending in a separator, a folder: exact texts, folder unchanged", async () => {
+    const sub = await fsp.mkdtemp(path.join(dir, "refuse-"));
+    const cwdBefore = await fsp.readdir(process.cwd());
+    const x = tf.ones([2]);
+    await expect(saveTree("", { x })).rejects.toThrow(
+      new Error('saveTree: the path is empty; give a document file such as "model.tree.json"'),
+    );
+    const slash = sub + "/";
+    await expect(saveTree(slash, { x })).rejects.toThrow(
+      new Error(
+        `saveTree: the path ${JSON.stringify(slash)} ends with a path separator; give a document file name, not a folder`,
+      ),
+    );
+    await expect(saveTree(sub, { x })).rejects.toThrow(
+      new Error(`saveTree: the path ${JSON.stringify(sub)} is a folder; give a document file name inside it`),
+    );
+    await expect(saveTree(sub, { x }, { inline: true })).rejects.toThrow(/is a folder/);
+    expect(await fsp.readdir(sub)).toEqual([]);
+    expect(await fsp.readdir(process.cwd())).toEqual(cwdBefore);
+    x.dispose();
+  });
+});
+
+describe("files are what they claim", () => {
+  test("a document without its checksum is refused unless requireChecksum: false", async () => {
+    const { file, json } = await saved("nocrc");
+    delete json.weightsCrc32;
+    await fsp.writeFile(file, JSON.stringify(json));
+    expect(await loadLeft(file)).toEqual([
+      "document.weightsCrc32: missing: a document with a side file must carry the CRC-32 of it, as saveTree writes; pass { requireChecksum: false } to load a hand-made tfjs manifest",
+    ]);
+    const r = await loadTree(file, { requireChecksum: false });
+    expect(E.isRight(r)).toBe(true);
+    if (E.isRight(r)) disposeAll(r.right);
+  });
+
+  test("a side file symlinked out of the folder is refused; one within the folder is fine", async () => {
+    const sub = await fsp.mkdtemp(path.join(dir, "links-"));
+    const file = path.join(sub, "m.json");
+    const m = model();
+    await saveTree(file, m);
+    const json = JSON.parse(await fsp.readFile(file, "utf8"));
+    const bin = path.join(sub, json.weightsManifest[0].paths[0]);
+    // Within the folder: the side file is a link to a copy next to it.
+    await fsp.rename(bin, path.join(sub, "copy.bin"));
+    await fsp.symlink("copy.bin", bin);
+    const back = await loadRight(file);
+    expect(exactDifference(back, m)).toBeUndefined();
+    disposeAll(back);
+    // Out of the folder.
+    const outside = path.join(dir, `outside-${path.basename(sub)}.bin`);
+    await fsp.rename(path.join(sub, "copy.bin"), outside);
+    await fsp.rm(bin);
+    await fsp.symlink(outside, bin);
+    const real = await fsp.realpath(outside);
+    expect(await loadLeft(file)).toEqual([
+      `document.weightsManifest[0]: the weights file ${JSON.stringify(bin)} leads out of the document's folder (to ${JSON.stringify(real)}); refused`,
+    ]);
+    disposeAll(m);
+  });
+
+  test("a FIFO as document or side file is refused without blocking (8 loads at once)", async () => {
+    const sub = await fsp.mkdtemp(path.join(dir, "fifo-"));
+    const doc = path.join(sub, "fifo.json");
+    execFileSync("mkfifo", [doc]);
+    const file = path.join(sub, "m.json");
+    const m = model();
+    await saveTree(file, m);
+    disposeAll(m);
+    const json = JSON.parse(await fsp.readFile(file, "utf8"));
+    const bin = path.join(sub, json.weightsManifest[0].paths[0]);
+    await fsp.rm(bin);
+    execFileSync("mkfifo", [bin]);
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? loadLeft(doc) : loadLeft(file))),
+    );
+    expect(results[0]).toEqual([
+      `document: ${JSON.stringify(doc)} is a FIFO, not a regular file; refused without reading it`,
+    ]);
+    expect(results[1]).toEqual([
+      `document.weightsManifest[0]: ${JSON.stringify(bin)} is a FIFO, not a regular file; refused without reading it`,
+    ]);
+    // The thread pool is free: an ordinary file operation still completes.
+    expect((await fsp.stat(file)).isFile()).toBe(true);
   });
 });

@@ -24,7 +24,6 @@ import type * as Task from "fp-ts/Task";
 import * as TE from "fp-ts/TaskEither";
 import { initBackend } from "../src";
 import { saveTree } from "../src";
-import { weightsFileName } from "../src/advanced";
 import { formatTreeError, Tree as T, unwrapEither, withLoadedTree } from "../src";
 import { checkLeaves } from "../src/advanced";
 import { disposeTree } from "../src";
@@ -183,7 +182,11 @@ export async function main(options: { quick?: boolean } = {}): Promise<PipelineR
     // 2. The same files with one byte of the weights flipped.
     const corrupted = nodePath.join(dir, "corrupted.tree.json");
     await saveTree(corrupted, model);
-    const bin = nodePath.join(dir, weightsFileName(corrupted));
+    // The side file is the one the document names (a new name for each save).
+    const manifest = JSON.parse(await fsp.readFile(corrupted, "utf8")) as {
+      weightsManifest: { paths: string[] }[];
+    };
+    const bin = nodePath.join(dir, manifest.weightsManifest[0]?.paths[0] ?? "");
     const bytes = await fsp.readFile(bin);
     bytes[5] = (bytes[5] as number) ^ 0xff;
     await fsp.writeFile(bin, bytes);

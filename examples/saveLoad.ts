@@ -2,8 +2,8 @@
  * Saving and loading a model, and what happens with a broken or hostile file.
  *
  * `saveTree("model.tree.json", model)` writes a small JSON document (the tree, with each tensor
- * as a reference) and `model.tree.bin` (the tensor bytes, back to back, in tfjs's weights
- * format). `loadTree` gives back an `Either`: the model, bit for bit, or a report that names the
+ * as a reference) and `model.tree.json.<save id>.bin` (the tensor bytes, back to back, in
+ * tfjs's weights format; a new name for each save, recorded in the document). `loadTree` gives back an `Either`: the model, bit for bit, or a report that names the
  * file or the key path of each problem. It never throws.
  *
  * Run: `npm run example:saveLoad` (a small model), or
@@ -57,7 +57,8 @@ export async function main(options: { quick?: boolean } = {}): Promise<SaveLoadR
     await saveTree(file, model);
     const files = (await fsp.readdir(dir)).sort();
     const manifestBytes = (await fsp.stat(file)).size;
-    const weightBytes = (await fsp.stat(path.join(dir, "model.tree.bin"))).size;
+    const binName = files.find((f) => f.endsWith(".bin")) ?? "";
+    const weightBytes = (await fsp.stat(path.join(dir, binName))).size;
     console.log(
       `saved ${files.join(" + ")}: ${manifestBytes} bytes of JSON, ${weightBytes} bytes of tensors`,
     );

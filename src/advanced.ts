@@ -23,7 +23,13 @@ export {
 export { unwrapWeightNormalization, weightNormalizationSpec } from "./wrappers/weightNormalization";
 export { encodeTree, type TreeCodec, type TreeJson } from "./codec/treeCodec";
 export { formatEncodeProblems, errorPath, type EncodeProblem } from "./codec/errors";
-export { weightsFileName, type WeightsManifestEntryJson, type WeightsManifestGroupJson } from "./codec/files";
+export {
+  weightsFileName,
+  type SaveFileHandle,
+  type SaveFileSystem,
+  type WeightsManifestEntryJson,
+  type WeightsManifestGroupJson,
+} from "./codec/files";
 export {
   tensorCodec,
   supportedDtypes,

@@ -91,7 +91,7 @@ export { unwrapping, type UnwrappingFunction, type UnwrapsTo } from "./train/unw
 // serialized trees
 export { treeCodec, stringifyTree, parseTree, type TreeCodecOptions } from "./codec/treeCodec";
 export { formatDecodeErrors, TreeEncodeError } from "./codec/errors";
-export { saveTree, loadTree, type SaveTreeOptions } from "./codec/files";
+export { saveTree, loadTree, type LoadTreeOptions, type SaveTreeOptions } from "./codec/files";
 
 // fp-ts
 export * as Tree from "./fp/Tree";

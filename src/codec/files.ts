@@ -3,19 +3,24 @@
  *
  * `saveTree("model.tree.json", tree)` writes two files:
  *
- * - `model.tree.bin`: every distinct tensor's little-endian bytes, back to back, written straight
- *   from `dataSync()` one tensor at a time (no giant JSON string, no base64);
+ * - `model.tree.json.<save id>.bin`: every distinct tensor's little-endian bytes, back to back,
+ *   written straight from `dataSync()` one tensor at a time (no giant JSON string, no base64);
+ *   the save id (16 hex digits) is new for each save;
  * - `model.tree.json`: the document, whose tensors are `{ "_tag": "Tensor", "dtype", "shape",
- *   "weight": "layers/0/w" }` references, plus a `weightsManifest` in tfjs's own format (so
- *   `tf.io.decodeWeights(bytes, manifest.weightsManifest[0].weights)` reads the side file too) and
- *   the CRC-32 of the side file.
+ *   "weight": "layers/0/w" }` references, plus a `weightsManifest` in tfjs's own format naming the
+ *   side file (so `tf.io.decodeWeights(bytes, manifest.weightsManifest[0].weights)` reads it too)
+ *   and the CRC-32 of the side file.
  *
  * `loadTree` checks the manifest completely (names, dtypes, shapes, sizes against the side file's
  * length, the file name itself) and the tree against it before reading a byte, then reads each tensor into its own typed
  * array and hands it to tfjs, so peak memory stays near the model's size plus its largest tensor.
- * A missing, truncated or corrupt file gives a Left, never a rejection. Both files are written
- * to temporary names and renamed into place, so a crash never leaves a half-written file under
- * the real name.
+ * A missing, truncated or corrupt file gives a Left, never a rejection.
+ *
+ * Saves commit like a database: the side file is written and flushed under its new name, the
+ * document is written to a temporary name, flushed, and renamed over the old one (the single
+ * commit point), the folder is flushed, and only then is the replaced document's side file
+ * removed. A failure or crash at any point leaves the path loading as the old model or the new
+ * one; a load that finds its side file removed by a save committing meanwhile reads again once.
  *
  * A tensor that appears several times in the tree is stored once and comes back as one tensor
  * appearing several times.
@@ -25,9 +30,11 @@
 import type * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
 import * as t from "io-ts";
-import { promises as fsp } from "fs";
+import { constants as fsConstants, promises as fsp, type Stats } from "fs";
+import type { FileHandle } from "fs/promises";
 import * as nodePath from "path";
 import * as zlib from "zlib";
+import { randomBytes } from "crypto";
 import { crc32Update } from "./crc32";
 import { decodeDocument, maxDecodeErrors, type DecodeContext, type LoadedWeight } from "./decode";
 import { documentType, TreeEncodeError } from "./errors";
@@ -72,6 +79,22 @@ import {
 export interface SaveTreeOptions extends TreeCodecOptions {
   readonly inline?: boolean | undefined;
   readonly space?: number | undefined;
+  /** The file-system calls to make (Node's by default); see {@link SaveFileSystem}. */
+  readonly fileSystem?: SaveFileSystem | undefined;
+}
+
+/**
+ * Options of {@link loadTree}: the codec options, plus `requireChecksum` (true by default): a
+ * document with a side file must carry the `weightsCrc32` that {@link saveTree} always writes;
+ * pass `false` to load a hand-made tfjs manifest without one.
+ *
+ * @example
+ * const options: LoadTreeOptions = { requireChecksum: false };
+ * const result = await loadTree("no/such/model.tree.json", options);
+ * E.isLeft(result); // true
+ */
+export interface LoadTreeOptions extends TreeCodecOptions {
+  readonly requireChecksum?: boolean | undefined;
 }
 
 /**
@@ -126,22 +149,83 @@ const crc32 = (crc: number, bytes: Uint8Array): number =>
 // -------------------------------------------------------------------------------------
 
 /**
- * The side file's name for a document path: `.json` replaced by `.bin` (or `.bin` appended).
+ * The side file's name for a document path and a save's id: the document's full file name, the
+ * id, then `.bin`. Each save writes a new side file, so `m` and `m.json` (and two saves of one
+ * path) never share one.
  *
  * @example
- * weightsFileName("out/model.tree.json"); // "model.tree.bin"
- * weightsFileName("model");               // "model.bin"
+ * weightsFileName("out/model.tree.json", "0123456789abcdef"); // "model.tree.json.0123456789abcdef.bin"
+ * weightsFileName("model", "0123456789abcdef");               // "model.0123456789abcdef.bin"
  */
-export function weightsFileName(path: string): string {
-  const base = nodePath.basename(path);
-  return base.toLowerCase().endsWith(".json") ? `${base.slice(0, -5)}.bin` : `${base}.bin`;
+export function weightsFileName(path: string, saveId: string): string {
+  return `${nodePath.basename(path)}.${saveId}.bin`;
 }
 
 /**
- * Writes `tree` to `path` (a JSON document) and, when it holds tensors, its bytes to the side
- * file next to it (see {@link weightsFileName}). Rejects with a {@link TreeEncodeError} naming the
- * key path of anything that cannot be written (nothing is written then), or with the file
- * system's error.
+ * An open file as {@link saveTree} uses it: the subset of Node's `FileHandle` it calls.
+ *
+ * @example
+ * const handle: SaveFileHandle = await require("fs").promises.open(require("os").tmpdir(), "r");
+ * await handle.close();
+ */
+export interface SaveFileHandle {
+  write(buffer: Uint8Array, offset: number, length: number): Promise<{ bytesWritten: number }>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The file-system calls {@link saveTree} makes, all of them (Node's `fs.promises` by default).
+ * Tests pass a wrapper that fails a chosen call to check that every failure leaves the old model.
+ *
+ * @example
+ * const fsp = require("fs").promises;
+ * const calls: string[] = [];
+ * const logged: SaveFileSystem = {
+ *   open: (p, flags) => (calls.push("open"), fsp.open(p, flags)),
+ *   rename: (a, b) => (calls.push("rename"), fsp.rename(a, b)),
+ *   rm: (p) => (calls.push("rm"), fsp.rm(p, { force: true })),
+ *   readdir: (p) => (calls.push("readdir"), fsp.readdir(p)),
+ *   readFile: (p) => (calls.push("readFile"), fsp.readFile(p, "utf8")),
+ *   mtimeMs: async (p) => (calls.push("stat"), (await fsp.stat(p)).mtimeMs),
+ * };
+ * await saveTree(require("os").tmpdir() + "/logged.json", { lr: 0.1 }, { fileSystem: logged });
+ * calls.includes("rename"); // true
+ */
+export interface SaveFileSystem {
+  open(path: string, flags: "w" | "wx" | "r"): Promise<SaveFileHandle>;
+  rename(from: string, to: string): Promise<void>;
+  /** Removes a file; a missing file is not an error. */
+  rm(path: string): Promise<void>;
+  readdir(path: string): Promise<string[]>;
+  readFile(path: string): Promise<string>;
+  mtimeMs(path: string): Promise<number>;
+}
+
+const nodeFileSystem: SaveFileSystem = {
+  open: (path, flags) => fsp.open(path, flags),
+  rename: (from, to) => fsp.rename(from, to),
+  rm: (path) => fsp.rm(path, { force: true }),
+  readdir: (path) => fsp.readdir(path),
+  readFile: (path) => fsp.readFile(path, "utf8"),
+  mtimeMs: async (path) => (await fsp.stat(path)).mtimeMs,
+};
+
+/** Side files and temporary documents not named by the current document are removed after this. */
+const orphanAgeMs = 10 * 60 * 1000;
+
+/**
+ * Writes `tree` to `path` (a JSON document) and, when it holds tensors, its bytes to a side file
+ * next to it whose name is new for each save (see {@link weightsFileName}) and recorded in the
+ * document. The side file is written and flushed first, then the document goes to a temporary
+ * name, is flushed, and is renamed over `path`: that rename is the one commit point, so a failure
+ * or crash at any moment leaves `path` loading as the old model or the new one. Afterwards the
+ * side file of the replaced document is removed, and so are this document's side files and
+ * temporary documents left by crashed saves (after 10 minutes).
+ *
+ * Rejects with a {@link TreeEncodeError} naming the key path of anything that cannot be written
+ * (nothing is written then), or with the file system's error. An empty path, a path ending in a
+ * path separator and a folder are refused with an `Error` before anything is written.
  *
  * @example
  * const file = require("path").join(require("os").tmpdir(), "model.tree.json");
@@ -150,51 +234,49 @@ export function weightsFileName(path: string): string {
  * E.isRight(back) && back.right; // { w: tf.ones([2, 2]), lr: 0.1 }
  */
 export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptions): Promise<void> {
+  await checkDocumentPath(path);
+  const fs = options?.fileSystem ?? nodeFileSystem;
   const resolved = resolveCodecOptions(options);
-  const tmpSuffix = `.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const saveId = randomBytes(8).toString("hex");
+  const dir = nodePath.dirname(path);
   if (options?.inline === true) {
     // Written piece by piece (a tensor's base64 at a time): the whole text never exists.
     const pieces = documentPieces(tree, resolved, options.space);
     if (E.isLeft(pieces)) throw new TreeEncodeError(pieces.left);
-    await writeAtomically(path, tmpSuffix, pieces.right);
+    await commitDocument(fs, path, saveId, pieces.right, undefined);
     return;
   }
   const encoded = encodeValue(tree, { ...resolved, tensors: "external" });
   if ("problems" in encoded) throw new TreeEncodeError(encoded.problems);
   const { weights } = encoded;
   if (weights.length === 0) {
-    await writeAtomically(
-      path,
-      tmpSuffix,
-      stringifyTrustedJson(
-        { format: formatName, version: formatVersion, tree: encoded.json },
-        options?.space,
-      ),
+    const text = stringifyTrustedJson(
+      { format: formatName, version: formatVersion, tree: encoded.json },
+      options?.space,
     );
+    await commitDocument(fs, path, saveId, [() => text], undefined);
     return;
   }
-  const binName = weightsFileName(path);
-  const binPath = nodePath.join(nodePath.dirname(path), binName);
-  const binTmp = binPath + tmpSuffix;
+  const binName = weightsFileName(path, saveId);
+  const binPath = nodePath.join(dir, binName);
   let crc = 0;
-  const handle = await fsp.open(binTmp, "w");
   try {
-    for (const { tensor } of weights) {
-      // One tensor's bytes at a time, straight from dataSync(): memory stays at one tensor.
-      const bytes = tensorBytes(tensor);
-      crc = crc32(crc, bytes);
-      let written = 0;
-      while (written < bytes.length) {
-        const { bytesWritten } = await handle.write(bytes, written, bytes.length - written);
-        written += bytesWritten;
+    const handle = await fs.open(binPath, "wx");
+    try {
+      for (const { tensor } of weights) {
+        // One tensor's bytes at a time, straight from dataSync(): memory stays at one tensor.
+        const bytes = tensorBytes(tensor);
+        crc = crc32(crc, bytes);
+        await writeAll(handle, bytes);
       }
+      await handle.sync();
+    } finally {
+      await handle.close();
     }
   } catch (cause) {
-    await handle.close().catch(() => undefined);
-    await fsp.rm(binTmp, { force: true });
+    await fs.rm(binPath).catch(() => undefined);
     throw cause;
   }
-  await handle.close();
   const document = {
     format: formatName,
     version: formatVersion,
@@ -211,43 +293,129 @@ export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptio
     weightsCrc32: [crc],
     tree: encoded.json,
   };
-  try {
-    await fsp.rename(binTmp, binPath);
-    await writeAtomically(path, tmpSuffix, stringifyTrustedJson(document, options?.space));
-  } catch (cause) {
-    await fsp.rm(binTmp, { force: true });
-    throw cause;
+  const text = stringifyTrustedJson(document, options?.space);
+  await commitDocument(fs, path, saveId, [() => text], binPath);
+}
+
+async function writeAll(handle: SaveFileHandle, bytes: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, written, bytes.length - written);
+    written += bytesWritten;
   }
 }
 
-async function writeAtomically(
+/** The side files and temporary documents that saves of `path` create. */
+function ownFilePattern(path: string): RegExp {
+  const base = nodePath.basename(path).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`^${base}\\.[0-9a-f]{16}\\.(bin|tmp)$`);
+}
+
+/**
+ * Writes the document to a temporary name, flushes it, renames it over `path` (the commit point),
+ * flushes the folder, then removes what the replaced document named and old leftovers. On any
+ * failure before the commit, removes this save's files (`binPath` included) and rethrows.
+ */
+async function commitDocument(
+  fs: SaveFileSystem,
   path: string,
-  tmpSuffix: string,
-  text: string | readonly (() => string)[],
+  saveId: string,
+  pieces: readonly (() => string)[],
+  binPath: string | undefined,
 ): Promise<void> {
-  const tmp = path + tmpSuffix;
+  const dir = nodePath.dirname(path);
+  const tmp = nodePath.join(dir, `${nodePath.basename(path)}.${saveId}.tmp`);
+  let previous: string[] = [];
   try {
-    if (typeof text === "string") {
-      await fsp.writeFile(tmp, text, "utf8");
-    } else {
-      const handle = await fsp.open(tmp, "w");
-      try {
-        for (const piece of text) {
-          const bytes = Buffer.from(piece(), "utf8");
-          let written = 0;
-          while (written < bytes.length) {
-            const { bytesWritten } = await handle.write(bytes, written, bytes.length - written);
-            written += bytesWritten;
-          }
-        }
-      } finally {
-        await handle.close();
+    previous = sideFilesOf(await fs.readFile(path));
+  } catch {
+    // No previous document (or an unreadable one): nothing of it to remove.
+  }
+  try {
+    const handle = await fs.open(tmp, "wx");
+    try {
+      for (const piece of pieces) await writeAll(handle, Buffer.from(piece(), "utf8"));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(tmp, path);
+  } catch (cause) {
+    await fs.rm(tmp).catch(() => undefined);
+    if (binPath !== undefined) await fs.rm(binPath).catch(() => undefined);
+    throw cause;
+  }
+  // Committed: what follows only tidies up, so its failures are not the caller's.
+  try {
+    const handle = await fs.open(dir, "r");
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Some systems cannot flush a folder; the rename is then as durable as they make it.
+  }
+  const pattern = ownFilePattern(path);
+  const ownName = binPath === undefined ? undefined : nodePath.basename(binPath);
+  for (const name of previous) {
+    if (name !== ownName && pattern.test(name)) await fs.rm(nodePath.join(dir, name)).catch(() => undefined);
+  }
+  try {
+    const now = Date.now();
+    for (const name of await fs.readdir(dir)) {
+      if (!pattern.test(name) || name === ownName || name === nodePath.basename(tmp)) continue;
+      const full = nodePath.join(dir, name);
+      if (now - (await fs.mtimeMs(full)) > orphanAgeMs) {
+        // Named by the current document after all (a concurrent save committed it)? Keep it.
+        if (sideFilesOf(await fs.readFile(path)).includes(name)) continue;
+        await fs.rm(full);
       }
     }
-    await fsp.rename(tmp, path);
-  } catch (cause) {
-    await fsp.rm(tmp, { force: true });
-    throw cause;
+  } catch {
+    // Leftovers stay for the next save to remove.
+  }
+}
+
+/** The side files a document's text names (none when it is not a paramtree document). */
+function sideFilesOf(text: string): string[] {
+  try {
+    const json: unknown = JSON.parse(text);
+    if (!isObject(json) || !Array.isArray(json["weightsManifest"])) return [];
+    const names: string[] = [];
+    for (const group of json["weightsManifest"] as unknown[]) {
+      if (isObject(group) && Array.isArray(group["paths"]))
+        for (const p of group["paths"] as unknown[]) if (typeof p === "string") names.push(p);
+    }
+    return names;
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Refuses, before anything is written, a path that names no document file: an empty path, one
+ * ending in a path separator, or an existing folder.
+ */
+async function checkDocumentPath(path: string): Promise<void> {
+  if (typeof path !== "string" || path.length === 0) {
+    throw new Error('saveTree: the path is empty; give a document file such as "model.tree.json"');
+  }
+  if (path.endsWith("/") || path.endsWith(nodePath.sep)) {
+    throw new Error(
+      `saveTree: the path ${JSON.stringify(path)} ends with a path separator; give a document file name, not a folder`,
+    );
+  }
+  let isFolder = false;
+  try {
+    isFolder = (await fsp.stat(path)).isDirectory();
+  } catch {
+    // A missing document is the usual case; other problems surface when writing.
+  }
+  if (isFolder) {
+    throw new Error(
+      `saveTree: the path ${JSON.stringify(path)} is a folder; give a document file name inside it`,
+    );
   }
 }
 
@@ -265,7 +433,19 @@ async function writeAtomically(
  * const report = E.isLeft(result) ? formatDecodeErrors(result.left) : [];
  * // ['document: cannot read "no/such/model.tree.json" (ENOENT: no such file or directory, ...)']
  */
-export async function loadTree(path: string, options?: TreeCodecOptions): Promise<E.Either<t.Errors, Tree>> {
+export async function loadTree(path: string, options?: LoadTreeOptions): Promise<E.Either<t.Errors, Tree>> {
+  // A side file that vanished between reading the document and opening it was removed by a
+  // save that committed in between: the document now names a new one, so read again, once.
+  const first = await loadOnce(path, options, false);
+  return first ?? ((await loadOnce(path, options, true)) as E.Either<t.Errors, Tree>);
+}
+
+/** One reading of the document and its side files; undefined when a side file vanished and `lastTry` is false. */
+async function loadOnce(
+  path: string,
+  options: LoadTreeOptions | undefined,
+  lastTry: boolean,
+): Promise<E.Either<t.Errors, Tree> | undefined> {
   let resolved: ReturnType<typeof resolveCodecOptions> & Pick<DecodeContext, "resolveString">;
   try {
     resolved = resolveCodecOptions(options);
@@ -274,7 +454,13 @@ export async function loadTree(path: string, options?: TreeCodecOptions): Promis
   }
   let text: string;
   try {
-    text = await fsp.readFile(path, "utf8");
+    const handle = await openRegularFile(path);
+    if (typeof handle === "string") return E.left([fileError(path, handle)]);
+    try {
+      text = await handle.readFile("utf8");
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
   } catch (cause) {
     return E.left([fileError(path, `cannot read ${JSON.stringify(path)} (${(cause as Error).message})`)]);
   }
@@ -306,6 +492,16 @@ export async function loadTree(path: string, options?: TreeCodecOptions): Promis
 
   const planned = planWeights(doc, root);
   if (E.isLeft(planned)) return planned;
+  if (options?.requireChecksum !== false && doc["weightsCrc32"] === undefined) {
+    return E.left([
+      {
+        value: undefined,
+        context: [...root, { key: "weightsCrc32", type: t.unknown, actual: undefined }],
+        message:
+          "missing: a document with a side file must carry the CRC-32 of it, as saveTree writes; pass { requireChecksum: false } to load a hand-made tfjs manifest",
+      },
+    ]);
+  }
   // Check the whole tree against the manifest before reading (or allocating) a single weight.
   const plannedWeights = new Map<string, LoadedWeight>();
   for (const group of planned.right) {
@@ -326,9 +522,20 @@ export async function loadTree(path: string, options?: TreeCodecOptions): Promis
         planned.right[g] as PlannedGroup,
         weights,
       );
+      if (problem === vanished) {
+        disposeAll();
+        if (!lastTry) return undefined;
+      }
       if (problem !== undefined) {
         disposeAll();
-        return E.left([groupError(doc, root, g, problem)]);
+        return E.left([
+          groupError(
+            doc,
+            root,
+            g,
+            problem === vanished ? vanishedMessage(planned.right[g] as PlannedGroup) : problem,
+          ),
+        ]);
       }
     }
   } catch (cause) {
@@ -345,16 +552,62 @@ export async function loadTree(path: string, options?: TreeCodecOptions): Promis
   return result;
 }
 
+const vanished = Symbol("vanished");
+
+/**
+ * Opens a file for reading only if it is a regular file: checked with stat before opening (a FIFO
+ * is never opened for reading) and again with fstat on the handle, opened non-blocking, so a file
+ * swapped in between cannot block the thread pool. Returns the handle, or a problem message.
+ */
+async function openRegularFile(file: string): Promise<FileHandle | string> {
+  const kind = (s: Stats): string | undefined =>
+    s.isFile()
+      ? undefined
+      : s.isFIFO()
+        ? "a FIFO"
+        : s.isSocket()
+          ? "a socket"
+          : s.isCharacterDevice() || s.isBlockDevice()
+            ? "a device"
+            : s.isDirectory()
+              ? "a folder"
+              : "not a regular file";
+  const refused = (what: string): string =>
+    `${JSON.stringify(file)} is ${what}, not a regular file; refused without reading it`;
+  const before = kind(await fsp.stat(file));
+  if (before !== undefined) return refused(before);
+  const handle = await fsp.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  const after = kind(await handle.stat());
+  if (after !== undefined) {
+    await handle.close().catch(() => undefined);
+    return refused(after);
+  }
+  return handle;
+}
+
+function vanishedMessage(group: PlannedGroup): string {
+  return `the weights file ${JSON.stringify(group.file)} is missing (removed, or a save replaced it twice while this load ran)`;
+}
+
 /** Reads one group's side file into tensors; returns a problem message, or undefined. */
 async function readGroup(
   file: string,
   group: PlannedGroup,
   out: Map<string, LoadedWeight>,
-): Promise<string | undefined> {
-  let handle: Awaited<ReturnType<typeof fsp.open>>;
+): Promise<string | typeof vanished | undefined> {
+  let handle: FileHandle;
   try {
-    handle = await fsp.open(file, "r");
+    const dir = await fsp.realpath(nodePath.dirname(file));
+    const real = await fsp.realpath(file);
+    const relative = nodePath.relative(dir, real);
+    if (relative.startsWith("..") || nodePath.isAbsolute(relative) || relative.length === 0) {
+      return `the weights file ${JSON.stringify(file)} leads out of the document's folder (to ${JSON.stringify(real)}); refused`;
+    }
+    const opened = await openRegularFile(file);
+    if (typeof opened === "string") return opened;
+    handle = opened;
   } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === "ENOENT") return vanished;
     return `cannot open the weights file ${JSON.stringify(file)} (${(cause as Error).message})`;
   }
   try {
