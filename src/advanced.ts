@@ -17,7 +17,6 @@ export { unwrapNonTrainable, nonTrainableSpec, type NonTrainableLeaves } from ".
 export { unwrapWeightNormalization, weightNormalizationSpec } from "./wrappers/weightNormalization";
 export { encodeTree, type TreeCodec, type TreeJson } from "./codec/treeCodec";
 export { formatEncodeProblems, errorPath, type EncodeProblem } from "./codec/errors";
-export { weightsFileName, type WeightsManifestEntryJson, type WeightsManifestGroupJson } from "./codec/files";
 export {
   tensorCodec,
   supportedDtypes,

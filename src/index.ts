@@ -5,6 +5,11 @@
  * concept. It only re-exports. The engine unbound (`paramtree/core`) and the building blocks for
  * custom wrappers and codecs (`paramtree/advanced`) are subpaths of their own.
  *
+ * It is platform-free: nothing it reaches imports a Node built-in, so browser bundlers take it as
+ * it is (package.json's `browser`/default condition). Node gets `index.node.ts` (the `node`
+ * condition), which re-exports this entry plus the file functions (`saveTree`, `loadTree`,
+ * `loadTreeTE`, `withLoadedTree`).
+ *
  * @packageDocumentation
  */
 export { initBackend, type BackendName } from "./backend";
@@ -64,10 +69,8 @@ export { disposeTree, type DisposeTreeOptions } from "./train/dispose";
 // serialized trees
 export { treeCodec, stringifyTree, parseTree, type TreeCodecOptions } from "./codec/treeCodec";
 export { formatDecodeErrors, TreeEncodeError } from "./codec/errors";
-export { saveTree, loadTree, type SaveTreeOptions } from "./codec/files";
 
 // fp-ts
 export * as Tree from "./fp/Tree";
 export { unwrapEither } from "./fp/unwrapEither";
 export { formatTreeError, matchTreeError, type TreeError } from "./fp/treeError";
-export { loadTreeTE, withLoadedTree } from "./fp/loadTreeTE";

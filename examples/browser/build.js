@@ -23,6 +23,9 @@ async function build() {
     minify: true,
     sourcemap: false,
     logLevel: "warning",
+    // The page imports "paramtree" as a user's page does; here that is the browser-clean source
+    // entry (a user's bundler picks dist/index.mjs through the package's exports).
+    alias: { paramtree: path.join(here, "..", "..", "src", "index.ts") },
     // tfjs checks process.env.NODE_ENV in a few places.
     define: { "process.env.NODE_ENV": '"production"' },
   });
