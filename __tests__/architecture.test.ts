@@ -3,7 +3,8 @@
  * code anywhere in the package, and engine files small enough to read top to bottom.
  *
  * Layers, from the bottom: `core` (the tree engine: no tfjs, no wrappers) < `tensor` < `wrappers`
- * < `train`, `codec` (siblings, neither imports the other) < `fp` < the composition root and
+ * < `train`, `codec` (siblings, neither imports the other) < `fp`, `interop` (tfjs weights and
+ * tf.io storage; siblings) < the composition root and
  * entries (`src/*.ts`). A file may import its own folder and the folders below its own, nothing
  * else.
  */
@@ -13,7 +14,16 @@ import * as path from "node:path";
 import * as ts from "typescript";
 
 const src = path.resolve(__dirname, "..", "src");
-const rank: Record<string, number> = { core: 0, tensor: 1, wrappers: 2, train: 3, codec: 3, fp: 4, "": 5 };
+const rank: Record<string, number> = {
+  core: 0,
+  tensor: 1,
+  wrappers: 2,
+  train: 3,
+  codec: 3,
+  fp: 4,
+  interop: 4,
+  "": 5,
+};
 
 function filesUnder(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {

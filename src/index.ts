@@ -70,6 +70,16 @@ export { disposeTree, type DisposeTreeOptions } from "./train/dispose";
 export { treeCodec, stringifyTree, parseTree, type TreeCodecOptions } from "./codec/treeCodec";
 export { formatDecodeErrors, TreeEncodeError } from "./codec/errors";
 
+// tfjs weights in and out
+export {
+  fromNamedTensorMap,
+  toNamedTensorMap,
+  type TensorTree,
+  type FromNamedTensorMapOptions,
+  type ToNamedTensorMapOptions,
+} from "./interop/namedTensorMap";
+export { layersModelTree, setLayersModelWeights } from "./interop/layersModel";
+
 // fp-ts
 export * as Tree from "./fp/Tree";
 export { unwrapEither } from "./fp/unwrapEither";
