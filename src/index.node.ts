@@ -1,7 +1,8 @@
 /**
  * paramtree's entry for Node (package.json's `node` condition, and `main` for older resolvers):
  * everything of the platform-free entry (`index.ts`) plus the functions that read and write files
- * with Node's `fs`, so that `import { saveTree } from "paramtree"` works in Node as it always has
+ * with Node's `fs` (`saveTree`/`loadTree` here take paths and `file://` too, and send every other
+ * URL or IOHandler to `tf.io` as the browser entry's do), so that `import { saveTree } from "paramtree"` works in Node as it always has
  * while browser bundlers never see `fs`, `path` or `zlib`.
  *
  * It only re-exports.
@@ -10,6 +11,7 @@
  */
 export * from "./index";
 
-// files (Node's fs)
-export { saveTree, loadTree, type SaveTreeOptions } from "./codec/files";
+// files (Node's fs) and tf.io, by URL or path
+export { saveTree, loadTree } from "./storage.node";
+export type { SaveTreeOptions } from "./codec/files";
 export { loadTreeTE, withLoadedTree } from "./fp/loadTreeTE";

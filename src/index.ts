@@ -70,6 +70,15 @@ export { disposeTree, type DisposeTreeOptions } from "./train/dispose";
 export { treeCodec, stringifyTree, parseTree, type TreeCodecOptions } from "./codec/treeCodec";
 export { formatDecodeErrors, TreeEncodeError } from "./codec/errors";
 
+// storage through tf.io (indexeddb://, localstorage://, downloads://, http(s)://, IOHandlers)
+export {
+  saveTreeIO as saveTree,
+  loadTreeIO as loadTree,
+  saveTreeIO,
+  loadTreeIO,
+  type TreeStorage,
+} from "./interop/ioStorage";
+
 // tfjs weights in and out
 export {
   fromNamedTensorMap,
