@@ -123,7 +123,8 @@ test("freezeAndTrain: the frozen encoder never moves, the head recovers the trut
 }, 300_000);
 
 test("layersModel: the written-back weights are the trained ones, and model.predict computes with them", async () => {
-  const r = await layersModel.main({ quick: true });
+  const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+  const r = await layersModel.main({ quick: true }).finally(() => log.mockRestore());
   expect(r.names).toEqual(["hidden/bias", "hidden/kernel", "out/bias", "out/kernel"]);
   expect(r.lossAfter).toBeLessThan(r.lossBefore / 10);
   // Weight normalisation: each unit's kernel column has its trained scale as its norm.
