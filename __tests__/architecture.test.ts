@@ -3,11 +3,13 @@
  * code anywhere in the package, and engine files small enough to read top to bottom.
  *
  * Layers, from the bottom: `core` (the tree engine: no tfjs, no wrappers) < `tensor` < `wrappers` < `constraints`
- * < `train`, `codec` (siblings, neither imports the other) < `fp` < the composition root and
+ * < `train`, `codec` (siblings, neither imports the other) < `fp`, `interop` (tfjs weights and
+ * tf.io storage; siblings) < the composition root and
  * entries (`src/*.ts`). A file may import its own folder and the folders below its own, nothing
  * else.
  */
 import * as fs from "node:fs";
+import { builtinModules } from "node:module";
 import * as path from "node:path";
 import * as ts from "typescript";
 
@@ -20,6 +22,7 @@ const rank: Record<string, number> = {
   train: 3,
   codec: 3,
   fp: 4,
+  interop: 4,
   "": 5,
 };
 
@@ -86,6 +89,24 @@ function cycles(g: ReadonlyMap<string, readonly string[]>): string[] {
   return found;
 }
 
+/** The Node built-ins that the files reachable from `entry` import, as `file -> module`. */
+function nodeBuiltinsReachable(entry: string): string[] {
+  const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+  const seen = new Set<string>();
+  const hits: string[] = [];
+  const todo = [entry];
+  for (let file = todo.pop(); file !== undefined; file = todo.pop()) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const bare = ts
+      .preProcessFile(fs.readFileSync(file, "utf8"), true, true)
+      .importedFiles.map((f) => f.fileName);
+    for (const name of bare) if (builtins.has(name)) hits.push(`${path.relative(src, file)} -> ${name}`);
+    todo.push(...(graph.get(file) ?? []));
+  }
+  return hits;
+}
+
 describe("architecture of src/", () => {
   test("every folder of src/ has a layer", () => {
     for (const f of files) expect(rank[layerOf(f)]).toBeDefined();
@@ -124,6 +145,19 @@ describe("architecture of src/", () => {
         short: true,
       });
     }
+  });
+
+  test("the platform-free entries reach no Node built-in (the files are the Node entries' own)", () => {
+    for (const entry of ["index.ts", "advanced.ts", "core/index.ts", "fp/Tree.ts"]) {
+      expect({ entry, builtins: nodeBuiltinsReachable(path.join(src, entry)) }).toEqual({
+        entry,
+        builtins: [],
+      });
+    }
+    // The Node entry does reach them (so the walk sees through re-exports).
+    expect(nodeBuiltinsReachable(path.join(src, "index.node.ts"))).toEqual(
+      expect.arrayContaining(["codec/files.ts -> fs", "codec/files.ts -> zlib"]),
+    );
   });
 
   test("the checks can fail: they find a cycle and an upward import in a made-up graph", () => {

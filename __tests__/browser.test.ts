@@ -2,7 +2,9 @@
  * The browser example, end to end: bundle it with esbuild, serve it on 127.0.0.1, open it in
  * headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core), wait until the page
  * has trained its model on the WASM backend, check what it reports, and save a screenshot to
- * examples/browser/dist/screenshot.png.
+ * examples/browser/dist/screenshot.png. Then the storage page: a model with wrappers saved with
+ * saveTree to indexeddb:// and localstorage://, the page reloaded, the model loaded and unwrapped,
+ * compared bit for bit; its screenshot goes to test-results/ (kept by CI).
  *
  * Without /usr/bin/chromium the test is skipped with a message, except in CI (CI=true), where a
  * missing browser is a failure: .ci/run installs it.
@@ -34,6 +36,15 @@ const { serve } = require(path.join(root, "examples/browser/serve.js")) as {
   serve: (dir: string, port?: number) => Promise<{ url: string; close: () => Promise<void> }>;
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
+
+interface StorageReport {
+  state: string;
+  phase?: string;
+  backend?: string;
+  raw: Record<string, Record<string, string>>;
+  unwrapped: Record<string, Record<string, string>>;
+  error?: string;
+}
 
 interface DemoState {
   state: string;
@@ -121,6 +132,79 @@ if (!haveChromium && !inCI) {
       expect(await page.locator("#chart polyline").count()).toBe(1);
       // The .wasm binary came from our server, beside the bundle.
       expect(failed).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await context?.close();
+      await server.close();
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    }
+  }, 240_000);
+
+  test("storage: a model with wrappers survives indexeddb:// and localstorage:// across a reload, bit-exact", async () => {
+    if (!haveChromium)
+      throw new Error(`${CHROMIUM} is missing; CI must install it (apt-get install -y chromium)`);
+    const dist = await build();
+    const server = await serve(dist);
+    const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "paramtree-chromium-"));
+    let context: BrowserContext | undefined;
+    const problems: string[] = [];
+    try {
+      context = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: FLAGS,
+        viewport: { width: 900, height: 900 },
+      });
+      const page = context.pages()[0] ?? (await context.newPage());
+      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      page.on("console", (m) => {
+        if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+      });
+      const report = async (): Promise<StorageReport> => {
+        await page.waitForFunction(
+          () => {
+            const s = (window as unknown as { paramtreeStorage?: { state: string } }).paramtreeStorage?.state;
+            return s === "done" || s === "error";
+          },
+          undefined,
+          { timeout: 120_000 },
+        );
+        return page.evaluate(
+          () => (window as unknown as { paramtreeStorage: StorageReport }).paramtreeStorage,
+        );
+      };
+      await page.goto(`${server.url}storage.html?phase=save`);
+      const saved = await report();
+      expect(saved.error).toBeUndefined();
+      await page.goto(`${server.url}storage.html?phase=load`);
+      await page.reload(); // a second, plain reload: loading twice gives the same
+      const loaded = await report();
+      expect(loaded.error).toBeUndefined();
+      expect([saved.backend, loaded.backend]).toEqual(["wasm", "wasm"]);
+      expect(loaded.phase).toBe("load");
+      const places = ["indexeddb://paramtree-storage-demo", "localstorage://paramtree-storage-demo"];
+      expect(Object.keys(loaded.raw).sort()).toEqual(places.slice().sort());
+      for (const place of places) {
+        expect(loaded.raw[place]).toEqual(saved.raw[place]);
+        expect(loaded.unwrapped[place]).toEqual(saved.unwrapped[place]);
+      }
+      // The fingerprints are real: wrappers, every dtype, special numbers and static fields.
+      const raw = saved.raw[places[0] as string] ?? {};
+      expect(Object.keys(raw)).toEqual(
+        expect.arrayContaining([
+          ".hidden.w.weight",
+          ".hidden.w.scale.args[0]",
+          ".norm.tree.steps",
+          ".norm.tree.mask",
+          ".meta.eps",
+        ]),
+      );
+      expect(raw[".meta.eps"]).toBe("-0");
+      expect(raw["<format>"]).toMatch(/Parameterize\(fn=softplus/);
+      expect(raw[".norm.tree.mask"]).toBe("bool [2] 0100");
+      expect(saved.unwrapped[places[0] as string]?.[".hidden.w"]).toMatch(/^float32 \[2,3\] [0-9a-f]{48}$/);
+      fs.mkdirSync(path.join(root, "test-results"), { recursive: true });
+      await page.screenshot({ path: path.join(root, "test-results", "browser-storage.png"), fullPage: true });
       expect(problems).toEqual([]);
     } finally {
       await context?.close();

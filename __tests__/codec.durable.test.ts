@@ -8,8 +8,8 @@ import * as E from "fp-ts/Either";
 import { promises as fsp } from "fs";
 import * as os from "os";
 import * as path from "path";
-import { formatDecodeErrors, loadTree, saveTree } from "../src";
-import type { SaveFileHandle, SaveFileSystem } from "../src/advanced";
+import { formatDecodeErrors, loadTree, saveTree } from "../src/index.node";
+import type { SaveFileHandle, SaveFileSystem } from "../src/advanced.node";
 import { disposeAll, exactDifference } from "./codec.helpers";
 import { useBackendAndCheckLeaks } from "./support/tensors";
 

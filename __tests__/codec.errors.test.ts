@@ -3,8 +3,8 @@ import { promises as fsp } from "fs";
 import * as t from "io-ts";
 import * as os from "os";
 import * as path from "path";
-import { formatDecodeErrors, saveTree, treeCodec, TreeEncodeError } from "../src";
-import { defaultMaxEncodeNodes, encodeTree, errorPath, formatEncodeProblems } from "../src/advanced";
+import { formatDecodeErrors, saveTree, treeCodec, TreeEncodeError } from "../src/index.node";
+import { defaultMaxEncodeNodes, encodeTree, errorPath, formatEncodeProblems } from "../src/advanced.node";
 import { documentType, treeRootType } from "../src/codec/errors";
 
 const entry = (key: string, actual: unknown, type: t.Decoder<any, any> = t.unknown): t.ContextEntry => ({

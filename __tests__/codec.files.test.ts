@@ -3,11 +3,12 @@ import * as E from "fp-ts/Either";
 import { promises as fsp } from "fs";
 import * as os from "os";
 import * as path from "path";
-import { initBackend } from "../src";
-import { formatDecodeErrors, loadTree, saveTree, TreeEncodeError, type LoadTreeOptions } from "../src";
+import { initBackend } from "../src/index.node";
+import { formatDecodeErrors, loadTree, saveTree, TreeEncodeError } from "../src/index.node";
+import type { LoadTreeOptions } from "../src/codec/files";
 import { execFileSync } from "child_process";
-import { weightsFileName } from "../src/advanced";
-import { NonTrainable, Parameterize } from "../src";
+import { weightsFileName } from "../src/advanced.node";
+import { NonTrainable, Parameterize } from "../src/index.node";
 import { deepObject, disposeAll, exactDifference } from "./codec.helpers";
 
 let dir = "";

@@ -9,11 +9,18 @@ import * as E from "fp-ts/Either";
 import { promises as fsp } from "fs";
 import * as os from "os";
 import * as path from "path";
-import { formatDecodeErrors, loadTree, parseTree, saveTree, stringifyTree, treeCodec } from "../src";
-import { type JsonValue } from "../src/advanced";
+import {
+  formatDecodeErrors,
+  loadTree,
+  parseTree,
+  saveTree,
+  stringifyTree,
+  treeCodec,
+} from "../src/index.node";
+import { type JsonValue } from "../src/advanced.node";
 import { stringifyTrustedJson } from "../src/codec/json";
 import { newDecodeScratch, wasmHeapBytes } from "../src/codec/tensor";
-import { NonTrainable, Parameterize } from "../src";
+import { NonTrainable, Parameterize } from "../src/index.node";
 import { disposeAll, exactDifference } from "./codec.helpers";
 import { useBackendAndCheckLeaks } from "./support/tensors";
 

@@ -9,7 +9,7 @@ import * as E from "fp-ts/Either";
 import { promises as fsp } from "fs";
 import * as os from "os";
 import * as path from "path";
-import { formatDecodeErrors, loadTree, parseTree, saveTree, stringifyTree } from "../src";
+import { formatDecodeErrors, loadTree, parseTree, saveTree, stringifyTree } from "../src/index.node";
 import { parseJsonText } from "../src/codec/json";
 import { deepArray, disposeAll, exactDifference } from "./codec.helpers";
 import { useBackendAndCheckLeaks } from "./support/tensors";

@@ -26,7 +26,7 @@ import {
   treeOptimizer,
   unwrap,
   Parameterize,
-} from "../src";
+} from "../src/index.node";
 import { finiteDifferences } from "./support/gradients";
 import { useBackendAndCheckLeaks } from "./support/tensors";
 

@@ -11,6 +11,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../src";
 import * as constraints from "../examples/constraints";
 import * as freezeAndTrain from "../examples/freezeAndTrain";
+import * as layersModel from "../examples/layersModel";
 import * as quickstart from "../examples/quickstart";
 
 const root = path.resolve(__dirname, "..");
@@ -111,4 +112,21 @@ test("freezeAndTrain: the frozen encoder never moves, the head recovers the trut
     "fineTune/head/b",
     "fineTune/head/w",
   ]);
+}, 300_000);
+
+test("layersModel: the written-back weights are the trained ones, and model.predict computes with them", async () => {
+  const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+  const r = await layersModel.main({ quick: true }).finally(() => log.mockRestore());
+  expect(r.names).toEqual(["hidden/bias", "hidden/kernel", "out/bias", "out/kernel"]);
+  expect(r.lossAfter).toBeLessThan(r.lossBefore / 10);
+  // Weight normalisation: each unit's kernel column has its trained scale as its norm.
+  r.columnNorms.forEach((n, j) => expect(n).toBeCloseTo(r.scales[j] as number, 4));
+  // model.predict against a forward pass in plain JavaScript over the weights read back.
+  layersModel.PROBE.forEach((x, i) => {
+    const h = r.hiddenBias.map((b, j) =>
+      Math.tanh(b + x.reduce((s, xi, k) => s + xi * r.hiddenKernel[k]![j]!, 0)),
+    );
+    const y = h.reduce((s, hj, j) => s + hj * r.outKernel[j]![0]!, r.outBias[0]!);
+    expect(r.predicted[i]).toBeCloseTo(y, 5);
+  });
 }, 300_000);

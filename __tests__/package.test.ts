@@ -6,6 +6,7 @@
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import { builtinModules } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 
@@ -83,7 +84,7 @@ test("the tarball holds the build, README, CHANGELOG, LICENSE and package.json, 
     /^CHANGELOG\.md$/,
     /^LICENSE$/,
     /^dist\/.+\.(js|d\.ts)$/,
-    /^dist\/(index|advanced|core\/index|fp\/Tree)\.(mjs|d\.mts)$/,
+    /^dist\/(index|index\.node|advanced|advanced\.node|core\/index|fp\/Tree)\.(mjs|d\.mts)$/,
   ];
   const unexpected = packedFiles.filter((f) => !allowed.some((re) => re.test(f)));
   expect(unexpected).toEqual([]);
@@ -222,11 +223,84 @@ test("bundled by esbuild through the ESM entry, the backend side effects survive
   });
   const bundle = fs.readFileSync(outfile, "utf8");
   expect(bundle).toMatch(/require\("@tensorflow\/tfjs"\)/);
-  expect(bundle).toContain("dist/index.mjs"); // resolved through the "import" condition
+  expect(bundle).toContain("dist/index.node.mjs"); // resolved through the "node" then "import" conditions
   const out = run(process.execPath, ["bundle.cjs"], consumer);
   // d(x²)/dx at x = 3 (the leaf order is a, b: sorted keys).
   expect(JSON.parse(out.trim().split("\n").pop() ?? "")).toEqual({ grad: 6 });
 }, 120_000);
+
+test("Node keeps the file functions: require and import of paramtree give saveTree and loadTree", () => {
+  fs.writeFileSync(
+    path.join(consumer, "files.mjs"),
+    [
+      `import { saveTree, loadTree, loadTreeTE, treeFlatten } from "paramtree";`,
+      `import { weightsFileName } from "paramtree/advanced";`,
+      `import { createRequire } from "node:module";`,
+      `const require = createRequire(import.meta.url);`,
+      `const cjs = require("paramtree");`,
+      `if (cjs.saveTree !== saveTree || cjs.loadTree !== loadTree) throw new Error("two instances of the files");`,
+      `if (cjs.treeFlatten !== treeFlatten) throw new Error("two instances of the root");`,
+      `console.log(JSON.stringify({ kinds: [typeof saveTree, typeof loadTree, typeof loadTreeTE, typeof cjs.withLoadedTree], bin: weightsFileName("m.json", "0123456789abcdef") }));`,
+    ].join("\n"),
+  );
+  const out = run(process.execPath, ["files.mjs"], consumer);
+  expect(JSON.parse(out.trim().split("\n").pop() ?? "")).toEqual({
+    kinds: ["function", "function", "function", "function"],
+    bin: "m.json.0123456789abcdef.bin",
+  });
+});
+
+describe("bundled for the browser (esbuild --platform=browser) from the installed tarball", () => {
+  // A page as a user writes it: tree functions, wrappers, the codec and the backend, all from the
+  // package name. Every module esbuild reaches is listed in its metafile.
+  const page = [
+    `import { initBackend, unwrap, Parameterize, stringifyTree, parseTree, treeLeaves } from "paramtree";`,
+    `import { registerRecord } from "paramtree/advanced";`,
+    `import * as T from "paramtree/Tree";`,
+    `import * as tf from "@tensorflow/tfjs-core";`,
+    `initBackend("cpu").then(() => {`,
+    `  const text = stringifyTree({ s: Parameterize(tf.exp, tf.scalar(0)) });`,
+    `  console.log(typeof parseTree, typeof unwrap, typeof registerRecord, typeof T.map, treeLeaves([1]), text.length);`,
+    `});`,
+  ].join("\n");
+  const nodeBuiltins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+
+  async function bundle(nodeEntry: boolean): Promise<{ inputs: string[]; imports: string[] }> {
+    fs.writeFileSync(path.join(consumer, "page.mjs"), page);
+    const esbuild = await import("esbuild");
+    const result = await esbuild.build({
+      entryPoints: [path.join(consumer, "page.mjs")],
+      absWorkingDir: consumer,
+      outfile: path.join(consumer, "page.bundle.js"),
+      bundle: true,
+      // The control (nodeEntry) takes the Node entry as a bundler that ignores the `browser` field
+      // would: platform "neutral", which knows no Node built-ins either.
+      ...(nodeEntry ? { platform: "neutral", conditions: ["node"], mainFields: ["module", "main"] } : {}),
+      ...(nodeEntry ? {} : { platform: "browser" }),
+      format: "esm",
+      metafile: true,
+      logLevel: "silent",
+      define: { "process.env.NODE_ENV": '"production"' },
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    const imports = Object.values(result.metafile.inputs).flatMap((i) => i.imports.map((x) => x.path));
+    return { inputs, imports };
+  }
+
+  test("no Node built-in is reachable, and the package resolves to its browser-clean entries", async () => {
+    const { inputs, imports } = await bundle(false);
+    expect(imports.filter((p) => nodeBuiltins.has(p))).toEqual([]);
+    expect(inputs.filter((p) => nodeBuiltins.has(p))).toEqual([]);
+    const ours = inputs.filter((p) => p.startsWith("node_modules/paramtree/")).sort();
+    expect(ours).toContain("node_modules/paramtree/dist/index.mjs");
+    expect(ours).toContain("node_modules/paramtree/dist/advanced.mjs");
+    expect(ours.filter((p) => /index\.node|advanced\.node|codec\/files|loadTreeTE/.test(p))).toEqual([]);
+  }, 300_000);
+
+  test("the check can fail: the Node entry, bundled for no platform, reaches fs and is refused", async () => {
+    await expect(bundle(true)).rejects.toThrow(/Could not resolve "(fs|path|zlib)"/);
+  }, 300_000);
+});
 
 describe("types resolve in a TypeScript consumer", () => {
   const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");

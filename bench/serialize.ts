@@ -28,7 +28,7 @@ import * as os from "os";
 import * as path from "path";
 import * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
-import { loadTree, parseTree, saveTree, stringifyTree, treeCodec, treeLeaves } from "../src";
+import { loadTree, parseTree, saveTree, stringifyTree, treeCodec, treeLeaves } from "../src/index.node";
 import { formatNs, formatRatio, gc, median, printTable, type Budget } from "./harness";
 
 /** In running order: whatever a case reads was written by a case before it. */

@@ -23,9 +23,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
-import { initBackend } from "../src";
-import { bounded, cholesky, positive, simplex } from "../src";
-import { disposeTree, loadTree, saveTree, treeAssign, treeOptimizer, unwrap } from "../src";
+import { initBackend } from "../src/index.node";
+import { bounded, cholesky, positive, simplex } from "../src/index.node";
+import { disposeTree, loadTree, saveTree, treeAssign, treeOptimizer, unwrap } from "../src/index.node";
 
 /** Samples of an exponential distribution (mean 2.5). */
 export const SAMPLES = [1, 4, 2.5, 0.5, 4.5];

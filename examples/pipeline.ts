@@ -22,12 +22,12 @@ import { pipe } from "fp-ts/function";
 import * as N from "fp-ts/number";
 import type * as Task from "fp-ts/Task";
 import * as TE from "fp-ts/TaskEither";
-import { initBackend } from "../src";
-import { saveTree } from "../src";
-import { formatTreeError, Tree as T, unwrapEither, withLoadedTree } from "../src";
-import { checkLeaves } from "../src/advanced";
-import { disposeTree } from "../src";
-import { NonTrainable, Parameterize, invSoftplus } from "../src";
+import { initBackend } from "../src/index.node";
+import { saveTree } from "../src/index.node";
+import { formatTreeError, Tree as T, unwrapEither, withLoadedTree } from "../src/index.node";
+import { checkLeaves } from "../src/advanced.node";
+import { disposeTree } from "../src/index.node";
+import { NonTrainable, Parameterize, invSoftplus } from "../src/index.node";
 
 // -------------------------------------------------------------------------------------
 // the model and the data

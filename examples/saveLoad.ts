@@ -16,10 +16,10 @@ import * as E from "fp-ts/Either";
 import { promises as fsp } from "fs";
 import * as os from "os";
 import * as path from "path";
-import { initBackend } from "../src";
-import { formatDecodeErrors, loadTree, saveTree } from "../src";
-import { treeEqual } from "../src";
-import { NonTrainable, Parameterize, WeightNormalization, invSoftplus, unwrap } from "../src";
+import { initBackend } from "../src/index.node";
+import { formatDecodeErrors, loadTree, saveTree } from "../src/index.node";
+import { treeEqual } from "../src/index.node";
+import { NonTrainable, Parameterize, WeightNormalization, invSoftplus, unwrap } from "../src/index.node";
 
 /** What the example did (the tests check it). */
 export interface SaveLoadResult {

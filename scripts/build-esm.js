@@ -1,6 +1,8 @@
 // Generates the native-ESM entries of the package next to the CommonJS build, one per entry of
 // package.json's "exports":
-//   dist/index.mjs       re-exports every named export of dist/index.js,
+//   dist/index.mjs       re-exports every named export of dist/index.js (the browser-clean root),
+//   dist/index.node.mjs  the same for dist/index.node.js (the root plus the files: the `node` condition),
+//   dist/advanced.mjs, dist/advanced.node.mjs, dist/core/index.mjs likewise,
 //   dist/fp/Tree.mjs     the same for dist/fp/Tree.js (the `paramtree/Tree` subpath),
 // each one importing the CommonJS module (one shared module instance, so ESM and CJS users of the
 // same app see the same registry and tfjs engine), and a `.d.mts` beside each that re-exports the
@@ -40,6 +42,6 @@ function wrap(entry) {
   return names.length;
 }
 
-for (const entry of ["index", "fp/Tree", "core/index", "advanced"]) {
+for (const entry of ["index", "index.node", "fp/Tree", "core/index", "advanced", "advanced.node"]) {
   console.log(`build-esm: dist/${entry}.mjs re-exports ${wrap(entry)} names`);
 }

@@ -24,13 +24,6 @@ export { unwrapWeightNormalization, weightNormalizationSpec } from "./wrappers/w
 export { encodeTree, type TreeCodec, type TreeJson } from "./codec/treeCodec";
 export { formatEncodeProblems, errorPath, type EncodeProblem } from "./codec/errors";
 export {
-  weightsFileName,
-  type SaveFileHandle,
-  type SaveFileSystem,
-  type WeightsManifestEntryJson,
-  type WeightsManifestGroupJson,
-} from "./codec/files";
-export {
   tensorCodec,
   supportedDtypes,
   maxTensorElements,

@@ -5,6 +5,11 @@
  * concept. It only re-exports. The engine unbound (`paramtree/core`) and the building blocks for
  * custom wrappers and codecs (`paramtree/advanced`) are subpaths of their own.
  *
+ * It is platform-free: nothing it reaches imports a Node built-in, so browser bundlers take it as
+ * it is (package.json's `browser`/default condition). Node gets `index.node.ts` (the `node`
+ * condition), which re-exports this entry plus the file functions (`saveTree`, `loadTree`,
+ * `loadTreeTE`, `withLoadedTree`).
+ *
  * @packageDocumentation
  */
 export { initBackend, type BackendName } from "./backend";
@@ -91,10 +96,27 @@ export { unwrapping, type UnwrappingFunction, type UnwrapsTo } from "./train/unw
 // serialized trees
 export { treeCodec, stringifyTree, parseTree, type TreeCodecOptions } from "./codec/treeCodec";
 export { formatDecodeErrors, TreeEncodeError } from "./codec/errors";
-export { saveTree, loadTree, type LoadTreeOptions, type SaveTreeOptions } from "./codec/files";
+
+// storage through tf.io (indexeddb://, localstorage://, downloads://, http(s)://, IOHandlers)
+export {
+  saveTreeIO as saveTree,
+  loadTreeIO as loadTree,
+  saveTreeIO,
+  loadTreeIO,
+  type TreeStorage,
+} from "./interop/ioStorage";
+
+// tfjs weights in and out
+export {
+  fromNamedTensorMap,
+  toNamedTensorMap,
+  type TensorTree,
+  type FromNamedTensorMapOptions,
+  type ToNamedTensorMapOptions,
+} from "./interop/namedTensorMap";
+export { layersModelTree, setLayersModelWeights } from "./interop/layersModel";
 
 // fp-ts
 export * as Tree from "./fp/Tree";
 export { unwrapEither } from "./fp/unwrapEither";
 export { formatTreeError, matchTreeError, type TreeError } from "./fp/treeError";
-export { loadTreeTE, withLoadedTree } from "./fp/loadTreeTE";

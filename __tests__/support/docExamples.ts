@@ -4,7 +4,7 @@
  * Every `@example` block and every fenced ```ts code block in a `/** ... *\/` comment under `src/`
  * is extracted with the file and line it came from, compiled, and run. So that examples stay
  * short, each one runs with these names already in scope and the WASM backend started:
- * `tf` (tfjs-core), every runtime export of `src/index.ts` and of the folder indexes
+ * `tf` (tfjs-core), every runtime export of `src/index.node.ts` (the Node entry) and of the folder indexes
  * (`src/<folder>/index.ts`), the exports of the module being
  * documented (also as a namespace under its file name, `Tree` for `src/fp/Tree.ts`), and fp-ts's
  * `pipe`, `flow`, `E` (Either) and `O` (Option). An `import` in an example works as well
@@ -617,11 +617,11 @@ export interface TypeCheckOptions {
 
 /**
  * Type-checks the runnable examples in one in-memory program with the compiler options of
- * `tsconfig.json` (and `paramtree` mapped to `src/index.ts`), so that an example a user copies
+ * `tsconfig.json` (and `paramtree` mapped to `src/index.node.ts`, the Node entry), so that an example a user copies
  * compiles for them as it is shown.
  *
  * Each example becomes one virtual module that sees what the runner gives it, for types too:
- * top-level imports of every export (values and types) of `src/index.ts`, of the folder indexes
+ * top-level imports of every export (values and types) of `src/index.node.ts`, of the folder indexes
  * and of the documented module (also as a namespace under its file name), `tf`, `pipe`, `flow`,
  * `E` and `O`; then the example itself, as a user would paste it into a module. An example that
  * awaits at its top level goes inside an `async function` instead (CommonJS has no top-level
@@ -643,7 +643,7 @@ export function typeCheckExamples(
 
   // First pass: the modules whose exports are in scope, to list those exports with the checker.
   const src = path.join(root, "src");
-  const publicIndex = path.join(src, "index.ts");
+  const publicIndex = path.join(src, "index.node.ts");
   const folderIndexes = fs
     .readdirSync(src, { withFileTypes: true })
     .filter((d) => d.isDirectory())
@@ -734,7 +734,7 @@ function exampleCompilerOptions(root: string): ts.CompilerOptions {
     noUnusedLocals: false,
     noUnusedParameters: false,
     baseUrl: root,
-    paths: { paramtree: ["src/index.ts"] },
+    paths: { paramtree: ["src/index.node.ts"] },
   };
 }
 

@@ -11,18 +11,18 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-// Module paths rather than the root entry, whose file functions (saveTree, loadTree) pull in
-// Node's fs and zlib: a browser-clean entry is issue 17's.
-import { initBackend } from "../../src/backend";
-import { keystr } from "../../src/core/keyPath";
-import { treeFlattenWithPath } from "../../src/defaults";
-import { invSoftplus } from "../../src/tensor/invSoftplus";
-import { disposeTree } from "../../src/train/dispose";
-import { treeOptimizer } from "../../src/train/optimizer";
-import { NonTrainable } from "../../src/wrappers/nonTrainable";
-import { Parameterize } from "../../src/wrappers/parameterize";
-import { unwrap } from "../../src/wrappers/unwrap";
-import { WeightNormalization } from "../../src/wrappers/weightNormalization";
+import {
+  initBackend,
+  keystr,
+  treeFlattenWithPath,
+  invSoftplus,
+  disposeTree,
+  treeOptimizer,
+  NonTrainable,
+  Parameterize,
+  unwrap,
+  WeightNormalization,
+} from "paramtree";
 
 /** What the page exposes when it is done (read by __tests__/browser.test.ts). */
 export interface BrowserDemoState {

@@ -1,0 +1,181 @@
+import * as tf from "@tensorflow/tfjs-core";
+import fc from "fast-check";
+import {
+  defaultRegistry,
+  fromNamedTensorMap,
+  initBackend,
+  mapNodeType,
+  registerNodeType,
+  keystr,
+  Parameterize,
+  toNamedTensorMap,
+  treeFlattenWithPath,
+} from "../src";
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+/** Runs `f` and checks that it left no tensor behind. */
+function noLeak(f: () => void): void {
+  const before = tf.memory().numTensors;
+  f();
+  expect(tf.memory().numTensors).toBe(before);
+}
+
+describe("fromNamedTensorMap", () => {
+  test("nests by the /-separated segments and holds the map's own tensors", () =>
+    noLeak(() => {
+      const k = tf.ones([2, 3]);
+      const b = tf.zeros([3]);
+      const o = tf.scalar(7);
+      const tree = fromNamedTensorMap({ "dense/kernel": k, "dense/bias": b, "out/0/w": o }) as {
+        dense: { kernel: tf.Tensor; bias: tf.Tensor };
+        out: { "0": { w: tf.Tensor } };
+      };
+      expect(tree.dense.kernel).toBe(k);
+      expect(tree.dense.bias).toBe(b);
+      expect(tree.out["0"].w).toBe(o); // numeric segments are object keys
+      tf.dispose([k, b, o]);
+    }));
+
+  test("the inverse of keystr(path, { separator: '/' }) on every leaf", () =>
+    noLeak(() => {
+      const a = tf.scalar(1);
+      const c = tf.scalar(2);
+      const tree = fromNamedTensorMap({ "x/y/z": a, "x/w": c });
+      const [pairs] = treeFlattenWithPath(tree);
+      expect(pairs.map(([p, l]) => [keystr(p, { separator: "/" }), l])).toEqual([
+        ["x/w", c],
+        ["x/y/z", a],
+      ]);
+      tf.dispose([a, c]);
+    }));
+
+  test("refuses conflicting names, naming both", () =>
+    noLeak(() => {
+      const t = tf.scalar(1);
+      expect(() => fromNamedTensorMap({ dense: t, "dense/kernel": t })).toThrow(
+        'fromNamedTensorMap: the weights "dense" and "dense/kernel" conflict: the first is a tensor, the second needs it to hold weights',
+      );
+      // Sorted, so "a/b/c" comes before "a/b": the folder was made first.
+      expect(() => fromNamedTensorMap({ "a/b": t, "a/b/c": t })).toThrow(/"a\/b" and "a\/b\/c" conflict/);
+      t.dispose();
+    }));
+
+  test("refuses empty segments, non-tensors and an empty separator", () =>
+    noLeak(() => {
+      const t = tf.scalar(1);
+      expect(() => fromNamedTensorMap({ "a//b": t })).toThrow(/"a\/\/b" has an empty segment/);
+      expect(() => fromNamedTensorMap({ "/a": t })).toThrow(/empty segment/);
+      expect(() => fromNamedTensorMap({ "": t })).toThrow(/empty segment/);
+      expect(() => fromNamedTensorMap({ a: 3 as unknown as tf.Tensor })).toThrow(
+        /the weight "a" is .*3.*, not a tensor/,
+      );
+      expect(() => fromNamedTensorMap({ a: t }, { separator: "" })).toThrow(/separator must not be empty/);
+      t.dispose();
+    }));
+
+  test("__proto__ and constructor stay ordinary keys; the input is not mutated", () =>
+    noLeak(() => {
+      const t = tf.scalar(1);
+      const map = JSON.parse('{"__proto__/x": 0, "constructor": 0}') as Record<string, unknown>;
+      map["__proto__/x"] = t;
+      map["constructor"] = t;
+      const copy = { ...map };
+      const tree = fromNamedTensorMap(map as tf.NamedTensorMap) as Record<string, unknown>;
+      expect(Object.getPrototypeOf(tree)).toBe(Object.prototype);
+      expect(Object.keys(tree).sort()).toEqual(["__proto__", "constructor"]);
+      expect(Object.keys(toNamedTensorMap(tree)).sort()).toEqual(["__proto__/x", "constructor"]);
+      expect(map).toEqual(copy);
+      t.dispose();
+    }));
+
+  test("a custom separator", () =>
+    noLeak(() => {
+      const t = tf.scalar(1);
+      const tree = fromNamedTensorMap({ "a.b": t }, { separator: "." }) as { a: { b: tf.Tensor } };
+      expect(tree.a.b).toBe(t);
+      expect(Object.keys(toNamedTensorMap(tree, { separator: "." }))).toEqual(["a.b"]);
+      t.dispose();
+    }));
+});
+
+describe("toNamedTensorMap", () => {
+  test("names each tensor by its key path, arrays by index", () =>
+    noLeak(() => {
+      const a = tf.scalar(1);
+      const b = tf.scalar(2);
+      const map = toNamedTensorMap({ layers: [{ w: a }, { w: b }] });
+      expect(map).toEqual({ "layers/0/w": a, "layers/1/w": b });
+      expect(map["layers/1/w"]).toBe(b);
+      tf.dispose([a, b]);
+    }));
+
+  test("refuses wrappers, non-tensors, keys with the separator, and duplicate names, with the path", () =>
+    noLeak(() => {
+      const t = tf.scalar(1);
+      expect(() => toNamedTensorMap({ a: [t, Parameterize(tf.exp, t)] })).toThrow(
+        "toNamedTensorMap: at .a[1] there is a wrapper (Parameterize); unwrap the tree first",
+      );
+      expect(() => toNamedTensorMap({ a: { b: 3 } })).toThrow(/at \.a\.b there is .*3.*, not a tensor/);
+      expect(() => toNamedTensorMap({ a: { "b/c": t } })).toThrow(/key "b\/c" contains the separator/);
+      expect(() => toNamedTensorMap({ "": t })).toThrow(/key "" is empty/);
+      // A Map node may hold both 0 and "0": two paths, one name.
+      const registry = registerNodeType(defaultRegistry, mapNodeType);
+      expect(() =>
+        toNamedTensorMap(
+          {
+            m: new Map<unknown, unknown>([
+              [0, t],
+              ["0", t],
+            ]),
+          },
+          { registry },
+        ),
+      ).toThrow(/both give the name "m\/0"/);
+      t.dispose();
+    }));
+
+  test("a tensor at the root has the empty name, which fromNamedTensorMap refuses", () =>
+    noLeak(() => {
+      const t = tf.scalar(1);
+      expect(Object.keys(toNamedTensorMap(t))).toEqual([""]);
+      expect(() => fromNamedTensorMap(toNamedTensorMap(t))).toThrow(/empty segment/);
+      t.dispose();
+    }));
+});
+
+describe("laws", () => {
+  const segment = fc.constantFrom("a", "b", "dense", "kernel", "0", "1", "__proto__", "x y");
+  const names = fc.uniqueArray(fc.array(segment, { minLength: 1, maxLength: 4 }), {
+    maxLength: 8,
+    selector: (s) => s.join("/"),
+  });
+
+  test("toNamedTensorMap(fromNamedTensorMap(m)) is m (same names, same tensors) when the names do not conflict", () => {
+    fc.assert(
+      fc.property(names, (paths) => {
+        const joined = paths.map((p) => p.join("/"));
+        const conflict = joined.some((n) => joined.some((m) => m.startsWith(`${n}/`)));
+        const before = tf.memory().numTensors;
+        const map: tf.NamedTensorMap = {};
+        joined.forEach((n, i) => {
+          Object.defineProperty(map, n, { value: tf.scalar(i), enumerable: true });
+        });
+        try {
+          if (conflict) {
+            expect(() => fromNamedTensorMap(map)).toThrow(/conflict/);
+          } else {
+            const back = toNamedTensorMap(fromNamedTensorMap(map));
+            expect(Object.keys(back).sort()).toEqual([...joined].sort());
+            for (const n of joined) expect(back[n]).toBe(map[n]);
+          }
+        } finally {
+          tf.dispose(Object.values(map));
+        }
+        expect(tf.memory().numTensors).toBe(before);
+      }),
+    );
+  });
+});
