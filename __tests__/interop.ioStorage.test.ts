@@ -242,7 +242,11 @@ describe("Node: file:// and paths go to the files layer", () => {
       (tree) => saveTree(url, tree),
       () => loadTree(url),
     );
-    expect(fs.readdirSync(dir).sort()).toEqual(["model.tree.bin", "model.tree.json"]);
+    // The document, and the side file named after its full name and this save's id.
+    const files = fs.readdirSync(dir).sort();
+    expect(files).toHaveLength(2);
+    expect(files[0]).toBe("model.tree.json");
+    expect(files[1]).toMatch(/^model\.tree\.json\.[0-9a-f]{16}\.bin$/);
   });
 
   test("a missing file:// is a Left naming the path", async () => {

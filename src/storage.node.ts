@@ -62,7 +62,7 @@ export async function saveTree(
  *
  * @example
  * const result = await loadTree("file:///no/such/model.json");
- * E.isLeft(result) && formatDecodeErrors(result.left)[0]; // 'document: cannot read "/no/such/model.json" (ENOENT: no such file or directory, open \'/no/such/model.json\')'
+ * E.isLeft(result) && formatDecodeErrors(result.left)[0]; // 'document: cannot read "/no/such/model.json" (ENOENT: no such file or directory, stat \'/no/such/model.json\')'
  */
 export async function loadTree(
   storage: TreeStorage,

@@ -3,7 +3,7 @@
  * loop until it is killed. Model i is { id: i, w: a 2,000,000-element float32 tensor filled with i }.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend, saveTree } from "../../src";
+import { initBackend, saveTree } from "../../src/index.node";
 
 async function main(): Promise<void> {
   await initBackend();
