@@ -11,6 +11,7 @@
 import type * as tf from "@tensorflow/tfjs-core";
 import { scaledLogit, scaledSigmoid } from "../tensor/scaledSigmoid";
 import { Parameterize } from "../wrappers/parameterize";
+import { checkInterval, rawInside } from "./interval";
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -37,24 +38,7 @@ export function bounded(
   lo: number,
   hi: number,
 ): Parameterize<tf.Tensor, readonly [tf.Tensor, number, number]> {
-  if (
-    typeof lo !== "number" ||
-    typeof hi !== "number" ||
-    !Number.isFinite(lo) ||
-    !Number.isFinite(hi) ||
-    !(lo < hi)
-  ) {
-    throw new RangeError(
-      `bounded: expected finite numbers lo < hi, got lo = ${String(lo)}, hi = ${String(hi)}`,
-    );
-  }
-  let raw: tf.Tensor;
-  try {
-    raw = scaledLogit(value, lo, hi);
-  } catch (e) {
-    if (e instanceof RangeError)
-      throw new RangeError(e.message.replace(/^scaledLogit:/, "bounded:"), { cause: e });
-    throw e;
-  }
+  checkInterval("bounded", lo, hi);
+  const raw = rawInside("bounded", scaledLogit, value, lo, hi);
   return Parameterize(scaledSigmoid as (x: tf.Tensor, lo: number, hi: number) => tf.Tensor, raw, lo, hi);
 }

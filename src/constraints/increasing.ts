@@ -10,6 +10,7 @@
 import type * as tf from "@tensorflow/tfjs-core";
 import { increasingFromLogits, increasingLogits } from "../tensor/increasing";
 import { Parameterize } from "../wrappers/parameterize";
+import { checkInterval, rawInside } from "./interval";
 
 // -------------------------------------------------------------------------------------
 // constructors
@@ -31,25 +32,8 @@ export function increasingOnInterval(
   lo: number,
   hi: number,
 ): Parameterize<tf.Tensor, readonly [tf.Tensor, number, number]> {
-  if (
-    typeof lo !== "number" ||
-    typeof hi !== "number" ||
-    !Number.isFinite(lo) ||
-    !Number.isFinite(hi) ||
-    !(lo < hi)
-  ) {
-    throw new RangeError(
-      `increasingOnInterval: expected finite numbers lo < hi, got lo = ${String(lo)}, hi = ${String(hi)}`,
-    );
-  }
-  let raw: tf.Tensor;
-  try {
-    raw = increasingLogits(value, lo, hi);
-  } catch (e) {
-    if (e instanceof RangeError)
-      throw new RangeError(e.message.replace(/^\w+:/, "increasingOnInterval:"), { cause: e });
-    throw e;
-  }
+  checkInterval("increasingOnInterval", lo, hi);
+  const raw = rawInside("increasingOnInterval", increasingLogits, value, lo, hi);
   return Parameterize(
     increasingFromLogits as (x: tf.Tensor, lo: number, hi: number) => tf.Tensor,
     raw,

@@ -5,6 +5,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { unravel } from "./domain";
 
 // -------------------------------------------------------------------------------------
 // combinators
@@ -58,14 +59,4 @@ function assertNonNegative(x: tf.Tensor): void {
       `For a negative scale, build the wrapper from positive values and change the field ` +
       `afterwards (e.g. with treeAt).`,
   );
-}
-
-function unravel(flat: number, shape: readonly number[]): number[] {
-  const index = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const size = shape[d] as number;
-    index[d] = flat % size;
-    flat = Math.floor(flat / size);
-  }
-  return index;
 }
