@@ -1,8 +1,16 @@
+import fc from "fast-check";
 import * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
 import * as t from "io-ts";
 import { PathReporter } from "io-ts/PathReporter";
-import { formatDecodeErrors, parseTree, stringifyTree, treeCodec, TreeEncodeError } from "../src";
+import {
+  formatDecodeErrors,
+  parseTree,
+  stringifyTree,
+  treeCodec,
+  treeDocument,
+  TreeEncodeError,
+} from "../src";
 import { encodeTree } from "../src/advanced";
 import { registerWrapper } from "../src";
 import { treeLeaves } from "../src";
@@ -428,5 +436,206 @@ describe("treeCodec inside io-ts combinators keeps the outer path", () => {
     const r = treeCodec().decode(bad);
     expect(E.isLeft(r) && formatDecodeErrors(r.left)).toEqual([`.w.data: ${dataError}`]);
     expect(PathReporter.report(r)).toEqual([`.w.data: ${dataError}`]);
+  });
+});
+
+describe("is guards the decoded type (trees); treeDocument().is guards documents", () => {
+  const x = (): tf.Tensor => tf.tensor([1, 2]);
+
+  test('{ format: "paramtree" } is a tree: is(decode(encode(x)).right) holds for it', () => {
+    const tree = { format: "paramtree" };
+    expect(codec.is(tree)).toBe(true);
+    const back = codec.decode(codec.encode(tree));
+    expect(E.isRight(back) && back.right).toEqual(tree);
+    expect(E.isRight(back) && codec.is(back.right)).toBe(true);
+    expect(treeDocument().is(tree)).toBe(false);
+  });
+
+  test("t.union encodes with the first member whose is() holds: a tree goes to treeCodec", () => {
+    const w = x();
+    const u = t.union([treeCodec(), t.string]);
+    expect(u.encode({ format: "paramtree" } as never)).toEqual(doc({ format: "paramtree" }));
+    expect(u.encode({ w } as never)).toEqual(
+      doc({ w: { _tag: "Tensor", dtype: "float32", shape: [2], data: "AACAPwAAAEA=" } }),
+    );
+    w.dispose();
+  });
+
+  const shared = { a: 1 };
+  const cyclic: Record<string, unknown> = { x: 1 };
+  cyclic["self"] = cyclic;
+  const tensor = (dtype: string, shape: unknown, data: unknown): unknown => ({
+    _tag: "Tensor",
+    dtype,
+    shape,
+    data,
+  });
+  // [name, document, the errors decode reports (none: it decodes)]
+  const table: [string, unknown, string[]][] = [
+    ["a tree of plain data", doc({ lr: 0.1, list: [1, "a", null, true] }), []],
+    [
+      "tensors, special numbers, undefined, functions, wrappers",
+      doc({
+        w: tensor("float32", [2], "AACAPwAAAEA="),
+        b: tensor("bool", [2], "AAE="),
+        n: { _tag: "Number", value: "-0" },
+        u: { _tag: "Undefined" },
+        p: {
+          _tag: "Parameterize",
+          fn: { _tag: "Function", name: "softplus" },
+          args: [tensor("int32", [], "AQAAAA==")],
+        },
+        o: { _tag: "Object", fields: { _tag: "Draft" } },
+      }),
+      [],
+    ],
+    ["an older minor version", { format: "paramtree", version: "1.7", tree: null }, []],
+    [
+      "not an object",
+      [1],
+      [
+        'document: expected a paramtree document { "format": "paramtree", "version", "tree" }, got an array of length 1',
+      ],
+    ],
+    [
+      '{ format: "paramtree" }',
+      { format: "paramtree" },
+      ['document.version: expected a version string "MAJOR.MINOR" such as "1.0", got undefined'],
+    ],
+    [
+      "another format",
+      { format: "other", version: "1.0", tree: 1 },
+      ['document.format: expected "paramtree", got "other": this is not a paramtree document'],
+    ],
+    [
+      "a newer major version",
+      { format: "paramtree", version: "2.0", tree: 1 },
+      [
+        "document.version: the document has format version 2.0, newer than this reader understands (1.x); update paramtree to read it",
+      ],
+    ],
+    ["no tree", { format: "paramtree", version: "1.0" }, ['document.tree: the document has no "tree" field']],
+    [
+      "an extra field",
+      { format: "paramtree", version: "1.0", tree: 1, extra: 2 },
+      [
+        'document.extra: unexpected field "extra" in the document (expected format, version, tree, weightsManifest, weightsCrc32)',
+      ],
+    ],
+    [
+      "a side-file document",
+      { format: "paramtree", version: "1.0", tree: 1, weightsManifest: [] },
+      [
+        "document.weightsManifest: this document keeps its tensor bytes in a binary file (weightsManifest); read it with loadTree",
+      ],
+    ],
+    [
+      "an unknown tag",
+      doc({ a: { _tag: "Nope" } }),
+      [
+        '.a._tag: unknown tag "Nope" (known: Tensor, Number, Undefined, Function, Object, Parameterize, NonTrainable, WeightNormalization); register it with registerWrapper, or pass the registry to treeCodec({ registry })',
+      ],
+    ],
+    [
+      "an unsupported dtype",
+      doc({ w: tensor("complex64", [1], "AAAAAAAAAAA=") }),
+      ['.w.dtype: unsupported dtype "complex64" (supported: float32, int32, bool)'],
+    ],
+    [
+      "a bad dimension",
+      doc({ w: tensor("float32", [-1], "") }),
+      [".w.shape[0]: expected a dimension (an integer from 0 to 2147483647), got -1"],
+    ],
+    [
+      "data of the wrong length",
+      doc({ w: tensor("float32", [2], "AAAA") }),
+      [
+        ".w.data: a float32 tensor of shape [2] has 8 bytes (12 base64 characters), but the data has 4 characters",
+      ],
+    ],
+    [
+      "non-canonical base64",
+      doc({ w: tensor("bool", [1], "AB==") }),
+      [
+        '.w.data: non-canonical base64: the character "B" at position 1 has non-zero padding bits (canonical base64 writes "A" there)',
+      ],
+    ],
+    [
+      "a bool byte that is not 0 or 1 (found only by decoding the bytes)",
+      doc({ w: tensor("bool", [1], "Ag==") }),
+      [".w.data: bool element 0 is the byte 2; expected 0 or 1"],
+    ],
+    [
+      "a shared node",
+      doc({ p: shared, q: shared }),
+      [".q: this object is reached twice (a cycle or a shared node); a document must be a tree"],
+    ],
+    [
+      "a cycle",
+      doc(cyclic),
+      [".self: this object is reached twice (a cycle or a shared node); a document must be a tree"],
+    ],
+    ["undefined", doc({ u: undefined }), ['.u: undefined is not JSON; write it as { "_tag": "Undefined" }']],
+    [
+      "NaN",
+      doc({ n: NaN }),
+      ['.n: NaN is not a JSON number; write it as { "_tag": "Number", "value": "NaN" }'],
+    ],
+    [
+      "an escaped registered tag",
+      doc({ o: { _tag: "Object", fields: { _tag: "Parameterize" } } }),
+      [
+        '.o.fields: an escaped object cannot carry the registered tag "Parameterize": in memory it would be a Parameterize record; write the record itself',
+      ],
+    ],
+    [
+      "a malformed wrapper",
+      doc({ p: { _tag: "Parameterize", fn: 1, args: [] } }),
+      ['.p.fn: expected a function node { "_tag": "Function", "name" }, got 1'],
+    ],
+    ["a class instance", doc({ d: new Date(0) }), [".d: expected JSON data, got an instance of Date"]],
+  ];
+
+  test.each(table)(
+    "%s: decode accepts it exactly when the guard holds, with these errors",
+    (_name, input, errors) => {
+      const before = tf.memory().numTensors;
+      const guard = treeDocument().is(input);
+      const checked = treeDocument().decode(input);
+      expect(tf.memory().numTensors).toBe(before); // the guard and its decode make no tensor
+      const decoded = codec.decode(input);
+      if (E.isRight(decoded)) disposeAll(decoded.right);
+      expect(E.isRight(decoded)).toBe(errors.length === 0);
+      expect(guard).toBe(E.isRight(decoded));
+      expect(E.isLeft(decoded) ? formatDecodeErrors(decoded.left) : []).toEqual(errors);
+      expect(E.isLeft(checked) ? formatDecodeErrors(checked.left) : []).toEqual(errors);
+      if (E.isRight(checked)) expect(checked.right).toBe(input); // returned as it is, not copied
+    },
+  );
+
+  test("inside a combinator the outer path is kept; encode is the identity", () => {
+    const outer = t.type({ id: t.string, doc: treeDocument() });
+    const r = outer.decode({ id: "a", doc: doc({ w: tensor("float32", [2], "AAAA") }) });
+    expect(E.isLeft(r) && PathReporter.report(r)).toEqual([
+      ".doc.w.data: a float32 tensor of shape [2] has 8 bytes (12 base64 characters), but the data has 4 characters",
+    ]);
+    const d = doc({ lr: 0.1 }) as never;
+    expect(treeDocument().encode(d)).toBe(d);
+  });
+
+  test("treeDocument takes the codec's options: a registry and functions", () => {
+    const fnDoc = doc({ f: { _tag: "Function", name: "double" } });
+    expect(treeDocument().is(fnDoc)).toBe(false);
+    expect(treeDocument({ functions: { double: (v: tf.Tensor) => tf.mul(v, 2) } }).is(fnDoc)).toBe(true);
+  });
+
+  test("decoded documents of random trees satisfy the guard", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (tree) => {
+        const json = codec.encode(tree);
+        return treeDocument().is(json) && treeDocument().is(JSON.parse(JSON.stringify(json)));
+      }),
+      { numRuns: 200 },
+    );
   });
 });

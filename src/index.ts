@@ -94,7 +94,7 @@ export { disposeTree, type DisposeTreeOptions } from "./train/dispose";
 export { unwrapping, type UnwrappingFunction, type UnwrapsTo } from "./train/unwrapping";
 
 // serialized trees
-export { treeCodec, stringifyTree, parseTree, type TreeCodecOptions } from "./codec/treeCodec";
+export { treeCodec, treeDocument, stringifyTree, parseTree, type TreeCodecOptions } from "./codec/treeCodec";
 export { formatDecodeErrors, TreeEncodeError } from "./codec/errors";
 
 // storage through tf.io (indexeddb://, localstorage://, downloads://, http(s)://, IOHandlers)

@@ -338,9 +338,8 @@ export function tensorFromData(
   values: Float32Array | Int32Array | Uint8Array,
 ): tf.Tensor | string {
   if (dtype === "bool") {
-    for (let i = 0; i < values.length; i++) {
-      if ((values[i] as number) > 1) return `bool element ${i} is the byte ${values[i]}; expected 0 or 1`;
-    }
+    const notBool = boolProblem(values);
+    if (notBool !== undefined) return notBool;
   } else if (!hostLittleEndian) {
     swapWords(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
   }
@@ -370,8 +369,9 @@ export interface TensorProblem {
 /**
  * Checks `dtype`, `shape` and the base64 `data` of a tensor node (whose `_tag` and field set the
  * caller has checked), and only then allocates and decodes. Returns the new tensor or the
- * problems. With `allocate: false` it only checks (the base64 characters too, but not the
- * values of bool bytes, which need decoding) and returns `null` when all is well. `scratch`
+ * problems. With `allocate: false` it makes no tensor but checks all the same (the base64
+ * characters, and a bool tensor's bytes, decoded into a buffer) and returns `null` when all is
+ * well. `scratch`
  * lends the storage (see {@link DecodeScratch}); `checkedData` says that the caller has checked
  * the characters of `data` with `isBase64Run`.
  *
@@ -430,13 +430,19 @@ export function decodeTensorFields(
       },
     ];
   }
-  if (!allocate) {
+  if (!allocate && dtype !== "bool") {
     const bad = checkedData ? undefined : checkBase64(data);
     return bad === undefined ? null : [{ field: "data", message: bad }];
   }
   const { values, bytes } = allocateTensorData(dtype, checked.size, scratch);
   const bad = decodeBase64Into(data, bytes, checkedData);
   if (bad !== undefined) return [{ field: "data", message: bad }];
+  if (!allocate) {
+    // A bool tensor's bytes must be 0 or 1: checked on the bytes (no tensor made), so that a
+    // check-only decode refuses exactly what a decode refuses.
+    const notBool = boolProblem(values);
+    return notBool === undefined ? null : [{ field: "data", message: notBool }];
+  }
   const made = tensorFromData(dtype, shape as number[], values);
   return typeof made === "string" ? [{ field: "data", message: made }] : made;
 }
@@ -453,6 +459,14 @@ export function unsupportedDtypeMessage(dtype: unknown): string {
       ? `unsupported dtype ${JSON.stringify(dtype)}`
       : `expected a dtype string, got ${describeValue(dtype)}`;
   return `${what} (supported: ${supportedDtypes.join(", ")})`;
+}
+
+/** Why bool bytes are not all 0 or 1, if they are not. */
+function boolProblem(values: Float32Array | Int32Array | Uint8Array): string | undefined {
+  for (let i = 0; i < values.length; i++) {
+    if ((values[i] as number) > 1) return `bool element ${i} is the byte ${values[i]}; expected 0 or 1`;
+  }
+  return undefined;
 }
 
 function swapWords(bytes: Uint8Array): Uint8Array {

@@ -109,8 +109,15 @@ export function resolveCodecOptions(options: TreeCodecOptions | undefined): Reso
 /**
  * An io-ts codec between trees and documents. `decode(json)` checks everything (see the README's
  * list of what is refused) and returns new tensors that the caller owns and disposes; `encode`
- * throws a {@link TreeEncodeError} for anything it cannot write; `is(x)` tells whether `x` can be
- * encoded. Throws at construction when `registry` uses a reserved tag.
+ * throws a {@link TreeEncodeError} for anything it cannot write. Throws at construction when
+ * `registry` uses a reserved tag.
+ *
+ * `is(x)` is the guard of the decoded type, as everywhere in io-ts: true when `x` is a tree that
+ * `encode` can write (without reading tensors), not when `x` is a document. io-ts relies on this:
+ * `t.union([a, b]).encode(x)` gives `x` to the first member whose `is(x)` holds. Any plain data
+ * is a tree, so `is({ format: "paramtree" })` is true (that object encodes and decodes back to
+ * itself). To ask whether a value is a document that `decode` accepts, use
+ * {@link treeDocument}`(options).is`.
  *
  * @example
  * const codec = treeCodec();
@@ -135,6 +142,37 @@ export function treeCodec(options?: TreeCodecOptions): TreeCodec {
       if (E.isLeft(encoded)) throw new TreeEncodeError(encoded.left);
       return encoded.right;
     },
+  );
+}
+
+/**
+ * An io-ts type of the documents that `treeCodec(options).decode` accepts, checked as `decode`
+ * checks them but without making a tensor (inline data is checked, bool bytes included, and
+ * dropped). `is(u)` is the guard: true exactly when `treeCodec(options).decode(u)` would be a
+ * Right, so `is({ format: "paramtree" })` is false. `decode(u)` returns `u` itself, or the errors
+ * `treeCodec` would report; `encode` is the identity. A document with a `weightsManifest` is
+ * refused, as `treeCodec` refuses it (its bytes are in a side file: `loadTree` reads it). Throws at
+ * construction when `registry` uses a reserved tag.
+ *
+ * @example
+ * import * as t from "io-ts";
+ * const isDocument = treeDocument().is;
+ * isDocument({ format: "paramtree", version: "1.0", tree: { lr: 0.1 } }); // true
+ * isDocument({ format: "paramtree" });                                    // false
+ * const docOrName = t.union([treeDocument(), t.string]);
+ * docOrName.is({ format: "paramtree", version: "2.0", tree: 1 }); // false
+ */
+export function treeDocument(options?: TreeCodecOptions): t.Type<TreeJson, TreeJson, unknown> {
+  const resolved = resolveCodecOptions(options);
+  const check = (u: unknown, c: t.Context): E.Either<t.Errors, TreeJson> => {
+    const result = decodeDocument(u, c, { ...resolved, checkOnly: true });
+    return E.isLeft(result) ? t.failures(locateErrors(result.left)) : t.success(u as TreeJson);
+  };
+  return new t.Type<TreeJson, TreeJson, unknown>(
+    "TreeDocument",
+    (u): u is TreeJson => E.isRight(check(u, [{ key: "", type: documentType, actual: u }])),
+    check,
+    t.identity,
   );
 }
 
