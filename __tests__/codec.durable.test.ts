@@ -8,7 +8,7 @@ import * as E from "fp-ts/Either";
 import { promises as fsp } from "fs";
 import * as os from "os";
 import * as path from "path";
-import { formatDecodeErrors, loadTree, saveTree } from "../src/index.node";
+import { formatDecodeErrors, loadTree, saveTree, TreeEncodeError } from "../src/index.node";
 import type { SaveFileHandle, SaveFileSystem } from "../src/advanced.node";
 import { disposeAll, exactDifference } from "./codec.helpers";
 import { useBackendAndCheckLeaks } from "./support/tensors";
@@ -169,6 +169,81 @@ describe("a failure at any file-system call of a save leaves exactly the old mod
     await expectLoads(file, old);
     throwing.w.dispose();
     withDisposed.a.dispose();
+    disposeAll(old);
+  });
+});
+
+describe("a tensor disposed while saveTree runs: a TreeEncodeError naming its key path, the old model kept", () => {
+  const disposedWhileWriting =
+    "cannot serialize the tree:\n.layers[0].w: the tensor was disposed while the tree was being written; keep the tree's tensors until saveTree settles";
+
+  /** Node's file system, calling `onWrite` before the n-th write to any handle. */
+  function fsDisposingAt(n: number, onWrite: () => void): SaveFileSystem {
+    let writes = 0;
+    return {
+      ...realFs,
+      open: async (p, flags) => {
+        const h = await realFs.open(p, flags);
+        return {
+          write: (b, o, l) => {
+            if (++writes === n) onWrite();
+            return h.write(b, o, l);
+          },
+          sync: () => h.sync(),
+          close: () => h.close(),
+        };
+      },
+    };
+  }
+
+  // [how, save options, the write before which the tensor is disposed, the error text]
+  test.each([
+    ["while its side file is written", {}, 1, disposedWhileWriting],
+    ["while the inline document is written", { inline: true }, 2, disposedWhileWriting],
+  ] as const)("%s", async (_how, options, atWrite, message) => {
+    const sub = await fsp.mkdtemp(path.join(dir, "disposed-"));
+    const file = path.join(sub, "m.json");
+    const old = oldModel();
+    await saveTree(file, old);
+    const before = (await fsp.readdir(sub)).sort();
+    const first = tf.tensor([1, 2]);
+    const w = tf.tensor([3, 4]);
+    const tree = { first, layers: [{ w }] };
+    let rejected: unknown;
+    await saveTree(file, tree, { ...options, fileSystem: fsDisposingAt(atWrite, () => w.dispose()) }).catch(
+      (e: unknown) => (rejected = e),
+    );
+    expect(w.isDisposed).toBe(true);
+    expect(rejected).toBeInstanceOf(TreeEncodeError);
+    expect((rejected as TreeEncodeError).message).toBe(message);
+    expect((rejected as TreeEncodeError).problems.map((p) => p.path)).toEqual([["layers", 0, "w"]]);
+    expect((await fsp.readdir(sub)).sort()).toEqual(before);
+    await expectLoads(file, old);
+    first.dispose();
+    disposeAll(old);
+  });
+
+  test.each([
+    ["before saveTree is called", {}],
+    ["before saveTree is called (inline)", { inline: true }],
+    ["right after saveTree is called, before it encodes", {}],
+  ] as const)("%s", async (how, options) => {
+    const sub = await fsp.mkdtemp(path.join(dir, "disposed-"));
+    const file = path.join(sub, "m.json");
+    const old = oldModel();
+    await saveTree(file, old);
+    const w = tf.tensor([3, 4]);
+    const tree = { layers: [{ w }] };
+    if (how.startsWith("before")) w.dispose();
+    const saving = saveTree(file, tree, options);
+    w.dispose();
+    let rejected: unknown;
+    await saving.catch((e: unknown) => (rejected = e));
+    expect(rejected).toBeInstanceOf(TreeEncodeError);
+    expect((rejected as Error).message).toBe(
+      "cannot serialize the tree:\n.layers[0].w: the tensor is disposed",
+    );
+    await expectLoads(file, old);
     disposeAll(old);
   });
 });

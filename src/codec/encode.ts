@@ -22,10 +22,10 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs-core";
-import { keystr, type Key } from "../core/keyPath";
+import { keystr, type Key, type KeyPath } from "../core/keyPath";
 import type { Registry } from "../core/registry";
 import { ownSpecOf } from "../core/ownSpecs";
-import type { EncodeProblem } from "./errors";
+import { TreeEncodeError, type EncodeProblem } from "./errors";
 import type { AnyFunction, ResolvedFunctions } from "./functions";
 import { defaultRegistry } from "../wrappers/defaultRegistry";
 import { builtinFields, setOwn } from "./internal";
@@ -71,6 +71,35 @@ export const defaultMaxEncodeNodes = 1_000_000;
 export interface ExternalWeight {
   readonly name: string;
   readonly tensor: tf.Tensor;
+  /** Where the tensor first appears in the tree, for the errors of reading it later. */
+  readonly path: KeyPath;
+}
+
+/**
+ * Reads a tensor that encoding collected, after encoding (`saveTree` reads each one when its turn
+ * to be written comes, with awaits in between). A tensor disposed since, or one that cannot be
+ * read, throws a {@link TreeEncodeError} naming its key path, as encoding does.
+ */
+export function readWeight<T>(weight: ExternalWeight, read: (x: tf.Tensor) => T): T {
+  if (weight.tensor.isDisposed) {
+    throw new TreeEncodeError([
+      {
+        path: weight.path,
+        message:
+          "the tensor was disposed while the tree was being written; keep the tree's tensors until saveTree settles",
+      },
+    ]);
+  }
+  try {
+    return read(weight.tensor);
+  } catch (cause) {
+    throw new TreeEncodeError([
+      {
+        path: weight.path,
+        message: `cannot read the tensor: ${cause instanceof Error ? cause.message : String(cause)}`,
+      },
+    ]);
+  }
 }
 
 export interface Encoded {
@@ -253,21 +282,19 @@ export function encodeValue(
       if (data === undefined) {
         data = (ctx.placeholder as (index: number) => string)(weights.length);
         weightNames.set(x, data);
-        weights.push({ name: data, tensor: x });
+        weights.push({ name: data, tensor: x, path: pathTo(key) });
       }
       return { _tag: "Tensor", dtype: x.dtype, shape: x.shape.slice(), data };
     }
     let name = weightNames.get(x);
     if (name === undefined) {
-      const base =
-        frames.length === 0 && key === undefined
-          ? "tensor"
-          : keystr(pathTo(key), { separator: "/" }) || "tensor";
+      const path = pathTo(key);
+      const base = (path.length > 0 && keystr(path, { separator: "/" })) || "tensor";
       name = base;
       for (let n = 2; usedNames.has(name); n++) name = `${base}_${n}`;
       usedNames.add(name);
       weightNames.set(x, name);
-      weights.push({ name, tensor: x });
+      weights.push({ name, tensor: x, path });
     }
     return { _tag: "Tensor", dtype: x.dtype, shape: x.shape.slice(), weight: name };
   };

@@ -39,7 +39,7 @@ import { crc32Update } from "./crc32";
 import { decodeDocument, maxDecodeErrors, type DecodeContext, type LoadedWeight } from "./decode";
 import { documentType, TreeEncodeError } from "./errors";
 import { formatName, formatVersion } from "./format";
-import { encodeValue } from "./encode";
+import { encodeValue, readWeight } from "./encode";
 import { parseJsonText, stringifyTrustedJson, type ParsedJson } from "./json";
 import {
   allocateTensorData,
@@ -263,9 +263,10 @@ export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptio
   try {
     const handle = await fs.open(binPath, "wx");
     try {
-      for (const { tensor } of weights) {
-        // One tensor's bytes at a time, straight from dataSync(): memory stays at one tensor.
-        const bytes = tensorBytes(tensor);
+      for (const weight of weights) {
+        // One tensor's bytes at a time, straight from dataSync(): memory stays at one tensor. A
+        // tensor disposed meanwhile is a TreeEncodeError with its key path.
+        const bytes = readWeight(weight, tensorBytes);
         crc = crc32(crc, bytes);
         await writeAll(handle, bytes);
       }

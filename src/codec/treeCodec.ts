@@ -19,7 +19,13 @@ import * as t from "io-ts";
 import type { Registry } from "../core/registry";
 import { defaultRegistry } from "../wrappers/defaultRegistry";
 import { decodeDocument } from "./decode";
-import { defaultMaxEncodeNodes, encodeValue, type ExternalWeight, type TensorMode } from "./encode";
+import {
+  defaultMaxEncodeNodes,
+  encodeValue,
+  readWeight,
+  type ExternalWeight,
+  type TensorMode,
+} from "./encode";
 import { documentType, locateErrors, TreeEncodeError, type EncodeProblem } from "./errors";
 import { formatName, formatVersion, reservedTags } from "./format";
 import { resolveFunctions, type FunctionTable, type ResolvedFunctions } from "./functions";
@@ -276,7 +282,7 @@ export function documentPieces(
   const base64Of = (i: number): string => {
     let text = cache[i];
     if (text === undefined) {
-      text = encodeTensor((weights[i] as ExternalWeight).tensor).data;
+      text = readWeight(weights[i] as ExternalWeight, encodeTensor).data;
       cache[i] = text;
     }
     return text;
