@@ -27,7 +27,6 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
 import * as t from "io-ts";
 import { constants as fsConstants, promises as fsp, type Stats } from "fs";
@@ -40,17 +39,15 @@ import { decodeDocument, maxDecodeErrors, type DecodeContext, type LoadedWeight 
 import { documentType, TreeEncodeError } from "./errors";
 import { formatName, formatVersion } from "./format";
 import { encodeValue, readWeight } from "./encode";
+import { checkWeightSpec, decodeWithWeights } from "./weights";
 import { parseJsonText, stringifyTrustedJson, type ParsedJson } from "./json";
 import {
   allocateTensorData,
   bytesPerElement,
-  checkShape,
   describeValue,
-  isSupportedDtype,
   newDecodeScratch,
   tensorBytes,
   tensorFromData,
-  unsupportedDtypeMessage,
   type SupportedDtype,
 } from "./tensor";
 import {
@@ -503,54 +500,30 @@ async function loadOnce(
       },
     ]);
   }
-  // Check the whole tree against the manifest before reading (or allocating) a single weight.
-  const plannedWeights = new Map<string, LoadedWeight>();
-  for (const group of planned.right) {
-    for (const w of group.weights)
-      plannedWeights.set(w.name, { dtype: w.dtype, shape: w.shape, tensor: null as unknown as tf.Tensor });
-  }
-  const checked = decodeDocument(json, root, { ...resolved, weights: plannedWeights, checkOnly: true });
-  if (E.isLeft(checked)) return checked;
-  const weights = new Map<string, LoadedWeight>();
-  const disposeAll = (): void => {
-    for (const w of weights.values()) w.tensor.dispose();
-  };
-  try {
-    const dir = nodePath.dirname(path);
-    for (let g = 0; g < planned.right.length; g++) {
-      const problem = await readGroup(
-        nodePath.join(dir, (planned.right[g] as PlannedGroup).file),
-        planned.right[g] as PlannedGroup,
-        weights,
-      );
-      if (problem === vanished) {
-        disposeAll();
-        if (!lastTry) return undefined;
+  // The whole tree is checked against the manifest before a single weight is read (or allocated).
+  let gone = false;
+  const result = await decodeWithWeights(
+    json,
+    root,
+    resolved,
+    planned.right.flatMap((group) => group.weights),
+    async (weights) => {
+      try {
+        const dir = nodePath.dirname(path);
+        for (let g = 0; g < planned.right.length; g++) {
+          const group = planned.right[g] as PlannedGroup;
+          const problem = await readGroup(nodePath.join(dir, group.file), group, weights);
+          if (problem === undefined) continue;
+          gone = problem === vanished;
+          return [groupError(doc, root, g, problem === vanished ? vanishedMessage(group) : problem)];
+        }
+      } catch (cause) {
+        return [fileError(path, `reading the weights failed: ${(cause as Error).message}`)];
       }
-      if (problem !== undefined) {
-        disposeAll();
-        return E.left([
-          groupError(
-            doc,
-            root,
-            g,
-            problem === vanished ? vanishedMessage(planned.right[g] as PlannedGroup) : problem,
-          ),
-        ]);
-      }
-    }
-  } catch (cause) {
-    disposeAll();
-    return E.left([fileError(path, `reading the weights failed: ${(cause as Error).message}`)]);
-  }
-  const usedWeights = new Set<string>();
-  const result = decodeDocument(json, root, { ...resolved, weights, usedWeights });
-  if (E.isLeft(result)) {
-    disposeAll();
-    return result;
-  }
-  for (const [name, w] of weights) if (!usedWeights.has(name)) w.tensor.dispose();
-  return result;
+      return undefined;
+    },
+  );
+  return gone && !lastTry ? undefined : result;
 }
 
 const vanished = Symbol("vanished");
@@ -723,56 +696,23 @@ function planWeights(doc: Record<string, unknown>, root: t.Context): E.Either<t.
         fail(wPath, `expected a weight { name, shape, dtype }, got ${describeValue(w)}`);
         continue;
       }
-      let ok = true;
-      for (const key of Object.keys(w)) {
-        if (key === "quantization") {
-          fail([...wPath, entry(key, w[key])], "quantized weights are not supported");
-          ok = false;
-        } else if (key !== "name" && key !== "shape" && key !== "dtype" && key !== "group") {
+      const checked = checkWeightSpec(
+        w,
+        names,
+        (field, actual, message, index) => {
+          const fPath = [...wPath, entry(field, actual)];
           fail(
-            [...wPath, entry(key, w[key])],
-            `unexpected field ${JSON.stringify(key)} in a weight (expected name, shape, dtype)`,
+            index === undefined ? fPath : [...fPath, entry(String(index), (actual as unknown[])[index])],
+            message,
           );
-          ok = false;
-        }
-      }
-      const name = w["name"];
-      if (typeof name !== "string") {
-        fail(
-          [...wPath, entry("name", name)],
-          `expected a weight name (a string), got ${describeValue(name)}`,
-        );
-        ok = false;
-      } else if (names.has(name)) {
-        fail([...wPath, entry("name", name)], `the weight name ${JSON.stringify(name)} appears twice`);
-        ok = false;
-      } else {
-        names.add(name);
-      }
-      const dtype = w["dtype"];
-      if (!isSupportedDtype(dtype)) {
-        fail([...wPath, entry("dtype", dtype)], unsupportedDtypeMessage(dtype));
-        ok = false;
-      }
-      const shape = w["shape"];
-      const checked = checkShape(shape);
-      if ("problems" in checked) {
-        for (const p of checked.problems) {
-          const sPath = [...wPath, entry("shape", shape)];
-          fail(
-            p.index === undefined ? sPath : [...sPath, entry(String(p.index), (shape as unknown[])[p.index])],
-            p.message,
-          );
-        }
-        ok = false;
-      }
-      if (!ok || "problems" in checked || !isSupportedDtype(dtype)) continue;
+        },
+        weightFields,
+      );
+      if (checked === undefined) continue;
+      const { dtype } = checked;
       const byteLength = checked.size * bytesPerElement(dtype);
       planned.push({
-        name: name as string,
-        dtype,
-        shape: (shape as number[]).slice(),
-        size: checked.size,
+        ...checked,
         byteOffset: offset,
         byteLength,
       });
@@ -790,6 +730,9 @@ function planWeights(doc: Record<string, unknown>, root: t.Context): E.Either<t.
   }
   return errors.length > 0 ? E.left(errors) : E.right(groups);
 }
+
+/** The fields a manifest's weight may have (`group` is tfjs's, and ignored). */
+const weightFields = ["name", "shape", "dtype", "group"];
 
 /** A side file must be a plain file name next to the document: no directories, no `..`. */
 function checkFileName(name: unknown): string | undefined {

@@ -23,21 +23,19 @@ import * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
 import * as t from "io-ts";
 import { crc32Update } from "../codec/crc32";
-import { decodeDocument, type LoadedWeight } from "../codec/decode";
+import { decodeDocument } from "../codec/decode";
 import { encodeValue } from "../codec/encode";
 import { documentType, failureAt, TreeEncodeError } from "../codec/errors";
 import { formatName, formatVersion } from "../codec/format";
 import {
   allocateTensorData,
   bytesPerElement,
-  checkShape,
   describeValue,
-  isSupportedDtype,
   tensorBytes,
   tensorFromData,
-  unsupportedDtypeMessage,
   type SupportedDtype,
 } from "../codec/tensor";
+import { checkWeightSpec, decodeWithWeights, type CheckedWeightSpec } from "../codec/weights";
 import { resolveCodecOptions, type Tree, type TreeCodecOptions } from "../codec/treeCodec";
 
 /** Where a tree goes or comes from: a URL string `tf.io` routes, or an `IOHandler`. */
@@ -190,11 +188,11 @@ export async function loadTreeIO(
 }
 
 /** Checks and decodes artifacts written by saveTreeIO. */
-function decodeArtifacts(
+async function decodeArtifacts(
   artifacts: tf.io.ModelArtifacts,
   where: string,
   resolved: ReturnType<typeof resolveCodecOptions>,
-): E.Either<t.Errors, Tree> {
+): Promise<E.Either<t.Errors, Tree>> {
   const meta = artifacts?.userDefinedMetadata as Record<string, unknown> | undefined;
   // An error at artifacts.<keys...>, e.g. weightSpecs[2].shape, each entry with its value.
   const at = (keys: readonly (string | number)[], actual: unknown, message: string): t.ValidationError => {
@@ -254,8 +252,7 @@ function decodeArtifacts(
   // The weights: checked completely before a byte is read.
   const specs: unknown = artifacts.weightSpecs ?? [];
   const errors: t.ValidationError[] = [];
-  const planned: { name: string; dtype: SupportedDtype; shape: number[]; size: number; offset: number }[] =
-    [];
+  const planned: (CheckedWeightSpec & { offset: number })[] = [];
   if (!Array.isArray(specs)) {
     return E.left([
       at(
@@ -275,49 +272,12 @@ function decodeArtifacts(
       );
       return;
     }
-    const spec = w as Record<string, unknown>;
-    const name = spec["name"];
-    const dtype = spec["dtype"];
-    const shape = spec["shape"];
-    let ok = true;
-    if (spec["quantization"] !== undefined) {
-      errors.push(
-        at(["weightSpecs", i, "quantization"], spec["quantization"], "quantized weights are not supported"),
-      );
-      ok = false;
-    }
-    if (typeof name !== "string") {
-      errors.push(
-        at(["weightSpecs", i, "name"], name, `expected a weight name (a string), got ${describeValue(name)}`),
-      );
-      ok = false;
-    } else if (names.has(name)) {
-      errors.push(
-        at(["weightSpecs", i, "name"], name, `the weight name ${JSON.stringify(name)} appears twice`),
-      );
-      ok = false;
-    } else names.add(name);
-    if (!isSupportedDtype(dtype)) {
-      errors.push(at(["weightSpecs", i, "dtype"], dtype, unsupportedDtypeMessage(dtype)));
-      ok = false;
-    }
-    const checked = checkShape(shape);
-    if ("problems" in checked) {
-      for (const p of checked.problems)
-        errors.push(
-          at(["weightSpecs", i, "shape", ...(p.index === undefined ? [] : [p.index])], shape, p.message),
-        );
-      ok = false;
-    }
-    if (!ok || "problems" in checked || !isSupportedDtype(dtype)) return;
-    planned.push({
-      name: name as string,
-      dtype,
-      shape: (shape as number[]).slice(),
-      size: checked.size,
-      offset,
-    });
-    offset += checked.size * bytesPerElement(dtype);
+    const checked = checkWeightSpec(w as Record<string, unknown>, names, (field, actual, message, index) =>
+      errors.push(at(["weightSpecs", i, field, ...(index === undefined ? [] : [index])], actual, message)),
+    );
+    if (checked === undefined) return;
+    planned.push({ ...checked, offset });
+    offset += checked.size * bytesPerElement(checked.dtype);
   });
   if (errors.length > 0) return E.left(errors);
   let data: ArrayBuffer;
@@ -362,31 +322,15 @@ function decodeArtifacts(
     }
   }
   // The tree against the weights, before making a tensor.
-  const placeholders = new Map<string, LoadedWeight>();
-  for (const w of planned)
-    placeholders.set(w.name, { dtype: w.dtype, shape: w.shape, tensor: null as unknown as tf.Tensor });
-  const checked = decodeDocument(doc, docRoot, { ...resolved, weights: placeholders, checkOnly: true });
-  if (E.isLeft(checked)) return checked;
-  const weights = new Map<string, LoadedWeight>();
-  const disposeAll = (): void => {
-    for (const w of weights.values()) w.tensor.dispose();
-  };
-  for (const w of planned) {
-    const { values, bytes } = allocateTensorData(w.dtype, w.size);
-    bytes.set(new Uint8Array(data, w.offset, bytes.length));
-    const made = tensorFromData(w.dtype, w.shape, values);
-    if (typeof made === "string") {
-      disposeAll();
-      return E.left([at(["weightSpecs", w.name], undefined, `weight ${JSON.stringify(w.name)}: ${made}`)]);
+  return decodeWithWeights(doc, docRoot, resolved, planned, (weights) => {
+    for (const w of planned) {
+      const { values, bytes } = allocateTensorData(w.dtype, w.size);
+      bytes.set(new Uint8Array(data, w.offset, bytes.length));
+      const made = tensorFromData(w.dtype, w.shape, values);
+      if (typeof made === "string")
+        return [at(["weightSpecs", w.name], undefined, `weight ${JSON.stringify(w.name)}: ${made}`)];
+      weights.set(w.name, { dtype: w.dtype, shape: w.shape, tensor: made });
     }
-    weights.set(w.name, { dtype: w.dtype, shape: w.shape, tensor: made });
-  }
-  const used = new Set<string>();
-  const result = decodeDocument(doc, docRoot, { ...resolved, weights, usedWeights: used });
-  if (E.isLeft(result)) {
-    disposeAll();
-    return result;
-  }
-  for (const [name, w] of weights) if (!used.has(name)) w.tensor.dispose();
-  return result;
+    return undefined;
+  }) as Promise<E.Either<t.Errors, Tree>>;
 }
