@@ -28,7 +28,6 @@ import { encodeValue } from "../codec/encode";
 import { documentType, failureAt, TreeEncodeError } from "../codec/errors";
 import { formatName, formatVersion } from "../codec/format";
 import {
-  allocateTensorData,
   bytesPerElement,
   describeValue,
   tensorBytes,
@@ -282,10 +281,7 @@ async function decodeArtifacts(
   if (errors.length > 0) return E.left(errors);
   let data: ArrayBuffer;
   try {
-    data =
-      artifacts.weightData === undefined
-        ? new ArrayBuffer(0)
-        : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+    data = weightBuffer(artifacts.weightData);
   } catch (cause) {
     return E.left([
       at(["weightData"], undefined, `cannot read the weight data (${(cause as Error).message})`),
@@ -324,8 +320,14 @@ async function decodeArtifacts(
   // The tree against the weights, before making a tensor.
   return decodeWithWeights(doc, docRoot, resolved, planned, (weights) => {
     for (const w of planned) {
-      const { values, bytes } = allocateTensorData(w.dtype, w.size);
-      bytes.set(new Uint8Array(data, w.offset, bytes.length));
+      // Each tensor gets its own copy (as tf.io.decodeWeights does): a slice, not zero-filled first.
+      const own = data.slice(w.offset, w.offset + w.size * bytesPerElement(w.dtype));
+      const values =
+        w.dtype === "float32"
+          ? new Float32Array(own)
+          : w.dtype === "int32"
+            ? new Int32Array(own)
+            : new Uint8Array(own);
       const made = tensorFromData(w.dtype, w.shape, values);
       if (typeof made === "string")
         return [at(["weightSpecs", w.name], undefined, `weight ${JSON.stringify(w.name)}: ${made}`)];
@@ -333,4 +335,16 @@ async function decodeArtifacts(
     }
     return undefined;
   }) as Promise<E.Either<t.Errors, Tree>>;
+}
+
+/**
+ * The weight data as one buffer: a single `ArrayBuffer` (what tfjs's handlers load) is read in
+ * place, without the copy `CompositeArrayBuffer.join` makes of it; several are joined.
+ */
+function weightBuffer(weightData: tf.io.WeightData | undefined): ArrayBuffer {
+  if (weightData === undefined) return new ArrayBuffer(0);
+  const only = Array.isArray(weightData) && weightData.length === 1 ? weightData[0] : weightData;
+  return Object.prototype.toString.call(only) === "[object ArrayBuffer]"
+    ? (only as ArrayBuffer)
+    : tf.io.CompositeArrayBuffer.join(weightData);
 }
