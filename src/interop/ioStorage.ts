@@ -141,7 +141,9 @@ function saveHandlerFor(
  * Loads a tree saved by {@link saveTreeIO} from a URL that `tf.io` routes or with an `IOHandler`.
  * Never rejects: no handler, a failed load, artifacts that are not a paramtree tree, a document
  * or weights that do not check out (with the key path), a checksum mismatch, are a Left (render
- * it with `formatDecodeErrors`). The tensors are new; the caller disposes them.
+ * it with `formatDecodeErrors`). The tensors are new; the caller disposes them. An `http(s)://`
+ * URL is loaded with `tf.io.http`, whose weight requests here also fail on an HTTP error status
+ * (a 404 page is not taken for the weight bytes).
  *
  * @example
  * const result = await loadTreeIO("nosuchscheme://model");
@@ -161,7 +163,11 @@ export async function loadTreeIO(
     return top(storage, (cause as Error).message);
   }
   let handler: tf.io.IOHandler;
-  if (typeof storage === "string") {
+  if (typeof storage === "string" && tf.io.isHTTPScheme(storage)) {
+    // tfjs's own http handler, with a fetch that refuses an HTTP error status for the weights:
+    // tfjs checks it for the model JSON only, and would take a 404 page for the weight bytes.
+    handler = tf.io.http(storage, { fetchFunc: fetchWeightsChecked as typeof fetch });
+  } else if (typeof storage === "string") {
     const handlers = tf.io.getLoadHandlers(storage);
     if (handlers.length !== 1) {
       return top(
@@ -184,6 +190,21 @@ export async function loadTreeIO(
     return top(storage, `cannot load ${where} (${(cause as Error).message})`);
   }
   return decodeArtifacts(artifacts, where, resolved);
+}
+
+/** The platform's fetch, refusing an HTTP error status when it fetches binary data (weights). */
+async function fetchWeightsChecked(
+  input: string,
+  init?: RequestInit,
+  options?: { isBinary?: boolean },
+): Promise<Response> {
+  const response = (await tf.env().platform.fetch(input, init, options)) as Response;
+  if (options?.isBinary === true && !response.ok) {
+    throw new Error(
+      `the weights file ${input} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`,
+    );
+  }
+  return response;
 }
 
 /** Checks and decodes artifacts written by saveTreeIO. */
