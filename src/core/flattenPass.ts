@@ -16,6 +16,7 @@ import type { Key } from "./keyPath";
 import { metaEqual } from "./build";
 import { LEAF, NONE, childKey, enter, type Meta, type Shape } from "./node";
 import { NodeRuleError } from "./rules";
+import { Walk, tooDeep, walkNode } from "./walk";
 import type { ResolvedOptions } from "./options";
 
 /** What one flatten collects. `metas` and `paths` are `null` unless asked for. */
@@ -31,6 +32,26 @@ export function flattenPass(
   withMetas: boolean,
   withPaths: boolean,
 ): Flat {
+  const walk = new Walk(options, withMetas, withPaths);
+  try {
+    walkNode(walk, root, 0, walk.depthHints, 0);
+  } catch (e) {
+    // Too deep (or a cycle), or a node that breaks a rule: the loop goes any depth, finds cycles
+    // and names the path of the node it refuses.
+    if (e === tooDeep || e instanceof NodeRuleError || e instanceof RangeError) {
+      return flattenLoop(root, options, withMetas, withPaths);
+    }
+    throw e;
+  }
+  return {
+    leaves: walk.leaves.toArray(),
+    metas: walk.metas === null ? null : walk.metas.toArray(),
+    paths: walk.paths === null ? null : walk.paths.toArray(),
+  };
+}
+
+/** The same pass as a loop over an explicit stack: any depth, cycles found, errors with paths. */
+function flattenLoop(root: unknown, options: ResolvedOptions, withMetas: boolean, withPaths: boolean): Flat {
   const { isLeaf, noneIsLeaf, registry } = options;
   const leaves = new ChunkedList<unknown>();
   const metas = withMetas ? new ChunkedList<Meta>() : null;
