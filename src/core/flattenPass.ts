@@ -19,11 +19,14 @@ import { NodeRuleError } from "./rules";
 import { Walk, tooDeep, walkNode } from "./walk";
 import type { ResolvedOptions } from "./options";
 
-/** What one flatten collects. `metas` and `paths` are `null` unless asked for. */
+/**
+ * What one flatten collects. `metas` and `pairs` are `null` unless asked for; `pairs` holds a
+ * `[path, leaf]` pair per leaf, made as the leaf is met (what `treeFlattenWithPath` returns).
+ */
 export interface Flat {
   readonly leaves: unknown[];
   readonly metas: Meta[] | null;
-  readonly paths: Key[][] | null;
+  readonly pairs: [Key[], unknown][] | null;
 }
 
 export function flattenPass(
@@ -46,7 +49,7 @@ export function flattenPass(
   return {
     leaves: walk.leaves.toArray(),
     metas: walk.metas === null ? null : walk.metas.toArray(),
-    paths: walk.paths === null ? null : walk.paths.toArray(),
+    pairs: walk.pairs === null ? null : walk.pairs.toArray(),
   };
 }
 
@@ -55,7 +58,7 @@ function flattenLoop(root: unknown, options: ResolvedOptions, withMetas: boolean
   const { isLeaf, noneIsLeaf, registry } = options;
   const leaves = new ChunkedList<unknown>();
   const metas = withMetas ? new ChunkedList<Meta>() : null;
-  const paths = withPaths ? new ChunkedList<Key[]>() : null;
+  const pairs = withPaths ? new ChunkedList<[Key[], unknown]>() : null;
   const pathKeys: Key[] | null = withPaths ? [] : null;
   const frames = new Frames();
   // The frame arrays as locals: read for every node.
@@ -88,7 +91,7 @@ function flattenLoop(root: unknown, options: ResolvedOptions, withMetas: boolean
       if (metas !== null) metas.push(meta);
       if (meta.kind === LEAF) {
         leaves.push(node);
-        if (paths !== null) paths.push((pathKeys as Key[]).slice(0, size));
+        if (pairs !== null) pairs.push([(pathKeys as Key[]).slice(0, size), node]);
       } else if (meta.kind !== NONE && meta.arity > 0) {
         frames.size = size;
         frames.push(node, meta, pl, slot);
@@ -103,7 +106,7 @@ function flattenLoop(root: unknown, options: ResolvedOptions, withMetas: boolean
   return {
     leaves: leaves.toArray(),
     metas: metas === null ? null : metas.toArray(),
-    paths: paths === null ? null : paths.toArray(),
+    pairs: pairs === null ? null : pairs.toArray(),
   };
 }
 

@@ -45,7 +45,7 @@ export class Walk {
   readonly registry: ResolvedOptions["registry"];
   readonly leaves = new ChunkedList<unknown>();
   readonly metas: ChunkedList<Meta> | null;
-  readonly paths: ChunkedList<Key[]> | null;
+  readonly pairs: ChunkedList<[Key[], unknown]> | null;
   readonly pathKeys: Key[] | null;
   /** Children of the objects being visited, in sorted key order: `n` slots per object from `sp`. */
   readonly pend: unknown[] = [];
@@ -57,7 +57,7 @@ export class Walk {
     this.noneIsLeaf = options.noneIsLeaf;
     this.registry = options.registry;
     this.metas = withMetas ? new ChunkedList<Meta>() : null;
-    this.paths = withPaths ? new ChunkedList<Key[]>() : null;
+    this.pairs = withPaths ? new ChunkedList<[Key[], unknown]>() : null;
     this.pathKeys = withPaths ? [] : null;
   }
 }
@@ -65,7 +65,7 @@ export class Walk {
 function leaf(w: Walk, node: unknown, depth: number): void {
   w.leaves.push(node);
   if (w.metas !== null) w.metas.push(leafMeta);
-  if (w.paths !== null) w.paths.push((w.pathKeys as Key[]).slice(0, depth));
+  if (w.pairs !== null) w.pairs.push([(w.pathKeys as Key[]).slice(0, depth), node]);
 }
 
 /**
@@ -83,6 +83,39 @@ function readByShape(obj: Record<string, unknown>, shape: Shape, pend: unknown[]
     i++;
   }
   return i === n;
+}
+
+/**
+ * Checks the plain object `node` against the node rules and copies its values to `pend[base ..)`
+ * in sorted key order; returns its shape, or `undefined` for a registered record (left to
+ * `enter`). `hints[h]` and `hints[h + 1]` are the two shapes most recently seen at its place,
+ * tried before a lookup, and updated.
+ */
+function readObject(
+  node: object,
+  registry: ResolvedOptions["registry"],
+  hints: (Shape | undefined)[],
+  h: number,
+  pend: unknown[],
+  base: number,
+): Shape | undefined {
+  checkOrdinary(node);
+  const obj = node as Record<string, unknown>;
+  const first = hints[h];
+  if (first !== undefined && !first.hasTag && readByShape(obj, first, pend, base)) return first;
+  const second = hints[h + 1];
+  if (second !== undefined && !second.hasTag && readByShape(obj, second, pend, base)) {
+    hints[h + 1] = first;
+    hints[h] = second;
+    return second;
+  }
+  if (recordSpecOf(node, registry) !== undefined) return undefined;
+  const shape = shapeOf(Object.keys(node));
+  hints[h + 1] = first;
+  hints[h] = shape;
+  const keys = shape.sorted;
+  for (let j = 0; j < keys.length; j++) pend[base + j] = obj[keys[j] as string];
+  return shape;
 }
 
 /**
@@ -130,25 +163,10 @@ export function walkNode(
     const types = w.registry.types;
     return types.size > 0 && types.has(proto as object) ? other(w, node, depth) : leaf(w, node, depth);
   }
-  checkOrdinary(node);
-  const obj = node as Record<string, unknown>;
   const pend = w.pend;
   const base = w.sp;
-  let shape = hints[h];
-  if (shape === undefined || shape.hasTag || !readByShape(obj, shape, pend, base)) {
-    const second = hints[h + 1];
-    if (second !== undefined && !second.hasTag && readByShape(obj, second, pend, base)) {
-      hints[h + 1] = shape;
-      hints[h] = shape = second;
-    } else {
-      if (recordSpecOf(node, w.registry) !== undefined) return other(w, node, depth);
-      shape = shapeOf(Object.keys(node));
-      hints[h + 1] = hints[h];
-      hints[h] = shape;
-      const keys = shape.sorted;
-      for (let j = 0; j < keys.length; j++) pend[base + j] = obj[keys[j] as string];
-    }
-  }
+  const shape = readObject(node, w.registry, hints, h, pend, base);
+  if (shape === undefined) return other(w, node, depth);
   if (w.metas !== null) w.metas.push(objectMeta(shape, proto === null, Object.isFrozen(node)));
   const sorted = shape.sorted;
   const n = sorted.length;
