@@ -17,6 +17,9 @@ import { invSoftplus } from "../src/index.node";
 import { NonTrainable } from "../src/index.node";
 import { Parameterize } from "../src/index.node";
 import { isUnwrapError } from "../src/index.node";
+import * as browser from "../src";
+import { loadTreeTEWith } from "../src/fp/loadTreeTE";
+import { pathToFileURL } from "url";
 
 let dir: string;
 
@@ -170,4 +173,76 @@ test("withLoadedTree: a failing unwrap or check disposes every loaded tensor", a
   if (E.isLeft(failedCheck)) {
     expect(formatTreeError(failedCheck.left)).toBe("1 invalid leaf:\n  .layers[0].w: has non-finite values");
   }
+});
+
+describe("what loadTree takes: URLs routed by tf.io and IOHandlers, in the Node entry and the browser entry", () => {
+  /** Saves `tree` through tf.io into memory and disposes its tensors; returns a handler that loads it back. */
+  async function inMemory(tree: unknown): Promise<tf.io.IOHandler> {
+    let saved: tf.io.ModelArtifacts | undefined;
+    await saveTree(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+      }),
+      tree,
+    );
+    tf.dispose(tensorsOf(tree));
+    return tf.io.fromMemory(saved as tf.io.ModelArtifacts);
+  }
+
+  test("Node entry: a file:// URL and an IOHandler load; withLoadedTree over an IOHandler keeps only what use returns", async () => {
+    const before = tf.memory().numTensors;
+    const file = nodePath.join(dir, "url.tree.json");
+    await saveModel(file, [0.25, 2]);
+    const viaUrl = await loadTreeTE(pathToFileURL(file).href)();
+    expect(E.isRight(viaUrl)).toBe(true);
+    const handler = await inMemory({ w: tf.tensor1d([1, 2]), b: tf.tensor1d([3]) });
+    const viaHandler = await loadTreeTE(handler)();
+    expect(E.isRight(viaHandler) && (viaHandler.right as { w: tf.Tensor }).w.arraySync()).toEqual([1, 2]);
+    if (E.isRight(viaUrl)) tf.dispose(tensorsOf(viaUrl.right));
+    if (E.isRight(viaHandler)) tf.dispose(tensorsOf(viaHandler.right));
+    const mid = tf.memory().numTensors;
+    const kept = await withLoadedTree(handler)((tree) => TE.right((tree as { w: tf.Tensor }).w))();
+    expect(E.isRight(kept) && kept.right.arraySync()).toEqual([1, 2]);
+    expect(tf.memory().numTensors).toBe(mid + 1); // b was disposed
+    if (E.isRight(kept)) kept.right.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  test("browser entry: an IOHandler loads; a path is not a place tf.io knows (no files there); failures dispose", async () => {
+    const before = tf.memory().numTensors;
+    const handler = await inMemory({
+      w: tf.tensor1d([5, 6]),
+      scale: Parameterize(tf.softplus, tf.tensor1d([0])),
+    });
+    const loaded = await browser.loadTreeTE(handler)();
+    expect(E.isRight(loaded) && ((loaded.right as { w: tf.Tensor }).w.arraySync() as number[])).toEqual([
+      5, 6,
+    ]);
+    if (E.isRight(loaded)) tf.dispose(tensorsOf(loaded.right));
+    const notThere = await browser.loadTreeTE(nodePath.join(dir, "url.tree.json"))();
+    expect(E.isLeft(notThere) && formatTreeError(notThere.left)).toMatch(
+      /no tf\.io handler loads ".*url\.tree\.json"/,
+    );
+    const failed = await browser.withLoadedTree(handler)(() => TE.left("refused"))();
+    expect(failed).toEqual(E.left("refused"));
+    const unwrapped = await browser.withLoadedTree(handler)((tree) =>
+      TE.fromEither(unwrapEither(tree as Record<string, unknown>)),
+    )();
+    expect(E.isRight(unwrapped) && (unwrapped.right as { scale: tf.Tensor }).scale.arraySync()).toEqual([
+      Math.fround(Math.log(2)), // softplus(0) in float32
+    ]);
+    if (E.isRight(unwrapped)) tf.dispose(tensorsOf(unwrapped.right));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  test("a loader that rejects is a Left naming the place, never a rejection", async () => {
+    const boom = loadTreeTEWith(async (_storage: string | tf.io.IOHandler) => {
+      throw new Error("disk on fire");
+    });
+    const r = await boom("indexeddb://m")();
+    expect(E.isLeft(r) && formatTreeError(r.left)).toContain('loading "indexeddb://m" failed: disk on fire');
+    const h = await boom({ load: async () => ({}) })();
+    expect(E.isLeft(h) && formatTreeError(h.left)).toContain("loading the IOHandler failed: disk on fire");
+  });
 });

@@ -295,7 +295,9 @@ describe("bundled for the browser (esbuild --platform=browser) from the installe
     const ours = inputs.filter((p) => p.startsWith("node_modules/paramtree/")).sort();
     expect(ours).toContain("node_modules/paramtree/dist/index.mjs");
     expect(ours).toContain("node_modules/paramtree/dist/advanced.mjs");
-    expect(ours.filter((p) => /index\.node|advanced\.node|codec\/files|loadTreeTE/.test(p))).toEqual([]);
+    expect(
+      ours.filter((p) => /index\.node|advanced\.node|codec\/files|storage\.node|loadedTree\.node/.test(p)),
+    ).toEqual([]);
   }, 300_000);
 
   test("the check can fail: the Node entry, bundled for no platform, reaches fs and is refused", async () => {
@@ -430,7 +432,9 @@ describe("bundled for the browser by webpack 5 and vite, without Node polyfills,
       ]),
     );
     expect(
-      ours(r.modules).filter((p) => /index\.node|advanced\.node|codec\/files|loadTreeTE/.test(p)),
+      ours(r.modules).filter((p) =>
+        /index\.node|advanced\.node|codec\/files|storage\.node|loadedTree\.node/.test(p),
+      ),
     ).toEqual([]);
   }, 60_000);
 
@@ -451,7 +455,9 @@ describe("bundled for the browser by webpack 5 and vite, without Node polyfills,
       ]),
     );
     expect(
-      ours(r.modules).filter((p) => /index\.node|advanced\.node|codec\/files|loadTreeTE/.test(p)),
+      ours(r.modules).filter((p) =>
+        /index\.node|advanced\.node|codec\/files|storage\.node|loadedTree\.node/.test(p),
+      ),
     ).toEqual([]);
   }, 60_000);
 
@@ -468,6 +474,7 @@ describe("types resolve in a TypeScript consumer", () => {
   // Uses real types (a wrong call must be an error), so an `any` fallback would fail this check.
   const source = `
     import { treeFlatten, keystr, initBackend, Tree, type TreeDef, type KeyPath } from "paramtree";
+    import { saveTree, loadTree, withLoadedTree, type SaveTreeOptions, type LoadTreeOptions } from "paramtree";
     import * as T from "paramtree/Tree";
     // The subpath has the very declarations of paramtree's Tree, and real ones.
     const doubled: typeof Tree.map = T.map;
@@ -484,7 +491,15 @@ describe("types resolve in a TypeScript consumer", () => {
     keystr(42);
     // @ts-expect-error there is no "gpu" backend
     void initBackend("gpu");
-    export { total, n, s, started, doubled };
+    // The Node entry's options (files only) under every resolution, "bundler" included.
+    const saveOptions: SaveTreeOptions = { inline: true, space: 2 };
+    const saved = saveTree("model.json", { a: 1 }, saveOptions);
+    const loadOptions: LoadTreeOptions = { requireChecksum: false };
+    const loaded = loadTree("file:///tmp/model.json", loadOptions);
+    const task = withLoadedTree("indexeddb://model", { requireChecksum: false });
+    // @ts-expect-error space is a number of spaces
+    void saveTree("model.json", {}, { space: "  " });
+    export { total, n, s, started, doubled, saved, loaded, task };
   `;
   const cases = [
     {
@@ -501,9 +516,15 @@ describe("types resolve in a TypeScript consumer", () => {
       resolution: "nodenext",
     },
     { name: "bundler resolution", file: "bundler.ts", module: "esnext", resolution: "bundler" },
+    {
+      name: "bundler resolution, CommonJS file",
+      file: "bundler-cjs.cts",
+      module: "esnext",
+      resolution: "bundler",
+    },
   ];
   test.each(cases)("$name", ({ file, module, resolution }) => {
-    const dir = path.join(consumer, `ts-${resolution}`);
+    const dir = path.join(consumer, `ts-${path.basename(file, path.extname(file))}`);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, file), source);
     fs.writeFileSync(

@@ -14,4 +14,4 @@ export * from "./index";
 // files (Node's fs) and tf.io, by URL or path
 export { saveTree, loadTree } from "./storage.node";
 export type { LoadTreeOptions, SaveTreeOptions } from "./codec/files";
-export { loadTreeTE, withLoadedTree } from "./fp/loadTreeTE";
+export { loadTreeTE, withLoadedTree } from "./loadedTree.node";

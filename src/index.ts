@@ -7,8 +7,8 @@
  *
  * It is platform-free: nothing it reaches imports a Node built-in, so browser bundlers take it as
  * it is (package.json's `browser`/default condition). Node gets `index.node.ts` (the `node`
- * condition), which re-exports this entry plus the file functions (`saveTree`, `loadTree`,
- * `loadTreeTE`, `withLoadedTree`).
+ * condition), which re-exports this entry with `saveTree`, `loadTree`, `loadTreeTE` and
+ * `withLoadedTree` that also take paths and `file://` (the files).
  *
  * @packageDocumentation
  */
@@ -105,6 +105,12 @@ export {
   loadTreeIO,
   type TreeStorage,
 } from "./interop/ioStorage";
+export {
+  loadTreeIOTE as loadTreeTE,
+  withLoadedTreeIO as withLoadedTree,
+  loadTreeIOTE,
+  withLoadedTreeIO,
+} from "./loadedTree";
 
 // tfjs weights in and out
 export {
