@@ -465,6 +465,45 @@ describe("files are what they claim", () => {
     disposeAll(m);
   });
 
+  test("a side file swapped for a link out of the folder between its check and its opening is refused", async () => {
+    const sub = await fsp.mkdtemp(path.join(dir, "swap-"));
+    const file = path.join(sub, "m.json");
+    const m = model();
+    await saveTree(file, m);
+    const json = JSON.parse(await fsp.readFile(file, "utf8"));
+    const bin = path.join(sub, json.weightsManifest[0].paths[0]);
+    // The same bytes outside: only the file's identity tells them apart.
+    const outside = path.join(dir, `outside-${path.basename(sub)}.bin`);
+    await fsp.copyFile(bin, outside);
+    const realOpen = fsp.open.bind(fsp);
+    const spy = jest.spyOn(fsp, "open").mockImplementation(async (p, ...rest) => {
+      if (p === bin) {
+        // Checked (inside the folder) already; now the attacker swaps it.
+        await fsp.rm(bin);
+        await fsp.symlink(outside, bin);
+      }
+      return realOpen(p, ...rest);
+    });
+    let lines: string[];
+    try {
+      lines = await loadLeft(file);
+    } finally {
+      spy.mockRestore();
+    }
+    const real = path.join(await fsp.realpath(sub), path.basename(bin));
+    expect(lines).toEqual([
+      `document.weightsManifest[0]: the weights file ${JSON.stringify(bin)} was replaced between its check and its opening (the file opened is not ${JSON.stringify(real)}, inside the document's folder); refused`,
+    ]);
+    // Without the swap the same link is refused at the check, and the file itself loads.
+    expect((await loadLeft(file))[0]).toMatch(/leads out of the document's folder/);
+    await fsp.rm(bin);
+    await fsp.rename(outside, bin);
+    const back = await loadRight(file);
+    expect(exactDifference(back, m)).toBeUndefined();
+    disposeAll(back);
+    disposeAll(m);
+  });
+
   test("a FIFO as document or side file is refused without blocking (8 loads at once)", async () => {
     const sub = await fsp.mkdtemp(path.join(dir, "fifo-"));
     const doc = path.join(sub, "fifo.json");

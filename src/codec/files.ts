@@ -69,9 +69,13 @@ import {
  * - `inline`: write one self-contained JSON document (tensors as base64) and no side file;
  *   handy for small trees, about 1.33x larger and slower for big ones.
  * - `space`: indentation of the JSON document (none by default).
+ * - `leftoverAgeMs`: how old (by modification time) a leftover of a crashed or raced save of
+ *   this path (`<file name>.<16 hex digits>.bin` or `.tmp` that the document does not name) must
+ *   be before a save removes it; 10 minutes ({@link defaultLeftoverAgeMs}) when omitted, `0` to
+ *   remove them at once (when no other save of the path can be running), `Infinity` never.
  *
  * @example
- * const options: SaveTreeOptions = { inline: true, space: 2 };
+ * const options: SaveTreeOptions = { inline: true, space: 2, leftoverAgeMs: 60_000 };
  * await saveTree(require("os").tmpdir() + "/small.json", { lr: 0.1 }, options);
  */
 export interface SaveTreeOptions extends TreeCodecOptions {
@@ -79,6 +83,7 @@ export interface SaveTreeOptions extends TreeCodecOptions {
   readonly space?: number | undefined;
   /** The file-system calls to make (Node's by default); see {@link SaveFileSystem}. */
   readonly fileSystem?: SaveFileSystem | undefined;
+  readonly leftoverAgeMs?: number | undefined;
 }
 
 /**
@@ -214,8 +219,15 @@ const nodeFileSystem: SaveFileSystem = {
   mtimeMs: async (path) => (await fsp.stat(path)).mtimeMs,
 };
 
-/** Side files and temporary documents not named by the current document are removed after this. */
-const orphanAgeMs = 10 * 60 * 1000;
+/**
+ * How old a leftover of a crashed or raced save must be before a later save of the same path
+ * removes it, unless `SaveTreeOptions.leftoverAgeMs` says otherwise: long enough that a save
+ * still running next to it keeps its files.
+ *
+ * @example
+ * defaultLeftoverAgeMs; // 600000 (10 minutes)
+ */
+export const defaultLeftoverAgeMs = 10 * 60 * 1000;
 
 /**
  * Writes `tree` to `path` (a JSON document) and, when it holds tensors, its bytes to a side file
@@ -224,7 +236,11 @@ const orphanAgeMs = 10 * 60 * 1000;
  * name, is flushed, and is renamed over `path`: that rename is the one commit point, so a failure
  * or crash at any moment leaves `path` loading as the old model or the new one. Afterwards the
  * side file of the replaced document is removed, and so are this document's side files and
- * temporary documents left by crashed saves (after 10 minutes).
+ * temporary documents left by crashed saves (after `leftoverAgeMs`, 10 minutes by default).
+ *
+ * When `path` is a symbolic link, the rename replaces the link (as `mv` and atomic-save tools do):
+ * `path` becomes the new document, and the file the link pointed to stays as it was, with its
+ * side files, still loading as the old model.
  *
  * Rejects with a {@link TreeEncodeError} naming the key path of anything that cannot be written
  * (nothing is written then), or with the file system's error. An empty path, a path ending in a
@@ -238,6 +254,12 @@ const orphanAgeMs = 10 * 60 * 1000;
  */
 export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptions): Promise<void> {
   await checkDocumentPath(path);
+  const leftoverAgeMs = options?.leftoverAgeMs ?? defaultLeftoverAgeMs;
+  if (typeof leftoverAgeMs !== "number" || !(leftoverAgeMs >= 0)) {
+    throw new Error(
+      `saveTree: leftoverAgeMs must be a number of milliseconds from 0 (remove at once) to Infinity (never), got ${describeValue(leftoverAgeMs)}`,
+    );
+  }
   const fs = options?.fileSystem ?? nodeFileSystem;
   const resolved = resolveCodecOptions(options);
   const saveId = randomBytes(8).toString("hex");
@@ -246,7 +268,7 @@ export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptio
     // Written piece by piece (a tensor's base64 at a time): the whole text never exists.
     const pieces = documentPieces(tree, resolved, options.space);
     if (E.isLeft(pieces)) throw new TreeEncodeError(pieces.left);
-    await commitDocument(fs, path, saveId, pieces.right, undefined);
+    await commitDocument(fs, path, saveId, pieces.right, undefined, leftoverAgeMs);
     return;
   }
   const encoded = encodeValue(tree, { ...resolved, tensors: "external" });
@@ -257,7 +279,7 @@ export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptio
       { format: formatName, version: formatVersion, tree: encoded.json },
       options?.space,
     );
-    await commitDocument(fs, path, saveId, [() => text], undefined);
+    await commitDocument(fs, path, saveId, [() => text], undefined, leftoverAgeMs);
     return;
   }
   const binName = weightsFileName(path, saveId);
@@ -300,7 +322,7 @@ export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptio
     tree: encoded.json,
   };
   const text = stringifyTrustedJson(document, options?.space);
-  await commitDocument(fs, path, saveId, [() => text], binPath);
+  await commitDocument(fs, path, saveId, [() => text], binPath, leftoverAgeMs);
 }
 
 async function writeAll(handle: SaveFileHandle, bytes: Uint8Array): Promise<void> {
@@ -352,8 +374,10 @@ function ownFilePattern(path: string): RegExp {
 
 /**
  * Writes the document to a temporary name, flushes it, renames it over `path` (the commit point),
- * flushes the folder, then removes what the replaced document named and old leftovers. On any
- * failure before the commit, removes this save's files (`binPath` included) and rethrows.
+ * flushes the folder, then removes what the replaced document named and leftovers older than
+ * `leftoverAgeMs`. On any failure before the commit, removes this save's files (`binPath`
+ * included) and rethrows. A symbolic link at `path` is replaced; what its target names is not
+ * this folder's to remove.
  */
 async function commitDocument(
   fs: SaveFileSystem,
@@ -361,12 +385,19 @@ async function commitDocument(
   saveId: string,
   pieces: readonly (() => string)[],
   binPath: string | undefined,
+  leftoverAgeMs: number,
 ): Promise<void> {
   const dir = nodePath.dirname(path);
   const tmp = nodePath.join(dir, `${nodePath.basename(path)}.${saveId}.tmp`);
   let previous: string[] = [];
+  const isLink = await fsp.lstat(path).then(
+    (s) => s.isSymbolicLink(),
+    () => false,
+  );
   try {
-    previous = sideFilesOf(await fs.readFile(path));
+    // The document replaced names its side files. A link's target keeps its own: the rename
+    // replaces the link, not the target.
+    if (!isLink) previous = sideFilesOf(await fs.readFile(path));
   } catch {
     // No previous document (or an unreadable one): nothing of it to remove.
   }
@@ -416,7 +447,7 @@ async function commitDocument(
     for (const name of await fs.readdir(dir)) {
       if (!pattern.test(name) || name === ownName || name === nodePath.basename(tmp)) continue;
       const full = nodePath.join(dir, name);
-      if (now - (await fs.mtimeMs(full)) > orphanAgeMs) {
+      if (now - (await fs.mtimeMs(full)) >= leftoverAgeMs) {
         // Named by the current document after all (a concurrent save committed it)? Keep it.
         if (sideFilesOf(await fs.readFile(path)).includes(name)) continue;
         await fs.rm(full);
@@ -629,8 +660,16 @@ async function readGroup(
     if (relative.startsWith("..") || nodePath.isAbsolute(relative) || relative.length === 0) {
       return `the weights file ${JSON.stringify(file)} leads out of the document's folder (to ${JSON.stringify(real)}); refused`;
     }
+    // The file checked inside the folder (lstat: a link put at `real` since is not followed)...
+    const checked = await fsp.lstat(real, { bigint: true });
     const opened = await openRegularFile(file);
     if (typeof opened === "string") return opened;
+    // ...must be the file opened: a swap between the check and the open is refused.
+    const got = await opened.stat({ bigint: true }).catch(() => undefined);
+    if (got === undefined || got.dev !== checked.dev || got.ino !== checked.ino) {
+      await opened.close().catch(() => undefined);
+      return `the weights file ${JSON.stringify(file)} was replaced between its check and its opening (the file opened is not ${JSON.stringify(real)}, inside the document's folder); refused`;
+    }
     handle = opened;
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === "ENOENT") return vanished;
