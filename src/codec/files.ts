@@ -717,13 +717,21 @@ async function readGroup(
       }
       for (; i < end; i++) {
         const w = ws[i] as PlannedWeight;
-        const { values, bytes } = allocateTensorData(w.dtype, w.size, scratch);
+        let values: Float32Array | Int32Array | Uint8Array;
         if (block !== undefined) {
-          bytes.set(block.subarray(w.byteOffset - start, w.byteOffset - start + w.byteLength));
+          const at = w.byteOffset - start;
+          // A backend that copies (scratch) takes a view of the chunk when it is aligned; one that
+          // keeps the array gets a copy of its own, as the chunk is reused.
+          values =
+            scratch !== undefined && at % bytesPerElement(w.dtype) === 0
+              ? typedArray(w.dtype, block.buffer, block.byteOffset + at, w.size)
+              : typedArray(w.dtype, block.slice(at, at + w.byteLength).buffer, 0, w.size);
         } else {
-          if (!(await readAt(bytes, w.byteOffset)))
+          const storage = allocateTensorData(w.dtype, w.size, scratch);
+          if (!(await readAt(storage.bytes, w.byteOffset)))
             return `the weights file ${JSON.stringify(file)} ended early (truncated?)`;
-          crc = crc32(crc, bytes);
+          crc = crc32(crc, storage.bytes);
+          values = storage.values;
         }
         const made = tensorFromData(w.dtype, w.shape, values);
         if (typeof made === "string") return `weight ${JSON.stringify(w.name)}: ${made}`;
@@ -737,6 +745,20 @@ async function readGroup(
   } finally {
     await handle.close().catch(() => undefined);
   }
+}
+
+/** A typed array of `dtype` over `size` elements of `buffer` from `byteOffset`. */
+function typedArray(
+  dtype: SupportedDtype,
+  buffer: ArrayBufferLike,
+  byteOffset: number,
+  size: number,
+): Float32Array | Int32Array | Uint8Array {
+  return dtype === "float32"
+    ? new Float32Array(buffer, byteOffset, size)
+    : dtype === "int32"
+      ? new Int32Array(buffer, byteOffset, size)
+      : new Uint8Array(buffer, byteOffset, size);
 }
 
 /**
