@@ -4,7 +4,9 @@
  * has trained its model on the WASM backend, check what it reports, and save a screenshot to
  * examples/browser/dist/screenshot.png. Then the storage page: a model with wrappers saved with
  * saveTree to indexeddb:// and localstorage://, the page reloaded, the model loaded and unwrapped,
- * compared bit for bit; its screenshot goes to test-results/ (kept by CI).
+ * compared bit for bit; its screenshot goes to test-results/ (kept by CI). And downloads://: the
+ * page saves the model there, the test takes the two files Chromium downloads and loads them in
+ * Node through tf.io, bit-exact.
  *
  * Without /usr/bin/chromium the test is skipped with a message, except in CI (CI=true), where a
  * missing browser is a failure: .ci/run installs it.
@@ -12,7 +14,18 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { chromium, type BrowserContext } from "playwright-core";
+import { chromium, type BrowserContext, type Download } from "playwright-core";
+import * as tf from "@tensorflow/tfjs-core";
+import * as E from "fp-ts/Either";
+import {
+  disposeTree,
+  formatDecodeErrors,
+  initBackend,
+  keystr,
+  loadTree,
+  treeFlattenWithPath,
+  treeFormat,
+} from "../src/index.node";
 
 const CHROMIUM = "/usr/bin/chromium";
 const FLAGS = [
@@ -44,6 +57,27 @@ interface StorageReport {
   raw: Record<string, Record<string, string>>;
   unwrapped: Record<string, Record<string, string>>;
   error?: string;
+}
+
+/** As the storage page's fingerprint: key path -> "dtype [shape] hex" (non-tensors as JSON). */
+function fingerprint(tree: unknown): Record<string, string> {
+  const out: Record<string, string> = { "<format>": treeFormat(tree) };
+  const [pairs] = treeFlattenWithPath(tree);
+  for (const [p, leaf] of pairs) {
+    if (leaf instanceof tf.Tensor) {
+      const v = leaf.dataSync();
+      const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+      out[keystr(p)] =
+        `${leaf.dtype} [${leaf.shape.join(",")}] ${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+    } else {
+      out[keystr(p)] = Object.is(leaf, -0)
+        ? "-0"
+        : typeof leaf === "function"
+          ? `fn ${leaf.name}`
+          : JSON.stringify(leaf);
+    }
+  }
+  return out;
 }
 
 interface DemoState {
@@ -210,6 +244,95 @@ if (!haveChromium && !inCI) {
       await context?.close();
       await server.close();
       fs.rmSync(userDataDir, { recursive: true, force: true });
+    }
+  }, 240_000);
+
+  test("downloads://: saveTree makes Chromium download the model JSON and its weights; Node loads them back bit-exact", async () => {
+    if (!haveChromium)
+      throw new Error(`${CHROMIUM} is missing; CI must install it (apt-get install -y chromium)`);
+    await initBackend();
+    const dist = await build();
+    const server = await serve(dist);
+    const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "paramtree-chromium-"));
+    const saved = fs.mkdtempSync(path.join(os.tmpdir(), "paramtree-downloads-"));
+    let context: BrowserContext | undefined;
+    const problems: string[] = [];
+    const before = tf.memory().numTensors;
+    try {
+      context = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: FLAGS,
+        acceptDownloads: true,
+      });
+      const page = context.pages()[0] ?? (await context.newPage());
+      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      page.on("console", (m) => {
+        if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+      });
+      const downloads: Download[] = [];
+      page.on("download", (d) => downloads.push(d));
+      const first = page.waitForEvent("download", { timeout: 120_000 });
+      await page.goto(`${server.url}storage.html?phase=download`);
+      await first;
+      await page.waitForFunction(
+        () => {
+          const s = (window as unknown as { paramtreeStorage?: { state: string } }).paramtreeStorage?.state;
+          return s === "done" || s === "error";
+        },
+        undefined,
+        { timeout: 120_000 },
+      );
+      const report = await page.evaluate(
+        () => (window as unknown as { paramtreeStorage: StorageReport }).paramtreeStorage,
+      );
+      expect(report.error).toBeUndefined();
+      // tfjs clicks the JSON's link, then the weights' (each after a tick).
+      for (let waited = 0; downloads.length < 2 && waited < 30_000; waited += 100)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(downloads.map((d) => d.suggestedFilename())).toEqual([
+        "paramtree-storage-demo.json",
+        "paramtree-storage-demo.weights.bin",
+      ]);
+      for (const d of downloads) {
+        expect(await d.failure()).toBeNull();
+        await d.saveAs(path.join(saved, d.suggestedFilename()));
+      }
+      // tfjs's model JSON: the weights manifest names the weights file; the tree is in the metadata.
+      const json = JSON.parse(fs.readFileSync(path.join(saved, "paramtree-storage-demo.json"), "utf8"));
+      expect(json.weightsManifest[0].paths).toEqual(["./paramtree-storage-demo.weights.bin"]);
+      expect(json.userDefinedMetadata.paramtree.format).toBe("paramtree");
+      const bin = fs.readFileSync(path.join(saved, "paramtree-storage-demo.weights.bin"));
+      const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
+      const handler = tf.io.fromMemory(
+        tf.io.getModelArtifactsForJSONSync(json, tf.io.getWeightSpecs(json.weightsManifest), weightData),
+      );
+      const loaded = await loadTree(handler);
+      if (E.isLeft(loaded)) throw new Error(formatDecodeErrors(loaded.left).join("\n"));
+      expect(fingerprint(loaded.right)).toEqual(report.raw["downloads://paramtree-storage-demo"]);
+      disposeTree(loaded.right);
+      // A flipped weight byte is caught by the checksum, with the place.
+      const corrupt = new Uint8Array(weightData.slice(0));
+      corrupt[0] = (corrupt[0] as number) ^ 1;
+      const bad = await loadTree(
+        tf.io.fromMemory(
+          tf.io.getModelArtifactsForJSONSync(
+            json,
+            tf.io.getWeightSpecs(json.weightsManifest),
+            corrupt.buffer,
+          ),
+        ),
+      );
+      expect(E.isLeft(bad) && formatDecodeErrors(bad.left)[0]).toMatch(
+        /^document\.weightData: the weight data of the IOHandler is corrupt: its CRC-32 is \d+ but the metadata says \d+$/,
+      );
+      expect(problems).toEqual([]);
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      await context?.close();
+      await server.close();
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+      fs.rmSync(saved, { recursive: true, force: true });
     }
   }, 240_000);
 }

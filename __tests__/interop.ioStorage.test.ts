@@ -309,4 +309,44 @@ describe("Node: http:// against a server on 127.0.0.1", () => {
     const r = await loadTree(`${base}/missing.json`);
     expect(E.isLeft(r) && formatDecodeErrors(r.left)[0]).toMatch(/cannot load ".*\/missing\.json" \(.*404/);
   });
+
+  test("a page that is not JSON, a missing weights file, a tfjs model without a tree, no server: Lefts naming the URL", async () => {
+    const before = tf.memory().numTensors;
+    const first = (r: E.Either<unknown, unknown>): string | false =>
+      E.isLeft(r) && formatDecodeErrors(r.left as Parameters<typeof formatDecodeErrors>[0])[0]!;
+    stored.set("/page.html", Buffer.from("<!doctype html><title>not a model</title>"));
+    expect(first(await loadTree(`${base}/page.html`))).toMatch(
+      /^document: cannot load "http:\/\/127\.0\.0\.1:\d+\/page\.html" \(Failed to parse model JSON of response from http:\/\/127\.0\.0\.1:\d+\/page\.html/,
+    );
+    // A model.json whose weights file is gone (404).
+    const w = tf.tensor([1, 2]);
+    await saveTree(`${base}/upload`, { w });
+    w.dispose();
+    stored.set("/orphan.json", stored.get("/model.json") as Buffer);
+    const manifest = JSON.parse((stored.get("/orphan.json") as Buffer).toString("utf8")) as {
+      weightsManifest: { paths: string[] }[];
+    };
+    manifest.weightsManifest[0]!.paths = ["./gone.weights.bin"];
+    stored.set("/orphan.json", Buffer.from(JSON.stringify(manifest)));
+    expect(first(await loadTree(`${base}/orphan.json`))).toMatch(
+      /^document: cannot load "http:\/\/127\.0\.0\.1:\d+\/orphan\.json" \(the weights file http:\/\/127\.0\.0\.1:\d+\/(\.\/)?gone\.weights\.bin answered HTTP 404 Not Found\)$/,
+    );
+    // A tfjs model.json that carries no tree.
+    stored.set(
+      "/layers.json",
+      Buffer.from(JSON.stringify({ modelTopology: { class_name: "Sequential" }, weightsManifest: [] })),
+    );
+    expect(first(await loadTree(`${base}/layers.json`))).toMatch(
+      /^document\.userDefinedMetadata: "http:\/\/127\.0\.0\.1:\d+\/layers\.json" holds no paramtree tree \(no userDefinedMetadata\.paramtree\); is it a tfjs model\? load it with tf\.loadLayersModel$/,
+    );
+    // Nothing listens on the port of a closed server.
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    expect(first(await loadTree(`http://127.0.0.1:${port}/model.json`))).toMatch(
+      new RegExp(`^document: cannot load "http://127\\.0\\.0\\.1:${port}/model\\.json" \\(.+\\)$`),
+    );
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

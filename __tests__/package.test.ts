@@ -1,7 +1,8 @@
 /**
  * The published package, tested the way a user gets it: `npm pack`, install the tarball into a
  * fresh project (peers from the local npm cache), then use it from CommonJS `require`, from native
- * ESM `import`, and from TypeScript under the common module resolutions. Also checks that the
+ * ESM `import`, and from TypeScript under the common module resolutions; bundled for the browser
+ * by esbuild, webpack 5 and vite, none of which may reach a Node built-in. Also checks that the
  * tarball holds only what a user needs.
  */
 import { execFileSync } from "node:child_process";
@@ -300,6 +301,166 @@ describe("bundled for the browser (esbuild --platform=browser) from the installe
   test("the check can fail: the Node entry, bundled for no platform, reaches fs and is refused", async () => {
     await expect(bundle(true)).rejects.toThrow(/Could not resolve "(fs|path|zlib)"/);
   }, 300_000);
+});
+
+describe("bundled for the browser by webpack 5 and vite, without Node polyfills, from the installed tarball", () => {
+  // The same page as for esbuild; each bundler runs in a child process (vite is ESM-only), from
+  // this repository's node_modules, over the consumer project that installed the tarball. A
+  // plugin (vite) or the module list (webpack) records every Node built-in the bundler reaches.
+  const page = [
+    `import { initBackend, unwrap, Parameterize, stringifyTree, parseTree, treeLeaves, saveTree, loadTree } from "paramtree";`,
+    `import { registerRecord } from "paramtree/advanced";`,
+    `import * as T from "paramtree/Tree";`,
+    `import * as tf from "@tensorflow/tfjs-core";`,
+    `initBackend("cpu").then(() => {`,
+    `  const text = stringifyTree({ s: Parameterize(tf.exp, tf.scalar(0)) });`,
+    `  console.log(typeof parseTree, typeof unwrap, typeof registerRecord, typeof T.map, typeof saveTree, typeof loadTree, treeLeaves([1]), text.length);`,
+    `});`,
+  ].join("\n");
+  const builtins = `new Set(require("node:module").builtinModules.flatMap((m) => [m, "node:" + m]))`;
+  // argv[2] === "node": the control, resolving as a bundler told to take the Node entry would.
+  const webpackScript = `
+    const webpack = require(${JSON.stringify(path.join(root, "node_modules", "webpack"))});
+    const builtins = ${builtins};
+    const nodeEntry = process.argv[2] === "node";
+    webpack(
+      {
+        mode: "production",
+        target: "web", // webpack 5: no Node polyfills, no resolve.fallback
+        context: __dirname,
+        entry: "./page.mjs",
+        output: { path: require("node:path").join(__dirname, "webpack-out"), filename: "page.js" },
+        resolve: nodeEntry ? { conditionNames: ["node", "import", "module", "default"], aliasFields: [] } : {},
+        optimization: { minimize: false, concatenateModules: false },
+        performance: { hints: false },
+        cache: false,
+        devtool: false,
+      },
+      (err, stats) => {
+        if (err) throw err;
+        const j = stats.toJson({ all: false, modules: true, errors: true });
+        const modules = j.modules.map((m) => m.name ?? m.identifier ?? "");
+        console.log(JSON.stringify({
+          errors: j.errors.map((e) => e.message.split("\\n")[0]),
+          modules,
+          builtins: modules.filter((m) => builtins.has(m.replace(/^(external|ignored) .*"(.*)"$/, "$2"))),
+        }));
+      },
+    );
+  `;
+  const viteScript = `
+    import { createRequire } from "node:module";
+    import { pathToFileURL } from "node:url";
+    const require = createRequire(import.meta.url);
+    const { build } = await import(pathToFileURL(${JSON.stringify(path.join(root, "node_modules", "vite", "dist", "node", "index.js"))}).href);
+    const builtins = ${builtins};
+    const nodeEntry = process.argv[2] === "node";
+    const reached = [];
+    const fs = require("node:fs");
+    const path = require("node:path");
+    function browserMapped(id, importer) {
+      for (let dir = path.dirname(importer); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+        const file = path.join(dir, "package.json");
+        if (!fs.existsSync(file)) continue;
+        const browser = JSON.parse(fs.readFileSync(file, "utf8")).browser;
+        return browser !== null && typeof browser === "object" && browser[id] === false;
+      }
+      return false;
+    }
+    const out = await build({
+      root: import.meta.dirname,
+      configFile: false,
+      logLevel: "silent",
+      // The control also turns off the "browser" field, which maps the CommonJS Node entry away.
+      resolve: nodeEntry
+        ? { conditions: ["node", "import", "module", "default"], mainFields: ["module", "main"] }
+        : {},
+      plugins: [
+        {
+          name: "record-node-builtins",
+          enforce: "pre",
+          resolveId(id, importer) {
+            // Reached unless the importing package's "browser" field maps it away (as tfjs's do).
+            if (builtins.has(id) && !browserMapped(id, importer ?? ""))
+              reached.push((importer ?? "").replace(/^.*node_modules\\//, "") + " -> " + id);
+            return null;
+          },
+        },
+      ],
+      build: { write: false, minify: false, rollupOptions: { input: "page.mjs" } },
+    });
+    const outputs = (Array.isArray(out) ? out : [out]).flatMap((o) => o.output);
+    const modules = outputs.flatMap((c) => c.moduleIds ?? []).map((m) => m.replace(/^.*node_modules\\//, "node_modules/"));
+    console.log(JSON.stringify({ builtins: reached, modules }));
+  `;
+
+  function bundleWith(
+    tool: "webpack" | "vite",
+    nodeEntry: boolean,
+  ): {
+    errors?: string[];
+    modules: string[];
+    builtins: string[];
+  } {
+    const dir = path.join(consumer, `${tool}-${nodeEntry ? "node" : "browser"}`);
+    fs.mkdirSync(dir, { recursive: true });
+    // The page sits in the consumer project, so that "paramtree" resolves to the installed tarball.
+    fs.writeFileSync(path.join(dir, "page.mjs"), page);
+    fs.symlinkSync(path.join(consumer, "node_modules"), path.join(dir, "node_modules"), "dir");
+    const script = path.join(dir, tool === "webpack" ? "build.cjs" : "build.mjs");
+    fs.writeFileSync(script, tool === "webpack" ? webpackScript : viteScript);
+    const out = run(process.execPath, [script, nodeEntry ? "node" : "browser"], dir);
+    return JSON.parse(out.trim().split("\n").pop() ?? "") as ReturnType<typeof bundleWith>;
+  }
+  // webpack names modules relative to its context, through the symlink: "../node_modules/...".
+  const ours = (modules: string[]): string[] =>
+    modules.flatMap((m) => {
+      const hit = /(?:^|\/)(node_modules\/paramtree\/.*)$/.exec(m);
+      return hit === null ? [] : [hit[1] as string];
+    });
+
+  test("webpack 5, target web: no Node built-in reached, the browser-clean entries taken", () => {
+    const r = bundleWith("webpack", false);
+    expect(r.errors).toEqual([]);
+    expect(r.builtins).toEqual([]);
+    expect(ours(r.modules)).toEqual(
+      expect.arrayContaining([
+        "node_modules/paramtree/dist/index.mjs",
+        "node_modules/paramtree/dist/advanced.mjs",
+      ]),
+    );
+    expect(
+      ours(r.modules).filter((p) => /index\.node|advanced\.node|codec\/files|loadTreeTE/.test(p)),
+    ).toEqual([]);
+  }, 60_000);
+
+  test("webpack 5: the check can fail: told to take the Node entry, it cannot resolve fs", () => {
+    const r = bundleWith("webpack", true);
+    expect(r.errors).toEqual(
+      expect.arrayContaining([expect.stringMatching(/Can't resolve '(fs|path|zlib|fs\/promises)'/)]),
+    );
+  }, 60_000);
+
+  test("vite: no Node built-in reached, the browser-clean entries taken", () => {
+    const r = bundleWith("vite", false);
+    expect(r.builtins).toEqual([]);
+    expect(ours(r.modules)).toEqual(
+      expect.arrayContaining([
+        "node_modules/paramtree/dist/index.mjs",
+        "node_modules/paramtree/dist/advanced.mjs",
+      ]),
+    );
+    expect(
+      ours(r.modules).filter((p) => /index\.node|advanced\.node|codec\/files|loadTreeTE/.test(p)),
+    ).toEqual([]);
+  }, 60_000);
+
+  test("vite: the check can fail: told to take the Node entry, it reaches fs", () => {
+    const r = bundleWith("vite", true);
+    expect(r.builtins).toEqual(
+      expect.arrayContaining([expect.stringMatching(/codec\/files\.js -> (fs|zlib|path)$/)]),
+    );
+  }, 60_000);
 });
 
 describe("types resolve in a TypeScript consumer", () => {

@@ -6,7 +6,8 @@
 //   - in Node, the tree through file:// (the files layer), the model through handlers doing the
 //     same file I/O, with peak RSS.
 // Not part of the unit tests. Usage: node bench/browserStorage.js [--rounds=3] [--layers=25]
-//   [--units=1024] [--node-backend=cpu|wasm] [--browser-backend=cpu|wasm]
+//   [--units=1024] [--node-backend=cpu|wasm] [--browser-backend=cpu|wasm] [--split]
+//   [--only=browser|node]
 "use strict";
 const fs = require("node:fs");
 const os = require("node:os");
@@ -21,6 +22,9 @@ const arg = (name, fallback) => {
 const rounds = Number(arg("rounds", "3"));
 const layers = Number(arg("layers", "25"));
 const units = Number(arg("units", "1024"));
+// --split: after the interleaved rounds, time loadTree's steps in Chromium (browserStorage.split.ts).
+const split = process.argv.includes("--split");
+const only = arg("only", "both"); // both | browser | node
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -93,7 +97,9 @@ async function runBrowser(work) {
       if (m.type() === "error") console.error(`page: ${m.text()}`);
     });
     const backend = arg("browser-backend", "cpu");
-    await page.goto(`${server.url}?rounds=${rounds}&layers=${layers}&units=${units}&backend=${backend}`);
+    await page.goto(
+      `${server.url}?rounds=${rounds}&layers=${layers}&units=${units}&backend=${backend}&split=${split ? 1 : 0}`,
+    );
     await page.waitForFunction(
       () => globalThis.storageBench?.result !== undefined || globalThis.storageBench?.error !== undefined,
       undefined,
@@ -124,14 +130,24 @@ async function main() {
     const { runNode } = require(nodeOut);
     const dir = path.join(work, "files");
     fs.mkdirSync(dir);
-    const nodeResult = await runNode(dir, { rounds, layers, units, backend: arg("node-backend", "cpu") });
-    const browserResult = await runBrowser(work);
+    const nodeResult =
+      only === "browser"
+        ? undefined
+        : await runNode(dir, { rounds, layers, units, backend: arg("node-backend", "cpu") });
+    const browserResult = only === "node" ? undefined : await runBrowser(work);
     const when = new Date().toISOString();
     console.log(
       `node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), ${when}\n`,
     );
-    console.log(table("Chromium, indexeddb://", browserResult));
-    console.log(table("Node, file://", nodeResult));
+    if (browserResult !== undefined) console.log(table("Chromium, indexeddb://", browserResult));
+    if (browserResult?.split !== undefined) {
+      console.log(`Chromium, indexeddb://: loadTree's steps (median of ${rounds})\n`);
+      console.log("| step | ms |\n| --- | --- |");
+      for (const [step, ms] of Object.entries(browserResult.split))
+        console.log(`| ${step} | ${median(ms).toFixed(0)} |`);
+      console.log("");
+    }
+    if (nodeResult !== undefined) console.log(table("Node, file://", nodeResult));
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
     for (const d of fs.readdirSync(root)) {

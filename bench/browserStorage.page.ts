@@ -2,10 +2,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { disposeTree, layersModelTree, loadTree, saveTree, treeLeaves } from "paramtree";
 import { storageBench, type StorageBenchResult } from "./browserStorage.common";
+import { loadSplit, type SplitTimes } from "./browserStorage.split";
 
 declare global {
   interface Window {
-    storageBench?: { result?: StorageBenchResult; error?: string };
+    storageBench?: { result?: StorageBenchResult & { split?: SplitTimes }; error?: string };
   }
 }
 
@@ -28,7 +29,21 @@ window.storageBench = {};
       memory,
     },
   );
-  (window.storageBench as { result?: StorageBenchResult }).result = result;
+  const split =
+    params.get("split") === "1"
+      ? await loadSplit(
+          tf,
+          loadTree,
+          disposeTree,
+          "indexeddb://paramtree-bench-tree",
+          "indexeddb://paramtree-bench-model",
+          Number(params.get("rounds") ?? "3"),
+        )
+      : undefined;
+  (window.storageBench as { result?: StorageBenchResult & { split?: SplitTimes } }).result = {
+    ...result,
+    ...(split === undefined ? {} : { split }),
+  };
 })().catch((e: unknown) => {
   (window.storageBench as { error?: string }).error =
     e instanceof Error ? `${e.message}\n${e.stack ?? ""}` : String(e);

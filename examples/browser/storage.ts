@@ -5,7 +5,11 @@
  *
  * - `storage.html?phase=save` builds the model, saves it to both places, and reports the bytes of
  *   every leaf of the model and of its unwrapped value (hex) in `window.paramtreeStorage`;
- * - `storage.html?phase=load` (after a reload) loads both, unwraps them, and reports the same.
+ * - `storage.html?phase=load` (after a reload) loads both, unwraps them, and reports the same;
+ * - `storage.html?phase=download` saves the model to `downloads://paramtree-storage-demo`: the
+ *   browser downloads `paramtree-storage-demo.json` (tfjs's model JSON, the tree in its
+ *   `userDefinedMetadata`) and `paramtree-storage-demo.weights.bin`, and the page reports the
+ *   model's fingerprint under that URL.
  *
  * The browser test compares the two reports bit for bit.
  */
@@ -46,6 +50,7 @@ declare global {
 }
 
 export const PLACES = ["indexeddb://paramtree-storage-demo", "localstorage://paramtree-storage-demo"];
+export const DOWNLOAD = "downloads://paramtree-storage-demo";
 const report: StorageState = { state: "starting", raw: {}, unwrapped: {} };
 window.paramtreeStorage = report;
 
@@ -104,9 +109,9 @@ async function run(): Promise<void> {
   const phase = new URLSearchParams(location.search).get("phase") ?? "save";
   report.phase = phase;
   const lines: string[] = [];
-  for (const place of PLACES) {
+  for (const place of phase === "download" ? [DOWNLOAD] : PLACES) {
     let tree: unknown;
-    if (phase === "save") {
+    if (phase === "save" || phase === "download") {
       tree = model();
       await saveTree(place, tree);
       lines.push(`saved to ${place}`);
@@ -122,7 +127,7 @@ async function run(): Promise<void> {
     disposeTree(plain);
     disposeTree(tree);
   }
-  const model0 = report.unwrapped[PLACES[0] as string] ?? {};
+  const model0 = report.unwrapped[phase === "download" ? DOWNLOAD : (PLACES[0] as string)] ?? {};
   lines.push(
     "",
     "unwrapped:",

@@ -40,10 +40,8 @@ export function treeFlattenWithPath<L = unknown>(
   tree: unknown,
   options?: TreeOptions,
 ): [[KeyPath, L][], TreeDef] {
-  const { leaves, metas, paths } = flattenPass(tree, resolveOptions(options), true, true);
-  const pairs = new Array<[KeyPath, L]>(leaves.length);
-  for (let i = 0; i < leaves.length; i++) pairs[i] = [(paths as KeyPath[])[i] as KeyPath, leaves[i] as L];
-  return [pairs, new TreeDef(metas as Meta[], leaves.length)];
+  const { leaves, metas, pairs } = flattenPass(tree, resolveOptions(options), true, true);
+  return [pairs as [KeyPath, L][], new TreeDef(metas as Meta[], leaves.length)];
 }
 
 /**

@@ -16,13 +16,17 @@ import type { Key } from "./keyPath";
 import { metaEqual } from "./build";
 import { LEAF, NONE, childKey, enter, type Meta, type Shape } from "./node";
 import { NodeRuleError } from "./rules";
+import { Walk, tooDeep, walkNode } from "./walk";
 import type { ResolvedOptions } from "./options";
 
-/** What one flatten collects. `metas` and `paths` are `null` unless asked for. */
+/**
+ * What one flatten collects. `metas` and `pairs` are `null` unless asked for; `pairs` holds a
+ * `[path, leaf]` pair per leaf, made as the leaf is met (what `treeFlattenWithPath` returns).
+ */
 export interface Flat {
   readonly leaves: unknown[];
   readonly metas: Meta[] | null;
-  readonly paths: Key[][] | null;
+  readonly pairs: [Key[], unknown][] | null;
 }
 
 export function flattenPass(
@@ -31,10 +35,30 @@ export function flattenPass(
   withMetas: boolean,
   withPaths: boolean,
 ): Flat {
+  const walk = new Walk(options, withMetas, withPaths);
+  try {
+    walkNode(walk, root, 0, walk.depthHints, 0);
+  } catch (e) {
+    // Too deep (or a cycle), or a node that breaks a rule: the loop goes any depth, finds cycles
+    // and names the path of the node it refuses.
+    if (e === tooDeep || e instanceof NodeRuleError || e instanceof RangeError) {
+      return flattenLoop(root, options, withMetas, withPaths);
+    }
+    throw e;
+  }
+  return {
+    leaves: walk.leaves.toArray(),
+    metas: walk.metas === null ? null : walk.metas.toArray(),
+    pairs: walk.pairs === null ? null : walk.pairs.toArray(),
+  };
+}
+
+/** The same pass as a loop over an explicit stack: any depth, cycles found, errors with paths. */
+function flattenLoop(root: unknown, options: ResolvedOptions, withMetas: boolean, withPaths: boolean): Flat {
   const { isLeaf, noneIsLeaf, registry } = options;
   const leaves = new ChunkedList<unknown>();
   const metas = withMetas ? new ChunkedList<Meta>() : null;
-  const paths = withPaths ? new ChunkedList<Key[]>() : null;
+  const pairs = withPaths ? new ChunkedList<[Key[], unknown]>() : null;
   const pathKeys: Key[] | null = withPaths ? [] : null;
   const frames = new Frames();
   // The frame arrays as locals: read for every node.
@@ -67,7 +91,7 @@ export function flattenPass(
       if (metas !== null) metas.push(meta);
       if (meta.kind === LEAF) {
         leaves.push(node);
-        if (paths !== null) paths.push((pathKeys as Key[]).slice(0, size));
+        if (pairs !== null) pairs.push([(pathKeys as Key[]).slice(0, size), node]);
       } else if (meta.kind !== NONE && meta.arity > 0) {
         frames.size = size;
         frames.push(node, meta, pl, slot);
@@ -82,7 +106,7 @@ export function flattenPass(
   return {
     leaves: leaves.toArray(),
     metas: metas === null ? null : metas.toArray(),
-    paths: paths === null ? null : paths.toArray(),
+    pairs: pairs === null ? null : pairs.toArray(),
   };
 }
 

@@ -102,7 +102,7 @@ export function arrayMeta(arity: number, frozen: boolean): Meta {
 // shapes: objects with the same own keys in the same order share their metas
 // -------------------------------------------------------------------------------------
 
-function shapeMeta(shape: Shape, nullProto: boolean, frozen: boolean): Meta {
+export function objectMeta(shape: Shape, nullProto: boolean, frozen: boolean): Meta {
   const slot = (nullProto ? 2 : 0) + (frozen ? 1 : 0);
   // Not frozen: `hints` is written by the passes.
   return ((shape.metas[slot] as Meta | undefined) ??= meta(
@@ -169,6 +169,19 @@ export function enter(
 // eslint-disable-next-line @typescript-eslint/unbound-method -- only ever used with .call
 const isEnumerable = Object.prototype.propertyIsEnumerable;
 
+/**
+ * The spec of `node` (a plain object) if it is a registered record: known by its own enumerable
+ * `_tag` alone, without listing its keys; a record the registry does not know may carry its own
+ * spec (see `ownSpecs.ts`).
+ */
+export function recordSpecOf(node: object, registry: Registry): RecordSpec | undefined {
+  if (registry.specs.size === 0 && !marks.any) return undefined;
+  const tag = (node as Record<string, unknown>)._tag;
+  if (typeof tag !== "string") return undefined;
+  const spec = registry.specs.get(tag) ?? ownSpecOf(node);
+  return spec !== undefined && isEnumerable.call(node, "_tag") ? spec : undefined;
+}
+
 /** A plain object: by its guessed shape in one `for...in`, else by `Object.keys` and the cache. */
 function enterObject(
   node: object,
@@ -190,12 +203,8 @@ function enterObject(
     hints[h] = second;
     hints[h + 1] = first;
   } else {
-    // A registered record is known by its own enumerable `_tag` alone, without listing its keys;
-    // a record the registry does not know may carry its own spec (see `ownSpecs.ts`).
-    const tag = registry.specs.size > 0 || marks.any ? obj._tag : undefined;
-    let spec = typeof tag === "string" ? registry.specs.get(tag) : undefined;
-    if (spec === undefined && typeof tag === "string") spec = ownSpecOf(node);
-    if (spec !== undefined && isEnumerable.call(node, "_tag")) {
+    const spec = recordSpecOf(node, registry);
+    if (spec !== undefined) {
       const children = spec.children;
       const top = pl + children.length - 1;
       for (let j = 0; j < children.length; j++) pend[top - j] = obj[children[j] as string];
@@ -209,7 +218,7 @@ function enterObject(
     const top = pl + sorted.length - 1;
     for (let j = 0; j < sorted.length; j++) pend[top - j] = obj[sorted[j] as string];
   }
-  return shapeMeta(shape, nullProto, Object.isFrozen(node));
+  return objectMeta(shape, nullProto, Object.isFrozen(node));
 }
 
 /**

@@ -15,6 +15,8 @@ export interface Shape {
   readonly order: readonly number[] | null;
   /** Whether `_tag` is among the keys: only then can an object of this shape be a record. */
   readonly hasTag: boolean;
+  /** Per child, the two shapes that child had most recently (guesses that save a lookup). Mutable. */
+  readonly hints: (Shape | undefined)[];
   /** Metas by `nullProto * 2 + frozen`, made on first use. */
   readonly metas: unknown[];
 }
@@ -48,6 +50,7 @@ function makeShape(keys: readonly string[]): Shape {
     sorted: Object.freeze(sorted.slice()),
     order: order === null ? null : Object.freeze(order),
     hasTag: keys.includes("_tag"),
+    hints: new Array<Shape | undefined>(2 * n).fill(undefined),
     metas: [undefined, undefined, undefined, undefined],
   };
 }

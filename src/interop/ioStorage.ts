@@ -28,7 +28,6 @@ import { encodeValue } from "../codec/encode";
 import { documentType, failureAt, TreeEncodeError } from "../codec/errors";
 import { formatName, formatVersion } from "../codec/format";
 import {
-  allocateTensorData,
   bytesPerElement,
   describeValue,
   tensorBytes,
@@ -142,7 +141,9 @@ function saveHandlerFor(
  * Loads a tree saved by {@link saveTreeIO} from a URL that `tf.io` routes or with an `IOHandler`.
  * Never rejects: no handler, a failed load, artifacts that are not a paramtree tree, a document
  * or weights that do not check out (with the key path), a checksum mismatch, are a Left (render
- * it with `formatDecodeErrors`). The tensors are new; the caller disposes them.
+ * it with `formatDecodeErrors`). The tensors are new; the caller disposes them. An `http(s)://`
+ * URL is loaded with `tf.io.http`, whose weight requests here also fail on an HTTP error status
+ * (a 404 page is not taken for the weight bytes).
  *
  * @example
  * const result = await loadTreeIO("nosuchscheme://model");
@@ -162,7 +163,11 @@ export async function loadTreeIO(
     return top(storage, (cause as Error).message);
   }
   let handler: tf.io.IOHandler;
-  if (typeof storage === "string") {
+  if (typeof storage === "string" && tf.io.isHTTPScheme(storage)) {
+    // tfjs's own http handler, with a fetch that refuses an HTTP error status for the weights:
+    // tfjs checks it for the model JSON only, and would take a 404 page for the weight bytes.
+    handler = tf.io.http(storage, { fetchFunc: fetchWeightsChecked as typeof fetch });
+  } else if (typeof storage === "string") {
     const handlers = tf.io.getLoadHandlers(storage);
     if (handlers.length !== 1) {
       return top(
@@ -185,6 +190,21 @@ export async function loadTreeIO(
     return top(storage, `cannot load ${where} (${(cause as Error).message})`);
   }
   return decodeArtifacts(artifacts, where, resolved);
+}
+
+/** The platform's fetch, refusing an HTTP error status when it fetches binary data (weights). */
+async function fetchWeightsChecked(
+  input: string,
+  init?: RequestInit,
+  options?: { isBinary?: boolean },
+): Promise<Response> {
+  const response = (await tf.env().platform.fetch(input, init, options)) as Response;
+  if (options?.isBinary === true && !response.ok) {
+    throw new Error(
+      `the weights file ${input} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`,
+    );
+  }
+  return response;
 }
 
 /** Checks and decodes artifacts written by saveTreeIO. */
@@ -282,10 +302,7 @@ async function decodeArtifacts(
   if (errors.length > 0) return E.left(errors);
   let data: ArrayBuffer;
   try {
-    data =
-      artifacts.weightData === undefined
-        ? new ArrayBuffer(0)
-        : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+    data = weightBuffer(artifacts.weightData);
   } catch (cause) {
     return E.left([
       at(["weightData"], undefined, `cannot read the weight data (${(cause as Error).message})`),
@@ -324,8 +341,14 @@ async function decodeArtifacts(
   // The tree against the weights, before making a tensor.
   return decodeWithWeights(doc, docRoot, resolved, planned, (weights) => {
     for (const w of planned) {
-      const { values, bytes } = allocateTensorData(w.dtype, w.size);
-      bytes.set(new Uint8Array(data, w.offset, bytes.length));
+      // Each tensor gets its own copy (as tf.io.decodeWeights does): a slice, not zero-filled first.
+      const own = data.slice(w.offset, w.offset + w.size * bytesPerElement(w.dtype));
+      const values =
+        w.dtype === "float32"
+          ? new Float32Array(own)
+          : w.dtype === "int32"
+            ? new Int32Array(own)
+            : new Uint8Array(own);
       const made = tensorFromData(w.dtype, w.shape, values);
       if (typeof made === "string")
         return [at(["weightSpecs", w.name], undefined, `weight ${JSON.stringify(w.name)}: ${made}`)];
@@ -333,4 +356,16 @@ async function decodeArtifacts(
     }
     return undefined;
   }) as Promise<E.Either<t.Errors, Tree>>;
+}
+
+/**
+ * The weight data as one buffer: a single `ArrayBuffer` (what tfjs's handlers load) is read in
+ * place, without the copy `CompositeArrayBuffer.join` makes of it; several are joined.
+ */
+function weightBuffer(weightData: tf.io.WeightData | undefined): ArrayBuffer {
+  if (weightData === undefined) return new ArrayBuffer(0);
+  const only = Array.isArray(weightData) && weightData.length === 1 ? weightData[0] : weightData;
+  return Object.prototype.toString.call(only) === "[object ArrayBuffer]"
+    ? (only as ArrayBuffer)
+    : tf.io.CompositeArrayBuffer.join(weightData);
 }
