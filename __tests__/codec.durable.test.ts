@@ -199,14 +199,15 @@ describe("a tensor disposed while saveTree runs: a TreeEncodeError naming its ke
   // [how, save options, the write before which the tensor is disposed, the error text]
   test.each([
     ["while its side file is written", {}, 1, disposedWhileWriting],
-    ["while the inline document is written", { inline: true }, 2, disposedWhileWriting],
+    ["while the inline document is written", { inline: true }, 1, disposedWhileWriting],
   ] as const)("%s", async (_how, options, atWrite, message) => {
     const sub = await fsp.mkdtemp(path.join(dir, "disposed-"));
     const file = path.join(sub, "m.json");
     const old = oldModel();
     await saveTree(file, old);
     const before = (await fsp.readdir(sub)).sort();
-    const first = tf.tensor([1, 2]);
+    // 1 MiB: written by a write of its own (small tensors are gathered into 1 MiB chunks).
+    const first = tf.zeros([1 << 18]);
     const w = tf.tensor([3, 4]);
     const tree = { first, layers: [{ w }] };
     let rejected: unknown;
@@ -322,6 +323,73 @@ test("leftovers of crashed saves of this document are removed once old; others' 
     expect(files).toContain(kept);
   await expectLoads(file, m);
   disposeAll(m);
+});
+
+describe("leftoverAgeMs: how old a leftover must be before a save removes it", () => {
+  const leftovers = { recent: "m.json.1111111111111111.bin", hourOld: "m.json.2222222222222222.tmp" };
+  async function folderWithLeftovers(): Promise<{ sub: string; file: string }> {
+    const sub = await fsp.mkdtemp(path.join(dir, "age-"));
+    const ago = (ms: number): Date => new Date(Date.now() - ms);
+    await fsp.writeFile(path.join(sub, leftovers.recent), "x");
+    await fsp.utimes(path.join(sub, leftovers.recent), ago(5_000), ago(5_000));
+    await fsp.writeFile(path.join(sub, leftovers.hourOld), "x");
+    await fsp.utimes(path.join(sub, leftovers.hourOld), ago(3600_000), ago(3600_000));
+    return { sub, file: path.join(sub, "m.json") };
+  }
+
+  test.each([
+    ["the default (10 minutes)", undefined, [leftovers.recent]],
+    ["one second", 1000, []],
+    ["0: at once", 0, []],
+    ["Infinity: never", Infinity, [leftovers.recent, leftovers.hourOld]],
+  ] as const)("%s", async (_name, leftoverAgeMs, kept) => {
+    const { sub, file } = await folderWithLeftovers();
+    const m = oldModel();
+    await saveTree(file, m, leftoverAgeMs === undefined ? {} : { leftoverAgeMs });
+    const doc = JSON.parse(await fsp.readFile(file, "utf8"));
+    expect((await fsp.readdir(sub)).sort()).toEqual(
+      ["m.json", doc.weightsManifest[0].paths[0], ...kept].sort(),
+    );
+    await expectLoads(file, m);
+    disposeAll(m);
+  });
+
+  test.each([-1, NaN, "600000"])("%p is refused before anything is written", async (bad) => {
+    const { sub, file } = await folderWithLeftovers();
+    const before = (await fsp.readdir(sub)).sort();
+    await expect(saveTree(file, { lr: 0.1 }, { leftoverAgeMs: bad as number })).rejects.toThrow(
+      `saveTree: leftoverAgeMs must be a number of milliseconds from 0 (remove at once) to Infinity (never), got ${
+        bad === -1 ? "-1" : bad === "600000" ? '"600000"' : "NaN"
+      }`,
+    );
+    expect((await fsp.readdir(sub)).sort()).toEqual(before);
+  });
+});
+
+describe("saving over a symbolic link replaces the link; its target stays, still loading", () => {
+  test.each([
+    ["a link to a document in another folder", "elsewhere/m.json"],
+    ["a link to a document next to it (current.json -> v1.json)", "v1.json"],
+  ] as const)("%s", async (_name, target) => {
+    const sub = await fsp.mkdtemp(path.join(dir, "link-"));
+    const targetPath = path.join(sub, target);
+    await fsp.mkdir(path.dirname(targetPath), { recursive: true });
+    const old = oldModel();
+    await saveTree(targetPath, old);
+    const targetFolderBefore = (await fsp.readdir(path.dirname(targetPath))).sort();
+    const link = path.join(sub, "current.json");
+    await fsp.symlink(target, link);
+    const next = newModel();
+    await saveTree(link, next);
+    expect((await fsp.lstat(link)).isSymbolicLink()).toBe(false);
+    await expectLoads(link, next);
+    await expectLoads(targetPath, old);
+    // The target's folder lost nothing (the link's new side file may have joined it).
+    const targetFolderAfter = await fsp.readdir(path.dirname(targetPath));
+    for (const name of targetFolderBefore) expect(targetFolderAfter).toContain(name);
+    disposeAll(old);
+    disposeAll(next);
+  });
 });
 
 describe("names cannot collide", () => {

@@ -7,7 +7,7 @@ import { initBackend } from "../src/index.node";
 import { formatDecodeErrors, loadTree, saveTree, TreeEncodeError } from "../src/index.node";
 import type { LoadTreeOptions } from "../src/codec/files";
 import { execFileSync } from "child_process";
-import { weightsFileName } from "../src/advanced.node";
+import { weightsFileName, type SaveFileSystem } from "../src/advanced.node";
 import { NonTrainable, Parameterize } from "../src/index.node";
 import { deepObject, disposeAll, exactDifference } from "./codec.helpers";
 
@@ -174,6 +174,121 @@ test("saveTree rejects with a TreeEncodeError naming the key path, and writes no
   await expect(fsp.stat(file)).rejects.toThrow();
   expect((await fsp.readdir(dir)).filter((f) => f.startsWith("bad."))).toEqual([]);
   x.dispose();
+});
+
+describe("bytes move in 1 MiB chunks, not one file call per tensor", () => {
+  const quarter = 1 << 18; // float32 elements in 1 MiB
+  /** Small tensors around large ones whose sizes straddle the chunk size; every byte distinct-ish. */
+  function mixed(): Record<string, unknown> {
+    const f32 = (n: number, k: number): tf.Tensor =>
+      tf.tensor(
+        Float32Array.from({ length: n }, (_, i) => i * 0.5 + k),
+        [n],
+      );
+    return {
+      small: Array.from({ length: 3000 }, (_, i) =>
+        i % 3 === 0
+          ? f32(2, i)
+          : i % 3 === 1
+            ? tf.tensor([i, -i], [2], "int32")
+            : tf.tensor([i % 2 === 0, true, false], [3], "bool"),
+      ),
+      big: [f32(quarter - 1, 1), f32(1, 2), f32(quarter, 3), f32(3, 4), f32(quarter + 1, 5), f32(0, 6)],
+      tail: [f32(5, 7), tf.tensor([true], [1], "bool")],
+    };
+  }
+  /** Node's file system counting the writes to each handle opened with "wx". */
+  function countingFs(writes: number[]): SaveFileSystem {
+    return {
+      open: async (p, flags) => {
+        const h = await fsp.open(p, flags);
+        if (flags !== "wx") return h;
+        const i = writes.push(0) - 1;
+        return {
+          write: (b: Uint8Array, o: number, l: number) => (
+            (writes[i] = (writes[i] as number) + 1),
+            h.write(b, o, l)
+          ),
+          sync: () => h.sync(),
+          close: () => h.close(),
+        };
+      },
+      rename: (a, b) => fsp.rename(a, b),
+      rm: (p) => fsp.rm(p, { force: true }),
+      readdir: (p) => fsp.readdir(p),
+      readFile: (p) => fsp.readFile(p, "utf8"),
+      mtimeMs: async (p) => (await fsp.stat(p)).mtimeMs,
+    };
+  }
+
+  test.each([
+    ["side file", {}],
+    ["inline", { inline: true }],
+  ] as const)("%s: 3,008 tensors round-trip bit for bit in a few writes", async (name, options) => {
+    const file = path.join(dir, `chunks-${name.replace(" ", "-")}.json`);
+    const m = mixed();
+    const writes: number[] = [];
+    await saveTree(file, m, { ...options, fileSystem: countingFs(writes) });
+    // side file: the side file's and the document's writes; inline: the document's
+    expect(writes.length).toBe("inline" in options ? 1 : 2);
+    for (const n of writes) expect(n).toBeLessThanOrEqual(10);
+    const back = await loadRight(file);
+    expect(exactDifference(back, m)).toBeUndefined();
+    disposeAll(back);
+    disposeAll(m);
+  });
+
+  test("on the CPU backend (which keeps the arrays it is given) every tensor gets bytes of its own", async () => {
+    const file = path.join(dir, "chunks-cpu.json");
+    await initBackend("cpu");
+    try {
+      const m = mixed();
+      await saveTree(file, m);
+      // Several chunks: a tensor sharing the chunk's memory would be overwritten by the next one.
+      const back = await loadRight(file);
+      expect(exactDifference(back, m)).toBeUndefined();
+      disposeAll(back);
+      disposeAll(m);
+    } finally {
+      await initBackend();
+    }
+  });
+
+  test("empty tensors first, between and last keep the CRC-32 (zlib answers 0 for an empty array)", async () => {
+    const file = path.join(dir, "empties.json");
+    const m = {
+      a: tf.zeros([0]),
+      b: tf.tensor([1, 2]),
+      c: tf.zeros([2, 0], "int32"),
+      d: tf.tensor([3]),
+      e: tf.zeros([0]),
+    };
+    await saveTree(file, m);
+    const back = await loadRight(file);
+    expect(exactDifference(back, m)).toBeUndefined();
+    disposeAll(back);
+    disposeAll(m);
+  });
+
+  test("a flipped byte inside a chunk of small tensors, or inside a large one, fails the CRC-32", async () => {
+    const file = path.join(dir, "chunks-crc.json");
+    const m = mixed();
+    await saveTree(file, m);
+    disposeAll(m);
+    const json = JSON.parse(await fsp.readFile(file, "utf8"));
+    const bin = path.join(dir, json.weightsManifest[0].paths[0]);
+    const pristine = await fsp.readFile(bin);
+    for (const at of [1000, pristine.length - 3 * 1024 * 1024]) {
+      const bytes = Buffer.from(pristine);
+      bytes[at] = (bytes[at] as number) ^ 0x01;
+      await fsp.writeFile(bin, bytes);
+      expect(await loadLeft(file)).toEqual([
+        expect.stringMatching(
+          /^document\.weightsManifest\[0\]: the weights file ".*chunks-crc\.json\.[0-9a-f]{16}\.bin" is corrupt: its CRC-32 is \d+ but the manifest says \d+$/,
+        ),
+      ]);
+    }
+  });
 });
 
 describe("broken files are Lefts, never rejections", () => {
@@ -363,6 +478,45 @@ describe("files are what they claim", () => {
     expect(await loadLeft(file)).toEqual([
       `document.weightsManifest[0]: the weights file ${JSON.stringify(bin)} leads out of the document's folder (to ${JSON.stringify(real)}); refused`,
     ]);
+    disposeAll(m);
+  });
+
+  test("a side file swapped for a link out of the folder between its check and its opening is refused", async () => {
+    const sub = await fsp.mkdtemp(path.join(dir, "swap-"));
+    const file = path.join(sub, "m.json");
+    const m = model();
+    await saveTree(file, m);
+    const json = JSON.parse(await fsp.readFile(file, "utf8"));
+    const bin = path.join(sub, json.weightsManifest[0].paths[0]);
+    // The same bytes outside: only the file's identity tells them apart.
+    const outside = path.join(dir, `outside-${path.basename(sub)}.bin`);
+    await fsp.copyFile(bin, outside);
+    const realOpen = fsp.open.bind(fsp);
+    const spy = jest.spyOn(fsp, "open").mockImplementation(async (p, ...rest) => {
+      if (p === bin) {
+        // Checked (inside the folder) already; now the attacker swaps it.
+        await fsp.rm(bin);
+        await fsp.symlink(outside, bin);
+      }
+      return realOpen(p, ...rest);
+    });
+    let lines: string[];
+    try {
+      lines = await loadLeft(file);
+    } finally {
+      spy.mockRestore();
+    }
+    const real = path.join(await fsp.realpath(sub), path.basename(bin));
+    expect(lines).toEqual([
+      `document.weightsManifest[0]: the weights file ${JSON.stringify(bin)} was replaced between its check and its opening (the file opened is not ${JSON.stringify(real)}, inside the document's folder); refused`,
+    ]);
+    // Without the swap the same link is refused at the check, and the file itself loads.
+    expect((await loadLeft(file))[0]).toMatch(/leads out of the document's folder/);
+    await fsp.rm(bin);
+    await fsp.rename(outside, bin);
+    const back = await loadRight(file);
+    expect(exactDifference(back, m)).toBeUndefined();
+    disposeAll(back);
     disposeAll(m);
   });
 

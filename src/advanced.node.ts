@@ -10,6 +10,7 @@ export * from "./advanced";
 
 export {
   weightsFileName,
+  defaultLeftoverAgeMs,
   type SaveFileHandle,
   type SaveFileSystem,
   type WeightsManifestEntryJson,

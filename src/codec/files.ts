@@ -4,7 +4,8 @@
  * `saveTree("model.tree.json", tree)` writes two files:
  *
  * - `model.tree.json.<save id>.bin`: every distinct tensor's little-endian bytes, back to back,
- *   written straight from `dataSync()` one tensor at a time (no giant JSON string, no base64);
+ *   taken from `dataSync()` one tensor at a time (no giant JSON string, no base64) and written in
+ *   1 MiB chunks (a file call per tensor would make 100,000 small tensors take seconds);
  *   the save id (16 hex digits) is new for each save;
  * - `model.tree.json`: the document, whose tensors are `{ "_tag": "Tensor", "dtype", "shape",
  *   "weight": "layers/0/w" }` references, plus a `weightsManifest` in tfjs's own format naming the
@@ -68,9 +69,13 @@ import {
  * - `inline`: write one self-contained JSON document (tensors as base64) and no side file;
  *   handy for small trees, about 1.33x larger and slower for big ones.
  * - `space`: indentation of the JSON document (none by default).
+ * - `leftoverAgeMs`: how old (by modification time) a leftover of a crashed or raced save of
+ *   this path (`<file name>.<16 hex digits>.bin` or `.tmp` that the document does not name) must
+ *   be before a save removes it; 10 minutes ({@link defaultLeftoverAgeMs}) when omitted, `0` to
+ *   remove them at once (when no other save of the path can be running), `Infinity` never.
  *
  * @example
- * const options: SaveTreeOptions = { inline: true, space: 2 };
+ * const options: SaveTreeOptions = { inline: true, space: 2, leftoverAgeMs: 60_000 };
  * await saveTree(require("os").tmpdir() + "/small.json", { lr: 0.1 }, options);
  */
 export interface SaveTreeOptions extends TreeCodecOptions {
@@ -78,6 +83,7 @@ export interface SaveTreeOptions extends TreeCodecOptions {
   readonly space?: number | undefined;
   /** The file-system calls to make (Node's by default); see {@link SaveFileSystem}. */
   readonly fileSystem?: SaveFileSystem | undefined;
+  readonly leftoverAgeMs?: number | undefined;
 }
 
 /**
@@ -138,8 +144,13 @@ interface PlannedGroup {
 }
 
 const nativeCrc32 = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+/**
+ * The CRC-32 of `bytes` continuing `crc`. Empty bytes leave it as it is: Node's `zlib.crc32`
+ * answers 0 for an empty array without a backing store (zlib's value for a null buffer), which
+ * tfjs hands out for empty tensors.
+ */
 const crc32 = (crc: number, bytes: Uint8Array): number =>
-  nativeCrc32 !== undefined ? nativeCrc32(bytes, crc) : crc32Update(crc, bytes);
+  bytes.length === 0 ? crc : nativeCrc32 !== undefined ? nativeCrc32(bytes, crc) : crc32Update(crc, bytes);
 
 // -------------------------------------------------------------------------------------
 // save
@@ -208,8 +219,15 @@ const nodeFileSystem: SaveFileSystem = {
   mtimeMs: async (path) => (await fsp.stat(path)).mtimeMs,
 };
 
-/** Side files and temporary documents not named by the current document are removed after this. */
-const orphanAgeMs = 10 * 60 * 1000;
+/**
+ * How old a leftover of a crashed or raced save must be before a later save of the same path
+ * removes it, unless `SaveTreeOptions.leftoverAgeMs` says otherwise: long enough that a save
+ * still running next to it keeps its files.
+ *
+ * @example
+ * defaultLeftoverAgeMs; // 600000 (10 minutes)
+ */
+export const defaultLeftoverAgeMs = 10 * 60 * 1000;
 
 /**
  * Writes `tree` to `path` (a JSON document) and, when it holds tensors, its bytes to a side file
@@ -218,7 +236,11 @@ const orphanAgeMs = 10 * 60 * 1000;
  * name, is flushed, and is renamed over `path`: that rename is the one commit point, so a failure
  * or crash at any moment leaves `path` loading as the old model or the new one. Afterwards the
  * side file of the replaced document is removed, and so are this document's side files and
- * temporary documents left by crashed saves (after 10 minutes).
+ * temporary documents left by crashed saves (after `leftoverAgeMs`, 10 minutes by default).
+ *
+ * When `path` is a symbolic link, the rename replaces the link (as `mv` and atomic-save tools do):
+ * `path` becomes the new document, and the file the link pointed to stays as it was, with its
+ * side files, still loading as the old model.
  *
  * Rejects with a {@link TreeEncodeError} naming the key path of anything that cannot be written
  * (nothing is written then), or with the file system's error. An empty path, a path ending in a
@@ -232,6 +254,12 @@ const orphanAgeMs = 10 * 60 * 1000;
  */
 export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptions): Promise<void> {
   await checkDocumentPath(path);
+  const leftoverAgeMs = options?.leftoverAgeMs ?? defaultLeftoverAgeMs;
+  if (typeof leftoverAgeMs !== "number" || !(leftoverAgeMs >= 0)) {
+    throw new Error(
+      `saveTree: leftoverAgeMs must be a number of milliseconds from 0 (remove at once) to Infinity (never), got ${describeValue(leftoverAgeMs)}`,
+    );
+  }
   const fs = options?.fileSystem ?? nodeFileSystem;
   const resolved = resolveCodecOptions(options);
   const saveId = randomBytes(8).toString("hex");
@@ -240,7 +268,7 @@ export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptio
     // Written piece by piece (a tensor's base64 at a time): the whole text never exists.
     const pieces = documentPieces(tree, resolved, options.space);
     if (E.isLeft(pieces)) throw new TreeEncodeError(pieces.left);
-    await commitDocument(fs, path, saveId, pieces.right, undefined);
+    await commitDocument(fs, path, saveId, pieces.right, undefined, leftoverAgeMs);
     return;
   }
   const encoded = encodeValue(tree, { ...resolved, tensors: "external" });
@@ -251,7 +279,7 @@ export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptio
       { format: formatName, version: formatVersion, tree: encoded.json },
       options?.space,
     );
-    await commitDocument(fs, path, saveId, [() => text], undefined);
+    await commitDocument(fs, path, saveId, [() => text], undefined, leftoverAgeMs);
     return;
   }
   const binName = weightsFileName(path, saveId);
@@ -260,13 +288,15 @@ export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptio
   try {
     const handle = await fs.open(binPath, "wx");
     try {
+      const out = new ChunkedWriter(handle);
       for (const weight of weights) {
-        // One tensor's bytes at a time, straight from dataSync(): memory stays at one tensor. A
-        // tensor disposed meanwhile is a TreeEncodeError with its key path.
+        // One tensor's bytes at a time, straight from dataSync(): memory stays at one tensor
+        // plus one chunk. A tensor disposed meanwhile is a TreeEncodeError with its key path.
         const bytes = readWeight(weight, tensorBytes);
         crc = crc32(crc, bytes);
-        await writeAll(handle, bytes);
+        await out.write(bytes);
       }
+      await out.flush();
       await handle.sync();
     } finally {
       await handle.close();
@@ -292,7 +322,7 @@ export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptio
     tree: encoded.json,
   };
   const text = stringifyTrustedJson(document, options?.space);
-  await commitDocument(fs, path, saveId, [() => text], binPath);
+  await commitDocument(fs, path, saveId, [() => text], binPath, leftoverAgeMs);
 }
 
 async function writeAll(handle: SaveFileHandle, bytes: Uint8Array): Promise<void> {
@@ -300,6 +330,39 @@ async function writeAll(handle: SaveFileHandle, bytes: Uint8Array): Promise<void
   while (written < bytes.length) {
     const { bytesWritten } = await handle.write(bytes, written, bytes.length - written);
     written += bytesWritten;
+  }
+}
+
+/**
+ * Bytes are written and read in chunks of this size (1 MiB), not one tensor at a time: each
+ * file call is a round trip through libuv's thread pool, so 100,000 small tensors would cost
+ * 100,000 of them (about 10 s) where a few chunks cost milliseconds.
+ */
+const chunkBytes = 1 << 20;
+
+/**
+ * Gathers small writes into one chunk and writes it when full; a write of a chunk or more goes
+ * straight to the file (after what is gathered), so memory stays at one chunk.
+ */
+class ChunkedWriter {
+  private readonly chunk = new Uint8Array(chunkBytes);
+  private used = 0;
+  constructor(private readonly handle: SaveFileHandle) {}
+
+  async write(bytes: Uint8Array): Promise<void> {
+    if (this.used + bytes.length > chunkBytes) await this.flush();
+    if (bytes.length >= chunkBytes) {
+      await writeAll(this.handle, bytes);
+      return;
+    }
+    this.chunk.set(bytes, this.used);
+    this.used += bytes.length;
+  }
+
+  async flush(): Promise<void> {
+    const used = this.used;
+    this.used = 0;
+    if (used > 0) await writeAll(this.handle, this.chunk.subarray(0, used));
   }
 }
 
@@ -311,8 +374,10 @@ function ownFilePattern(path: string): RegExp {
 
 /**
  * Writes the document to a temporary name, flushes it, renames it over `path` (the commit point),
- * flushes the folder, then removes what the replaced document named and old leftovers. On any
- * failure before the commit, removes this save's files (`binPath` included) and rethrows.
+ * flushes the folder, then removes what the replaced document named and leftovers older than
+ * `leftoverAgeMs`. On any failure before the commit, removes this save's files (`binPath`
+ * included) and rethrows. A symbolic link at `path` is replaced; what its target names is not
+ * this folder's to remove.
  */
 async function commitDocument(
   fs: SaveFileSystem,
@@ -320,19 +385,37 @@ async function commitDocument(
   saveId: string,
   pieces: readonly (() => string)[],
   binPath: string | undefined,
+  leftoverAgeMs: number,
 ): Promise<void> {
   const dir = nodePath.dirname(path);
   const tmp = nodePath.join(dir, `${nodePath.basename(path)}.${saveId}.tmp`);
   let previous: string[] = [];
+  const isLink = await fsp.lstat(path).then(
+    (s) => s.isSymbolicLink(),
+    () => false,
+  );
   try {
-    previous = sideFilesOf(await fs.readFile(path));
+    // The document replaced names its side files. A link's target keeps its own: the rename
+    // replaces the link, not the target.
+    if (!isLink) previous = sideFilesOf(await fs.readFile(path));
   } catch {
     // No previous document (or an unreadable one): nothing of it to remove.
   }
   try {
     const handle = await fs.open(tmp, "wx");
     try {
-      for (const piece of pieces) await writeAll(handle, Buffer.from(piece(), "utf8"));
+      // Small pieces are gathered into about a chunk of text per write (see chunkBytes).
+      let pending = "";
+      for (const piece of pieces) {
+        const text = piece();
+        if (pending.length + text.length > chunkBytes && pending.length > 0) {
+          await writeAll(handle, Buffer.from(pending, "utf8"));
+          pending = "";
+        }
+        if (text.length >= chunkBytes) await writeAll(handle, Buffer.from(text, "utf8"));
+        else pending += text;
+      }
+      if (pending.length > 0) await writeAll(handle, Buffer.from(pending, "utf8"));
       await handle.sync();
     } finally {
       await handle.close();
@@ -364,7 +447,7 @@ async function commitDocument(
     for (const name of await fs.readdir(dir)) {
       if (!pattern.test(name) || name === ownName || name === nodePath.basename(tmp)) continue;
       const full = nodePath.join(dir, name);
-      if (now - (await fs.mtimeMs(full)) > orphanAgeMs) {
+      if (now - (await fs.mtimeMs(full)) >= leftoverAgeMs) {
         // Named by the current document after all (a concurrent save committed it)? Keep it.
         if (sideFilesOf(await fs.readFile(path)).includes(name)) continue;
         await fs.rm(full);
@@ -577,8 +660,16 @@ async function readGroup(
     if (relative.startsWith("..") || nodePath.isAbsolute(relative) || relative.length === 0) {
       return `the weights file ${JSON.stringify(file)} leads out of the document's folder (to ${JSON.stringify(real)}); refused`;
     }
+    // The file checked inside the folder (lstat: a link put at `real` since is not followed)...
+    const checked = await fsp.lstat(real, { bigint: true });
     const opened = await openRegularFile(file);
     if (typeof opened === "string") return opened;
+    // ...must be the file opened: a swap between the check and the open is refused.
+    const got = await opened.stat({ bigint: true }).catch(() => undefined);
+    if (got === undefined || got.dev !== checked.dev || got.ino !== checked.ino) {
+      await opened.close().catch(() => undefined);
+      return `the weights file ${JSON.stringify(file)} was replaced between its check and its opening (the file opened is not ${JSON.stringify(real)}, inside the document's folder); refused`;
+    }
     handle = opened;
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === "ENOENT") return vanished;
@@ -594,18 +685,58 @@ async function readGroup(
     }
     let crc = 0;
     const scratch = newDecodeScratch(); // one buffer for all weights when the backend copies
-    for (const w of group.weights) {
-      const { values, bytes } = allocateTensorData(w.dtype, w.size, scratch);
-      let read = 0;
-      while (read < bytes.length) {
-        const { bytesRead } = await handle.read(bytes, read, bytes.length - read, w.byteOffset + read);
-        if (bytesRead === 0) return `the weights file ${JSON.stringify(file)} ended early (truncated?)`;
+    let chunk: Uint8Array | undefined; // small weights are read a chunk at a time (see chunkBytes)
+    const readAt = async (into: Uint8Array, position: number): Promise<boolean> => {
+      for (let read = 0; read < into.length;) {
+        const { bytesRead } = await handle.read(into, read, into.length - read, position + read);
+        if (bytesRead === 0) return false;
         read += bytesRead;
       }
-      crc = crc32(crc, bytes);
-      const made = tensorFromData(w.dtype, w.shape, values);
-      if (typeof made === "string") return `weight ${JSON.stringify(w.name)}: ${made}`;
-      out.set(w.name, { dtype: w.dtype, shape: w.shape, tensor: made });
+      return true;
+    };
+    const ws = group.weights;
+    for (let i = 0; i < ws.length;) {
+      // The weights lie back to back: take the next run of small ones that fits in a chunk (or
+      // one large weight, read straight into its own array).
+      let end = i + 1;
+      let length = (ws[i] as PlannedWeight).byteLength;
+      if (length < chunkBytes) {
+        while (end < ws.length && length + (ws[end] as PlannedWeight).byteLength <= chunkBytes) {
+          length += (ws[end] as PlannedWeight).byteLength;
+          end++;
+        }
+      }
+      const start = (ws[i] as PlannedWeight).byteOffset;
+      let block: Uint8Array | undefined;
+      if (end > i + 1 || length < chunkBytes) {
+        chunk ??= new Uint8Array(chunkBytes);
+        block = chunk.subarray(0, length);
+        if (!(await readAt(block, start)))
+          return `the weights file ${JSON.stringify(file)} ended early (truncated?)`;
+        crc = crc32(crc, block);
+      }
+      for (; i < end; i++) {
+        const w = ws[i] as PlannedWeight;
+        let values: Float32Array | Int32Array | Uint8Array;
+        if (block !== undefined) {
+          const at = w.byteOffset - start;
+          // A backend that copies (scratch) takes a view of the chunk when it is aligned; one that
+          // keeps the array gets a copy of its own, as the chunk is reused.
+          values =
+            scratch !== undefined && at % bytesPerElement(w.dtype) === 0
+              ? typedArray(w.dtype, block.buffer, block.byteOffset + at, w.size)
+              : typedArray(w.dtype, block.slice(at, at + w.byteLength).buffer, 0, w.size);
+        } else {
+          const storage = allocateTensorData(w.dtype, w.size, scratch);
+          if (!(await readAt(storage.bytes, w.byteOffset)))
+            return `the weights file ${JSON.stringify(file)} ended early (truncated?)`;
+          crc = crc32(crc, storage.bytes);
+          values = storage.values;
+        }
+        const made = tensorFromData(w.dtype, w.shape, values);
+        if (typeof made === "string") return `weight ${JSON.stringify(w.name)}: ${made}`;
+        out.set(w.name, { dtype: w.dtype, shape: w.shape, tensor: made });
+      }
     }
     if (group.crc32 !== undefined && crc !== group.crc32) {
       return `the weights file ${JSON.stringify(file)} is corrupt: its CRC-32 is ${crc} but the manifest says ${group.crc32}`;
@@ -614,6 +745,20 @@ async function readGroup(
   } finally {
     await handle.close().catch(() => undefined);
   }
+}
+
+/** A typed array of `dtype` over `size` elements of `buffer` from `byteOffset`. */
+function typedArray(
+  dtype: SupportedDtype,
+  buffer: ArrayBufferLike,
+  byteOffset: number,
+  size: number,
+): Float32Array | Int32Array | Uint8Array {
+  return dtype === "float32"
+    ? new Float32Array(buffer, byteOffset, size)
+    : dtype === "int32"
+      ? new Int32Array(buffer, byteOffset, size)
+      : new Uint8Array(buffer, byteOffset, size);
 }
 
 /**
