@@ -10,7 +10,6 @@
  * @internal
  * @module
  */
-import { ChunkedList } from "./chunkedList";
 import { Frames, withPath } from "./frames";
 import type { Key } from "./keyPath";
 import { metaEqual } from "./build";
@@ -35,17 +34,22 @@ export function flattenPass(
   withMetas: boolean,
   withPaths: boolean,
 ): Flat {
-  const walk = new Walk(options, withMetas, withPaths);
+  const walk = new Walk(options, withMetas, withPaths, deeper);
   try {
     walkNode(walk, root, 0, walk.depthHints, 0);
   } catch (e) {
-    // Too deep (or a cycle), or a node that breaks a rule: the loop goes any depth, finds cycles
-    // and names the path of the node it refuses.
+    // A node that breaks a rule, or a cycle: the loop again from the root, which names the path.
     if (e === tooDeep || e instanceof NodeRuleError || e instanceof RangeError) {
-      return flattenLoop(root, options, withMetas, withPaths);
+      const again = new Walk(options, withMetas, withPaths, deeper);
+      flattenLoop(root, again, 0);
+      return collected(again);
     }
     throw e;
   }
+  return collected(walk);
+}
+
+function collected(walk: Walk): Flat {
   return {
     leaves: walk.leaves.toArray(),
     metas: walk.metas === null ? null : walk.metas.toArray(),
@@ -53,13 +57,26 @@ export function flattenPass(
   };
 }
 
-/** The same pass as a loop over an explicit stack: any depth, cycles found, errors with paths. */
-function flattenLoop(root: unknown, options: ResolvedOptions, withMetas: boolean, withPaths: boolean): Flat {
-  const { isLeaf, noneIsLeaf, registry } = options;
-  const leaves = new ChunkedList<unknown>();
-  const metas = withMetas ? new ChunkedList<Meta>() : null;
-  const pairs = withPaths ? new ChunkedList<[Key[], unknown]>() : null;
-  const pathKeys: Key[] | null = withPaths ? [] : null;
+/**
+ * Where the recursion hands over a subtree deeper than it goes: the loop carries on from `node`
+ * into the same lists, so nothing walked so far is walked again. Should the subtree fail (a rule,
+ * a cycle), `tooDeep` sends the whole tree through the loop, whose error names the full path.
+ */
+function deeper(walk: Walk, node: unknown, depth: number): void {
+  try {
+    flattenLoop(node, walk, depth);
+  } catch {
+    throw tooDeep;
+  }
+}
+
+/**
+ * The same pass as a loop over an explicit stack: any depth, cycles found, errors with paths.
+ * It appends to the lists of `out`, for the subtree `root` at `depth` (its path is
+ * `out.pathKeys[0 .. depth)`).
+ */
+function flattenLoop(root: unknown, out: Walk, depth: number): void {
+  const { isLeaf, noneIsLeaf, registry, leaves, metas, pairs, pathKeys } = out;
   const frames = new Frames();
   // The frame arrays as locals: read for every node.
   const fBase = frames.base;
@@ -81,7 +98,7 @@ function flattenLoop(root: unknown, options: ResolvedOptions, withMetas: boolean
         const parent = fMetas[size - 1] as Meta;
         slot = (fBase[size - 1] as number) + parent.arity - 1 - pl;
         // The path so far, kept up to date only when paths are asked for (a copy per leaf).
-        if (pathKeys !== null) pathKeys[size - 1] = childKey(parent, slot);
+        if (pathKeys !== null) pathKeys[depth + size - 1] = childKey(parent, slot);
         if (parent.hints !== null) {
           hints = parent.hints;
           at = slot;
@@ -91,7 +108,7 @@ function flattenLoop(root: unknown, options: ResolvedOptions, withMetas: boolean
       if (metas !== null) metas.push(meta);
       if (meta.kind === LEAF) {
         leaves.push(node);
-        if (pairs !== null) pairs.push([(pathKeys as Key[]).slice(0, size), node]);
+        if (pairs !== null) pairs.push([(pathKeys as Key[]).slice(0, depth + size), node]);
       } else if (meta.kind !== NONE && meta.arity > 0) {
         frames.size = size;
         frames.push(node, meta, pl, slot);
@@ -103,11 +120,6 @@ function flattenLoop(root: unknown, options: ResolvedOptions, withMetas: boolean
     frames.size = size;
     throw withPath(e, () => frames.pathTo(size, slot));
   }
-  return {
-    leaves: leaves.toArray(),
-    metas: metas === null ? null : metas.toArray(),
-    pairs: pairs === null ? null : pairs.toArray(),
-  };
 }
 
 /**

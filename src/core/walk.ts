@@ -4,12 +4,13 @@
  * `node.ts` (plain objects by their guessed shape, records and node types by `enter` itself) and
  * collects what the loop collects, in the same order.
  *
- * Why a second way through the tree: on the benchmark's ResNet trees the loop spent most of its
- * time keeping its explicit stack (frames, slots, the pending stack), and the recursion needs none
- * of it; `treeLeaves` got 1.3x faster. It gives up (throws `tooDeep` or a `NodeRuleError`) on
- * what only the loop handles well: a tree deeper than `MAX_DEPTH` (or a cycle, which is infinitely
- * deep) and a node that breaks a rule (the loop names its key path). The caller then runs the loop
- * from the start, so a refused tree may see `isLeaf` called twice on the nodes before the refusal.
+ * Why a second way through the tree: on the benchmark's ResNet trees the loop spent much of its
+ * time keeping its explicit stack (frames, slots, the pending stack), which the recursion does not
+ * need; `treeLeaves` got about 1.3x faster. Below `MAX_DEPTH` levels the recursion hands the
+ * subtree to the loop (`deeper`), which appends to the same lists, so a tree 100,000 levels deep
+ * is walked once. A node that breaks a rule, or a cycle (infinitely deep, so it ends in the loop),
+ * makes the caller run the loop from the root, whose error names the key path; such a tree may see
+ * `isLeaf` called twice on the nodes before the refusal.
  *
  * @internal
  * @module
@@ -34,8 +35,8 @@ import type { ResolvedOptions } from "./options";
 
 /** How deep the recursion goes before it hands the tree to the loop. */
 export const MAX_DEPTH = 400;
-/** Thrown past `MAX_DEPTH` (no stack trace needed: it is always caught by `flattenPass`). */
-export const tooDeep = new Error("too deep for the recursive walk");
+/** Thrown when the walk must be done again by the loop (always caught by `flattenPass`). */
+export const tooDeep = new Error("the recursive walk hands the tree to the loop");
 
 /** The state of one recursive flatten (one object rather than a closure per call). */
 
@@ -52,7 +53,15 @@ export class Walk {
   sp = 0;
   /** The shapes last seen per depth (`2 * depth`, `2 * depth + 1`): guesses for objects in arrays. */
   readonly depthHints: (Shape | undefined)[] = [];
-  constructor(options: ResolvedOptions, withMetas: boolean, withPaths: boolean) {
+  /** Carries on below `MAX_DEPTH` (the loop of `flattenPass.ts`, which imports this module). */
+  readonly deeper: (w: Walk, node: unknown, depth: number) => void;
+  constructor(
+    options: ResolvedOptions,
+    withMetas: boolean,
+    withPaths: boolean,
+    deeper: (w: Walk, node: unknown, depth: number) => void,
+  ) {
+    this.deeper = deeper;
     this.isLeaf = options.isLeaf;
     this.noneIsLeaf = options.noneIsLeaf;
     this.registry = options.registry;
@@ -129,6 +138,7 @@ export function walkNode(
   hints: (Shape | undefined)[],
   h: number,
 ): void {
+  if (depth === MAX_DEPTH) return w.deeper(w, node, depth);
   if (w.isLeaf !== undefined && w.isLeaf(node)) return leaf(w, node, depth);
   if (typeof node !== "object") {
     if (node === undefined && !w.noneIsLeaf) {
@@ -142,7 +152,6 @@ export function walkNode(
     if (w.metas !== null) w.metas.push(nullMeta);
     return;
   }
-  if (depth === MAX_DEPTH) throw tooDeep;
   const pathKeys = w.pathKeys;
   if (Array.isArray(node)) {
     const n = node.length;
