@@ -81,7 +81,7 @@ export async function saveTreeIO(
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
   let total = 0;
   for (const { name, tensor } of encoded.weights) {
-    weightSpecs.push({ name, shape: tensor.shape.slice(), dtype: tensor.dtype as SupportedDtype });
+    weightSpecs.push({ name, shape: tensor.shape.slice(), dtype: tensor.dtype });
     total += tensor.size * bytesPerElement(tensor.dtype as SupportedDtype);
   }
   // One buffer, as tfjs's handlers take it; filled one tensor at a time.
@@ -105,7 +105,7 @@ export async function saveTreeIO(
     weightData: weightData.buffer,
     userDefinedMetadata: { [metadataKey]: document, weightsCrc32: crc },
   };
-  return handler.save?.(artifacts) as Promise<tf.io.SaveResult>;
+  return handler.save?.(artifacts);
 }
 
 function saveHandlerFor(
@@ -198,7 +198,7 @@ async function fetchWeightsChecked(
   init?: RequestInit,
   options?: { isBinary?: boolean },
 ): Promise<Response> {
-  const response = (await tf.env().platform.fetch(input, init, options)) as Response;
+  const response = await tf.env().platform.fetch(input, init, options);
   if (options?.isBinary === true && !response.ok) {
     throw new Error(
       `the weights file ${input} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`,
@@ -216,7 +216,7 @@ async function decodeArtifacts(
   const meta = artifacts?.userDefinedMetadata as Record<string, unknown> | undefined;
   // An error at artifacts.<keys...>, e.g. weightSpecs[2].shape, each entry with its value.
   const at = (keys: readonly (string | number)[], actual: unknown, message: string): t.ValidationError => {
-    const context: t.ContextEntry[] = [{ key: "", type: documentType, actual: artifacts as unknown }];
+    const context: t.ContextEntry[] = [{ key: "", type: documentType, actual: artifacts }];
     let value: unknown = artifacts;
     keys.forEach((k, i) => {
       value =
@@ -355,7 +355,7 @@ async function decodeArtifacts(
       weights.set(w.name, { dtype: w.dtype, shape: w.shape, tensor: made });
     }
     return undefined;
-  }) as Promise<E.Either<t.Errors, Tree>>;
+  });
 }
 
 /**

@@ -138,7 +138,7 @@ export function toNamedTensorMap(tree: unknown, options?: ToNamedTensorMapOption
       );
     }
     from.set(name, path);
-    define(map as Record<string, unknown>, name, leaf);
+    define(map, name, leaf);
   });
   return map;
 }

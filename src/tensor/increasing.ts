@@ -29,7 +29,7 @@ export function increasingFromLogits<T extends tf.Tensor>(x: T, lo: number, hi: 
       gaps.shape.map(() => 0),
       [...x.shape.slice(0, -1), n],
     );
-    return tf.add(tf.mul(points, hi - lo), lo) as T;
+    return tf.add<T>(tf.mul(points, hi - lo), lo);
   });
 }
 

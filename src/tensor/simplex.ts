@@ -58,6 +58,6 @@ export function simplexLogits<T extends tf.Tensor>(v: T | tf.TensorLike): T {
       x.shape.map(() => 0),
       [...x.shape.slice(0, -1), n - 1],
     );
-    return tf.sub(head, last) as T;
+    return tf.sub<T>(head, last);
   });
 }

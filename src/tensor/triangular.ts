@@ -21,7 +21,7 @@ import { invSoftplus } from "./invSoftplus";
  * lowerTriangle(tf.tensor2d([[1, 2], [3, 4]])).arraySync(); // [[1, 0], [3, 4]]
  */
 export function lowerTriangle<T extends tf.Tensor>(x: T): T {
-  return tf.tidy(() => tf.mul(x, mask(squareSize("lowerTriangle", x), 0)) as T);
+  return tf.tidy(() => tf.mul<T>(x, mask(squareSize("lowerTriangle", x), 0)));
 }
 
 /**
@@ -42,7 +42,7 @@ export function lowerTriangleInverse<T extends tf.Tensor>(v: T | tf.TensorLike):
       (t) => tf.logicalOr(tf.equal(upper, 0), tf.equal(t, 0)),
       "above the diagonal and not 0",
     );
-    return tf.mul(x, 1) as T;
+    return tf.mul<T>(x, 1);
   });
 }
 
@@ -57,7 +57,7 @@ export function choleskyFactor<T extends tf.Tensor>(x: T): T {
   return tf.tidy(() => {
     const n = squareSize("choleskyFactor", x);
     const eye = tf.eye(n);
-    return tf.add(tf.mul(x, mask(n, 1)), tf.mul(tf.softplus(x), eye)) as T;
+    return tf.add<T>(tf.mul(x, mask(n, 1)), tf.mul(tf.softplus(x), eye));
   });
 }
 
@@ -89,7 +89,7 @@ export function choleskyFactorInverse<T extends tf.Tensor>(v: T | tf.TensorLike)
       "on the diagonal and not positive",
     );
     const diagonal = invSoftplus(tf.add(tf.mul(x, eye), tf.sub(1, eye)));
-    return tf.add(tf.mul(x, mask(n, 1)), tf.mul(diagonal, eye)) as T;
+    return tf.add<T>(tf.mul(x, mask(n, 1)), tf.mul(diagonal, eye));
   });
 }
 
