@@ -18,7 +18,6 @@ import {
   loadTree,
   positive,
   saveTree,
-  scaledSigmoid,
   stringifyTree,
   parseTree,
   treeAssign,
@@ -27,6 +26,7 @@ import {
   unwrap,
   Parameterize,
 } from "../src/index.node";
+import { scaledSigmoid } from "../src/advanced.node";
 import { finiteDifferences } from "./support/gradients";
 import { useBackendAndCheckLeaks } from "./support/tensors";
 

@@ -1,7 +1,8 @@
 /**
  * `paramtree/advanced`: the building blocks beyond the root entry, for custom wrappers, custom
  * codecs and tools: registering records without an unwrap, the built-in wrappers' specs and own
- * unwraps, the codec's pieces and limits, and the fp-ts error helpers.
+ * unwraps, the constraints' transforms and inverses, the codec's pieces and limits, and the fp-ts
+ * error helpers.
  *
  * @packageDocumentation
  */
@@ -11,6 +12,16 @@ export type { StructureDifference } from "./core/treedef";
 export type { LeafPredicate } from "./core/partition";
 export type { TreeEqualOptions, TreeDifference } from "./tensor/equal";
 export { tensorsIn, describeValue } from "./tensor/values";
+// The constraints' transforms and inverses, for writing a `Parameterize` by hand.
+export { increasingFromLogits, increasingLogits } from "./tensor/increasing";
+export { simplexFromLogits, simplexLogits } from "./tensor/simplex";
+export {
+  lowerTriangle,
+  lowerTriangleInverse,
+  choleskyFactor,
+  choleskyFactorInverse,
+} from "./tensor/triangular";
+export { scaledSigmoid, scaledLogit } from "./tensor/scaledSigmoid";
 export { isWrapperSpec } from "./wrappers/spec";
 export { assignValue, NoInverseError } from "./wrappers/inverse";
 export { unwrapParameterize, inverseParameterize, parameterizeSpec } from "./wrappers/parameterize";

@@ -75,15 +75,6 @@ export type {
 
 // constraints
 export { positive, bounded, simplex, lowerTriangular, cholesky, increasingOnInterval } from "./constraints";
-export { increasingFromLogits, increasingLogits } from "./tensor/increasing";
-export { simplexFromLogits, simplexLogits } from "./tensor/simplex";
-export {
-  lowerTriangle,
-  lowerTriangleInverse,
-  choleskyFactor,
-  choleskyFactorInverse,
-} from "./tensor/triangular";
-export { scaledSigmoid, scaledLogit } from "./tensor/scaledSigmoid";
 
 // training
 export { valueAndGrad, type ValueAndGradOptions } from "./train/valueAndGrad";
