@@ -124,6 +124,26 @@ test("withLoadedTree: load -> check -> unwrap; raw tensors not in the model are 
   expect(tf.memory().numTensors).toBe(before);
 });
 
+test("withLoadedTree: a use that throws, or whose task rejects, disposes every loaded tensor and rethrows", async () => {
+  const file = nodePath.join(dir, "throws.tree.json");
+  await saveModel(file);
+  const before = tf.memory().numTensors;
+  const throwing = withLoadedTree(file)(() => {
+    throw new Error("use threw");
+  });
+  await expect(throwing()).rejects.toThrow("use threw");
+  expect(tf.memory().numTensors).toBe(before);
+  const rejecting = withLoadedTree(file)(() => () => Promise.reject(new Error("task rejected")));
+  await expect(rejecting()).rejects.toThrow("task rejected");
+  expect(tf.memory().numTensors).toBe(before);
+  // A tfjs error inside the model function, as in the README's pipeline.
+  const shapes = withLoadedTree(file)((tree) =>
+    TE.right(tf.tidy(() => tf.matMul((tree as { w: tf.Tensor }).w, tf.ones([3, 3])))),
+  );
+  await expect(shapes()).rejects.toThrow(/matMul/);
+  expect(tf.memory().numTensors).toBe(before);
+});
+
 test("withLoadedTree: returning the loaded tree keeps it", async () => {
   const file = nodePath.join(dir, "keep.tree.json");
   await saveModel(file);

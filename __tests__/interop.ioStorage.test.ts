@@ -253,6 +253,32 @@ describe("Node: file:// and paths go to the files layer", () => {
     const r = await loadTree(pathToFileURL(path.join(dir, "none.json")).href);
     expect(E.isLeft(r) && formatDecodeErrors(r.left)[0]).toMatch(/cannot read ".*none\.json"/);
   });
+
+  test("a file:// URL naming no local file: loadTree gives a Left, saveTree refuses with the URL (nothing written)", async () => {
+    for (const url of ["file://host/tmp/x.json", "file:///tmp/a%2Fb.json"]) {
+      const r = await loadTree(url);
+      expect(E.isLeft(r) && formatDecodeErrors(r.left)[0]).toBe(
+        `document: ${JSON.stringify(url)} names no local file (${url.includes("host") ? 'File URL host must be "localhost" or empty on linux' : "File URL path must not include encoded / characters"})`,
+      );
+      await expect(saveTree(url, { a: 1 })).rejects.toThrow(
+        `saveTree: ${JSON.stringify(url)} names no local file`,
+      );
+    }
+    expect(fs.existsSync("/tmp/a%2Fb.json")).toBe(false);
+  });
+
+  test("an IOHandler whose artifacts throw when read gives a Left, not a rejection", async () => {
+    const handler: tf.io.IOHandler = {
+      load: () =>
+        Promise.resolve({
+          get userDefinedMetadata(): Record<string, unknown> {
+            throw new Error("getter");
+          },
+        } as tf.io.ModelArtifacts),
+    };
+    const r = await loadTree(handler);
+    expect(E.isLeft(r) && formatDecodeErrors(r.left)[0]).toMatch(/cannot read what .* loaded \(getter\)/);
+  });
 });
 
 describe("Node: http:// against a server on 127.0.0.1", () => {

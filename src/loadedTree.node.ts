@@ -28,8 +28,8 @@ export const loadTreeTE: LoadTreeTE<TreeStorage, LoadTreeOptions> = loadTreeTEWi
 
 /**
  * Loads the tree kept at `storage` (what `loadTree` takes) and runs `use` on it; the loaded
- * tensors that `use` does not return are disposed afterwards, all of them when `use` fails (like
- * `tf.tidy`, for a `TaskEither`). So a failed check or unwrap leaves the number of live tensors
+ * tensors that `use` does not return are disposed afterwards, all of them when `use` fails or
+ * throws (like `tf.tidy`, for a `TaskEither`; a throw is rethrown once they are disposed). So a failed check or unwrap leaves the number of live tensors
  * where it was before the load.
  *
  * Tensors count as returned when they are leaves of the result (found through arrays, plain

@@ -28,7 +28,8 @@ export const loadTreeIOTE: LoadTreeTE<TreeStorage, TreeCodecOptions> = loadTreeT
 /**
  * Loads the tree kept at `storage` (through `tf.io`: a URL it routes, or an `IOHandler`) and runs
  * `use` on it; the loaded tensors that `use` does not return are disposed afterwards, all of them
- * when `use` fails (like `tf.tidy`, for a `TaskEither`).
+ * when `use` fails or throws (like `tf.tidy`, for a `TaskEither`; a throw is rethrown once they
+ * are disposed).
  *
  * @category constructors
  * @example

@@ -11,7 +11,7 @@
  * @module
  */
 import type * as tf from "@tensorflow/tfjs-core";
-import type * as E from "fp-ts/Either";
+import * as E from "fp-ts/Either";
 import type * as t from "io-ts";
 import { fileURLToPath } from "url";
 import {
@@ -20,13 +20,24 @@ import {
   type LoadTreeOptions,
   type SaveTreeOptions,
 } from "./codec/files";
+import { documentType } from "./codec/errors";
 import type { Tree } from "./codec/treeCodec";
 import { loadTreeIO, saveTreeIO, type TreeStorage } from "./interop/ioStorage";
 
-/** A file path when `storage` names a file (a path without a scheme, or `file://`), else undefined. */
-function filePath(storage: TreeStorage): string | undefined {
+/**
+ * A file path when `storage` names a file (a path without a scheme, or `file://`), undefined for
+ * anything else, or an error message for a `file://` URL that names no local file (a host, an
+ * encoded "/").
+ */
+function filePath(storage: TreeStorage): string | undefined | { readonly refused: string } {
   if (typeof storage !== "string") return undefined;
-  if (/^file:\/\//i.test(storage)) return fileURLToPath(storage);
+  if (/^file:\/\//i.test(storage)) {
+    try {
+      return fileURLToPath(storage);
+    } catch (cause) {
+      return { refused: `${JSON.stringify(storage)} names no local file (${(cause as Error).message})` };
+    }
+  }
   // A scheme is letters, digits, + - . before "://"; "C:\..." and "./a://b" are paths.
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(storage) ? undefined : storage;
 }
@@ -51,6 +62,7 @@ export async function saveTree(
   options?: SaveTreeOptions,
 ): Promise<tf.io.SaveResult | void> {
   const path = filePath(storage);
+  if (typeof path === "object") throw new TypeError(`saveTree: ${path.refused}`);
   if (path !== undefined) return saveFile(path, tree, options);
   return saveTreeIO(storage, tree, options);
 }
@@ -69,6 +81,11 @@ export async function loadTree(
   options?: LoadTreeOptions,
 ): Promise<E.Either<t.Errors, Tree>> {
   const path = filePath(storage);
+  if (typeof path === "object") {
+    return E.left([
+      { value: storage, context: [{ key: "", type: documentType, actual: storage }], message: path.refused },
+    ]);
+  }
   if (path !== undefined) return loadFile(path, options);
   return loadTreeIO(storage, options);
 }

@@ -11,7 +11,7 @@
  */
 import type * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
-import * as TE from "fp-ts/TaskEither";
+import type * as TE from "fp-ts/TaskEither";
 import type * as t from "io-ts";
 import { documentType } from "../codec/errors";
 import type { TreeCodecOptions } from "../codec/treeCodec";
@@ -64,7 +64,10 @@ export function loadTreeTEWith<S, O extends TreeCodecOptions>(load: TreeLoader<S
 
 /**
  * `withLoadedTree` for a loader: loads, runs `use`, then disposes the loaded tensors that `use`
- * does not return (all of them when it fails).
+ * does not return (all of them when it fails). Why not fp-ts's `bracket`: it releases only when
+ * `use` settles as an Either, and a throw inside `use` (a tfjs shape error in a model function)
+ * would leave every loaded tensor behind; here such a throw disposes them and is rethrown, as a
+ * `finally` would.
  */
 export function withLoadedTreeWith<S, O extends TreeCodecOptions>(
   load: TreeLoader<S, O>,
@@ -72,14 +75,23 @@ export function withLoadedTreeWith<S, O extends TreeCodecOptions>(
   const loadTE = loadTreeTEWith(load);
   return (storage, options) => {
     const treeOptions = { registry: options?.registry };
-    return <E, B>(use: (tree: unknown) => TE.TaskEither<E, B>) =>
-      TE.bracketW(loadTE(storage, options), use, (loaded, result) => {
+    return <E, B>(use: (tree: unknown) => TE.TaskEither<E, B>): TE.TaskEither<t.Errors | E, B> =>
+      async () => {
+        const loaded = await loadTE(storage, options)();
+        if (E.isLeft(loaded)) return loaded;
+        let result: E.Either<E, B>;
+        try {
+          result = await use(loaded.right)();
+        } catch (cause) {
+          disposeTree(loaded.right, treeOptions);
+          throw cause;
+        }
         const kept = new Set<tf.Tensor>();
         if (E.isRight(result)) {
           for (const leaf of treeLeaves(result.right, treeOptions)) if (isTensor(leaf)) kept.add(leaf);
         }
-        disposeTree(loaded, { ...treeOptions, filter: (leaf) => !kept.has(leaf as tf.Tensor) });
-        return TE.right(undefined);
-      });
+        disposeTree(loaded.right, { ...treeOptions, filter: (leaf) => !kept.has(leaf as tf.Tensor) });
+        return result;
+      };
   };
 }

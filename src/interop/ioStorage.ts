@@ -189,7 +189,16 @@ export async function loadTreeIO(
   } catch (cause) {
     return top(storage, `cannot load ${where} (${(cause as Error).message})`);
   }
-  return decodeArtifacts(artifacts, where, resolved);
+  try {
+    return await decodeArtifacts(artifacts, where, resolved);
+  } catch (cause) {
+    // Artifacts are outside data: a throwing getter or a proxy must give a Left, not a rejection.
+    return top(storage, `cannot read what ${where} loaded (${describeError(cause)})`);
+  }
+}
+
+function describeError(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
 }
 
 /** The platform's fetch, refusing an HTTP error status when it fetches binary data (weights). */
