@@ -1,8 +1,9 @@
 /**
  * Section 3: `unwrap` against hand-written code calling the same tf ops on the same tensors, for
- * many small wrappers (where the tree and scope bookkeeping could show) and for model-sized
- * WeightNormalization layers (where the tensor work should hide it); and the same unwrap on the
- * "cpu" backend against "wasm".
+ * many small wrappers (where the tree and scope bookkeeping could show), for model-sized
+ * WeightNormalization layers (where the tensor work should hide it) and for the README demo's
+ * model (`examples/demo.ts`: every built-in wrapper once, small tensors: what a training step
+ * unwraps); and the same unwrap on the "cpu" backend against "wasm".
  *
  * Fair by construction: the hand-written code calls the same tf functions (read once, as the
  * tree holds them) on the same tensors in the same order, returns the same `{ key: Tensor[] }`
@@ -15,7 +16,16 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { Parameterize, WeightNormalization, initBackend, treeLeaves, unwrap, type BackendName } from "../src";
+import { makeDemo } from "../examples/demo";
+import {
+  Parameterize,
+  WeightNormalization,
+  initBackend,
+  stopGradient,
+  treeLeaves,
+  unwrap,
+  type BackendName,
+} from "../src";
 import { formatNs, formatRatio, measure, median, printTable, type Budget, type Timing } from "./harness";
 
 export interface UnwrapRow {
@@ -50,6 +60,13 @@ function disposeResult(out: Record<string, tf.Tensor[]>, key: string): void {
   for (let i = 0; i < tensors.length; i++) (tensors[i] as tf.Tensor).dispose();
 }
 
+/** The largest absolute difference between the elements of `a[i]` and `b[i]`, over every `i`. */
+function maxDifference(a: readonly tf.Tensor[], b: readonly tf.Tensor[]): number {
+  return tf.tidy(() =>
+    Math.max(...a.map((x, i) => tf.max(tf.abs(tf.sub(x, b[i] as tf.Tensor))).dataSync()[0] as number)),
+  );
+}
+
 function mean(xs: readonly number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
@@ -61,9 +78,9 @@ function quantile(xs: readonly number[], q: number): number {
 
 /**
  * `unwrap(tree)` against `hand()` (the same tf ops on the same tensors, written out, returning
- * the same `{ [key]: Tensor[] }` object as `unwrap`) and against `hand()` inside one `tf.tidy`
- * (the engine scope `unwrap` opens to dispose the temporaries of arbitrary wrappers). Both
- * results are disposed by the same loop after each call.
+ * an object of the same shape as `unwrap`'s) and against `hand()` inside one `tf.tidy` (the
+ * engine scope `unwrap` opens to dispose the temporaries of arbitrary wrappers). Both results are
+ * disposed by the same `release` after each call.
  *
  * Timed call by call (a call is milliseconds), interleaved in mirrored order (ours, hand, tidy,
  * tidy, hand, ours per round) so that neither side always runs right after the other, over 150
@@ -75,35 +92,39 @@ function quantile(xs: readonly number[], q: number): number {
  * machine, and a scavenge lands in one call, which the median skips on both sides; the ratio of
  * the means, which counts it, is reported beside it.
  */
-function unwrapAgainstHand(
+function unwrapAgainstHand<R extends tf.TensorContainer>(
   tree: Record<string, unknown>,
-  key: string,
-  hand: () => Record<string, tf.Tensor[]>,
+  hand: () => R,
+  release: (out: R) => void,
   budget: Budget,
   target: number,
   label: string,
   backend: BackendName,
   slow: boolean,
+  /** Calls per timed sample, for calls too short for one to be timed alone (see below). */
+  callsPerSample = 1,
 ): UnwrapRow {
   const ours = (): unknown => {
-    const out = unwrap(tree) as Record<string, tf.Tensor[]>;
-    disposeResult(out, key);
+    const out = unwrap(tree) as unknown as R;
+    release(out);
     return out;
   };
   const handWritten = (): unknown => {
     const out = hand();
-    disposeResult(out, key);
+    release(out);
     return out;
   };
   const handTidy = (): unknown => {
     const out = tf.tidy(hand);
-    disposeResult(out, key);
+    release(out);
     return out;
   };
   // One call per batch (calibration to a 1 µs batch gives 1 call). One call is ~400 ms for the
-  // large layers on "cpu": fewer rounds there.
+  // large layers on "cpu": fewer rounds there. The demo's calls take ~40 µs, where the CPU clock's
+  // 1 µs steps are 2.5% of a call: batches of about `callsPerSample` calls there.
   const rounds = budget.quick ? budget.repeats : slow ? 5 : 150;
-  const fine: Budget = { ...budget, batchMs: budget.quick ? budget.batchMs : 0.001, repeats: rounds };
+  const batchMs = budget.quick ? budget.batchMs : callsPerSample === 1 ? 0.001 : callsPerSample * 0.04;
+  const fine: Budget = { ...budget, batchMs, repeats: rounds };
   const t = measure(
     [
       { name: "unwrap", fn: ours },
@@ -150,8 +171,8 @@ function smallWrappers(budget: Budget, backend: BackendName): UnwrapRow {
   const hand = (): { params: tf.Tensor[] } => ({ params: scalars.map((s) => exp(s)) });
   const row = unwrapAgainstHand(
     tree,
-    "params",
     hand,
+    (out) => disposeResult(out, "params"),
     budget,
     1.2,
     `${n.toLocaleString("en-US")} x Parameterize(tf.exp, scalar)`,
@@ -182,16 +203,14 @@ function weightNormLayers(budget: Budget, backend: BackendName): UnwrapRow {
   // Same numbers, or the comparison means nothing.
   const a = (unwrap(tree) as { layers: tf.Tensor[] }).layers;
   const b = hand().layers;
-  const diff = tf.tidy(() =>
-    Math.max(...a.map((x, i) => tf.max(tf.abs(tf.sub(x, b[i] as tf.Tensor))).dataSync()[0] as number)),
-  );
+  const diff = maxDifference(a, b);
   tf.dispose([...a, ...b]);
   if (!(diff < 1e-5))
     throw new Error(`bench: unwrap and the hand-written WeightNormalization differ by ${diff}`);
   const row = unwrapAgainstHand(
     tree,
-    "layers",
     hand,
+    (out) => disposeResult(out, "layers"),
     budget,
     1.05,
     `${layers} x WeightNormalization ${size}x${size}`,
@@ -199,6 +218,89 @@ function weightNormLayers(budget: Budget, backend: BackendName): UnwrapRow {
     backend === "cpu",
   );
   disposeAll(tree);
+  return row;
+}
+
+/** What `unwrap` makes of the demo's model: its new tensors, and the biases it hands back as they are. */
+type DemoUnwrapped = {
+  norm: { mean: tf.Tensor; std: tf.Tensor };
+  hidden: { weight: tf.Tensor; bias: tf.Tensor };
+  output: { weight: tf.Tensor; bias: tf.Tensor };
+  noise: tf.Tensor;
+};
+
+/** The tensors `unwrap` makes for the demo's model, in a fixed order (the biases are the model's own). */
+function demoNew(out: DemoUnwrapped): tf.Tensor[] {
+  return [out.norm.mean, out.norm.std, out.hidden.weight, out.output.weight, out.noise];
+}
+
+/**
+ * The README demo's model, built by the demo's own code (`makeDemo` in `examples/demo.ts`, 256
+ * samples, 24 hidden units): a `NonTrainable` of two scalars, two `WeightNormalization`s (24x1
+ * and 1x24) whose scales are `Parameterize(tf.softplus, raw)`, two plain biases and a
+ * `Parameterize(tf.softplus, raw)` noise scale; and the same ops written by hand.
+ */
+function demoModel(budget: Budget, backend: BackendName): UnwrapRow {
+  const { model } = makeDemo(256);
+  const raw = (p: unknown): tf.Tensor => (p as { args: [tf.Tensor] }).args[0];
+  const norm = model.norm.tree;
+  const hiddenW = model.hidden.weight.weight as tf.Tensor;
+  const hiddenRaw = raw(model.hidden.weight.scale);
+  const outputW = model.output.weight.weight as tf.Tensor;
+  const outputRaw = raw(model.output.weight.scale);
+  const noiseRaw = raw(model.noise);
+  const { div, mul, softplus, sqrt, sum, square, tidy } = tf; // read once (see smallWrappers)
+  // The ops unwrap runs, in its order (keys sorted, a record's children in its spec's order):
+  // hidden.weight (the scale's softplus, then in one tidy mul, square, sum over the last axis
+  // kept, sqrt, div), noise (softplus), norm (stopGradient of mean, then of std: NonTrainable's
+  // unwrap), output.weight (as hidden.weight). The biases come back as they are.
+  const weightNorm = (w: tf.Tensor, r: tf.Tensor) => (): tf.Tensor =>
+    div(mul(softplus(r), w), sqrt(sum(square(w), -1, true)));
+  const hiddenWn = weightNorm(hiddenW, hiddenRaw);
+  const outputWn = weightNorm(outputW, outputRaw);
+  const hand = (): DemoUnwrapped => {
+    const hiddenWeight = tidy(hiddenWn);
+    const noise = softplus(noiseRaw);
+    const mean = stopGradient(norm.mean);
+    const std = stopGradient(norm.std);
+    const outputWeight = tidy(outputWn);
+    return {
+      norm: { mean, std },
+      hidden: { weight: hiddenWeight, bias: model.hidden.bias },
+      output: { weight: outputWeight, bias: model.output.bias },
+      noise,
+    };
+  };
+  const release = (out: DemoUnwrapped): void => {
+    out.norm.mean.dispose();
+    out.norm.std.dispose();
+    out.hidden.weight.dispose();
+    out.output.weight.dispose();
+    out.noise.dispose();
+  };
+  // Same numbers and the same biases, or the comparison means nothing.
+  const a = unwrap(model) as unknown as DemoUnwrapped;
+  const b = hand();
+  const diff = maxDifference(demoNew(a), demoNew(b));
+  const sameBiases = a.hidden.bias === b.hidden.bias && a.output.bias === b.output.bias;
+  tf.dispose([...demoNew(a), ...demoNew(b)]);
+  if (!(diff < 1e-6) || !sameBiases) {
+    throw new Error(
+      `bench: unwrap and the hand-written demo model differ by ${diff}${sameBiases ? "" : ", and in their biases"}`,
+    );
+  }
+  const row = unwrapAgainstHand(
+    model,
+    hand,
+    release,
+    budget,
+    1.1,
+    "README demo's model (examples/demo.ts)",
+    backend,
+    false,
+    10,
+  );
+  disposeAll(model);
   return row;
 }
 
@@ -210,12 +312,14 @@ export async function runUnwrap(
   await initBackend("wasm");
   rows.push(smallWrappers(budget, "wasm"));
   rows.push(weightNormLayers(budget, "wasm"));
+  rows.push(demoModel(budget, "wasm"));
   await initBackend("cpu");
   rows.push(smallWrappers(budget, "cpu"));
   rows.push(weightNormLayers(budget, "cpu"));
+  rows.push(demoModel(budget, "cpu"));
   await initBackend("wasm");
   if (tf.memory().numTensors !== before) throw new Error("bench: unwrap section leaked tensors");
-  const cpuVsWasm = (rows[2] as UnwrapRow).oursNs / (rows[0] as UnwrapRow).oursNs;
+  const cpuVsWasm = (rows[3] as UnwrapRow).oursNs / (rows[0] as UnwrapRow).oursNs;
   const text = printTable(
     `3. unwrap vs hand-written tf calls (median CPU time per call, calls interleaved one by one; cpu/wasm for the small wrappers: ${formatRatio(cpuVsWasm)})`,
     [

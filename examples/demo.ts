@@ -97,6 +97,16 @@ function makeModel(xs: readonly number[], hidden: number, uniform: () => number)
 }
 type Model = ReturnType<typeof makeModel>;
 
+/**
+ * The demo's data and its untrained model, as `main` makes them (seeded: the same every run).
+ * The benchmark's unwrap section (`bench/unwrap.ts`) times `unwrap` of this model.
+ */
+export function makeDemo(samples: number): { xs: number[]; ys: number[]; model: Model } {
+  const uniform = rng(2024);
+  const { xs, ys } = makeData(samples, uniform);
+  return { xs, ys, model: makeModel(xs, 24, uniform) };
+}
+
 /** The network's mean prediction for inputs `x` of shape [n, 1]. */
 function predict(m: Unwrapped<Model>, x: tf.Tensor): tf.Tensor {
   const z = tf.div(tf.sub(x, m.norm.mean), m.norm.std);
@@ -156,9 +166,7 @@ export async function main(options: DemoOptions = {}): Promise<DemoResult> {
   const started = Date.now();
 
   const steps = quick ? 150 : 1500;
-  const uniform = rng(2024);
-  const { xs, ys } = makeData(quick ? 64 : 256, uniform);
-  const model = makeModel(xs, 24, uniform);
+  const { xs, ys, model } = makeDemo(quick ? 64 : 256);
   const x = tf.tensor2d(xs, [xs.length, 1]);
   const y = tf.tensor2d(ys, [ys.length, 1]);
   const normBefore = [model.norm.tree.mean.dataSync()[0], model.norm.tree.std.dataSync()[0]];

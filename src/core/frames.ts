@@ -39,6 +39,17 @@ export class Frames {
     }
   }
 
+  /**
+   * Empties the frames for another pass (see `rebuildPass.ts`'s spare arrays): no node or meta of
+   * a finished tree stays reachable. The depth hints stay (shapes, guesses that are checked).
+   */
+  clear(): void {
+    this.nodes.fill(undefined);
+    this.metas.length = 0;
+    this.size = 0;
+    this.nextCycleCheck = 1024;
+  }
+
   /** The key path of child `slot` of the frame `size - 1` (the root's path when `size` is 0). */
   pathTo(size: number, slot: number): Key[] {
     const out = new Array<Key>(size);

@@ -49,6 +49,46 @@ export class Cursor {
   }
 }
 
+/**
+ * The arrays of one pass (its frames, pending nodes and values), kept by a finished pass for the
+ * next one. A model is rebuilt again and again (`unwrap` at every training step); for a small
+ * model, making and growing these arrays was about a tenth of the pass. A pass started inside a
+ * hook (a wrapper whose own unwrap rebuilds a tree) takes another set, or makes one. Emptied
+ * before they are kept, so that no node of a finished tree stays reachable, and kept only while
+ * small.
+ */
+interface Scratch {
+  readonly frames: Frames;
+  readonly pend: unknown[];
+  readonly values: unknown[];
+  readonly out: number[];
+}
+
+const spares: Scratch[] = [];
+const MAX_SPARES = 4;
+/** Longest array kept (the width and depth of the trees that are worth it). */
+const MAX_SPARE_LENGTH = 4096;
+
+function takeScratch(): Scratch {
+  return spares.pop() ?? { frames: new Frames(), pend: [], values: [], out: [] };
+}
+
+function giveBack(scratch: Scratch): void {
+  const { frames, pend, values } = scratch;
+  if (
+    spares.length >= MAX_SPARES ||
+    pend.length > MAX_SPARE_LENGTH ||
+    values.length > MAX_SPARE_LENGTH ||
+    frames.nodes.length > MAX_SPARE_LENGTH
+  ) {
+    return;
+  }
+  pend.fill(undefined);
+  values.fill(undefined);
+  frames.clear();
+  spares.push(scratch);
+}
+
 export function rebuildPass(
   root: unknown,
   options: ResolvedOptions,
@@ -57,13 +97,15 @@ export function rebuildPass(
 ): unknown {
   const { isLeaf, noneIsLeaf, registry } = options;
   const { leaf, replace, record, share, sizes } = hooks;
-  const frames = new Frames();
+  const scratch = takeScratch();
+  const frames = scratch.frames;
   const at = cursor ?? new Cursor();
   at.frames = frames;
-  const pend: unknown[] = [root];
-  const values: unknown[] = [];
+  const pend = scratch.pend;
+  pend[0] = root;
+  const values = scratch.values;
   /** Where each frame's children's values start in `values`. */
-  const out: number[] = [];
+  const out = scratch.out;
   // The frame arrays as locals: read for every node.
   const fBase = frames.base;
   const fMetas = frames.metas;
@@ -136,5 +178,7 @@ export function rebuildPass(
     }
   } catch (e) {
     throw withPath(e, () => frames.pathTo(size, slot));
+  } finally {
+    giveBack(scratch);
   }
 }

@@ -108,12 +108,20 @@ export function isWeightNormalization(x: unknown): x is WeightNormalization {
 // -------------------------------------------------------------------------------------
 
 /**
+ * The tf functions `unwrap` calls, read once: compiled to CommonJS, `import * as tf` is a
+ * namespace object whose every property read is a getter call (see `tensor/values.ts`), six of
+ * them per record otherwise. Reading a function does not touch the tfjs engine.
+ */
+const { div, mul, sqrt, square, sum, tidy } = tf;
+const TensorClass = tf.Tensor;
+
+/**
  * The L2 norm over the last axis, axis kept: `sqrt(sum(w²))`. Written out rather than
  * `tf.norm`, whose gradient also goes through `abs`; this form is finite for every row that is
  * not all zeros (and NaN, like `tf.norm`'s, for a row that is).
  */
 function rowNorms(w: tf.Tensor): tf.Tensor {
-  return tf.sqrt(tf.sum(tf.square(w), -1, true));
+  return sqrt(sum(square(w), -1, true));
 }
 
 /**
@@ -126,10 +134,10 @@ function rowNorms(w: tf.Tensor): tf.Tensor {
  */
 export function unwrapWeightNormalization<R extends Rank>(node: WeightNormalization<R>): Tensor<R> {
   const { weight, scale } = node;
-  if (!(weight instanceof tf.Tensor)) {
+  if (!(weight instanceof TensorClass)) {
     throw new TypeError(`WeightNormalization.weight must unwrap to a tensor, got ${describeValue(weight)}`);
   }
-  return tf.tidy(() => tf.div<Tensor<R>>(tf.mul(scale as Tensor, weight), rowNorms(weight)));
+  return tidy(() => div<Tensor<R>>(mul(scale as Tensor, weight), rowNorms(weight)));
 }
 
 /**
