@@ -4,7 +4,7 @@ import { pipe } from "fp-ts/function";
 import { initBackend } from "../src";
 import { treeCodec } from "../src";
 import { formatTreeError, matchTreeError, type TreeError } from "../src";
-import { checkLeaves, isDecodeErrors, isInvalidLeaves } from "../src/advanced";
+import { checkLeaves, emptyRegistry, isDecodeErrors, isInvalidLeaves } from "../src/advanced";
 import { unwrapEither } from "../src";
 import { treeLeaves } from "../src";
 import { invSoftplus } from "../src";
@@ -46,6 +46,22 @@ describe("checkLeaves", () => {
         ),
       );
     }
+  });
+});
+
+describe("checkLeaves sees wrappers as nodes", () => {
+  test("the default registry: a wrapper's tag and function are not leaves; an empty registry sees them", () => {
+    const before = tf.memory().numTensors;
+    const model = { scale: Parameterize(tf.exp, tf.scalar(0)), w: tf.ones([2]) };
+    const onlyTensors = (x: unknown) => (x instanceof tf.Tensor ? undefined : "not a tensor");
+    expect(checkLeaves(onlyTensors)(model)).toEqual(E.right(model));
+    const raw = checkLeaves(onlyTensors, { registry: emptyRegistry })(model);
+    expect(E.isLeft(raw) && raw.left.problems.map((p) => p.path)).toEqual([
+      ["scale", "_tag"],
+      ["scale", "fn"],
+    ]);
+    disposeLeaves(model);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 

@@ -18,6 +18,7 @@ import { formatDecodeErrors } from "../codec/errors";
 import { describePath, type KeyPath } from "../core/keyPath";
 import type { TreeOptions } from "../core/options";
 import { treeFlattenWithPath } from "../core/flatten";
+import { withDefaultRegistry } from "../wrappers/defaultRegistry";
 import { isUnwrapError, type UnwrapError } from "../wrappers/unwrapError";
 
 // -------------------------------------------------------------------------------------
@@ -91,6 +92,8 @@ export function isInvalidLeaves(e: TreeError): e is InvalidLeaves {
  * A check of every leaf: `check(leaf, path)` returns `undefined` when the leaf is fine, or a
  * message. The result is `Right(tree)` (the very same tree) when every leaf passes, or `Left` of
  * all the problems, in leaf order: a validation that reports everything at once.
+ * Wrappers are nodes, as in every tree function (the default registry unless `options` names
+ * one): the leaves checked are their parameters, not their tags and functions.
  *
  * @category constructors
  * @example
@@ -102,9 +105,10 @@ export function checkLeaves<A = unknown>(
   check: (leaf: A, path: KeyPath) => string | undefined,
   options?: TreeOptions,
 ): <T>(tree: T) => E.Either<InvalidLeaves, T> {
+  const walk = withDefaultRegistry(options);
   return <T>(tree: T): E.Either<InvalidLeaves, T> => {
     const problems: LeafProblem[] = [];
-    for (const [path, leaf] of treeFlattenWithPath<A>(tree, options)[0]) {
+    for (const [path, leaf] of treeFlattenWithPath<A>(tree, walk)[0]) {
       const message = check(leaf, path);
       if (message !== undefined) problems.push({ path, message });
     }
