@@ -441,6 +441,25 @@ describe("saveTree refuses a path that names no document file, before writing an
     expect(await fsp.readdir(process.cwd())).toEqual(cwdBefore);
     x.dispose();
   });
+
+  test("a FIFO or a device at the path is refused at once, inline or not, and nothing is written (no hang)", async () => {
+    const sub = await fsp.mkdtemp(path.join(dir, "fifo-save-"));
+    const fifo = path.join(sub, "m.json");
+    execFileSync("mkfifo", [fifo]);
+    const x = tf.ones([2]);
+    for (const inline of [false, true]) {
+      await expect(saveTree(fifo, { x }, { inline })).rejects.toThrow(
+        new Error(
+          `saveTree: the path ${JSON.stringify(fifo)} is a FIFO, not a document file; refused before writing anything`,
+        ),
+      );
+    }
+    await expect(saveTree("/dev/null", { x })).rejects.toThrow(
+      /"\/dev\/null" is a device, not a document file/,
+    );
+    expect(await fsp.readdir(sub)).toEqual(["m.json"]);
+    x.dispose();
+  });
 });
 
 describe("files are what they claim", () => {

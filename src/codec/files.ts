@@ -215,7 +215,16 @@ const nodeFileSystem: SaveFileSystem = {
   rename: (from, to) => fsp.rename(from, to),
   rm: (path) => fsp.rm(path, { force: true }),
   readdir: (path) => fsp.readdir(path),
-  readFile: (path) => fsp.readFile(path, "utf8"),
+  // Only a regular file, opened non-blocking: a FIFO swapped in must not hang the save.
+  readFile: async (path) => {
+    const handle = await openRegularFile(path);
+    if (typeof handle === "string") throw new Error(handle);
+    try {
+      return await handle.readFile("utf8");
+    } finally {
+      await handle.close();
+    }
+  },
   mtimeMs: async (path) => (await fsp.stat(path)).mtimeMs,
 };
 
@@ -476,7 +485,7 @@ function sideFilesOf(text: string): string[] {
 
 /**
  * Refuses, before anything is written, a path that names no document file: an empty path, one
- * ending in a path separator, or an existing folder.
+ * ending in a path separator, an existing folder, FIFO, socket or device.
  */
 async function checkDocumentPath(path: string): Promise<void> {
   if (typeof path !== "string" || path.length === 0) {
@@ -487,15 +496,21 @@ async function checkDocumentPath(path: string): Promise<void> {
       `saveTree: the path ${JSON.stringify(path)} ends with a path separator; give a document file name, not a folder`,
     );
   }
-  let isFolder = false;
+  let kind: string | undefined;
   try {
-    isFolder = (await fsp.stat(path)).isDirectory();
+    kind = fileKind(await fsp.stat(path));
   } catch {
     // A missing document is the usual case; other problems surface when writing.
   }
-  if (isFolder) {
+  if (kind === "a folder") {
     throw new Error(
       `saveTree: the path ${JSON.stringify(path)} is a folder; give a document file name inside it`,
+    );
+  }
+  if (kind !== undefined) {
+    // Reading the document it replaces would block on a FIFO and never end on a device.
+    throw new Error(
+      `saveTree: the path ${JSON.stringify(path)} is ${kind}, not a document file; refused before writing anything`,
     );
   }
 }
@@ -617,29 +632,32 @@ const vanished = Symbol("vanished");
  * swapped in between cannot block the thread pool. Returns the handle, or a problem message.
  */
 async function openRegularFile(file: string): Promise<FileHandle | string> {
-  const kind = (s: Stats): string | undefined =>
-    s.isFile()
-      ? undefined
-      : s.isFIFO()
-        ? "a FIFO"
-        : s.isSocket()
-          ? "a socket"
-          : s.isCharacterDevice() || s.isBlockDevice()
-            ? "a device"
-            : s.isDirectory()
-              ? "a folder"
-              : "not a regular file";
   const refused = (what: string): string =>
     `${JSON.stringify(file)} is ${what}, not a regular file; refused without reading it`;
-  const before = kind(await fsp.stat(file));
+  const before = fileKind(await fsp.stat(file));
   if (before !== undefined) return refused(before);
   const handle = await fsp.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
-  const after = kind(await handle.stat());
+  const after = fileKind(await handle.stat());
   if (after !== undefined) {
     await handle.close().catch(() => undefined);
     return refused(after);
   }
   return handle;
+}
+
+/** What a file that is not a regular file is ("a FIFO", "a folder", ...); undefined for a regular file. */
+function fileKind(s: Stats): string | undefined {
+  return s.isFile()
+    ? undefined
+    : s.isFIFO()
+      ? "a FIFO"
+      : s.isSocket()
+        ? "a socket"
+        : s.isCharacterDevice() || s.isBlockDevice()
+          ? "a device"
+          : s.isDirectory()
+            ? "a folder"
+            : "not a regular file";
 }
 
 function vanishedMessage(group: PlannedGroup): string {
