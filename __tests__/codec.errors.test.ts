@@ -65,14 +65,38 @@ test("encode problems and TreeEncodeError", () => {
 });
 
 describe("a limit on the nodes encoded", () => {
-  /** An object whose getter `next` returns a new such object each time: a tree without end. */
-  const endless = (): object => ({
-    get next(): object {
-      return endless();
-    },
-  });
+  /**
+   * A tree without end: a proxy whose `next` reads as an ordinary enumerable data property (a
+   * getter is refused by the node rules before it is run) and gives a new such proxy each time.
+   */
+  const endless = (): object =>
+    new Proxy(
+      {},
+      {
+        ownKeys: () => ["next"],
+        getOwnPropertyDescriptor: () => ({
+          value: endless(),
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        }),
+        get: (_target, key) => (key === "next" ? endless() : undefined),
+      },
+    );
 
-  test("an endless getter stops with a TreeEncodeError naming the path (small limit)", () => {
+  test("a getter is refused before it is run; an endless tree stops with a TreeEncodeError naming the path (small limit)", () => {
+    let calls = 0;
+    const getter = {
+      get next(): object {
+        calls++;
+        return {};
+      },
+    };
+    expect(() => treeCodec().encode({ model: getter })).toThrow(
+      'cannot serialize the tree:\n.model: the node has an accessor property "next" (a getter or setter); ' +
+        "trees hold own enumerable data properties only",
+    );
+    expect(calls).toBe(0);
     const run = () => treeCodec({ maxNodes: 5 }).encode({ model: endless() });
     expect(run).toThrow(TreeEncodeError);
     expect(run).toThrow(

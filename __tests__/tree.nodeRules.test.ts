@@ -4,7 +4,9 @@
  *
  * - a symbol-keyed, non-enumerable or accessor property, or a hole in an array, is refused with a
  *   TypeError naming the key path of the node that holds it (never dropped, never changed);
- * - frozen arrays and objects come back frozen wherever a function rebuilds them, at any depth.
+ * - frozen arrays and objects come back frozen wherever a function rebuilds them, at any depth;
+ * - the codec's encoder (every way a tree is written) refuses the same nodes with its own error,
+ *   a TreeEncodeError naming the same path, and `treeCodec().is` is false for such a tree.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import {
@@ -26,7 +28,11 @@ import {
   treeStructure,
   treeUnflatten,
   unwrap,
+  treeCodec,
+  stringifyTree,
+  TreeEncodeError,
 } from "../src";
+import { encodeTree } from "../src/advanced";
 
 beforeAll(async () => {
   await initBackend();
@@ -96,8 +102,64 @@ describe.each(Object.entries(badNodes))("%s is refused, naming the path", (_rule
   });
 });
 
+/** Every way of writing a tree; each must refuse what the tree functions refuse. */
+const encoders: Record<string, (t: unknown) => unknown> = {
+  "treeCodec().encode": (t) => treeCodec().encode(t),
+  stringifyTree: (t) => stringifyTree(t),
+  encodeTree: (t) => {
+    const r = encodeTree(t);
+    if (r._tag === "Left") throw new TreeEncodeError(r.left);
+    return r.right;
+  },
+};
+
+describe.each(Object.entries(badNodes))(
+  "%s is refused by the encoder, naming the path",
+  (_rule, [make, message]) => {
+    test.each(Object.keys(encoders))("by %s", (name) => {
+      const tree = treeWith(make());
+      expect(() => encoders[name]!(tree)).toThrow(TreeEncodeError);
+      expect(() => encoders[name]!(tree)).toThrow(message);
+      expect(() => encoders[name]!(tree)).toThrow(
+        /^cannot serialize the tree:\n\.layers\[1\]\.w: the node has /,
+      );
+    });
+    test("by treeCodec().is", () => {
+      // (Math.exp, in the tree's wrapper, is not in the function table: a tree without it.)
+      expect(treeCodec().is({ layers: [{ w: 2 }, { w: make() }] })).toBe(false);
+      expect(treeCodec().is({ layers: [{ w: 2 }, { w: 2 }] })).toBe(true);
+    });
+  },
+);
+
+test("the encoder's message, whole", () => {
+  const tree = treeWith(Object.defineProperty({ a: 1 }, "hidden", { value: 2, enumerable: false }));
+  expect(() => stringifyTree(tree)).toThrow(
+    'cannot serialize the tree:\n.layers[1].w: the node has a non-enumerable property "hidden"; ' +
+      "trees hold own enumerable data properties only",
+  );
+  const sparse: unknown[] = [1];
+  sparse[2] = 3;
+  expect(() => stringifyTree({ xs: sparse })).toThrow(
+    "cannot serialize the tree:\n.xs: the node has a hole at index 1 (a sparse array); trees hold dense arrays only",
+  );
+  // An array with an explicit undefined is dense, and round-trips.
+  expect(treeCodec().decode(JSON.parse(stringifyTree({ xs: [1, undefined, 3] })))).toEqual({
+    _tag: "Right",
+    right: { xs: [1, undefined, 3] },
+  });
+});
+
 describe("accessors are never called", () => {
-  test.each(Object.keys(walkers))("by %s", (name) => {
+  const writers: Record<string, (t: unknown) => unknown> = {
+    ...walkers,
+    ...encoders,
+    "treeCodec().is": (t) => treeCodec().is(t) || fail(),
+  };
+  const fail = (): never => {
+    throw new TypeError('accessor property "g" was accepted');
+  };
+  test.each(Object.keys(writers))("by %s", (name) => {
     let calls = 0;
     const node = Object.defineProperty({}, "g", {
       get: () => {
@@ -106,7 +168,7 @@ describe("accessors are never called", () => {
       },
       enumerable: true,
     });
-    expect(() => walkers[name]!({ a: [node] })).toThrow(/accessor property "g"/);
+    expect(() => writers[name]!({ a: [node] })).toThrow(/accessor property "g"/);
     // Detected from the descriptor: a getter with side effects (or one that makes a new object
     // each time) is not run by any tree function.
     expect(calls).toBe(0);

@@ -8,7 +8,7 @@
  * | null, boolean, string, finite number    | itself                                                |
  * | NaN, Infinity, -Infinity, -0            | `{ "_tag": "Number", "value": "NaN" }` (etc.)         |
  * | undefined                               | `{ "_tag": "Undefined" }`                             |
- * | array                                   | array (holes read as undefined)                       |
+ * | array (without holes)                   | array                                                 |
  * | plain object without a `_tag` key       | object                                                |
  * | record with a registered `_tag`         | `{ "_tag": tag, ...fields }` (children and statics)   |
  * | plain object with another `_tag` key    | `{ "_tag": "Object", "fields": { ... } }`             |
@@ -16,7 +16,11 @@
  * | function in the function table          | `{ "_tag": "Function", "name": "softplus" }`          |
  *
  * Anything else (other functions, class instances, typed arrays, bigints, symbols, complex64 or
- * string tensors, disposed tensors, cycles) is a problem reported with its key path.
+ * string tensors, disposed tensors, cycles) is a problem reported with its key path, and so is a
+ * node that breaks the engine's node rules (`core/rules.ts`: a hole in an array, a symbol-keyed,
+ * non-enumerable or accessor property), checked with the engine's own check so that what every
+ * tree function refuses is never written silently changed (a hole as `undefined`, a dropped
+ * property, a getter's value of the moment). A getter is never run.
  *
  * @internal
  * @module
@@ -25,6 +29,7 @@ import type * as tf from "@tensorflow/tfjs-core";
 import { keystr, type Key, type KeyPath } from "../core/keyPath";
 import type { Registry } from "../core/registry";
 import { ownSpecOf } from "../core/ownSpecs";
+import { NodeRuleError, checkOrdinary } from "../core/rules";
 import { TreeEncodeError, type EncodeProblem } from "./errors";
 import type { AnyFunction, ResolvedFunctions } from "./functions";
 import { defaultRegistry } from "../wrappers/defaultRegistry";
@@ -213,6 +218,11 @@ export function encodeValue(
       return null;
     }
     if (Array.isArray(value)) {
+      const hole = firstHole(value);
+      if (hole !== undefined) {
+        problem(key, `the node has a hole at index ${hole} (a sparse array); trees hold dense arrays only`);
+        return null;
+      }
       const out = new Array<JsonValue>(value.length);
       push({ source: value, kind: ARRAY, keys: null, length: value.length, out, next: 0 }, key);
       return out;
@@ -226,6 +236,13 @@ export function encodeValue(
       return null;
     }
     const record = value as Record<string, unknown>;
+    try {
+      checkOrdinary(record); // before any read: a getter is never run
+    } catch (cause) {
+      if (!(cause instanceof NodeRuleError)) throw cause;
+      problem(key, `the node has ${cause.message}; trees hold own enumerable data properties only`);
+      return null;
+    }
     const hasTag = Object.prototype.hasOwnProperty.call(record, "_tag");
     const keys = Object.keys(record);
     if (hasTag) {
@@ -324,6 +341,14 @@ export function encodeValue(
   }
   if (problems.length > 0) return { problems };
   return { json: root as JsonValue, weights, deferredNodes };
+}
+
+/** The index of the first hole of a sparse array, if it has one. */
+function firstHole(array: readonly unknown[]): number | undefined {
+  for (let i = 0; i < array.length; i++) {
+    if (array[i] === undefined && !(i in array)) return i;
+  }
+  return undefined;
 }
 
 /** Why a record with a built-in tag does not have that wrapper's exact fields, if it does not. */
