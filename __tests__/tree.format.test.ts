@@ -127,6 +127,31 @@ describe("treeFormat", () => {
     expect(treeFormat([shared, shared])).toBe("[{ v: 1 }, { v: 1 }]");
   });
 
+  test("a node that breaks the node rules is shown as refused, and its getter is not run", () => {
+    let calls = 0;
+    const getter = Object.defineProperty({ a: 1 }, "g", {
+      get: () => {
+        calls++;
+        return 2;
+      },
+      enumerable: true,
+    });
+    const sparse: unknown[] = [1];
+    sparse[2] = 3;
+    const hidden = Object.defineProperty({ a: 1 }, "h", { value: 2, enumerable: false });
+    expect(treeFormat({ getter, sparse, hidden, sym: { [Symbol("s")]: 1 } })).toBe(
+      [
+        "{",
+        '  getter: <refused: an accessor property "g" (a getter or setter)>,',
+        '  hidden: <refused: a non-enumerable property "h">,',
+        "  sparse: <refused: a hole at index 1>,",
+        "  sym: <refused: a symbol-keyed property Symbol(s)>",
+        "}",
+      ].join("\n"),
+    );
+    expect(calls).toBe(0);
+  });
+
   test("maxDepth and maxNodes collapse the rest", () => {
     expect(treeFormat({ a: { b: { c: [1] } } }, { maxDepth: 2 })).toBe("{ a: { b: {...} } }");
     // Two containers expanded in total: the root and .a, in leaf order.

@@ -10,7 +10,10 @@
  * It is a renderer, not a traversal of the tree model: it shows everything it is given (static
  * fields of records included), stops at `maxDepth`, `maxItems` and `maxNodes` so that a huge tree
  * gives a readable page rather than megabytes, marks cycles instead of failing, and runs on
- * explicit stacks so that depth never overflows the call stack. It takes the tree options:
+ * explicit stacks so that depth never overflows the call stack. A node that breaks the node rules
+ * (a hole, a symbol-keyed, non-enumerable or accessor property: see `core/rules.ts`) is shown as
+ * such, `<refused: ...>`, as every tree function would refuse it, and a getter is never run. It
+ * takes the tree options:
  * `isLeaf` shows a node as a leaf, and instances of a class registered with `registerNodeType`
  * show by their flatten (`Point(x=1, y=2)`).
  *
@@ -20,6 +23,7 @@ import type * as tf from "@tensorflow/tfjs-core";
 import { isTensor } from "./values";
 import type { TreeOptions } from "../core/options";
 import type { NodeTypeSpec, Registry } from "../core/registry";
+import { NodeRuleError, checkOrdinary } from "../core/rules";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -128,6 +132,21 @@ function customNode(x: unknown, settings: Settings): NodeTypeSpec | undefined {
   return types.size === 0 ? undefined : types.get(Object.getPrototypeOf(x) as object);
 }
 
+/** What rule `x` (an array or plain object) breaks, if any, before any of its values is read. */
+function brokenRule(x: object): string | undefined {
+  if (Array.isArray(x)) {
+    for (let i = 0; i < x.length; i++) if (x[i] === undefined && !(i in x)) return `a hole at index ${i}`;
+    return undefined;
+  }
+  try {
+    checkOrdinary(x);
+    return undefined;
+  } catch (cause) {
+    if (cause instanceof NodeRuleError) return cause.message;
+    throw cause;
+  }
+}
+
 function tagOf(x: object): string | undefined {
   const tag = Array.isArray(x) ? undefined : (x as { _tag?: unknown })._tag;
   return typeof tag === "string" ? tag : undefined;
@@ -197,6 +216,8 @@ function toDoc(root: unknown, settings: Settings): Doc {
     if (custom !== undefined) return openCustom(value as object, custom, depth);
     if (!isContainer(value)) return leafText(value, settings);
     if (ancestors.has(value)) return "<cycle>";
+    const broken = brokenRule(value);
+    if (broken !== undefined) return `<refused: ${broken}>`;
     const tag = tagOf(value);
     const keys = Array.isArray(value)
       ? null
@@ -240,6 +261,8 @@ function toDoc(root: unknown, settings: Settings): Doc {
   // An instance of a registered node type: its flatten's keys and children, as `Name(key=child)`.
   const openCustom = (value: object, spec: NodeTypeSpec, depth: number): Doc => {
     if (ancestors.has(value)) return "<cycle>";
+    const broken = brokenRule(value);
+    if (broken !== undefined) return `<refused: ${broken}>`;
     const { keys, children } = spec.flatten(value);
     const openText = `${spec.name}(`;
     if (children.length === 0) return `${openText})`;
