@@ -14,7 +14,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { chromium, type BrowserContext, type Download } from "playwright-core";
+import { chromium, type BrowserContext, type Download, type Page } from "playwright-core";
 import * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
 import {
@@ -80,6 +80,25 @@ function fingerprint(tree: unknown): Record<string, string> {
   return out;
 }
 
+/**
+ * What the page left in `window[name]` once its `state` is `done` (or "error"), read after
+ * waiting for it: the pages publish their outcome there for the test to read.
+ */
+async function pageResult<T>(page: Page, name: string, done: string): Promise<T> {
+  await page.waitForFunction(
+    ([global, finished]) => {
+      const s = (window as unknown as Record<string, { state?: string } | undefined>)[global]?.state;
+      return s === finished || s === "error";
+    },
+    [name, done] as const,
+    { timeout: 120_000 },
+  );
+  return page.evaluate(
+    (global) => (window as unknown as Record<string, unknown>)[global],
+    name,
+  ) as Promise<T>;
+}
+
 interface DemoState {
   state: string;
   backend?: string;
@@ -123,17 +142,7 @@ if (!haveChromium && !inCI) {
       });
 
       await page.goto(`${server.url}?steps=${STEPS}`);
-      await page.waitForFunction(
-        () => {
-          const s = (window as unknown as { paramtreeDemo?: { state: string } }).paramtreeDemo?.state;
-          return s === "trained" || s === "error";
-        },
-        undefined,
-        { timeout: 120_000 },
-      );
-      const demo = await page.evaluate(
-        () => (window as unknown as { paramtreeDemo: DemoState }).paramtreeDemo,
-      );
+      const demo = await pageResult<DemoState>(page, "paramtreeDemo", "trained");
       await page.screenshot({ path: path.join(dist, "screenshot.png"), fullPage: true });
 
       expect(demo.error).toBeUndefined();
@@ -194,19 +203,7 @@ if (!haveChromium && !inCI) {
       page.on("console", (m) => {
         if (m.type() === "error") problems.push(`console error: ${m.text()}`);
       });
-      const report = async (): Promise<StorageReport> => {
-        await page.waitForFunction(
-          () => {
-            const s = (window as unknown as { paramtreeStorage?: { state: string } }).paramtreeStorage?.state;
-            return s === "done" || s === "error";
-          },
-          undefined,
-          { timeout: 120_000 },
-        );
-        return page.evaluate(
-          () => (window as unknown as { paramtreeStorage: StorageReport }).paramtreeStorage,
-        );
-      };
+      const report = (): Promise<StorageReport> => pageResult(page, "paramtreeStorage", "done");
       await page.goto(`${server.url}storage.html?phase=save`);
       const saved = await report();
       expect(saved.error).toBeUndefined();
@@ -275,17 +272,7 @@ if (!haveChromium && !inCI) {
       const first = page.waitForEvent("download", { timeout: 120_000 });
       await page.goto(`${server.url}storage.html?phase=download`);
       await first;
-      await page.waitForFunction(
-        () => {
-          const s = (window as unknown as { paramtreeStorage?: { state: string } }).paramtreeStorage?.state;
-          return s === "done" || s === "error";
-        },
-        undefined,
-        { timeout: 120_000 },
-      );
-      const report = await page.evaluate(
-        () => (window as unknown as { paramtreeStorage: StorageReport }).paramtreeStorage,
-      );
+      const report = await pageResult<StorageReport>(page, "paramtreeStorage", "done");
       expect(report.error).toBeUndefined();
       // tfjs clicks the JSON's link, then the weights' (each after a tick).
       for (let waited = 0; downloads.length < 2 && waited < 30_000; waited += 100)
