@@ -1,13 +1,13 @@
 /**
  * Flatten and unflatten: a tree to its leaves plus a `TreeDef`, and back.
  *
- * One pass records everything: the leaves in order (object keys sorted, so `{a, b}` and `{b, a}`
- * flatten alike), the structure, and on request the key path of each leaf.
+ * One pass records the leaves in order (object keys sorted, so `{a, b}` and `{b, a}` flatten
+ * alike) and the structure; the key path of each leaf, on request, is read from the structure.
  *
  * @module
  */
 import type { KeyPath } from "./keyPath";
-import { flattenPass } from "./flattenPass";
+import { flattenPass, leafPairs } from "./flattenPass";
 import type { Meta } from "./node";
 import { resolveOptions, type TreeOptions } from "./options";
 import { TreeDef } from "./treedef";
@@ -25,12 +25,13 @@ import { TreeDef } from "./treedef";
  * def.toString();  // "TreeDef({ a: [*, null], b: * })"
  */
 export function treeFlatten<L = unknown>(tree: unknown, options?: TreeOptions): [L[], TreeDef] {
-  const { leaves, metas } = flattenPass(tree, resolveOptions(options), true, false);
+  const { leaves, metas } = flattenPass(tree, resolveOptions(options), true);
   return [leaves as L[], new TreeDef(metas as Meta[], leaves.length)];
 }
 
 /**
- * Like {@link treeFlatten}, with the key path of every leaf, recorded in the same single pass.
+ * Like {@link treeFlatten}, with the key path of every leaf (each a fresh array), read from the
+ * structure the flatten records.
  *
  * @example
  * const [pairs] = treeFlattenWithPath({ layers: [{ w: 1 }] });
@@ -40,8 +41,8 @@ export function treeFlattenWithPath<L = unknown>(
   tree: unknown,
   options?: TreeOptions,
 ): [[KeyPath, L][], TreeDef] {
-  const { leaves, metas, pairs } = flattenPass(tree, resolveOptions(options), true, true);
-  return [pairs as [KeyPath, L][], new TreeDef(metas as Meta[], leaves.length)];
+  const { leaves, metas } = flattenPass(tree, resolveOptions(options), true);
+  return [leafPairs(metas as Meta[], leaves) as [KeyPath, L][], new TreeDef(metas as Meta[], leaves.length)];
 }
 
 /**
@@ -51,7 +52,7 @@ export function treeFlattenWithPath<L = unknown>(
  * treeLeaves([{ y: 2, x: 1 }, 3]); // [1, 2, 3]
  */
 export function treeLeaves<L = unknown>(tree: unknown, options?: TreeOptions): L[] {
-  return flattenPass(tree, resolveOptions(options), false, false).leaves as L[];
+  return flattenPass(tree, resolveOptions(options), false).leaves as L[];
 }
 
 /**

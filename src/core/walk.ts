@@ -16,7 +16,6 @@
  * @module
  */
 import { ChunkedList } from "./chunkedList";
-import type { Key } from "./keyPath";
 import {
   LEAF,
   arrayMeta,
@@ -46,35 +45,25 @@ export class Walk {
   readonly registry: ResolvedOptions["registry"];
   readonly leaves = new ChunkedList<unknown>();
   readonly metas: ChunkedList<Meta> | null;
-  readonly pairs: ChunkedList<[Key[], unknown]> | null;
-  readonly pathKeys: Key[] | null;
   /** Children of the objects being visited, in sorted key order: `n` slots per object from `sp`. */
   readonly pend: unknown[] = [];
   sp = 0;
   /** The shapes last seen per depth (`2 * depth`, `2 * depth + 1`): guesses for objects in arrays. */
   readonly depthHints: (Shape | undefined)[] = [];
   /** Carries on below `MAX_DEPTH` (the loop of `flattenPass.ts`, which imports this module). */
-  readonly deeper: (w: Walk, node: unknown, depth: number) => void;
-  constructor(
-    options: ResolvedOptions,
-    withMetas: boolean,
-    withPaths: boolean,
-    deeper: (w: Walk, node: unknown, depth: number) => void,
-  ) {
+  readonly deeper: (w: Walk, node: unknown) => void;
+  constructor(options: ResolvedOptions, withMetas: boolean, deeper: (w: Walk, node: unknown) => void) {
     this.deeper = deeper;
     this.isLeaf = options.isLeaf;
     this.noneIsLeaf = options.noneIsLeaf;
     this.registry = options.registry;
     this.metas = withMetas ? new ChunkedList<Meta>() : null;
-    this.pairs = withPaths ? new ChunkedList<[Key[], unknown]>() : null;
-    this.pathKeys = withPaths ? [] : null;
   }
 }
 
-function leaf(w: Walk, node: unknown, depth: number): void {
+function leaf(w: Walk, node: unknown): void {
   w.leaves.push(node);
   if (w.metas !== null) w.metas.push(leafMeta);
-  if (w.pairs !== null) w.pairs.push([(w.pathKeys as Key[]).slice(0, depth), node]);
 }
 
 /**
@@ -138,21 +127,20 @@ export function walkNode(
   hints: (Shape | undefined)[],
   h: number,
 ): void {
-  if (depth === MAX_DEPTH) return w.deeper(w, node, depth);
-  if (w.isLeaf !== undefined && w.isLeaf(node)) return leaf(w, node, depth);
+  if (depth === MAX_DEPTH) return w.deeper(w, node);
+  if (w.isLeaf !== undefined && w.isLeaf(node)) return leaf(w, node);
   if (typeof node !== "object") {
     if (node === undefined && !w.noneIsLeaf) {
       if (w.metas !== null) w.metas.push(undefinedMeta);
       return;
     }
-    return leaf(w, node, depth);
+    return leaf(w, node);
   }
   if (node === null) {
-    if (w.noneIsLeaf) return leaf(w, node, depth);
+    if (w.noneIsLeaf) return leaf(w, node);
     if (w.metas !== null) w.metas.push(nullMeta);
     return;
   }
-  const pathKeys = w.pathKeys;
   if (Array.isArray(node)) {
     const n = node.length;
     if (w.metas !== null) w.metas.push(arrayMeta(n, Object.isFrozen(node)));
@@ -162,7 +150,6 @@ export function walkNode(
       const child: unknown = node[i];
       if (child === undefined && !(i in node))
         throw new NodeRuleError(`a hole at index ${i} (a sparse array)`);
-      if (pathKeys !== null) pathKeys[depth] = i;
       walkNode(w, child, depth + 1, dh, d2);
     }
     return;
@@ -170,19 +157,17 @@ export function walkNode(
   const proto: unknown = Object.getPrototypeOf(node);
   if (proto !== Object.prototype && proto !== null) {
     const types = w.registry.types;
-    return types.size > 0 && types.has(proto as object) ? other(w, node, depth) : leaf(w, node, depth);
+    return types.size > 0 && types.has(proto as object) ? other(w, node, depth) : leaf(w, node);
   }
   const pend = w.pend;
   const base = w.sp;
   const shape = readObject(node, w.registry, hints, h, pend, base);
   if (shape === undefined) return other(w, node, depth);
   if (w.metas !== null) w.metas.push(objectMeta(shape, proto === null, Object.isFrozen(node)));
-  const sorted = shape.sorted;
-  const n = sorted.length;
+  const n = shape.sorted.length;
   const childHints = shape.hints;
   w.sp = base + n;
   for (let j = 0; j < n; j++) {
-    if (pathKeys !== null) pathKeys[depth] = sorted[j] as string;
     const child = pend[base + j];
     pend[base + j] = undefined;
     walkNode(w, child, depth + 1, childHints, 2 * j);
@@ -195,14 +180,12 @@ function other(w: Walk, node: unknown, depth: number): void {
   const pend = w.pend;
   const pl = w.sp;
   const meta = enter(node, undefined, w.noneIsLeaf, w.registry, w.depthHints, depth, pend, pl);
-  if (meta.kind === LEAF) return leaf(w, node, depth);
+  if (meta.kind === LEAF) return leaf(w, node);
   if (w.metas !== null) w.metas.push(meta);
   const n = meta.arity;
   const top = pl + n - 1;
   w.sp = pl + n;
-  const pathKeys = w.pathKeys;
   for (let j = 0; j < n; j++) {
-    if (pathKeys !== null) pathKeys[depth] = meta.keys[j] as Key;
     const child = pend[top - j];
     pend[top - j] = undefined;
     walkNode(w, child, depth + 1, w.depthHints, 2 * (depth + 1));

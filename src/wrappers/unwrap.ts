@@ -77,6 +77,6 @@ export function isUnwrappable(x: unknown, options?: TreeOptions): x is Unwrappab
  * containsUnwrappables({ a: [1, 2] }); // false
  */
 export function containsUnwrappables(tree: unknown, options?: TreeOptions): boolean {
-  const metas = flattenPass(tree, resolveOptions(withDefaultRegistry(options)), true, false).metas ?? [];
+  const metas = flattenPass(tree, resolveOptions(withDefaultRegistry(options)), true).metas ?? [];
   return metas.some((m) => m.kind === RECORD && isWrapperSpec(m.spec as RecordSpec));
 }
