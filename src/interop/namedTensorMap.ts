@@ -108,7 +108,7 @@ export function fromNamedTensorMap(map: tf.NamedTensorMap, options?: FromNamedTe
  * @example
  * const tree = { dense: { kernel: tf.ones([2, 3]), bias: tf.zeros([3]) }, layers: [tf.scalar(1)] };
  * Object.keys(toNamedTensorMap(tree)); // ["dense/bias", "dense/kernel", "layers/0"]
- * toNamedTensorMap({ a: { "b/c": tf.scalar(1) } }); // throws 'at .a["b/c"] the key "b/c" contains the separator "/", ...'
+ * toNamedTensorMap({ a: { "b/c": tf.scalar(1) } }); // throws 'at .a["b/c"] the key "b/c" contains the separator "/"'
  * tf.dispose(treeLeaves(tree));
  */
 export function toNamedTensorMap(tree: unknown, options?: ToNamedTensorMapOptions): tf.NamedTensorMap {
