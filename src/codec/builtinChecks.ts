@@ -1,0 +1,262 @@
+/**
+ * What the decoder checks of the built-in wrappers beyond their fields: what their constructors
+ * refuse, so that a document cannot hand back a record no constructor would build.
+ *
+ * - `WeightNormalization`: `weight` must be (or unwrap to) a float32 tensor of rank >= 1, as the
+ *   constructor checks, and `scale` a float32 tensor of the weight's shape with a last axis of 1,
+ *   as the constructor builds it (`unwrap` multiplies the two: another shape would broadcast to a
+ *   wrong value or fail only then).
+ * - `Parameterize` with the library's `scaledSigmoid` or `increasingFromLogits` (what `bounded`
+ *   and `increasingOnInterval` write): its arguments must be `[raw, lo, hi]` with finite numbers
+ *   `lo < hi`, as those constructors check.
+ *
+ * Nothing is unwrapped: what a child unwraps to is read from the document (a tensor node's dtype
+ * and shape, through `NonTrainable`, `WeightNormalization` and `Parameterize` of an elementwise
+ * function of the default table). Whatever cannot be known so (a user's function, a custom
+ * wrapper) is accepted here and met by `unwrap`.
+ *
+ * @internal
+ * @module
+ */
+import { increasingFromLogits } from "../tensor/increasing";
+import { scaledSigmoid } from "../tensor/scaledSigmoid";
+import { specialNumberValue } from "./format";
+import { defaultFunctions, type ResolvedFunctions } from "./functions";
+import { describeValue } from "./tensor";
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** What a document value unwraps to, as far as the document says: a tensor, or something else. */
+export type Known =
+  | {
+      readonly kind: "tensor";
+      /** `undefined` when a function may have changed it. */
+      readonly dtype: string | undefined;
+      readonly shape: readonly number[];
+      readonly what: string;
+    }
+  | { readonly kind: "other"; readonly what: string };
+
+/** A problem of a built-in record: at its child `field`, what is wrong. */
+export interface BuiltinProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
+/**
+ * The default table's functions that keep the shape of their first argument (elementwise, or
+ * along an axis like `softmax`), and float32 in, float32 out.
+ */
+const shapeKeeping: ReadonlySet<unknown> = new Set(
+  Object.entries(defaultFunctions)
+    .filter(
+      ([name]) =>
+        !["choleskyFactor", "lowerTriangle", "simplexFromLogits", "increasingFromLogits"].includes(name),
+    )
+    .map(([, fn]) => fn),
+);
+
+/** The functions of the interval constraints, by the constructor that writes them. */
+const intervalFunctions: ReadonlyMap<unknown, readonly [string, string]> = new Map<
+  unknown,
+  readonly [string, string]
+>([
+  [scaledSigmoid, ["scaledSigmoid", "bounded"]],
+  [increasingFromLogits, ["increasingFromLogits", "increasingOnInterval"]],
+]);
+
+// -------------------------------------------------------------------------------------
+// checks
+// -------------------------------------------------------------------------------------
+
+/**
+ * The checks of one decode. `close` is called when a built-in record's children have been
+ * decoded (children before their parents), and remembers what the record unwraps to for the
+ * records around it, so nothing is walked twice.
+ */
+export class BuiltinChecks {
+  private readonly known = new Map<object, Known>();
+
+  constructor(private readonly functions: ResolvedFunctions) {}
+
+  /** The problems of the record `node` (a document node of the built-in `tag`). */
+  close(tag: string, node: Record<string, unknown>): BuiltinProblem[] {
+    switch (tag) {
+      case "WeightNormalization":
+        return this.closeWeightNormalization(node);
+      case "NonTrainable": {
+        const tree = this.knownOf(node["tree"]);
+        if (tree?.kind === "tensor")
+          this.known.set(node, { ...tree, what: `a NonTrainable of ${tree.what}` });
+        return [];
+      }
+      case "Parameterize":
+        return this.closeParameterize(node);
+    }
+    return [];
+  }
+
+  private closeWeightNormalization(node: Record<string, unknown>): BuiltinProblem[] {
+    const problems: BuiltinProblem[] = [];
+    const weight = this.knownOf(node["weight"]);
+    const weightOk =
+      weight?.kind === "tensor" &&
+      (weight.dtype === undefined || weight.dtype === "float32") &&
+      weight.shape.length >= 1;
+    if (weight !== undefined && !weightOk) {
+      problems.push({
+        field: "weight",
+        message: `expected a float32 tensor of rank >= 1 (or a wrapper that unwraps to one), as WeightNormalization requires, got ${weight.what}`,
+      });
+    }
+    const weightShape = weightOk ? weight.shape : undefined;
+    const shape = weightShape === undefined ? undefined : [...weightShape.slice(0, -1), 1];
+    const scale = this.knownOf(node["scale"]);
+    if (
+      scale !== undefined &&
+      (scale.kind !== "tensor" ||
+        (scale.dtype !== undefined && scale.dtype !== "float32") ||
+        (shape !== undefined && !sameShape(scale.shape, shape)))
+    ) {
+      const expected =
+        shape === undefined || weightShape === undefined
+          ? "a float32 tensor"
+          : `a float32 tensor of shape [${shape.join(", ")}] (the weight's shape [${weightShape.join(", ")}] with a last axis of 1)`;
+      problems.push({
+        field: "scale",
+        message: `expected ${expected} or a wrapper that unwraps to one, as WeightNormalization builds its scale, got ${scale.what}`,
+      });
+    }
+    if (weightShape !== undefined && problems.length === 0) {
+      this.known.set(node, {
+        kind: "tensor",
+        dtype: "float32",
+        shape: weightShape,
+        what: `a WeightNormalization that unwraps to a float32 tensor of shape [${weightShape.join(", ")}]`,
+      });
+    }
+    return problems;
+  }
+
+  private closeParameterize(node: Record<string, unknown>): BuiltinProblem[] {
+    const fn = this.functionOf(node["fn"]);
+    const args = node["args"];
+    if (fn === undefined || !Array.isArray(args)) return [];
+    const interval = intervalFunctions.get(fn);
+    if (interval !== undefined) {
+      const [name, constructor] = interval;
+      if (args.length !== 3) {
+        return [
+          {
+            field: "args",
+            message: `${name} takes [raw, lo, hi] (as ${constructor} writes it), got ${args.length} argument${args.length === 1 ? "" : "s"}`,
+          },
+        ];
+      }
+      const [lo, hi] = [numberOf(args[1]), numberOf(args[2])];
+      if (
+        lo === undefined ||
+        hi === undefined ||
+        !Number.isFinite(lo) ||
+        !Number.isFinite(hi) ||
+        !(lo < hi)
+      ) {
+        return [
+          {
+            field: "args",
+            message: `${name} needs finite numbers lo < hi (as ${constructor} checks), got lo = ${lo === undefined ? describeValue(args[1]) : String(lo)}, hi = ${hi === undefined ? describeValue(args[2]) : String(hi)}`,
+          },
+        ];
+      }
+    }
+    if (shapeKeeping.has(fn) && args.length >= 1) {
+      const first: unknown = args[0];
+      const arg: Known | undefined =
+        typeof first === "number"
+          ? { kind: "tensor", dtype: "float32", shape: [], what: "" }
+          : this.knownOf(first);
+      if (arg?.kind === "tensor") {
+        const dtype = arg.dtype === "float32" ? "float32" : undefined;
+        this.known.set(node, {
+          kind: "tensor",
+          dtype,
+          shape: arg.shape,
+          what: `a Parameterize that unwraps to ${dtype === undefined ? "a tensor" : `a ${dtype} tensor`} of shape [${arg.shape.join(", ")}]`,
+        });
+      }
+    }
+    return [];
+  }
+
+  /** What the document value `x` unwraps to, or `undefined` when the document does not say. */
+  knownOf(x: unknown): Known | undefined {
+    if (x === null || typeof x !== "object") {
+      return { kind: "other", what: x === null ? "null" : `the ${typeof x} ${describeValue(x)}` };
+    }
+    if (Array.isArray(x)) return { kind: "other", what: describeValue(x) };
+    const remembered = this.known.get(x);
+    if (remembered !== undefined) return remembered;
+    const node = x as Record<string, unknown>;
+    if (!Object.prototype.hasOwnProperty.call(node, "_tag"))
+      return { kind: "other", what: describeValue(node) };
+    switch (node["_tag"]) {
+      case "Tensor":
+        return tensorOf(node);
+      case "Object":
+        return { kind: "other", what: describeValue(node["fields"]) };
+      case "Function":
+        return { kind: "other", what: "a function" };
+      case "Undefined":
+        return { kind: "other", what: "undefined" };
+      case "Number": {
+        const n = specialNumberValue(node["value"]);
+        return n === undefined ? undefined : { kind: "other", what: `the number ${describeValue(n)}` };
+      }
+    }
+    return undefined;
+  }
+
+  private functionOf(x: unknown): unknown {
+    if (x === null || typeof x !== "object") return undefined;
+    const name = (x as Record<string, unknown>)["name"];
+    return typeof name === "string" ? this.functions.byName.get(name) : undefined;
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// utils
+// -------------------------------------------------------------------------------------
+
+/** A tensor node's dtype and shape, when they are well formed (else the decoder says why). */
+function tensorOf(node: Record<string, unknown>): Known | undefined {
+  const dtype = node["dtype"];
+  const shape = node["shape"];
+  if (
+    (dtype !== "float32" && dtype !== "int32" && dtype !== "bool") ||
+    !Array.isArray(shape) ||
+    !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)
+  ) {
+    return undefined;
+  }
+  const dims = shape as number[];
+  return {
+    kind: "tensor",
+    dtype,
+    shape: dims,
+    what: `${dtype === "int32" ? "an" : "a"} ${dtype} tensor of shape [${dims.join(", ")}]`,
+  };
+}
+
+/** A number argument as the document writes it: plain, or a Number node (`"Infinity"`). */
+function numberOf(x: unknown): number | undefined {
+  if (typeof x === "number") return x;
+  if (x !== null && typeof x === "object" && (x as Record<string, unknown>)["_tag"] === "Number")
+    return specialNumberValue((x as Record<string, unknown>)["value"]);
+  return undefined;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
