@@ -125,6 +125,22 @@ describe("fromNamedTensorMap", () => {
       t.dispose();
     }));
 
+  test("a long weight name is shown with its middle elided, so a message stays short", () =>
+    noLeak(() => {
+      const t = tf.scalar(1);
+      const name = `${"layer/".repeat(100_000)}/w`; // 600,002 characters
+      let message = "";
+      try {
+        fromNamedTensorMap({ [name]: t });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toBe(
+        `fromNamedTensorMap: the weight name "${"layer/".repeat(10)}"…(599902 characters)…"r/${"layer/".repeat(6)}/w" has an empty segment (separator "/")`,
+      );
+      t.dispose();
+    }));
+
   test("__proto__ and constructor stay ordinary keys; the input is not mutated", () =>
     noLeak(() => {
       const t = tf.scalar(1);
@@ -196,6 +212,17 @@ describe("toNamedTensorMap", () => {
           { registry },
         ),
       ).toThrow('toNamedTensorMap: .m[0] and .m["0"] both give the name "m/0"');
+      t.dispose();
+    }));
+
+  test("in a deep tree the name in the message is elided (the key path is printed by describePath)", () =>
+    noLeak(() => {
+      const t = tf.scalar(1);
+      let tree: unknown = { "": t };
+      for (let i = 0; i < 50; i++) tree = { abc: tree };
+      expect(() => toNamedTensorMap(tree)).toThrow(
+        `toNamedTensorMap: at ${".abc".repeat(50)}[""] a key is empty, so the name "${"abc/".repeat(15)}"…(100 characters)…"${"abc/".repeat(10)}" would not read back as this path (empty segments are refused)`,
+      );
       t.dispose();
     }));
 

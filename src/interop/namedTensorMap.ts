@@ -66,13 +66,13 @@ export function fromNamedTensorMap(map: tf.NamedTensorMap, options?: FromNamedTe
     const value = map[name];
     if (!isTensor(value)) {
       throw new TypeError(
-        `fromNamedTensorMap: the weight ${JSON.stringify(name)} is ${describeValue(value)}, not a tensor`,
+        `fromNamedTensorMap: the weight ${quoted(name)} is ${describeValue(value)}, not a tensor`,
       );
     }
     const segments = name.split(separator);
     if (segments.some((s) => s === "")) {
       throw new TypeError(
-        `fromNamedTensorMap: the weight name ${JSON.stringify(name)} has an empty segment (separator ${JSON.stringify(separator)})`,
+        `fromNamedTensorMap: the weight name ${quoted(name)} has an empty segment (separator ${quoted(separator)})`,
       );
     }
     let node = root;
@@ -81,7 +81,7 @@ export function fromNamedTensorMap(map: tf.NamedTensorMap, options?: FromNamedTe
       const next = Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
       if (isTensor(next)) {
         throw new TypeError(
-          `fromNamedTensorMap: the weights ${JSON.stringify(segments.slice(0, i + 1).join(separator))} and ${JSON.stringify(name)} conflict: the first is a tensor, the second needs it to hold weights`,
+          `fromNamedTensorMap: the weights ${quoted(segments.slice(0, i + 1).join(separator))} and ${quoted(name)} conflict: the first is a tensor, the second needs it to hold weights`,
         );
       }
       if (next === undefined) {
@@ -138,19 +138,19 @@ export function toNamedTensorMap(tree: unknown, options?: ToNamedTensorMapOption
       const s = String(key);
       if (s === "") {
         throw new TypeError(
-          `toNamedTensorMap: at ${where} a key is empty, so the name ${JSON.stringify(name)} would not read back as this path (empty segments are refused)`,
+          `toNamedTensorMap: at ${where} a key is empty, so the name ${quoted(name)} would not read back as this path (empty segments are refused)`,
         );
       }
       if (s.includes(separator)) {
         throw new TypeError(
-          `toNamedTensorMap: at ${where} the key ${JSON.stringify(s)} contains the separator ${JSON.stringify(separator)}, so the name ${JSON.stringify(name)} would read back as another path`,
+          `toNamedTensorMap: at ${where} the key ${quoted(s)} contains the separator ${quoted(separator)}, so the name ${quoted(name)} would read back as another path`,
         );
       }
     }
     const before = from.get(name);
     if (before !== undefined) {
       throw new TypeError(
-        `toNamedTensorMap: ${describePath(before)} and ${where} both give the name ${JSON.stringify(name)}`,
+        `toNamedTensorMap: ${describePath(before)} and ${where} both give the name ${quoted(name)}`,
       );
     }
     from.set(name, path);
@@ -174,6 +174,15 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
   if (x === null || typeof x !== "object" || Array.isArray(x)) return false;
   const proto: unknown = Object.getPrototypeOf(x);
   return proto === Object.prototype || proto === null;
+}
+
+/**
+ * A name or key quoted for a message, its middle elided past 120 characters: a name is a whole
+ * key path, and a deep or hostile tree's would otherwise make a message of megabytes.
+ */
+function quoted(name: string): string {
+  if (name.length <= 120) return JSON.stringify(name);
+  return `${JSON.stringify(name.slice(0, 60))}…(${name.length - 100} characters)…${JSON.stringify(name.slice(-40))}`;
 }
 
 /** `describeValue`, with the way out for a `Map`. */
