@@ -15,6 +15,7 @@ import { emptyRegistry, encodeTree } from "../src/advanced";
 import { registerWrapper } from "../src";
 import { treeLeaves } from "../src";
 import { NonTrainable, Parameterize, WeightNormalization, defaultRegistry, unwrap } from "../src";
+import { cholesky, increasingOnInterval, lowerTriangular, simplex } from "../src";
 import { deepArray, deepObject, disposeAll, exactDifference } from "./codec.helpers";
 import { useBackendAndCheckLeaks } from "./support/tensors";
 
@@ -728,11 +729,14 @@ describe("built-in records: decoding refuses what their constructors refuse", ()
     // A record written by hand, as unwrapWeightNormalization's example does; a vector weight.
     expect(problems(doc(wn(zeros([1, 2]), zeros([1, 1]))))).toEqual([]);
     expect(problems(doc(wn(zeros([3]), softplusOf(zeros([1])))))).toEqual([]);
-    // A scale made by a wrapper whose result the document does not tell (a function outside the
-    // elementwise table, a custom tag) is left to unwrap.
-    expect(
-      problems(doc(wn(zeros([2, 3]), { _tag: "Parameterize", fn: fn("lowerTriangle"), args: [zeros([5])] }))),
-    ).toEqual([]);
+    // A scale made by a wrapper whose result the document does not tell (a user's function, a
+    // custom tag) is left to unwrap.
+    const custom = treeCodec({ functions: { mine: (x: tf.Tensor) => x } });
+    const r = custom.decode(
+      doc(wn(zeros([2, 3]), { _tag: "Parameterize", fn: fn("mine"), args: [zeros([5])] })),
+    );
+    expect(E.isRight(r)).toBe(true);
+    if (E.isRight(r)) disposeAll(r.right);
     // Nested: a WeightNormalization as the weight of another unwraps to its weight's shape.
     expect(problems(doc(wn(wn(zeros([2, 3]), zeros([2, 1])), zeros([2, 1]))))).toEqual([]);
     expect(problems(doc(wn(wn(zeros([2, 3]), zeros([2, 1])), zeros([2, 3]))))).toEqual([
@@ -767,6 +771,50 @@ describe("built-in records: decoding refuses what their constructors refuse", ()
     const r = mine.decode(interval("scaledSigmoid", [zeros([2]), 1, 0]));
     expect(E.isRight(r)).toBe(true);
     if (E.isRight(r)) disposeAll(r.right);
+  });
+
+  test("lowerTriangular, cholesky, simplex and increasingOnInterval records need the raw shape their constructors build", () => {
+    const p = (name: string, ...args: unknown[]): unknown =>
+      doc({ model: { c: { _tag: "Parameterize", fn: fn(name), args } } });
+    const identities = tf.tidy(() => tf.mul(tf.ones([3, 2, 2]), tf.eye(2)));
+    const built = {
+      l: lowerTriangular([
+        [1, 0],
+        [2, 3],
+      ]),
+      c: cholesky(identities),
+      s: simplex([0.2, 0.8]),
+      i: increasingOnInterval([0.1, 0.5], 0, 1),
+    };
+    expect(problems(codec.encode(built))).toEqual([]);
+    disposeAll(built);
+    identities.dispose();
+    expect(problems(p("lowerTriangle", zeros([2, 3])))).toEqual([
+      ".model.c.args[0]: lowerTriangle needs a tensor of square matrices in its last two axes, as lowerTriangular builds it, got a float32 tensor of shape [2, 3]",
+    ]);
+    expect(problems(p("choleskyFactor", zeros([4])))).toEqual([
+      ".model.c.args[0]: choleskyFactor needs a tensor of square matrices in its last two axes, as cholesky builds it, got a float32 tensor of shape [4]",
+    ]);
+    expect(problems(p("simplexFromLogits", zeros([])))).toEqual([
+      ".model.c.args[0]: simplexFromLogits needs a tensor with a last axis (rank >= 1), as simplex builds it, got a float32 tensor of shape []",
+    ]);
+    expect(problems(p("simplexFromLogits", "raw"))).toEqual([
+      '.model.c.args[0]: simplexFromLogits needs a tensor with a last axis (rank >= 1), as simplex builds it, got the string "raw"',
+    ]);
+    expect(problems(p("increasingFromLogits", 2, 0, 1))).toEqual([
+      ".model.c.args[0]: increasingFromLogits needs a tensor with a last axis (rank >= 1), as increasingOnInterval builds it, got the number 2",
+    ]);
+    // What these unwrap to is known, so a WeightNormalization around them is checked through them.
+    expect(
+      problems(
+        doc(wn({ _tag: "Parameterize", fn: fn("lowerTriangle"), args: [zeros([3, 3])] }, zeros([3, 1]))),
+      ),
+    ).toEqual([]);
+    expect(
+      problems(doc(wn({ _tag: "Parameterize", fn: fn("lowerTriangle"), args: [zeros([3, 3])] }, zeros([3])))),
+    ).toEqual([
+      ".scale: expected a float32 tensor of shape [3, 1] (the weight's shape [3, 3] with a last axis of 1) or a wrapper that unwraps to one, as WeightNormalization builds its scale, got a float32 tensor of shape [3]",
+    ]);
   });
 
   test("a registry whose WeightNormalization is its own spec is not held to the built-in's checks", () => {

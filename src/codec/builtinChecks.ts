@@ -9,6 +9,10 @@
  * - `Parameterize` with the library's `scaledSigmoid` or `increasingFromLogits` (what `bounded`
  *   and `increasingOnInterval` write): its arguments must be `[raw, lo, hi]` with finite numbers
  *   `lo < hi`, as those constructors check.
+ * - `Parameterize` with the library's `lowerTriangle` or `choleskyFactor` (`lowerTriangular`,
+ *   `cholesky`): the raw leaf must be square matrices in its last two axes; with
+ *   `simplexFromLogits` or `increasingFromLogits` (`simplex`, `increasingOnInterval`): it must
+ *   have a last axis. Their constructors build nothing else, and unwrap would fail.
  *
  * Nothing is unwrapped: what a child unwraps to is read from the document (a tensor node's dtype
  * and shape, through `NonTrainable`, `WeightNormalization` and `Parameterize` of an elementwise
@@ -20,6 +24,8 @@
  */
 import { increasingFromLogits } from "../tensor/increasing";
 import { scaledSigmoid } from "../tensor/scaledSigmoid";
+import { simplexFromLogits } from "../tensor/simplex";
+import { choleskyFactor, lowerTriangle } from "../tensor/triangular";
 import { specialNumberValue } from "./format";
 import { defaultFunctions, type ResolvedFunctions } from "./functions";
 import { describeValue } from "./tensor";
@@ -39,9 +45,11 @@ export type Known =
     }
   | { readonly kind: "other"; readonly what: string };
 
-/** A problem of a built-in record: at its child `field`, what is wrong. */
+/** A problem of a built-in record: at its child `field` (its element `index`), what is wrong. */
 export interface BuiltinProblem {
   readonly field: string;
+  /** The element of the (array) field, when the problem is one element. */
+  readonly index?: number;
   readonly message: string;
 }
 
@@ -53,10 +61,26 @@ const shapeKeeping: ReadonlySet<unknown> = new Set(
   Object.entries(defaultFunctions)
     .filter(
       ([name]) =>
-        !["choleskyFactor", "lowerTriangle", "simplexFromLogits", "increasingFromLogits"].includes(name),
+        // simplexFromLogits adds an entry to the last axis
+        name !== "simplexFromLogits",
     )
     .map(([, fn]) => fn),
 );
+
+/**
+ * The functions of the constraints whose first argument (the raw leaf) has a shape the
+ * constructor guarantees: its name, the constructor, and whether it is square matrices (else
+ * rank >= 1).
+ */
+const rawShapes: ReadonlyMap<unknown, readonly [string, string, boolean]> = new Map<
+  unknown,
+  readonly [string, string, boolean]
+>([
+  [lowerTriangle, ["lowerTriangle", "lowerTriangular", true]],
+  [choleskyFactor, ["choleskyFactor", "cholesky", true]],
+  [simplexFromLogits, ["simplexFromLogits", "simplex", false]],
+  [increasingFromLogits, ["increasingFromLogits", "increasingOnInterval", false]],
+]);
 
 /** The functions of the interval constraints, by the constructor that writes them. */
 const intervalFunctions: ReadonlyMap<unknown, readonly [string, string]> = new Map<
@@ -167,6 +191,29 @@ export class BuiltinChecks {
           {
             field: "args",
             message: `${name} needs finite numbers lo < hi (as ${constructor} checks), got lo = ${lo === undefined ? describeValue(args[1]) : String(lo)}, hi = ${hi === undefined ? describeValue(args[2]) : String(hi)}`,
+          },
+        ];
+      }
+    }
+    const raw = rawShapes.get(fn);
+    if (raw !== undefined && args.length >= 1) {
+      const [name, constructor, square] = raw;
+      const arg = this.knownOf(args[0]);
+      const ok =
+        arg === undefined ||
+        (arg.kind === "tensor" &&
+          (square
+            ? arg.shape.length >= 2 && arg.shape[arg.shape.length - 1] === arg.shape[arg.shape.length - 2]
+            : arg.shape.length >= 1));
+      if (!ok) {
+        const expected = square
+          ? "a tensor of square matrices in its last two axes"
+          : "a tensor with a last axis (rank >= 1)";
+        return [
+          {
+            field: "args",
+            index: 0,
+            message: `${name} needs ${expected}, as ${constructor} builds it, got ${arg.what}`,
           },
         ];
       }

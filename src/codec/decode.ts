@@ -529,8 +529,12 @@ export function decodeTreeValue(
             ctx.registry.specs.get(tag) === defaultRegistry.specs.get(tag)
           ) {
             const node = sources[top] as Record<string, unknown>;
-            for (const p of (checks ??= new BuiltinChecks(ctx.functions)).close(tag, node))
-              fail(p.field, node[p.field], p.message);
+            for (const p of (checks ??= new BuiltinChecks(ctx.functions)).close(tag, node)) {
+              const v = node[p.field];
+              const at =
+                p.index === undefined ? undefined : [entry(String(p.index), (v as unknown[])[p.index])];
+              fail(p.field, v, p.message, at);
+            }
           }
           freezeWrapper(out, ctx.registry);
         }
