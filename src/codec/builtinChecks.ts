@@ -41,9 +41,10 @@ export type Known =
       /** `undefined` when a function may have changed it. */
       readonly dtype: string | undefined;
       readonly shape: readonly number[];
-      readonly what: string;
+      /** Its description for a message, made only when one is written. */
+      readonly what: () => string;
     }
-  | { readonly kind: "other"; readonly what: string };
+  | { readonly kind: "other"; readonly what: () => string };
 
 /** A problem of a built-in record: at its child `field` (its element `index`), what is wrong. */
 export interface BuiltinProblem {
@@ -113,7 +114,7 @@ export class BuiltinChecks {
       case "NonTrainable": {
         const tree = this.knownOf(node["tree"]);
         if (tree?.kind === "tensor")
-          this.known.set(node, { ...tree, what: `a NonTrainable of ${tree.what}` });
+          this.known.set(node, { ...tree, what: () => `a NonTrainable of ${tree.what()}` });
         return [];
       }
       case "Parameterize":
@@ -132,7 +133,7 @@ export class BuiltinChecks {
     if (weight !== undefined && !weightOk) {
       problems.push({
         field: "weight",
-        message: `expected a float32 tensor of rank >= 1 (or a wrapper that unwraps to one), as WeightNormalization requires, got ${weight.what}`,
+        message: `expected a float32 tensor of rank >= 1 (or a wrapper that unwraps to one), as WeightNormalization requires, got ${weight.what()}`,
       });
     }
     const weightShape = weightOk ? weight.shape : undefined;
@@ -150,7 +151,7 @@ export class BuiltinChecks {
           : `a float32 tensor of shape [${shape.join(", ")}] (the weight's shape [${weightShape.join(", ")}] with a last axis of 1)`;
       problems.push({
         field: "scale",
-        message: `expected ${expected} or a wrapper that unwraps to one, as WeightNormalization builds its scale, got ${scale.what}`,
+        message: `expected ${expected} or a wrapper that unwraps to one, as WeightNormalization builds its scale, got ${scale.what()}`,
       });
     }
     if (weightShape !== undefined && problems.length === 0) {
@@ -158,7 +159,8 @@ export class BuiltinChecks {
         kind: "tensor",
         dtype: "float32",
         shape: weightShape,
-        what: `a WeightNormalization that unwraps to a float32 tensor of shape [${weightShape.join(", ")}]`,
+        what: () =>
+          `a WeightNormalization that unwraps to a float32 tensor of shape [${weightShape.join(", ")}]`,
       });
     }
     return problems;
@@ -213,7 +215,7 @@ export class BuiltinChecks {
           {
             field: "args",
             index: 0,
-            message: `${name} needs ${expected}, as ${constructor} builds it, got ${arg.what}`,
+            message: `${name} needs ${expected}, as ${constructor} builds it, got ${arg.what()}`,
           },
         ];
       }
@@ -222,7 +224,7 @@ export class BuiltinChecks {
       const first: unknown = args[0];
       const arg: Known | undefined =
         typeof first === "number"
-          ? { kind: "tensor", dtype: "float32", shape: [], what: "" }
+          ? { kind: "tensor", dtype: "float32", shape: [], what: () => `the number ${describeValue(first)}` }
           : this.knownOf(first);
       if (arg?.kind === "tensor") {
         const dtype = arg.dtype === "float32" ? "float32" : undefined;
@@ -230,7 +232,8 @@ export class BuiltinChecks {
           kind: "tensor",
           dtype,
           shape: arg.shape,
-          what: `a Parameterize that unwraps to ${dtype === undefined ? "a tensor" : `a ${dtype} tensor`} of shape [${arg.shape.join(", ")}]`,
+          what: () =>
+            `a Parameterize that unwraps to ${dtype === undefined ? "a tensor" : `a ${dtype} tensor`} of shape [${arg.shape.join(", ")}]`,
         });
       }
     }
@@ -240,26 +243,26 @@ export class BuiltinChecks {
   /** What the document value `x` unwraps to, or `undefined` when the document does not say. */
   knownOf(x: unknown): Known | undefined {
     if (x === null || typeof x !== "object") {
-      return { kind: "other", what: x === null ? "null" : `the ${typeof x} ${describeValue(x)}` };
+      return { kind: "other", what: () => (x === null ? "null" : `the ${typeof x} ${describeValue(x)}`) };
     }
-    if (Array.isArray(x)) return { kind: "other", what: describeValue(x) };
+    if (Array.isArray(x)) return { kind: "other", what: () => describeValue(x) };
     const remembered = this.known.get(x);
     if (remembered !== undefined) return remembered;
     const node = x as Record<string, unknown>;
     if (!Object.prototype.hasOwnProperty.call(node, "_tag"))
-      return { kind: "other", what: describeValue(node) };
+      return { kind: "other", what: () => describeValue(node) };
     switch (node["_tag"]) {
       case "Tensor":
         return tensorOf(node);
       case "Object":
-        return { kind: "other", what: describeValue(node["fields"]) };
+        return { kind: "other", what: () => describeValue(node["fields"]) };
       case "Function":
-        return { kind: "other", what: "a function" };
+        return { kind: "other", what: () => "a function" };
       case "Undefined":
-        return { kind: "other", what: "undefined" };
+        return { kind: "other", what: () => "undefined" };
       case "Number": {
         const n = specialNumberValue(node["value"]);
-        return n === undefined ? undefined : { kind: "other", what: `the number ${describeValue(n)}` };
+        return n === undefined ? undefined : { kind: "other", what: () => `the number ${describeValue(n)}` };
       }
     }
     return undefined;
@@ -292,7 +295,7 @@ function tensorOf(node: Record<string, unknown>): Known | undefined {
     kind: "tensor",
     dtype,
     shape: dims,
-    what: `${dtype === "int32" ? "an" : "a"} ${dtype} tensor of shape [${dims.join(", ")}]`,
+    what: () => `${dtype === "int32" ? "an" : "a"} ${dtype} tensor of shape [${dims.join(", ")}]`,
   };
 }
 
