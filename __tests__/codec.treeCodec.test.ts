@@ -817,6 +817,31 @@ describe("built-in records: decoding refuses what their constructors refuse", ()
     ]);
   });
 
+  test("deep chains of records are read once (no quadratic walk) and told by their depth", () => {
+    const depth = 50_000;
+    const chain = (tag: "NonTrainable" | "lowerTriangle", inner: unknown): unknown => {
+      let x = inner;
+      for (let i = 0; i < depth; i++)
+        x =
+          tag === "NonTrainable"
+            ? { _tag: "NonTrainable", tree: x }
+            : { _tag: "Parameterize", fn: fn("lowerTriangle"), args: [x] };
+      return x;
+    };
+    const check = (d: unknown): string[] => {
+      const r = treeDocument().decode(d);
+      return E.isLeft(r) ? formatDecodeErrors(r.left) : [];
+    };
+    expect(check(doc(wn(zeros([2, 3]), chain("NonTrainable", zeros([2, 1])))))).toEqual([]);
+    expect(check(doc(wn(zeros([2, 3]), chain("NonTrainable", zeros([2])))))).toEqual([
+      `.scale: ${scaleExpected} 50000 nested NonTrainables of a float32 tensor of shape [2]`,
+    ]);
+    expect(check(doc(wn(chain("lowerTriangle", zeros([2, 2])), zeros([2, 1]))))).toEqual([]);
+    expect(check(doc(wn(chain("lowerTriangle", zeros([2, 2])), zeros([2]))))).toEqual([
+      ".scale: expected a float32 tensor of shape [2, 1] (the weight's shape [2, 2] with a last axis of 1) or a wrapper that unwraps to one, as WeightNormalization builds its scale, got a float32 tensor of shape [2]",
+    ]);
+  });
+
   test("a registry whose WeightNormalization is its own spec is not held to the built-in's checks", () => {
     const registry = registerWrapper(emptyRegistry, {
       tag: "WeightNormalization",

@@ -98,28 +98,24 @@ const intervalFunctions: ReadonlyMap<unknown, readonly [string, string]> = new M
 
 /**
  * The checks of one decode. `close` is called when a built-in record's children have been
- * decoded (children before their parents), and remembers what the record unwraps to for the
- * records around it, so nothing is walked twice.
+ * decoded (children before their parents). What a child unwraps to is read down its chain of
+ * wrappers; a `WeightNormalization` that passed is remembered, so that a chain stops at it and
+ * nothing is walked twice however records nest.
  */
 export class BuiltinChecks {
-  private readonly known = new Map<object, Known>();
+  /** Records already read: what they unwrap to, `null` when the document does not say. */
+  private readonly known = new Map<object, Known | null>();
 
-  constructor(private readonly functions: ResolvedFunctions) {}
+  /** `isBuiltin(tag)`: whether the registry's spec of `tag` is the built-in one. */
+  constructor(
+    private readonly functions: ResolvedFunctions,
+    private readonly isBuiltin: (tag: string) => boolean,
+  ) {}
 
   /** The problems of the record `node` (a document node of the built-in `tag`). */
   close(tag: string, node: Record<string, unknown>): BuiltinProblem[] {
-    switch (tag) {
-      case "WeightNormalization":
-        return this.closeWeightNormalization(node);
-      case "NonTrainable": {
-        const tree = this.knownOf(node["tree"]);
-        if (tree?.kind === "tensor")
-          this.known.set(node, { ...tree, what: () => `a NonTrainable of ${tree.what()}` });
-        return [];
-      }
-      case "Parameterize":
-        return this.closeParameterize(node);
-    }
+    if (tag === "WeightNormalization") return this.closeWeightNormalization(node);
+    if (tag === "Parameterize") return this.closeParameterize(node);
     return [];
   }
 
@@ -154,15 +150,18 @@ export class BuiltinChecks {
         message: `expected ${expected} or a wrapper that unwraps to one, as WeightNormalization builds its scale, got ${scale.what()}`,
       });
     }
-    if (weightShape !== undefined && problems.length === 0) {
-      this.known.set(node, {
-        kind: "tensor",
-        dtype: "float32",
-        shape: weightShape,
-        what: () =>
-          `a WeightNormalization that unwraps to a float32 tensor of shape [${weightShape.join(", ")}]`,
-      });
-    }
+    this.known.set(
+      node,
+      weightShape !== undefined && problems.length === 0
+        ? {
+            kind: "tensor",
+            dtype: "float32",
+            shape: weightShape,
+            what: () =>
+              `a WeightNormalization that unwraps to a float32 tensor of shape [${weightShape.join(", ")}]`,
+          }
+        : null,
+    );
     return problems;
   }
 
@@ -201,6 +200,8 @@ export class BuiltinChecks {
     if (raw !== undefined && args.length >= 1) {
       const [name, constructor, square] = raw;
       const arg = this.knownOf(args[0]);
+      // Remembered, so that a chain of these is read once (the records around stop here).
+      this.known.set(node, arg?.kind === "tensor" && shapeKeeping.has(fn) ? describedAs(arg, 0, true) : null);
       const ok =
         arg === undefined ||
         (arg.kind === "tensor" &&
@@ -220,38 +221,51 @@ export class BuiltinChecks {
         ];
       }
     }
-    if (shapeKeeping.has(fn) && args.length >= 1) {
-      const first: unknown = args[0];
-      const arg: Known | undefined =
-        typeof first === "number"
-          ? { kind: "tensor", dtype: "float32", shape: [], what: () => `the number ${describeValue(first)}` }
-          : this.knownOf(first);
-      if (arg?.kind === "tensor") {
-        const dtype = arg.dtype === "float32" ? "float32" : undefined;
-        this.known.set(node, {
-          kind: "tensor",
-          dtype,
-          shape: arg.shape,
-          what: () =>
-            `a Parameterize that unwraps to ${dtype === undefined ? "a tensor" : `a ${dtype} tensor`} of shape [${arg.shape.join(", ")}]`,
-        });
-      }
-    }
     return [];
   }
 
-  /** What the document value `x` unwraps to, or `undefined` when the document does not say. */
+  /**
+   * What the document value `x` unwraps to, or `undefined` when the document does not say: read
+   * through `NonTrainable` (which keeps it) and `Parameterize` of a shape-keeping function of the
+   * default table (which keeps the shape of its first argument), in a loop (chains may be deep).
+   */
   knownOf(x: unknown): Known | undefined {
+    let cur = x;
+    let frozen = 0; // the NonTrainable records around, outermost first
+    let parameterized = false; // whether a Parameterize is in the chain (then dtype is float32 or unknown)
+    for (;;) {
+      const found = this.knownHere(cur);
+      if (found === "Parameterize" || found === "NonTrainable") {
+        const node = cur as Record<string, unknown>;
+        if (found === "NonTrainable") {
+          if (!parameterized) frozen++;
+          cur = node["tree"];
+          continue;
+        }
+        const fn = this.functionOf(node["fn"]);
+        const args = node["args"];
+        if (!shapeKeeping.has(fn) || !Array.isArray(args) || args.length === 0) return undefined;
+        parameterized = true;
+        cur = typeof args[0] === "number" ? scalarNode : args[0];
+        continue;
+      }
+      if (found === undefined || (parameterized && found.kind === "other")) return undefined;
+      if (!parameterized && frozen === 0) return found;
+      return describedAs(found, frozen, parameterized);
+    }
+  }
+
+  /** What `x` itself is, or the built-in wrapper to look through. */
+  private knownHere(x: unknown): Known | "Parameterize" | "NonTrainable" | undefined {
     if (x === null || typeof x !== "object") {
       return { kind: "other", what: () => (x === null ? "null" : `the ${typeof x} ${describeValue(x)}`) };
     }
     if (Array.isArray(x)) return { kind: "other", what: () => describeValue(x) };
-    const remembered = this.known.get(x);
-    if (remembered !== undefined) return remembered;
     const node = x as Record<string, unknown>;
     if (!Object.prototype.hasOwnProperty.call(node, "_tag"))
       return { kind: "other", what: () => describeValue(node) };
-    switch (node["_tag"]) {
+    const tag = node["_tag"];
+    switch (tag) {
       case "Tensor":
         return tensorOf(node);
       case "Object":
@@ -264,6 +278,13 @@ export class BuiltinChecks {
         const n = specialNumberValue(node["value"]);
         return n === undefined ? undefined : { kind: "other", what: () => `the number ${describeValue(n)}` };
       }
+      case "NonTrainable":
+        return this.isBuiltin(tag) ? tag : undefined;
+      case "Parameterize":
+        if (this.known.has(node)) return this.known.get(node) ?? undefined;
+        return this.isBuiltin(tag) ? tag : undefined;
+      case "WeightNormalization":
+        return this.known.get(node) ?? undefined;
     }
     return undefined;
   }
@@ -296,6 +317,25 @@ function tensorOf(node: Record<string, unknown>): Known | undefined {
     dtype,
     shape: dims,
     what: () => `${dtype === "int32" ? "an" : "a"} ${dtype} tensor of shape [${dims.join(", ")}]`,
+  };
+}
+
+/** A number as `Parameterize`'s first argument: tf makes a float32 scalar of it. */
+const scalarNode = { _tag: "Tensor", dtype: "float32", shape: [] };
+
+/** `found` seen through `frozen` NonTrainable records and, if `parameterized`, a Parameterize. */
+function describedAs(found: Known, frozen: number, parameterized: boolean): Known {
+  // A deep chain is told by its depth, not word by word.
+  const prefix = frozen <= 3 ? "a NonTrainable of ".repeat(frozen) : `${frozen} nested NonTrainables of `;
+  if (found.kind === "other") return { kind: "other", what: () => `${prefix}${found.what()}` };
+  if (!parameterized) return { ...found, what: () => `${prefix}${found.what()}` };
+  const dtype = found.dtype === "float32" ? "float32" : undefined;
+  return {
+    kind: "tensor",
+    dtype,
+    shape: found.shape,
+    what: () =>
+      `${prefix}a Parameterize that unwraps to ${dtype === undefined ? "a tensor" : "a float32 tensor"} of shape [${found.shape.join(", ")}]`,
   };
 }
 

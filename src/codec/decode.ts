@@ -178,6 +178,8 @@ export function decodeTreeValue(
   const entries: t.ContextEntry[] = []; // entries[i]: how frames[i] is reached (the root: the tree entry)
   let truncated = false;
   let checks: BuiltinChecks | undefined;
+  const isBuiltin = (tag: string): boolean =>
+    builtinFields[tag] !== undefined && ctx.registry.specs.get(tag) === defaultRegistry.specs.get(tag);
 
   const contextOf = (
     key: string | undefined,
@@ -529,7 +531,7 @@ export function decodeTreeValue(
             ctx.registry.specs.get(tag) === defaultRegistry.specs.get(tag)
           ) {
             const node = sources[top] as Record<string, unknown>;
-            for (const p of (checks ??= new BuiltinChecks(ctx.functions)).close(tag, node)) {
+            for (const p of (checks ??= new BuiltinChecks(ctx.functions, isBuiltin)).close(tag, node)) {
               const v = node[p.field];
               const at =
                 p.index === undefined ? undefined : [entry(String(p.index), (v as unknown[])[p.index])];
