@@ -11,10 +11,11 @@ import {
   treeDocument,
   TreeEncodeError,
 } from "../src";
-import { encodeTree } from "../src/advanced";
+import { emptyRegistry, encodeTree } from "../src/advanced";
 import { registerWrapper } from "../src";
 import { treeLeaves } from "../src";
 import { NonTrainable, Parameterize, WeightNormalization, defaultRegistry, unwrap } from "../src";
+import { cholesky, increasingOnInterval, lowerTriangular, simplex } from "../src";
 import { deepArray, deepObject, disposeAll, exactDifference } from "./codec.helpers";
 import { useBackendAndCheckLeaks } from "./support/tensors";
 
@@ -637,5 +638,219 @@ describe("is guards the decoded type (trees); treeDocument().is guards documents
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("built-in records: decoding refuses what their constructors refuse", () => {
+  /** A tensor node of zeros. */
+  const zeros = (shape: number[], dtype: "float32" | "int32" | "bool" = "float32"): unknown => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const bytes = dtype === "bool" ? Buffer.alloc(n) : Buffer.alloc(4 * n);
+    return { _tag: "Tensor", dtype, shape, data: bytes.toString("base64") };
+  };
+  const fn = (name: string): unknown => ({ _tag: "Function", name });
+  const softplusOf = (arg: unknown): unknown => ({ _tag: "Parameterize", fn: fn("softplus"), args: [arg] });
+  const wn = (weight: unknown, scale: unknown): unknown => ({ _tag: "WeightNormalization", weight, scale });
+  const inModel = (layer: unknown): unknown => doc({ model: { layer } });
+
+  /** Every way in gives the same lines: decode, treeDocument (no tensor made), parseTree (text). */
+  function problems(input: unknown): string[] {
+    const before = tf.memory().numTensors;
+    const checked = treeDocument().decode(input);
+    expect(tf.memory().numTensors).toBe(before);
+    const decoded = codec.decode(input);
+    if (E.isRight(decoded)) disposeAll(decoded.right);
+    const parsed = parseTree(JSON.stringify(input));
+    if (E.isRight(parsed)) disposeAll(parsed.right);
+    const lines = E.isLeft(decoded) ? formatDecodeErrors(decoded.left) : [];
+    expect(E.isLeft(checked) ? formatDecodeErrors(checked.left) : []).toEqual(lines);
+    expect(E.isLeft(parsed) ? formatDecodeErrors(parsed.left) : []).toEqual(lines);
+    expect(treeDocument().is(input)).toBe(lines.length === 0);
+    expect(tf.memory().numTensors).toBe(before);
+    return lines;
+  }
+
+  const scaleExpected =
+    "expected a float32 tensor of shape [2, 1] (the weight's shape [2, 3] with a last axis of 1) or a wrapper that unwraps to one, as WeightNormalization builds its scale, got";
+  test.each([
+    ["a scale of the wrong shape", zeros([2]), "a float32 tensor of shape [2]"],
+    ["a scale of the weight's shape", zeros([2, 3]), "a float32 tensor of shape [2, 3]"],
+    ["a scale with the axes the other way", zeros([1, 2]), "a float32 tensor of shape [1, 2]"],
+    [
+      "a wrapped scale of the wrong shape",
+      softplusOf(zeros([3, 1])),
+      "a Parameterize that unwraps to a float32 tensor of shape [3, 1]",
+    ],
+    ["an int32 scale", zeros([2, 1], "int32"), "an int32 tensor of shape [2, 1]"],
+    ["a string", "abc", 'the string "abc"'],
+    ["a number", 3, "the number 3"],
+    ["a special number", { _tag: "Number", value: "NaN" }, "the number NaN"],
+    ["null", null, "null"],
+    ["an object", { raw: zeros([2, 1]) }, 'an object with keys ["raw"]'],
+    ["an array", [zeros([2, 1])], "an array of length 1"],
+    ["a function", fn("exp"), "a function"],
+  ])("%s is refused at its key path", (_name, scale, got) => {
+    expect(problems(inModel(wn(zeros([2, 3]), scale)))).toEqual([
+      `.model.layer.scale: ${scaleExpected} ${got}`,
+    ]);
+  });
+
+  test("a weight that is not a float32 tensor of rank >= 1 is refused, as the constructor refuses it", () => {
+    const weightExpected =
+      "expected a float32 tensor of rank >= 1 (or a wrapper that unwraps to one), as WeightNormalization requires, got";
+    const scaleAny =
+      "expected a float32 tensor or a wrapper that unwraps to one, as WeightNormalization builds its scale, got";
+    expect(problems(inModel(wn(zeros([]), zeros([1]))))).toEqual([
+      `.model.layer.weight: ${weightExpected} a float32 tensor of shape []`,
+    ]);
+    expect(problems(inModel(wn(zeros([2, 3], "int32"), zeros([2, 1]))))).toEqual([
+      `.model.layer.weight: ${weightExpected} an int32 tensor of shape [2, 3]`,
+    ]);
+    expect(problems(inModel(wn("w", "s")))).toEqual([
+      `.model.layer.weight: ${weightExpected} the string "w"`,
+      `.model.layer.scale: ${scaleAny} the string "s"`,
+    ]);
+    expect(problems(doc(wn({ _tag: "NonTrainable", tree: zeros([2, 3], "bool") }, zeros([2, 1]))))).toEqual([
+      `.weight: ${weightExpected} a NonTrainable of a bool tensor of shape [2, 3]`,
+    ]);
+  });
+
+  test("what the constructor builds is accepted: batched, wrapped weights, a plain scale, a scale the document cannot tell", () => {
+    const w = tf.tensor([
+      [1, 2, 3],
+      [3, 4, 5],
+    ]);
+    const built = WeightNormalization(w);
+    const batched = WeightNormalization(tf.ones([4, 2, 3]));
+    const frozen = WeightNormalization(NonTrainable(tf.ones([5])) as never);
+    const json = codec.encode({ built, batched, frozen });
+    expect(problems(json)).toEqual([]);
+    disposeAll({ built, batched, frozen });
+    // A record written by hand, as unwrapWeightNormalization's example does; a vector weight.
+    expect(problems(doc(wn(zeros([1, 2]), zeros([1, 1]))))).toEqual([]);
+    expect(problems(doc(wn(zeros([3]), softplusOf(zeros([1])))))).toEqual([]);
+    // A scale made by a wrapper whose result the document does not tell (a user's function, a
+    // custom tag) is left to unwrap.
+    const custom = treeCodec({ functions: { mine: (x: tf.Tensor) => x } });
+    const r = custom.decode(
+      doc(wn(zeros([2, 3]), { _tag: "Parameterize", fn: fn("mine"), args: [zeros([5])] })),
+    );
+    expect(E.isRight(r)).toBe(true);
+    if (E.isRight(r)) disposeAll(r.right);
+    // Nested: a WeightNormalization as the weight of another unwraps to its weight's shape.
+    expect(problems(doc(wn(wn(zeros([2, 3]), zeros([2, 1])), zeros([2, 1]))))).toEqual([]);
+    expect(problems(doc(wn(wn(zeros([2, 3]), zeros([2, 1])), zeros([2, 3]))))).toEqual([
+      `.scale: ${scaleExpected} a float32 tensor of shape [2, 3]`,
+    ]);
+  });
+
+  test("bounded and increasingOnInterval records need finite numbers lo < hi, as their constructors", () => {
+    const interval = (name: string, args: unknown[]): unknown =>
+      doc({ model: { rate: { _tag: "Parameterize", fn: fn(name), args } } });
+    expect(problems(interval("scaledSigmoid", [zeros([2]), 0, 1]))).toEqual([]);
+    expect(problems(interval("increasingFromLogits", [zeros([3]), -1, 1]))).toEqual([]);
+    expect(problems(interval("scaledSigmoid", [zeros([2]), 1, 0]))).toEqual([
+      ".model.rate.args: scaledSigmoid needs finite numbers lo < hi (as bounded checks), got lo = 1, hi = 0",
+    ]);
+    expect(problems(interval("scaledSigmoid", [zeros([2]), 1, 1]))).toEqual([
+      ".model.rate.args: scaledSigmoid needs finite numbers lo < hi (as bounded checks), got lo = 1, hi = 1",
+    ]);
+    expect(
+      problems(interval("increasingFromLogits", [zeros([3]), { _tag: "Number", value: "-Infinity" }, 1])),
+    ).toEqual([
+      ".model.rate.args: increasingFromLogits needs finite numbers lo < hi (as increasingOnInterval checks), got lo = -Infinity, hi = 1",
+    ]);
+    expect(problems(interval("scaledSigmoid", [zeros([2]), "0", 1]))).toEqual([
+      '.model.rate.args: scaledSigmoid needs finite numbers lo < hi (as bounded checks), got lo = "0", hi = 1',
+    ]);
+    expect(problems(interval("scaledSigmoid", [zeros([2])]))).toEqual([
+      ".model.rate.args: scaledSigmoid takes [raw, lo, hi] (as bounded writes it), got 1 argument",
+    ]);
+    // A user's function under the same name is the user's business.
+    const mine = treeCodec({ functions: { scaledSigmoid: (x: tf.Tensor) => x } });
+    const r = mine.decode(interval("scaledSigmoid", [zeros([2]), 1, 0]));
+    expect(E.isRight(r)).toBe(true);
+    if (E.isRight(r)) disposeAll(r.right);
+  });
+
+  test("lowerTriangular, cholesky, simplex and increasingOnInterval records need the raw shape their constructors build", () => {
+    const p = (name: string, ...args: unknown[]): unknown =>
+      doc({ model: { c: { _tag: "Parameterize", fn: fn(name), args } } });
+    const identities = tf.tidy(() => tf.mul(tf.ones([3, 2, 2]), tf.eye(2)));
+    const built = {
+      l: lowerTriangular([
+        [1, 0],
+        [2, 3],
+      ]),
+      c: cholesky(identities),
+      s: simplex([0.2, 0.8]),
+      i: increasingOnInterval([0.1, 0.5], 0, 1),
+    };
+    expect(problems(codec.encode(built))).toEqual([]);
+    disposeAll(built);
+    identities.dispose();
+    expect(problems(p("lowerTriangle", zeros([2, 3])))).toEqual([
+      ".model.c.args[0]: lowerTriangle needs a tensor of square matrices in its last two axes, as lowerTriangular builds it, got a float32 tensor of shape [2, 3]",
+    ]);
+    expect(problems(p("choleskyFactor", zeros([4])))).toEqual([
+      ".model.c.args[0]: choleskyFactor needs a tensor of square matrices in its last two axes, as cholesky builds it, got a float32 tensor of shape [4]",
+    ]);
+    expect(problems(p("simplexFromLogits", zeros([])))).toEqual([
+      ".model.c.args[0]: simplexFromLogits needs a tensor with a last axis (rank >= 1), as simplex builds it, got a float32 tensor of shape []",
+    ]);
+    expect(problems(p("simplexFromLogits", "raw"))).toEqual([
+      '.model.c.args[0]: simplexFromLogits needs a tensor with a last axis (rank >= 1), as simplex builds it, got the string "raw"',
+    ]);
+    expect(problems(p("increasingFromLogits", 2, 0, 1))).toEqual([
+      ".model.c.args[0]: increasingFromLogits needs a tensor with a last axis (rank >= 1), as increasingOnInterval builds it, got the number 2",
+    ]);
+    // What these unwrap to is known, so a WeightNormalization around them is checked through them.
+    expect(
+      problems(
+        doc(wn({ _tag: "Parameterize", fn: fn("lowerTriangle"), args: [zeros([3, 3])] }, zeros([3, 1]))),
+      ),
+    ).toEqual([]);
+    expect(
+      problems(doc(wn({ _tag: "Parameterize", fn: fn("lowerTriangle"), args: [zeros([3, 3])] }, zeros([3])))),
+    ).toEqual([
+      ".scale: expected a float32 tensor of shape [3, 1] (the weight's shape [3, 3] with a last axis of 1) or a wrapper that unwraps to one, as WeightNormalization builds its scale, got a float32 tensor of shape [3]",
+    ]);
+  });
+
+  test("deep chains of records are read once (no quadratic walk) and told by their depth", () => {
+    const depth = 50_000;
+    const chain = (tag: "NonTrainable" | "lowerTriangle", inner: unknown): unknown => {
+      let x = inner;
+      for (let i = 0; i < depth; i++)
+        x =
+          tag === "NonTrainable"
+            ? { _tag: "NonTrainable", tree: x }
+            : { _tag: "Parameterize", fn: fn("lowerTriangle"), args: [x] };
+      return x;
+    };
+    const check = (d: unknown): string[] => {
+      const r = treeDocument().decode(d);
+      return E.isLeft(r) ? formatDecodeErrors(r.left) : [];
+    };
+    expect(check(doc(wn(zeros([2, 3]), chain("NonTrainable", zeros([2, 1])))))).toEqual([]);
+    expect(check(doc(wn(zeros([2, 3]), chain("NonTrainable", zeros([2])))))).toEqual([
+      `.scale: ${scaleExpected} 50000 nested NonTrainables of a float32 tensor of shape [2]`,
+    ]);
+    expect(check(doc(wn(chain("lowerTriangle", zeros([2, 2])), zeros([2, 1]))))).toEqual([]);
+    expect(check(doc(wn(chain("lowerTriangle", zeros([2, 2])), zeros([2]))))).toEqual([
+      ".scale: expected a float32 tensor of shape [2, 1] (the weight's shape [2, 2] with a last axis of 1) or a wrapper that unwraps to one, as WeightNormalization builds its scale, got a float32 tensor of shape [2]",
+    ]);
+  });
+
+  test("a registry whose WeightNormalization is its own spec is not held to the built-in's checks", () => {
+    const registry = registerWrapper(emptyRegistry, {
+      tag: "WeightNormalization",
+      children: ["weight", "scale"],
+      unwrap: (n: { weight: tf.Tensor }) => n.weight,
+    });
+    const mine = treeCodec({ registry });
+    const r = mine.decode(doc(wn(zeros([2, 3]), "not a tensor")));
+    expect(E.isRight(r)).toBe(true);
+    if (E.isRight(r)) disposeAll(r.right);
   });
 });

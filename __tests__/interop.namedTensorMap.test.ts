@@ -66,13 +66,78 @@ describe("fromNamedTensorMap", () => {
   test("refuses empty segments, non-tensors and an empty separator", () =>
     noLeak(() => {
       const t = tf.scalar(1);
-      expect(() => fromNamedTensorMap({ "a//b": t })).toThrow(/"a\/\/b" has an empty segment/);
-      expect(() => fromNamedTensorMap({ "/a": t })).toThrow(/empty segment/);
-      expect(() => fromNamedTensorMap({ "": t })).toThrow(/empty segment/);
-      expect(() => fromNamedTensorMap({ a: 3 as unknown as tf.Tensor })).toThrow(
-        /the weight "a" is .*3.*, not a tensor/,
+      expect(() => fromNamedTensorMap({ "a//b": t })).toThrow(
+        'fromNamedTensorMap: the weight name "a//b" has an empty segment (separator "/")',
       );
-      expect(() => fromNamedTensorMap({ a: t }, { separator: "" })).toThrow(/separator must not be empty/);
+      expect(() => fromNamedTensorMap({ "/a": t })).toThrow(
+        'fromNamedTensorMap: the weight name "/a" has an empty segment (separator "/")',
+      );
+      expect(() => fromNamedTensorMap({ "": t })).toThrow(
+        'fromNamedTensorMap: the weight name "" has an empty segment (separator "/")',
+      );
+      expect(() => fromNamedTensorMap({ 'say "hi"': t, a: 3 as unknown as tf.Tensor })).toThrow(
+        'fromNamedTensorMap: the weight "a" is number 3, not a tensor',
+      );
+      expect(() => fromNamedTensorMap({ 'say "hi"//': t })).toThrow(
+        'fromNamedTensorMap: the weight name "say \\"hi\\"//" has an empty segment (separator "/")',
+      );
+      expect(() => fromNamedTensorMap({ a: t }, { separator: "" })).toThrow(
+        "fromNamedTensorMap: the separator must be a non-empty string, got an empty string",
+      );
+      expect(() => fromNamedTensorMap({ a: t }, { separator: 1 as unknown as string })).toThrow(
+        "fromNamedTensorMap: the separator must be a non-empty string, got number 1",
+      );
+      t.dispose();
+    }));
+
+  test("refuses what is not a plain object of tensors with a TypeError saying what it got", () =>
+    noLeak(() => {
+      const t = tf.scalar(1);
+      const expected =
+        "fromNamedTensorMap: expected a NamedTensorMap (a plain object of weight names to tensors), got";
+      const cases: [unknown, string][] = [
+        [null, "null"],
+        [undefined, "undefined"],
+        [3, "number 3"],
+        ["ab", "string ab"],
+        [[t], "an array of length 1"],
+        [new Map([["a", t]]), "a Map (pass Object.fromEntries(map))"],
+        [Object.create({ a: t }) as unknown, "an instance of Object"],
+        [t, "a float32 tensor of shape []"],
+      ];
+      for (const [input, got] of cases) {
+        let thrown: unknown;
+        try {
+          fromNamedTensorMap(input as tf.NamedTensorMap);
+        } catch (e) {
+          thrown = e;
+        }
+        expect(thrown).toBeInstanceOf(TypeError);
+        expect((thrown as Error).message).toBe(`${expected} ${got}`);
+      }
+      // A null-prototype object is a map like any other.
+      const bare = Object.create(null) as Record<string, tf.Tensor>;
+      bare["a/b"] = t;
+      expect((fromNamedTensorMap(bare) as { a: { b: tf.Tensor } }).a.b).toBe(t);
+      expect(() => fromNamedTensorMap({ a: t, b: { c: t } as unknown as tf.Tensor })).toThrow(
+        'fromNamedTensorMap: the weight "b" is a plain object, not a tensor',
+      );
+      t.dispose();
+    }));
+
+  test("a long weight name is shown with its middle elided, so a message stays short", () =>
+    noLeak(() => {
+      const t = tf.scalar(1);
+      const name = `${"layer/".repeat(100_000)}/w`; // 600,002 characters
+      let message = "";
+      try {
+        fromNamedTensorMap({ [name]: t });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toBe(
+        `fromNamedTensorMap: the weight name "${"layer/".repeat(10)}"…(599902 characters)…"r/${"layer/".repeat(6)}/w" has an empty segment (separator "/")`,
+      );
       t.dispose();
     }));
 
@@ -119,8 +184,21 @@ describe("toNamedTensorMap", () => {
         "toNamedTensorMap: at .a[1] there is a wrapper (Parameterize); unwrap the tree first",
       );
       expect(() => toNamedTensorMap({ a: { b: 3 } })).toThrow(/at \.a\.b there is .*3.*, not a tensor/);
-      expect(() => toNamedTensorMap({ a: { "b/c": t } })).toThrow(/key "b\/c" contains the separator/);
-      expect(() => toNamedTensorMap({ "": t })).toThrow(/key "" is empty/);
+      expect(() => toNamedTensorMap({ a: { "b/c": t } })).toThrow(
+        'toNamedTensorMap: at .a["b/c"] the key "b/c" contains the separator "/", so the name "a/b/c" would read back as another path',
+      );
+      expect(() => toNamedTensorMap({ "": t })).toThrow(
+        'toNamedTensorMap: at [""] a key is empty, so the name "" would not read back as this path (empty segments are refused)',
+      );
+      expect(() => toNamedTensorMap({ a: { "": t } })).toThrow(
+        'toNamedTensorMap: at .a[""] a key is empty, so the name "a/" would not read back as this path (empty segments are refused)',
+      );
+      expect(() => toNamedTensorMap({ a: { "x.y": t } }, { separator: "." })).toThrow(
+        'toNamedTensorMap: at .a["x.y"] the key "x.y" contains the separator ".", so the name "a.x.y" would read back as another path',
+      );
+      expect(() => toNamedTensorMap({ a: t }, { separator: "" })).toThrow(
+        "toNamedTensorMap: the separator must be a non-empty string, got an empty string",
+      );
       // A Map node may hold both 0 and "0": two paths, one name.
       const registry = registerNodeType(defaultRegistry, mapNodeType);
       expect(() =>
@@ -133,15 +211,28 @@ describe("toNamedTensorMap", () => {
           },
           { registry },
         ),
-      ).toThrow(/both give the name "m\/0"/);
+      ).toThrow('toNamedTensorMap: .m[0] and .m["0"] both give the name "m/0"');
       t.dispose();
     }));
 
-  test("a tensor at the root has the empty name, which fromNamedTensorMap refuses", () =>
+  test("in a deep tree the name in the message is elided (the key path is printed by describePath)", () =>
     noLeak(() => {
       const t = tf.scalar(1);
-      expect(Object.keys(toNamedTensorMap(t))).toEqual([""]);
-      expect(() => fromNamedTensorMap(toNamedTensorMap(t))).toThrow(/empty segment/);
+      let tree: unknown = { "": t };
+      for (let i = 0; i < 50; i++) tree = { abc: tree };
+      expect(() => toNamedTensorMap(tree)).toThrow(
+        `toNamedTensorMap: at ${".abc".repeat(50)}[""] a key is empty, so the name "${"abc/".repeat(15)}"…(100 characters)…"${"abc/".repeat(10)}" would not read back as this path (empty segments are refused)`,
+      );
+      t.dispose();
+    }));
+
+  test("refuses a tensor at the root, whose name would be empty (fromNamedTensorMap refuses it)", () =>
+    noLeak(() => {
+      const t = tf.scalar(1);
+      expect(() => toNamedTensorMap(t)).toThrow(
+        "toNamedTensorMap: the tree is a single tensor, whose name would be empty (a name is the key path); put it under a key, e.g. { weight: tensor }",
+      );
+      expect(() => fromNamedTensorMap({ "": t })).toThrow(/empty segment/);
       t.dispose();
     }));
 });

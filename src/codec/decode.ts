@@ -25,6 +25,7 @@ import type { RecordSpec, Registry } from "../core/registry";
 import { isCarriedSpec, markRecord } from "../core/ownSpecs";
 
 import { defaultRegistry } from "../wrappers/defaultRegistry";
+import { BuiltinChecks } from "./builtinChecks";
 import { documentType, treeRootType } from "./errors";
 import { checkVersion, formatName, reservedTags, specialNumberValue } from "./format";
 import type { ResolvedFunctions } from "./functions";
@@ -176,6 +177,9 @@ export function decodeTreeValue(
   const lengths: number[] = [];
   const entries: t.ContextEntry[] = []; // entries[i]: how frames[i] is reached (the root: the tree entry)
   let truncated = false;
+  let checks: BuiltinChecks | undefined;
+  const isBuiltin = (tag: string): boolean =>
+    builtinFields[tag] !== undefined && ctx.registry.specs.get(tag) === defaultRegistry.specs.get(tag);
 
   const contextOf = (
     key: string | undefined,
@@ -519,7 +523,23 @@ export function decodeTreeValue(
       const top = sources.length - 1;
       const i = nexts[top] as number;
       if (i >= (lengths[top] as number)) {
-        if (kinds[top] === WRAPPER) freezeWrapper(outs[top] as Record<string, unknown>, ctx.registry);
+        if (kinds[top] === WRAPPER) {
+          const out = outs[top] as Record<string, unknown>;
+          const tag = out["_tag"] as string;
+          if (
+            builtinFields[tag] !== undefined &&
+            ctx.registry.specs.get(tag) === defaultRegistry.specs.get(tag)
+          ) {
+            const node = sources[top] as Record<string, unknown>;
+            for (const p of (checks ??= new BuiltinChecks(ctx.functions, isBuiltin)).close(tag, node)) {
+              const v = node[p.field];
+              const at =
+                p.index === undefined ? undefined : [entry(String(p.index), (v as unknown[])[p.index])];
+              fail(p.field, v, p.message, at);
+            }
+          }
+          freezeWrapper(out, ctx.registry);
+        }
         sources.pop();
         outs.pop();
         kinds.pop();

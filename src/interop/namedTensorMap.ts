@@ -40,7 +40,9 @@ export interface ToNamedTensorMapOptions extends TreeOptions {
  * The tree holds the map's own tensors (no copies). Every segment becomes an object key, numeric
  * ones too (tfjs names are strings). Refused with a `TypeError` naming the weights: an empty name
  * or segment (`"a//b"`), a value that is not a tensor, and two names where one is a tensor and the
- * other would need it to be a folder (`"dense"` and `"dense/kernel"`).
+ * other would need it to be a folder (`"dense"` and `"dense/kernel"`); and, saying what it got, a
+ * `map` that is not a plain object (`null`, an array, a `Map`) or a separator that is not a
+ * non-empty string.
  *
  * @example
  * const map = { "dense/kernel": tf.ones([2, 3]), "dense/bias": tf.zeros([3]), "out/kernel": tf.ones([3, 1]) };
@@ -51,8 +53,12 @@ export interface ToNamedTensorMapOptions extends TreeOptions {
  * tf.dispose(Object.values(map));
  */
 export function fromNamedTensorMap(map: tf.NamedTensorMap, options?: FromNamedTensorMapOptions): TensorTree {
-  const separator = options?.separator ?? "/";
-  if (separator === "") throw new TypeError("fromNamedTensorMap: the separator must not be empty");
+  const separator = checkSeparator("fromNamedTensorMap", options?.separator);
+  if (!isPlainObject(map)) {
+    throw new TypeError(
+      `fromNamedTensorMap: expected a NamedTensorMap (a plain object of weight names to tensors), got ${describeInput(map)}`,
+    );
+  }
   const root: Record<string, unknown> = {};
   // Sorted, a name comes before every name it is a prefix of: a conflict is always met as a
   // tensor where a folder is needed.
@@ -60,13 +66,13 @@ export function fromNamedTensorMap(map: tf.NamedTensorMap, options?: FromNamedTe
     const value = map[name];
     if (!isTensor(value)) {
       throw new TypeError(
-        `fromNamedTensorMap: the weight "${name}" is ${describeValue(value)}, not a tensor`,
+        `fromNamedTensorMap: the weight ${quoted(name)} is ${describeValue(value)}, not a tensor`,
       );
     }
     const segments = name.split(separator);
     if (segments.some((s) => s === "")) {
       throw new TypeError(
-        `fromNamedTensorMap: the weight name "${name}" has an empty segment (separator "${separator}")`,
+        `fromNamedTensorMap: the weight name ${quoted(name)} has an empty segment (separator ${quoted(separator)})`,
       );
     }
     let node = root;
@@ -75,7 +81,7 @@ export function fromNamedTensorMap(map: tf.NamedTensorMap, options?: FromNamedTe
       const next = Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
       if (isTensor(next)) {
         throw new TypeError(
-          `fromNamedTensorMap: the weights "${segments.slice(0, i + 1).join(separator)}" and "${name}" conflict: the first is a tensor, the second needs it to hold weights`,
+          `fromNamedTensorMap: the weights ${quoted(segments.slice(0, i + 1).join(separator))} and ${quoted(name)} conflict: the first is a tensor, the second needs it to hold weights`,
         );
       }
       if (next === undefined) {
@@ -97,16 +103,16 @@ export function fromNamedTensorMap(map: tf.NamedTensorMap, options?: FromNamedTe
  * `LayersModel` can take it. The map holds the tree's own tensors (no copies). Refused with a
  * `TypeError` naming the key path: a wrapper (unwrap the tree first), a leaf that is not a tensor,
  * a key that contains the separator or is empty (its name would not come back as the same path),
- * and two paths that give the same name.
+ * a tensor at the root (its name would be empty), and two paths that give the same name.
  *
  * @example
  * const tree = { dense: { kernel: tf.ones([2, 3]), bias: tf.zeros([3]) }, layers: [tf.scalar(1)] };
  * Object.keys(toNamedTensorMap(tree)); // ["dense/bias", "dense/kernel", "layers/0"]
- * toNamedTensorMap({ a: { "b/c": tf.scalar(1) } }); // throws 'key "b/c" contains the separator'
+ * toNamedTensorMap({ a: { "b/c": tf.scalar(1) } }); // throws 'at .a["b/c"] the key "b/c" contains the separator "/"'
  * tf.dispose(treeLeaves(tree));
  */
 export function toNamedTensorMap(tree: unknown, options?: ToNamedTensorMapOptions): tf.NamedTensorMap {
-  const separator = options?.separator ?? "/";
+  const separator = checkSeparator("toNamedTensorMap", options?.separator);
   const resolved = withDefaultRegistry(options);
   const registryOptions: TreeOptions = { ...resolved, isLeaf: (x) => isUnwrappable(x, resolved) };
   const [pairs] = treeFlattenWithPath<unknown>(tree, registryOptions);
@@ -122,25 +128,66 @@ export function toNamedTensorMap(tree: unknown, options?: ToNamedTensorMapOption
     if (!isTensor(leaf)) {
       throw new TypeError(`toNamedTensorMap: at ${where} there is ${describeValue(leaf)}, not a tensor`);
     }
+    if (path.length === 0) {
+      throw new TypeError(
+        "toNamedTensorMap: the tree is a single tensor, whose name would be empty (a name is the key path); put it under a key, e.g. { weight: tensor }",
+      );
+    }
+    const name = keystr(path, { separator });
     for (const key of path) {
       const s = String(key);
-      if (s === "" || s.includes(separator)) {
+      if (s === "") {
         throw new TypeError(
-          `toNamedTensorMap: at ${where}, key "${s}" ${s === "" ? "is empty" : "contains the separator"} "${separator}", so its name would not read back as this path`,
+          `toNamedTensorMap: at ${where} a key is empty, so the name ${quoted(name)} would not read back as this path (empty segments are refused)`,
+        );
+      }
+      if (s.includes(separator)) {
+        throw new TypeError(
+          `toNamedTensorMap: at ${where} the key ${quoted(s)} contains the separator ${quoted(separator)}, so the name ${quoted(name)} would read back as another path`,
         );
       }
     }
-    const name = keystr(path, { separator });
     const before = from.get(name);
     if (before !== undefined) {
       throw new TypeError(
-        `toNamedTensorMap: ${describePath(before)} and ${where} both give the name "${name}"`,
+        `toNamedTensorMap: ${describePath(before)} and ${where} both give the name ${quoted(name)}`,
       );
     }
     from.set(name, path);
     define(map, name, leaf);
   });
   return map;
+}
+
+/** The separator of the options: `"/"` when omitted, else a non-empty string. */
+function checkSeparator(caller: string, separator: unknown): string {
+  if (separator === undefined) return "/";
+  if (typeof separator !== "string" || separator === "") {
+    throw new TypeError(
+      `${caller}: the separator must be a non-empty string, got ${separator === "" ? "an empty string" : describeValue(separator)}`,
+    );
+  }
+  return separator;
+}
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  if (x === null || typeof x !== "object" || Array.isArray(x)) return false;
+  const proto: unknown = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * A name or key quoted for a message, its middle elided past 120 characters: a name is a whole
+ * key path, and a deep or hostile tree's would otherwise make a message of megabytes.
+ */
+function quoted(name: string): string {
+  if (name.length <= 120) return JSON.stringify(name);
+  return `${JSON.stringify(name.slice(0, 60))}…(${name.length - 100} characters)…${JSON.stringify(name.slice(-40))}`;
+}
+
+/** `describeValue`, with the way out for a `Map`. */
+function describeInput(x: unknown): string {
+  return x instanceof Map ? "a Map (pass Object.fromEntries(map))" : describeValue(x);
 }
 
 /** Sets an own enumerable data property (so `__proto__` stays an ordinary key). */
