@@ -88,3 +88,46 @@ export function withPath(e: unknown, path: () => Key[]): unknown {
       `only (make such a value a leaf with \`isLeaf\`, or register its class with \`registerNodeType\`)`,
   );
 }
+
+/**
+ * The arrays of one pass (its frames, pending nodes and values), kept by a finished pass for the
+ * next one. A model is rebuilt again and again (`unwrap` at every training step); for a small
+ * model, making and growing these arrays was about a tenth of the pass. A pass started inside a
+ * hook (a wrapper whose own unwrap rebuilds a tree) takes another set, or makes one. Emptied
+ * before they are kept, so that no node of a finished tree stays reachable, and kept only while
+ * small.
+ */
+export interface Scratch {
+  readonly frames: Frames;
+  readonly pend: unknown[];
+  readonly values: unknown[];
+  readonly out: number[];
+}
+
+const spares: Scratch[] = [];
+const MAX_SPARES = 4;
+/** Longest array kept (the width and depth of the trees that are worth it). */
+const MAX_SPARE_LENGTH = 4096;
+
+export function takeScratch(): Scratch {
+  return spares.pop() ?? { frames: new Frames(), pend: [], values: [], out: [] };
+}
+
+/** Keeps `scratch` for the next pass; `clean` when the pass emptied what it used. */
+export function giveBack(scratch: Scratch, clean: boolean): void {
+  const { frames, pend, values } = scratch;
+  if (
+    spares.length >= MAX_SPARES ||
+    pend.length > MAX_SPARE_LENGTH ||
+    values.length > MAX_SPARE_LENGTH ||
+    frames.nodes.length > MAX_SPARE_LENGTH
+  ) {
+    return;
+  }
+  if (!clean) {
+    pend.fill(undefined);
+    values.fill(undefined);
+    frames.clear();
+  }
+  spares.push(scratch);
+}
