@@ -166,16 +166,20 @@ function rebuild(
     pass.vp = start + n;
     // A child of an object is guessed from its parent's shape's hints, any other from its depth's.
     const objectHints = meta.hints;
+    // Whether every child comes back as the very value the classifier read (then `node` is kept).
+    let same = hooks.share;
     for (let j = 0; j < n; j++) {
       const child = pend[top - j];
       pend[top - j] = undefined;
-      values[start + j] =
+      const v =
         objectHints !== null
           ? rebuild(pass, child, depth + 1, j, objectHints, j)
           : rebuild(pass, child, depth + 1, j, frames.hints, depth + 1);
+      if (same && !Object.is(v, child)) same = false;
+      values[start + j] = v;
     }
     pass.sp = pl;
-    value = hooks.share ? buildIfChanged(meta, node, values, start) : build(meta, values, start);
+    value = same ? node : build(meta, values, start);
     for (let j = start; j < start + n; j++) values[j] = undefined;
     pass.vp = start;
     // Nothing of this tree stays reachable from the spare frames (a record's meta holds the record).
