@@ -12,9 +12,9 @@
  * @module
  */
 import { build, buildIfChanged } from "./build";
-import { giveBack, takeScratch, withPath, type Frames } from "./frames";
+import { Frames, withPath } from "./frames";
 import type { Key } from "./keyPath";
-import { LEAF, NONE, RECORD, enter, nullMeta, type Meta, type Shape } from "./node";
+import { LEAF, NONE, RECORD, enter, type Meta } from "./node";
 import type { ResolvedOptions } from "./options";
 
 /** `replace`'s answer when the node is to be visited as usual. */
@@ -50,173 +50,62 @@ export class Cursor {
 }
 
 /**
- * How deep the recursive rebuild goes before it hands the subtree to the loop. Trees users have are
- * a few dozen levels deep; the loop takes any depth. Kept well under the flatten's limit
- * (`walk.ts`): a rebuild's hooks may start passes of their own (a wrapper's unwrap), each with
- * its own recursion on the same call stack.
+ * The arrays of one pass (its frames, pending nodes and values), kept by a finished pass for the
+ * next one. A model is rebuilt again and again (`unwrap` at every training step); for a small
+ * model, making and growing these arrays was about a tenth of the pass. A pass started inside a
+ * hook (a wrapper whose own unwrap rebuilds a tree) takes another set, or makes one. Emptied
+ * before they are kept, so that no node of a finished tree stays reachable, and kept only while
+ * small.
  */
-export const MAX_REBUILD_DEPTH = 128;
-
-/** The state of one pass (one object rather than a closure per call). */
-class Pass {
-  leafIndex = 0;
-  /** The top of `pend` (children of the nodes being visited) and of `values` (their new values). */
-  sp = 0;
-  vp = 0;
-  /** Whether a subtree went to the loop (which leaves frames to clear). */
-  deep = false;
-  constructor(
-    readonly isLeaf: ((node: unknown) => boolean) | undefined,
-    readonly noneIsLeaf: boolean,
-    readonly registry: ResolvedOptions["registry"],
-    readonly hooks: RebuildHooks,
-    readonly at: Cursor,
-    readonly frames: Frames,
-    readonly pend: unknown[],
-    readonly values: unknown[],
-    readonly out: number[],
-  ) {}
+interface Scratch {
+  readonly frames: Frames;
+  readonly pend: unknown[];
+  readonly values: unknown[];
+  readonly out: number[];
 }
 
-/**
- * Rebuilds `root` with `hooks` (see {@link RebuildHooks}); `cursor`, when given, follows the pass
- * for the hooks. Without `replace`, the tree is rebuilt by a recursion (see `rebuild`), which
- * hands subtrees deeper than `MAX_REBUILD_DEPTH` to the loop; with it, by the loop alone.
- */
+const spares: Scratch[] = [];
+const MAX_SPARES = 4;
+/** Longest array kept (the width and depth of the trees that are worth it). */
+const MAX_SPARE_LENGTH = 4096;
+
+function takeScratch(): Scratch {
+  return spares.pop() ?? { frames: new Frames(), pend: [], values: [], out: [] };
+}
+
+function giveBack(scratch: Scratch): void {
+  const { frames, pend, values } = scratch;
+  if (
+    spares.length >= MAX_SPARES ||
+    pend.length > MAX_SPARE_LENGTH ||
+    values.length > MAX_SPARE_LENGTH ||
+    frames.nodes.length > MAX_SPARE_LENGTH
+  ) {
+    return;
+  }
+  pend.fill(undefined);
+  values.fill(undefined);
+  frames.clear();
+  spares.push(scratch);
+}
+
 export function rebuildPass(
   root: unknown,
   options: ResolvedOptions,
   hooks: RebuildHooks,
   cursor?: Cursor,
 ): unknown {
+  const { isLeaf, noneIsLeaf, registry } = options;
+  const { leaf, replace, record, share, sizes } = hooks;
   const scratch = takeScratch();
   const frames = scratch.frames;
   const at = cursor ?? new Cursor();
   at.frames = frames;
-  const { isLeaf, noneIsLeaf, registry } = options;
-  const pass = new Pass(
-    isLeaf,
-    noneIsLeaf,
-    registry,
-    hooks,
-    at,
-    frames,
-    scratch.pend,
-    scratch.values,
-    scratch.out,
-  );
-  let done = false;
-  try {
-    const out =
-      hooks.replace === undefined
-        ? rebuild(pass, root, 0, 0, frames.hints, 0)
-        : loop(pass, root, 0, 0, frames.hints, 0);
-    done = true;
-    return out;
-  } catch (e) {
-    throw withPath(e, () => frames.pathTo(at.size, at.slot));
-  } finally {
-    // The recursion empties what it used as it goes; the loop and a failed pass leave arrays to clear.
-    giveBack(scratch, done && !pass.deep);
-  }
-}
-
-/**
- * The recursion: the new value of `node`, at depth `depth`, child `slot` of its parent;
- * `hints[2 * h]` and `hints[2 * h + 1]` are the shapes last seen at its place (as in the loop).
- * Each internal node is written to the frames (node, meta, slot, records above), so that the
- * cursor, a rule's path, the cycle check and the loop below see what the loop alone would.
- */
-function rebuild(
-  pass: Pass,
-  node: unknown,
-  depth: number,
-  slot: number,
-  hints: (Shape | undefined)[],
-  h: number,
-): unknown {
-  const at = pass.at;
-  at.size = depth;
-  at.slot = slot;
-  if (depth === MAX_REBUILD_DEPTH) {
-    pass.deep = true;
-    return loop(pass, node, depth, slot, hints, h);
-  }
-  const pend = pass.pend;
-  const pl = pass.sp;
-  const meta = enter(node, pass.isLeaf, pass.noneIsLeaf, pass.registry, hints, h, pend, pl);
-  const kind = meta.kind;
-  const hooks = pass.hooks;
-  if (kind === LEAF) return hooks.leaf(node, pass.leafIndex++);
-  if (kind === NONE) return node;
-  const n = meta.arity;
-  let value: unknown;
-  if (n === 0) value = hooks.share ? node : build(meta, pass.values, 0);
-  else {
-    const frames = pass.frames;
-    frames.nodes[depth] = node;
-    frames.metas[depth] = meta;
-    frames.slot[depth] = slot;
-    frames.records[depth] =
-      (depth === 0 ? 0 : (frames.records[depth - 1] as number)) + (kind === RECORD ? 1 : 0);
-    const top = pl + n - 1;
-    pass.sp = pl + n;
-    const values = pass.values;
-    const start = pass.vp;
-    pass.vp = start + n;
-    // A child of an object is guessed from its parent's shape's hints, any other from its depth's.
-    const objectHints = meta.hints;
-    // Whether every child comes back as the very value the classifier read (then `node` is kept).
-    let same = hooks.share;
-    for (let j = 0; j < n; j++) {
-      const child = pend[top - j];
-      pend[top - j] = undefined;
-      const v =
-        objectHints !== null
-          ? rebuild(pass, child, depth + 1, j, objectHints, j)
-          : rebuild(pass, child, depth + 1, j, frames.hints, depth + 1);
-      if (same && !Object.is(v, child)) same = false;
-      values[start + j] = v;
-    }
-    pass.sp = pl;
-    value = same ? node : build(meta, values, start);
-    for (let j = start; j < start + n; j++) values[j] = undefined;
-    pass.vp = start;
-    // Nothing of this tree stays reachable from the spare frames (a record's meta holds the record).
-    frames.nodes[depth] = undefined;
-    frames.metas[depth] = nullMeta;
-  }
-  const record = hooks.record;
-  if (record !== undefined && kind === RECORD) {
-    at.size = depth;
-    at.slot = slot;
-    value = record(value, meta);
-  }
-  return value;
-}
-
-/**
- * The loop: rebuilds `root`, child `rootSlot` of the frame `floor - 1` (the root of the tree when
- * `floor` is 0), with an explicit stack pushed on top of the frames `0 .. floor` already there,
- * so a tree of any depth is fine and paths and the cycle check see the whole way down.
- */
-function loop(
-  pass: Pass,
-  root: unknown,
-  floor: number,
-  rootSlot: number,
-  rootHints: (Shape | undefined)[],
-  rootH: number,
-): unknown {
-  const { isLeaf, noneIsLeaf, registry, hooks, at, frames } = pass;
-  const { leaf, replace, record, share, sizes } = hooks;
-  // Its own pending nodes and values: the recursion's are in use below it.
-  const scratch = floor === 0 ? undefined : takeScratch();
-  const pend = scratch === undefined ? pass.pend : scratch.pend;
+  const pend = scratch.pend;
   pend[0] = root;
-  const values = scratch === undefined ? pass.values : scratch.values;
-  /** Where each frame's children's values start in `values` (by frame, from `floor`). */
-  const out = scratch === undefined ? pass.out : scratch.out;
+  const values = scratch.values;
+  /** Where each frame's children's values start in `values`. */
+  const out = scratch.out;
   // The frame arrays as locals: read for every node.
   const fBase = frames.base;
   const fMetas = frames.metas;
@@ -225,19 +114,19 @@ function loop(
   const depthHints = frames.hints;
   let pl = 1;
   let sp = 0;
+  let leafIndex = 0;
   let preIndex = 0;
-  let slot = rootSlot;
-  let size = floor;
-  frames.size = floor;
+  let slot = 0;
+  let size = 0;
   try {
     for (;;) {
       // Build every finished frame from its children's values (all of them once `pend` is empty).
-      while (size > floor && (fBase[size - 1] as number) >= pl) {
+      while (size > 0 && (fBase[size - 1] as number) >= pl) {
         const top = --size;
         const meta = fMetas[top] as Meta;
         const node = fNodes[top];
         fNodes[top] = undefined;
-        const start = out[top - floor] as number;
+        const start = out[top] as number;
         let value = share ? buildIfChanged(meta, node, values, start) : build(meta, values, start);
         if (record !== undefined && meta.kind === RECORD) {
           at.size = top;
@@ -248,23 +137,16 @@ function loop(
         values[start] = value;
         sp = start + 1;
       }
-      if (pl === 0) {
-        const value = values[0];
-        values[0] = undefined;
-        return value;
-      }
+      if (pl === 0) return values[0];
       const node = pend[--pl];
-      let hints = rootHints;
-      let h = rootH;
-      if (size > floor) {
+      let hints = depthHints;
+      let h = size;
+      if (size > 0) {
         const parent = fMetas[size - 1] as Meta;
         slot = (fBase[size - 1] as number) + parent.arity - 1 - pl;
         if (parent.hints !== null) {
           hints = parent.hints;
           h = slot;
-        } else {
-          hints = depthHints;
-          h = size;
         }
       }
       at.size = size;
@@ -280,21 +162,23 @@ function loop(
           continue;
         }
       }
-      if (meta.kind === LEAF) values[sp++] = leaf(node, pass.leafIndex++);
+      if (meta.kind === LEAF) values[sp++] = leaf(node, leafIndex++);
       else if (meta.kind === NONE) values[sp++] = node;
       else if (meta.arity === 0) {
         let value = share ? node : build(meta, values, sp);
         if (record !== undefined && meta.kind === RECORD) value = record(value, meta);
         values[sp++] = value;
       } else {
-        out[size - floor] = sp;
+        out[size] = sp;
         frames.size = size;
         frames.push(node, meta, pl, slot);
         size++;
         pl += meta.arity;
       }
     }
+  } catch (e) {
+    throw withPath(e, () => frames.pathTo(size, slot));
   } finally {
-    if (scratch !== undefined) giveBack(scratch, false);
+    giveBack(scratch);
   }
 }
