@@ -3,8 +3,8 @@
  * use it, on chains from one level to well past the flatten's recursion limit: results must be
  * what a map written here (independently) gives, frozen nodes must come back frozen, untouched
  * subtrees must come back as the very same objects, and refusals, cycles, wrapper failures and the
- * scope bookkeeping of `unwrap` must see the whole path. Also how `unwrap` takes a `NonTrainable`'s
- * result tensors from its rebuild.
+ * scope bookkeeping of `unwrap` must see the whole path. Also which tensors of a `NonTrainable`'s
+ * result `unwrap` keeps.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { keystr, registerRecord, treeMap, treeMapWithPath, type KeyPath } from "../src/core";
@@ -229,7 +229,7 @@ describe("a shallow tree", () => {
     expect(out).toEqual({ a: { u: [11, 12], v: 13 }, b: [{ u: [21, 22], v: 23 }] });
   });
 
-  test("NonTrainable hands unwrap the tensors of its result: kept by the enclosing tidy, consumed ones disposed", () => {
+  test("the tensors of a NonTrainable's result are kept by the enclosing tidy, consumed ones disposed", () => {
     const w = tf.scalar(2);
     const steps = tf.scalar(3, "int32");
     const before = tf.memory().numTensors;

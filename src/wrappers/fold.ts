@@ -16,7 +16,6 @@ import { resolveOptions, type TreeOptions } from "../core/options";
 import { Cursor, rebuildPass } from "../core/rebuildPass";
 import type { RecordSpec } from "../core/registry";
 import { isTensor, tensorsIn } from "../tensor/values";
-import { nonTrainableSpec, unwrapNonTrainableInto, type NonTrainable } from "./nonTrainable";
 import { isWrapperSpec } from "./spec";
 import { UnwrapError } from "./unwrapError";
 
@@ -31,21 +30,15 @@ export function unwrapTree(tree: unknown, options: TreeOptions): unknown {
     let out: unknown;
     let tensors: tf.Tensor[] | undefined;
     try {
-      if (spec === nonTrainableSpec) {
-        // Its result is the tree rebuilt, whose tensors its rebuild hands out as it goes.
-        tensors = [];
-        out = unwrapNonTrainableInto(node as NonTrainable, options, tensors);
-      } else {
-        out = spec.unwrap(node, options);
-        // A cyclic result fails here, where the wrapper that made it can be named.
-        if (out !== null && typeof out === "object" && !isTensor(out)) tensors = tensorsIn(out, options);
-      }
+      out = spec.unwrap(node, options);
+      // A cyclic result fails here, where the wrapper that made it can be named.
+      if (out !== null && typeof out === "object" && !isTensor(out)) tensors = tensorsIn(out, options);
     } catch (cause) {
       throw new UnwrapError(cursor.path(), spec.tag, cause);
     }
     if (!insideWrapper(cursor)) {
-      if (tensors !== undefined) for (const t of tensors) keep.push(t);
-      else if (isTensor(out)) keep.push(out);
+      if (isTensor(out)) keep.push(out);
+      else if (tensors !== undefined) for (const t of tensors) keep.push(t);
     }
     return out;
   };

@@ -18,7 +18,7 @@ import type { Tensor } from "@tensorflow/tfjs-core";
 import { rebuildPass } from "../core/rebuildPass";
 import { resolveOptions, type TreeOptions } from "../core/options";
 import { stopGradient } from "../tensor/stopGradient";
-import { isFloatTensor, isTensor } from "../tensor/values";
+import { isFloatTensor } from "../tensor/values";
 import { assignValue } from "./inverse";
 import { isTagged, type WrapperSpec } from "./spec";
 import type { KnownUnwrappable, UnwrapLeaf, UnwrapsInner } from "./types";
@@ -99,25 +99,7 @@ export function isNonTrainable(x: unknown): x is NonTrainable {
  */
 export function unwrapNonTrainable<T>(node: NonTrainable<T>, options?: TreeOptions): T {
   // The tree as the `unwrap` call sees it (its registry's node types, its `isLeaf`).
-  return rebuildPass(node.tree, resolveOptions(options), { leaf: stopFloat, share: true }) as T;
-}
-
-function stopFloat(x: unknown): unknown {
-  return isFloatTensor(x) ? stopGradient(x) : x;
-}
-
-/**
- * @internal {@link unwrapNonTrainable}, pushing onto `into` the tensors of its result in leaf order
- * (with repeats): what `tensorsIn` of the result finds, since the result is the tree rebuilt with
- * the same options and its leaves are the ones the rebuild hands out. `unwrap` takes them from
- * here rather than walking the new tree again (a fresh object checked against the node rules).
- */
-export function unwrapNonTrainableInto<T>(node: NonTrainable<T>, options: TreeOptions, into: Tensor[]): T {
-  const leaf = (x: unknown): unknown => {
-    const out = isFloatTensor(x) ? stopGradient(x) : x;
-    if (isTensor(out)) into.push(out);
-    return out;
-  };
+  const leaf = (x: unknown): unknown => (isFloatTensor(x) ? stopGradient(x) : x);
   return rebuildPass(node.tree, resolveOptions(options), { leaf, share: true }) as T;
 }
 
