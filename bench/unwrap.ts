@@ -20,12 +20,15 @@ import { makeDemo } from "../examples/demo";
 import {
   Parameterize,
   WeightNormalization,
+  defaultRegistry,
   initBackend,
+  registerWrapper,
   stopGradient,
   treeLeaves,
   unwrap,
   type BackendName,
 } from "../src";
+import { emptyRegistry, nonTrainableSpec, parameterizeSpec, weightNormalizationSpec } from "../src/advanced";
 import { formatNs, formatRatio, measure, median, printTable, type Budget, type Timing } from "./harness";
 
 export interface UnwrapRow {
@@ -48,6 +51,20 @@ export interface UnwrapRow {
   /** `oursNs / handTidyNs`: what is left once the hand-written code has the engine scope `unwrap` has. */
   readonly ratioTidy: number;
   readonly target: number;
+  /** The demo's model only: where `unwrap`'s time goes (see `demoParts`). */
+  readonly parts?: DemoParts | undefined;
+}
+
+/** Median per-call CPU times, ns, of `unwrap` of the demo's model and of its parts. */
+export interface DemoParts {
+  readonly hand: number;
+  /** The three wrappers' own unwraps in `unwrap`'s order, in one engine scope: no tree walk. */
+  readonly wrappers: number;
+  readonly unwrap: number;
+  /** `unwrap` with every wrapper unwrapping to one constant tensor: the walk and the scope, no tensor work. */
+  readonly walk: number;
+  /** That walk, then the hand-written code, in one call: the walk's cost next to tensor work. */
+  readonly walkThenHand: number;
 }
 
 function disposeAll(tree: unknown): void {
@@ -201,7 +218,7 @@ function weightNormLayers(budget: Budget, backend: BackendName): UnwrapRow {
     ),
   });
   // Same numbers, or the comparison means nothing.
-  const a = (unwrap(tree) as { layers: tf.Tensor[] }).layers;
+  const a = unwrap(tree).layers;
   const b = hand().layers;
   const diff = maxDifference(a, b);
   tf.dispose([...a, ...b]);
@@ -300,8 +317,76 @@ function demoModel(budget: Budget, backend: BackendName): UnwrapRow {
     false,
     10,
   );
+  const parts = demoParts(model, hand, release, budget);
   disposeAll(model);
-  return row;
+  return { ...row, parts };
+}
+
+/**
+ * `unwrap` of the demo's model split in parts, timed interleaved in batches of about 10 calls:
+ * the hand-written code; the wrappers' own unwraps called in `unwrap`'s order on the same records
+ * inside one engine scope (what `unwrap` would cost with a free walk); `unwrap`; the walk alone
+ * (every wrapper unwrapping to one constant); and the walk followed by the hand-written code.
+ */
+function demoParts(
+  model: ReturnType<typeof makeDemo>["model"],
+  hand: () => DemoUnwrapped,
+  release: (out: DemoUnwrapped) => void,
+  budget: Budget,
+): DemoParts {
+  const options = { registry: defaultRegistry };
+  const engine = tf.engine();
+  const wn = weightNormalizationSpec.unwrap as (node: unknown, o: typeof options) => tf.Tensor;
+  const param = parameterizeSpec.unwrap as (node: unknown, o: typeof options) => tf.Tensor;
+  const frozen = nonTrainableSpec.unwrap as (node: unknown, o: typeof options) => DemoUnwrapped["norm"];
+  // `unwrap`'s order: hidden (its weight's scale, then the weight), noise, norm, output.
+  const wrappers = (): DemoUnwrapped => {
+    engine.startScope("wrappers");
+    const hiddenScale = param(model.hidden.weight.scale, options);
+    const hiddenWeight = wn({ ...model.hidden.weight, scale: hiddenScale }, options);
+    const noise = param(model.noise, options);
+    const norm = frozen(model.norm, options);
+    const outputScale = param(model.output.weight.scale, options);
+    const outputWeight = wn({ ...model.output.weight, scale: outputScale }, options);
+    const out = {
+      norm,
+      hidden: { weight: hiddenWeight, bias: model.hidden.bias },
+      output: { weight: outputWeight, bias: model.output.bias },
+      noise,
+    };
+    engine.endScope(demoNew(out));
+    return out;
+  };
+  const constant = tf.keep(tf.scalar(0));
+  const constants = [parameterizeSpec, nonTrainableSpec, weightNormalizationSpec].reduce(
+    (registry, spec) =>
+      registerWrapper(registry, { tag: spec.tag, children: spec.children, unwrap: () => constant }),
+    emptyRegistry,
+  );
+  const walk = (): unknown => unwrap(model, { registry: constants });
+  const run = (f: () => DemoUnwrapped) => (): unknown => {
+    const out = f();
+    release(out);
+    return out;
+  };
+  const cases = [
+    { name: "hand", fn: run(hand) },
+    { name: "wrappers", fn: run(wrappers) },
+    { name: "unwrap", fn: run(() => unwrap(model)) },
+    { name: "walk", fn: walk },
+    {
+      name: "walk then hand",
+      fn: run(() => {
+        walk();
+        return hand();
+      }),
+    },
+  ];
+  const fine: Budget = budget.quick ? budget : { ...budget, batchMs: 0.4, repeats: 150 };
+  const t = measure(cases, fine).map((x) => x.ns);
+  constant.dispose();
+  const [h, w, u, k, kh] = t as [number, number, number, number, number];
+  return { hand: h, wrappers: w, unwrap: u, walk: k, walkThenHand: kh };
 }
 
 export async function runUnwrap(
@@ -347,5 +432,30 @@ export async function runUnwrap(
       r.ratio <= r.target ? "met" : "MISSED",
     ]),
   );
-  return { rows, text, cpuVsWasm };
+  const parts = rows.filter((r) => r.parts !== undefined);
+  const partsText = printTable(
+    "3b. unwrap of the README demo's model in parts (median CPU time per call, batches of about 10 calls interleaved; ratios to the hand-written code)",
+    [
+      "backend",
+      "hand-written",
+      "wrappers' own unwraps, no walk",
+      "unwrap",
+      "walk alone",
+      "walk, then hand-written",
+    ],
+    parts.map((r) => {
+      const p = r.parts as DemoParts;
+      const of = (ns: number): string => `${formatNs(ns)} (${formatRatio(ns / p.hand)})`;
+      return [
+        r.backend,
+        formatNs(p.hand),
+        of(p.wrappers),
+        of(p.unwrap),
+        formatNs(p.walk),
+        of(p.walkThenHand),
+      ];
+    }),
+    1,
+  );
+  return { rows, text: `${text}\n${partsText}`, cpuVsWasm };
 }
