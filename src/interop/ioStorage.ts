@@ -34,7 +34,12 @@ import {
   tensorFromData,
   type SupportedDtype,
 } from "../codec/tensor";
-import { checkWeightSpec, decodeWithWeights, type CheckedWeightSpec } from "../codec/weights";
+import {
+  checkWeightSpec,
+  codecOptionsProblem,
+  decodeWithWeights,
+  type CheckedWeightSpec,
+} from "../codec/weights";
 import { resolveCodecOptions, type Tree, type TreeCodecOptions } from "../codec/treeCodec";
 
 /** Where a tree goes or comes from: a URL string `tf.io` routes, or an `IOHandler`. */
@@ -74,6 +79,8 @@ export async function saveTreeIO(
   tree: Tree,
   options?: TreeCodecOptions,
 ): Promise<tf.io.SaveResult> {
+  const problem = codecOptionsProblem(options, "saveTree");
+  if (problem !== undefined) throw new TypeError(problem);
   const resolved = resolveCodecOptions(options);
   const handler = saveHandlerFor(storage);
   const encoded = encodeValue(tree, { ...resolved, tensors: "external" });
@@ -105,7 +112,16 @@ export async function saveTreeIO(
     weightData: weightData.buffer,
     userDefinedMetadata: { [metadataKey]: document, weightsCrc32: crc },
   };
-  return handler.save?.(artifacts);
+  try {
+    return await handler.save(artifacts);
+  } catch (cause) {
+    // A URL's handler (tf.io.http) says only "fetch failed": name the URL and the cause. An
+    // IOHandler's own error is the caller's, passed on as it is.
+    if (typeof storage !== "string") throw cause;
+    throw new Error(`saveTree: cannot save to ${JSON.stringify(storage)} (${describeError(cause)})`, {
+      cause,
+    });
+  }
 }
 
 function saveHandlerFor(
@@ -156,6 +172,8 @@ export async function loadTreeIO(
   const where = typeof storage === "string" ? JSON.stringify(storage) : "the IOHandler";
   const top = (actual: unknown, message: string): E.Either<t.Errors, Tree> =>
     E.left([failureAt([{ key: "", type: documentType, actual }], message)]);
+  const problem = codecOptionsProblem(options, "loadTree");
+  if (problem !== undefined) return top(storage, problem);
   let resolved: ReturnType<typeof resolveCodecOptions>;
   try {
     resolved = resolveCodecOptions(options);
@@ -187,7 +205,7 @@ export async function loadTreeIO(
   try {
     artifacts = await (handler.load as () => Promise<tf.io.ModelArtifacts>)();
   } catch (cause) {
-    return top(storage, `cannot load ${where} (${(cause as Error).message})`);
+    return top(storage, `cannot load ${where} (${describeError(cause)})`);
   }
   try {
     return await decodeArtifacts(artifacts, where, resolved);
@@ -197,8 +215,36 @@ export async function loadTreeIO(
   }
 }
 
+/**
+ * An error's message and, when it has one, its cause's (with its code when the message lacks
+ * it): Node's fetch rejects with "fetch failed", and only its cause says "connect ECONNREFUSED
+ * 127.0.0.1:8080", so that is "fetch failed: connect ECONNREFUSED 127.0.0.1:8080".
+ */
 function describeError(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
+  // Duck-typed: errors of another realm (Node's fetch under a test runner's sandbox) are errors too.
+  const messageOf = (e: unknown): string => {
+    try {
+      return e !== null && typeof e === "object" && typeof (e as Error).message === "string"
+        ? (e as Error).message
+        : String(e);
+    } catch {
+      return "an error that cannot be read"; // a hostile getter or proxy: no rejection either
+    }
+  };
+  const message = messageOf(cause);
+  let inner: unknown;
+  let code: unknown;
+  try {
+    inner = cause !== null && typeof cause === "object" ? (cause as { cause?: unknown }).cause : undefined;
+    code = inner !== null && typeof inner === "object" ? (inner as { code?: unknown }).code : undefined;
+  } catch {
+    return message;
+  }
+  if (inner === undefined || inner === null) return message;
+  const innerMessage = messageOf(inner);
+  const detail =
+    typeof code === "string" && !innerMessage.includes(code) ? `${code}, ${innerMessage}` : innerMessage;
+  return `${message}: ${detail}`;
 }
 
 /** The platform's fetch, refusing an HTTP error status when it fetches binary data (weights). */
