@@ -691,3 +691,59 @@ describe("options of the wrong type: a TypeError from saveTree, a Left from load
     expect(await loadLeft(file, options as never)).toEqual([`document: loadTree: ${message}`]);
   });
 });
+
+describe("weightsManifestCrc32: the manifest's order, names, shapes and dtypes are checked, not only the bytes", () => {
+  async function savedPair(name: string): Promise<{ file: string; json: any }> {
+    const file = path.join(dir, `${name}.json`);
+    const m = { a: tf.tensor([1, 2]), b: tf.tensor([3, 4]) };
+    await saveTree(file, m);
+    disposeAll(m);
+    return { file, json: JSON.parse(await fsp.readFile(file, "utf8")) };
+  }
+
+  test("two weights swapped in the manifest (bytes unchanged, weightsCrc32 still right) are refused", async () => {
+    const { file, json } = await savedPair("swapped");
+    expect(json.version).toBe("1.1");
+    const crc = json.weightsManifestCrc32;
+    const ws = json.weightsManifest[0].weights;
+    expect(ws.map((w: { name: string }) => w.name)).toEqual(["a", "b"]);
+    json.weightsManifest[0].weights = [ws[1], ws[0]];
+    await fsp.writeFile(file, JSON.stringify(json));
+    const errors = await loadLeft(file);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      new RegExp(
+        `^document\\.weightsManifestCrc32: the weightsManifest does not match its CRC-32 \\(\\d+, the manifest says ${crc}\\): a weight's name, shape, dtype or place was changed, and its bytes would go to the wrong tensor; refused before reading them$`,
+      ),
+    );
+  });
+
+  test("a document of version 1.0 (written before the field) still loads; one of 1.1 without it does not", async () => {
+    const { file, json } = await savedPair("v10");
+    delete json.weightsManifestCrc32;
+    json.version = "1.0";
+    await fsp.writeFile(file, JSON.stringify(json));
+    const back = await loadRight(file);
+    const expected = { a: tf.tensor([1, 2]), b: tf.tensor([3, 4]) };
+    expect(exactDifference(back, expected)).toBeUndefined();
+    disposeAll(back);
+    disposeAll(expected);
+    json.version = "1.1";
+    await fsp.writeFile(file, JSON.stringify(json));
+    expect(await loadLeft(file)).toEqual([
+      "document.weightsManifestCrc32: missing: a document of version 1.1 with a side file must carry the CRC-32 of its manifest, as saveTree writes; pass { requireChecksum: false } to load it without",
+    ]);
+    const r = await loadTree(file, { requireChecksum: false });
+    expect(E.isRight(r)).toBe(true);
+    if (E.isRight(r)) disposeAll(r.right);
+  });
+
+  test("a weightsManifestCrc32 that is not a CRC-32 is refused", async () => {
+    const { file, json } = await savedPair("badcrc");
+    json.weightsManifestCrc32 = "x";
+    await fsp.writeFile(file, JSON.stringify(json));
+    expect(await loadLeft(file)).toEqual([
+      'document.weightsManifestCrc32: expected the CRC-32 of the weightsManifest (an integer from 0 to 4294967295), got "x"',
+    ]);
+  });
+});

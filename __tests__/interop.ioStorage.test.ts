@@ -434,3 +434,46 @@ describe("options of the wrong type are named, whichever way the tree goes", () 
     ]);
   });
 });
+
+describe("weightSpecsCrc32: the order, names, shapes and dtypes of the weights are checked, not only the bytes", () => {
+  async function savedPair(): Promise<tf.io.ModelArtifacts> {
+    let saved: tf.io.ModelArtifacts | undefined;
+    const handler = tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+    });
+    const m = { a: tf.tensor([1, 2]), b: tf.tensor([3, 4]) };
+    await saveTreeIO(handler, m);
+    disposeTree(m);
+    return saved as tf.io.ModelArtifacts;
+  }
+
+  test("two weights swapped in the specs (bytes unchanged, weightsCrc32 still right) are refused", async () => {
+    const artifacts = await savedPair();
+    const specs = artifacts.weightSpecs as tf.io.WeightsManifestEntry[];
+    const crc = (artifacts.userDefinedMetadata as { weightSpecsCrc32: number }).weightSpecsCrc32;
+    const swapped = { ...artifacts, weightSpecs: [specs[1], specs[0]] as tf.io.WeightsManifestEntry[] };
+    const r = await loadTreeIO(tf.io.fromMemory(swapped));
+    expect(E.isLeft(r) && formatDecodeErrors(r.left)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^document\\.userDefinedMetadata\\.weightSpecsCrc32: the weight specs of the IOHandler do not match their CRC-32 \\(\\d+, the metadata says ${crc}\\): a weight's name, shape, dtype or place was changed, and its bytes would go to the wrong tensor$`,
+        ),
+      ),
+    ]);
+  });
+
+  test("artifacts written before it (without weightSpecsCrc32) still load; a value that is no CRC-32 is refused", async () => {
+    const artifacts = await savedPair();
+    const { weightSpecsCrc32: _dropped, ...older } = artifacts.userDefinedMetadata as Record<string, unknown>;
+    const r = await loadTreeIO(tf.io.fromMemory({ ...artifacts, userDefinedMetadata: older }));
+    expect(E.isRight(r)).toBe(true);
+    if (E.isRight(r)) disposeTree(r.right);
+    const bad = await loadTreeIO(
+      tf.io.fromMemory({ ...artifacts, userDefinedMetadata: { ...older, weightSpecsCrc32: "x" } }),
+    );
+    expect(E.isLeft(bad) && formatDecodeErrors(bad.left)).toEqual([
+      'document.userDefinedMetadata.weightSpecsCrc32: expected the CRC-32 of the weight specs (an integer from 0 to 4294967295), got "x"',
+    ]);
+  });
+});

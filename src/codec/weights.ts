@@ -10,6 +10,7 @@
 import type * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
 import type * as t from "io-ts";
+import { crc32Update } from "./crc32";
 import { decodeDocument, type DecodeContext, type LoadedWeight } from "./decode";
 import {
   checkShape,
@@ -147,6 +148,21 @@ function isRegistry(x: unknown): boolean {
   const isMap = (m: unknown): boolean =>
     m !== null && typeof m === "object" && typeof (m as Map<unknown, unknown>).has === "function";
   return r["_tag"] === "Registry" && isMap(r["specs"]) && isMap(r["types"]);
+}
+
+/**
+ * The CRC-32 of what maps weight bytes to tensors: each weight's name, shape and dtype, in order
+ * (the UTF-8 of the JSON text `[{"name":..,"shape":..,"dtype":..},...]`). A checksum of the bytes
+ * alone misses two weights of one shape swapped in the specs.
+ *
+ * @example
+ * weightSpecsCrc32([{ name: "a", shape: [2], dtype: "float32" }]) === weightSpecsCrc32([{ name: "a", shape: [2], dtype: "float32" }]); // true
+ */
+export function weightSpecsCrc32(
+  specs: readonly { readonly name: string; readonly shape: readonly number[]; readonly dtype: string }[],
+): number {
+  const text = JSON.stringify(specs.map((w) => ({ name: w.name, shape: w.shape, dtype: w.dtype })));
+  return crc32Update(0, new TextEncoder().encode(text));
 }
 
 // -------------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ import {
   checkWeightSpec,
   codecOptionsProblem,
   decodeWithWeights,
+  weightSpecsCrc32,
   type CheckedWeightSpec,
 } from "../codec/weights";
 import { resolveCodecOptions, type Tree, type TreeCodecOptions } from "../codec/treeCodec";
@@ -110,7 +111,13 @@ export async function saveTreeIO(
     convertedBy: null,
     weightSpecs,
     weightData: weightData.buffer,
-    userDefinedMetadata: { [metadataKey]: document, weightsCrc32: crc },
+    // weightSpecsCrc32 covers the order, names, shapes and dtypes of the weights, which the
+    // bytes' CRC does not; older readers ignore it (the metadata is free-form).
+    userDefinedMetadata: {
+      [metadataKey]: document,
+      weightsCrc32: crc,
+      weightSpecsCrc32: weightSpecsCrc32(weightSpecs),
+    },
   };
   try {
     return await handler.save(artifacts);
@@ -362,6 +369,24 @@ async function decodeArtifacts(
     return E.left([
       at(["weightData"], undefined, `cannot read the weight data (${(cause as Error).message})`),
     ]);
+  }
+  const specsCrc = meta["weightSpecsCrc32"];
+  if (specsCrc !== undefined) {
+    const actual = weightSpecsCrc32(planned);
+    if (actual !== specsCrc) {
+      return E.left([
+        at(
+          ["userDefinedMetadata", "weightSpecsCrc32"],
+          specsCrc,
+          typeof specsCrc === "number" &&
+            Number.isInteger(specsCrc) &&
+            specsCrc >= 0 &&
+            specsCrc <= 0xffffffff
+            ? `the weight specs of ${where} do not match their CRC-32 (${actual}, the metadata says ${specsCrc}): a weight's name, shape, dtype or place was changed, and its bytes would go to the wrong tensor`
+            : `expected the CRC-32 of the weight specs (an integer from 0 to 4294967295), got ${describeValue(specsCrc)}`,
+        ),
+      ]);
+    }
   }
   if (data.byteLength !== offset) {
     return E.left([
