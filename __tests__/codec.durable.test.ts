@@ -298,6 +298,10 @@ test("20 different models saved to one path at once, loaded in a loop: every loa
   disposeAll(initial);
 });
 
+/** What a save that crashed while writing its temporary document leaves in it. */
+const cutShortDocument =
+  '{"format":"paramtree","version":"1.0","tree":{"w":{"_tag":"Tensor","dtype":"float32","sha';
+
 test("leftovers of crashed saves of this document are removed once old; others' files and fresh ones are kept", async () => {
   const sub = await fsp.mkdtemp(path.join(dir, "orphans-"));
   const file = path.join(sub, "m.json");
@@ -311,7 +315,7 @@ test("leftovers of crashed saves of this document are removed once old; others' 
     notOurs: "m.json.0123456789abcdeg.bin",
   };
   for (const name of Object.values(names)) {
-    await fsp.writeFile(path.join(sub, name), "x");
+    await fsp.writeFile(path.join(sub, name), name.endsWith(".tmp") ? cutShortDocument : "x");
     if (name !== names.freshTmp) await fsp.utimes(path.join(sub, name), old, old);
   }
   const m = oldModel();
@@ -332,7 +336,7 @@ describe("leftoverAgeMs: how old a leftover must be before a save removes it", (
     const ago = (ms: number): Date => new Date(Date.now() - ms);
     await fsp.writeFile(path.join(sub, leftovers.recent), "x");
     await fsp.utimes(path.join(sub, leftovers.recent), ago(5_000), ago(5_000));
-    await fsp.writeFile(path.join(sub, leftovers.hourOld), "x");
+    await fsp.writeFile(path.join(sub, leftovers.hourOld), cutShortDocument);
     await fsp.utimes(path.join(sub, leftovers.hourOld), ago(3600_000), ago(3600_000));
     return { sub, file: path.join(sub, "m.json") };
   }
@@ -456,3 +460,104 @@ test("kill test: a child saving large models in a loop, SIGKILLed 20 times, leav
   }
   expect(ids.size).toBeGreaterThan(1);
 }, 120_000);
+
+test("6 savers saving in a loop while loads run in a loop: every load is a complete model, never a Left", async () => {
+  const sub = await fsp.mkdtemp(path.join(dir, "race-many-"));
+  const file = path.join(sub, "m.json");
+  // Many small nodes: reading the document takes a while, the window a save commits in.
+  const meta = Array.from({ length: 5000 }, (_, i) => i);
+  const model = (id: number) => ({ id, w: tf.fill([1 + (id % 7) * 1000], id), meta });
+  const first = model(0);
+  await saveTree(file, first);
+  disposeAll(first);
+  let saving = true;
+  const problems: string[] = [];
+  let loads = 0;
+  const loaders = [0, 1].map(async () => {
+    while (saving) {
+      const r = await loadTree(file);
+      loads += 1;
+      if (E.isLeft(r)) {
+        problems.push(formatDecodeErrors(r.left).join("; "));
+        continue;
+      }
+      const back = r.right as { id: number; w: tf.Tensor };
+      const expected = model(back.id);
+      const difference = exactDifference(back, expected);
+      if (difference !== undefined) problems.push(difference);
+      disposeAll(expected);
+      disposeAll(back);
+    }
+  });
+  try {
+    await Promise.all(
+      [1, 2, 3, 4, 5, 6].map(async (s) => {
+        for (let i = 0; i < 20; i++) {
+          const m = model(s * 100 + i);
+          await saveTree(file, m);
+          disposeAll(m);
+        }
+      }),
+    );
+  } finally {
+    saving = false;
+    await Promise.all(loaders);
+  }
+  expect(problems).toEqual([]);
+  expect(loads).toBeGreaterThanOrEqual(10);
+}, 60_000);
+
+test("a save removes only what saves of this document made: never another document, nor a side file another document names", async () => {
+  const sub = await fsp.mkdtemp(path.join(dir, "owned-"));
+  const file = path.join(sub, "m.json");
+  const at = (name: string): string => path.join(sub, name);
+  const old = oldModel();
+  const next = newModel();
+  await saveTree(file, old);
+  // A copy of the document (cp m.json backup.json) needs the side file the next save replaces.
+  await fsp.copyFile(file, at("backup.json"));
+  // Users' documents whose names fit the grammar of m.json's leftovers.
+  const users = {
+    "m.json.0123456789abcdef.tmp": {},
+    "m.json.1111111111111111.tmp": { inline: true },
+    "m.json.2222222222222222.bin": { inline: true },
+  } as const;
+  for (const [name, options] of Object.entries(users)) await saveTree(at(name), old, options);
+  // What crashed saves of m.json leave: a temporary document cut short, one complete with the
+  // side file of its save, a side file alone.
+  const elsewhere = await fsp.mkdtemp(path.join(dir, "elsewhere-"));
+  await saveTree(path.join(elsewhere, "m.json"), next);
+  const doc = JSON.parse(await fsp.readFile(path.join(elsewhere, "m.json"), "utf8"));
+  await fsp.copyFile(
+    path.join(elsewhere, doc.weightsManifest[0].paths[0]),
+    at("m.json.4444444444444444.bin"),
+  );
+  doc.weightsManifest[0].paths = ["m.json.4444444444444444.bin"];
+  await fsp.writeFile(at("m.json.4444444444444444.tmp"), JSON.stringify(doc));
+  await fsp.writeFile(at("m.json.3333333333333333.tmp"), cutShortDocument);
+  await fsp.writeFile(at("m.json.5555555555555555.bin"), new Uint8Array([1, 2, 3, 4]));
+  // A link of that name is not a file a save made.
+  await fsp.symlink("backup.json", at("m.json.6666666666666666.bin"));
+  const hourAgo = new Date(Date.now() - 3600_000);
+  for (const name of await fsp.readdir(sub)) await fsp.lutimes(at(name), hourAgo, hourAgo);
+  const crashed = [
+    "m.json.3333333333333333.tmp",
+    "m.json.4444444444444444.tmp",
+    "m.json.4444444444444444.bin",
+    "m.json.5555555555555555.bin",
+  ];
+  const keptBefore = (await fsp.readdir(sub)).filter((f) => !crashed.includes(f) && f !== "m.json");
+
+  await saveTree(file, next);
+  await saveTree(file, next);
+
+  const files = await fsp.readdir(sub);
+  for (const name of crashed) expect(files).not.toContain(name);
+  // Everything else stays (m.json's own replaced side files aside, which backup.json names).
+  for (const name of keptBefore) expect(files).toContain(name);
+  await expectLoads(file, next);
+  await expectLoads(at("backup.json"), old);
+  for (const name of Object.keys(users)) await expectLoads(at(name), old);
+  disposeAll(old);
+  disposeAll(next);
+});

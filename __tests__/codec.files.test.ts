@@ -320,9 +320,10 @@ describe("broken files are Lefts, never rejections", () => {
   test("a missing side file", async () => {
     const { file, bin } = await saved("nobin");
     await fsp.rm(bin);
-    expect((await loadLeft(file))[0]).toMatch(
-      /^document\.weightsManifest\[0\]: the weights file "nobin\.tree\.json\.[0-9a-f]{16}\.bin" is missing \(removed, or a save replaced it twice while this load ran\)$/,
-    );
+    // The full path, not only the name the manifest holds: the folder is the document's.
+    expect(await loadLeft(file)).toEqual([
+      `document.weightsManifest[0]: the weights file ${JSON.stringify(bin)} is missing (ENOENT: removed, or the document was copied or moved without it)`,
+    ]);
   });
 
   test("a corrupted side file of the right length (CRC-32)", async () => {
@@ -562,5 +563,187 @@ describe("files are what they claim", () => {
     ]);
     // The thread pool is free: an ordinary file operation still completes.
     expect((await fsp.stat(file)).isFile()).toBe(true);
+  });
+});
+
+describe("a save refuses, before writing anything, what it cannot write", () => {
+  test("a folder that does not exist: named with the document's path", async () => {
+    const file = path.join(dir, "no-such-folder", "m.json");
+    const m = model();
+    await expect(saveTree(file, m)).rejects.toThrow(
+      `saveTree: the folder of ${JSON.stringify(file)}, ${JSON.stringify(path.dirname(file))}, does not exist (ENOENT); create it first (nothing was written)`,
+    );
+    // A file where the folder should be.
+    const notFolder = path.join(dir, "a-file");
+    await fsp.writeFile(notFolder, "x");
+    const inFile = path.join(notFolder, "m.json");
+    await expect(saveTree(inFile, m)).rejects.toThrow(
+      `saveTree: the folder of ${JSON.stringify(inFile)}, ${JSON.stringify(notFolder)}, is a file, not a folder (nothing was written)`,
+    );
+    const deeper = path.join(notFolder, "sub", "m.json");
+    await expect(saveTree(deeper, m)).rejects.toThrow(
+      `saveTree: the folder of ${JSON.stringify(deeper)}, ${JSON.stringify(path.dirname(deeper))}, does not exist (ENOTDIR); create it first (nothing was written)`,
+    );
+    expect(await fsp.readFile(notFolder, "utf8")).toBe("x");
+    disposeAll(m);
+  });
+
+  test("a file name too long for the temporary name: refused with the path and the limit; 234 bytes work", async () => {
+    const sub = await fsp.mkdtemp(path.join(dir, "long-"));
+    const m = model();
+    for (const length of [235, 255]) {
+      const file = path.join(sub, "m".repeat(length - 5) + ".json");
+      await expect(saveTree(file, m)).rejects.toThrow(
+        `saveTree: the file name of ${JSON.stringify(file)} has ${length} bytes, more than the 234 a save allows: it writes the document under its name plus ".<16 hex digits>.tmp" (and the side file plus ".<16 hex digits>.bin"), and file names have at most 255 bytes; give a shorter name (nothing was written)`,
+      );
+    }
+    // Bytes, not characters: 117 two-byte characters are 234 bytes, 118 are 236.
+    await expect(saveTree(path.join(sub, "é".repeat(118)), m)).rejects.toThrow("has 236 bytes");
+    expect(await fsp.readdir(sub)).toEqual([]);
+    const longest = path.join(sub, "m".repeat(229) + ".json");
+    await saveTree(longest, m);
+    const back = await loadRight(longest);
+    expect(exactDifference(back, m)).toBeUndefined();
+    disposeAll(back);
+    disposeAll(m);
+  });
+});
+
+(process.platform === "win32" ? describe.skip : describe)(
+  "a save keeps the mode of the document it replaces",
+  () => {
+    test.each([
+      ["with a side file", {}],
+      ["inline", { inline: true }],
+    ] as const)(
+      "%s: 0600 stays 0600, 0640 stays 0640, for the document and its side file",
+      async (_name, options) => {
+        const sub = await fsp.mkdtemp(path.join(dir, "mode-"));
+        const file = path.join(sub, "m.json");
+        const m = model();
+        await saveTree(file, m, options);
+        for (const mode of [0o600, 0o640, 0o664]) {
+          await fsp.chmod(file, mode);
+          await saveTree(file, m, options);
+          expect((await fsp.stat(file)).mode & 0o777).toBe(mode);
+          const doc = JSON.parse(await fsp.readFile(file, "utf8"));
+          if (doc.weightsManifest !== undefined) {
+            const bin = path.join(sub, doc.weightsManifest[0].paths[0]);
+            expect((await fsp.stat(bin)).mode & 0o777).toBe(mode);
+          }
+        }
+        disposeAll(m);
+      },
+    );
+  },
+);
+
+describe("options of the wrong type: a TypeError from saveTree, a Left from loadTree, naming the option", () => {
+  test.each([
+    [{ inline: "yes" }, 'options.inline must be true or false, got "yes"'],
+    [{ space: "abc" }, 'options.space must be a number of spaces from 0 to 10, got "abc"'],
+    [{ space: 11 }, "options.space must be a number of spaces from 0 to 10, got 11"],
+    [{ space: 1.5 }, "options.space must be a number of spaces from 0 to 10, got 1.5"],
+    [
+      { registry: 5 },
+      "options.registry must be a Registry (such as defaultRegistry, or one made with registerRecord), got 5",
+    ],
+    [
+      { registry: {} },
+      "options.registry must be a Registry (such as defaultRegistry, or one made with registerRecord), got an empty object",
+    ],
+    [{ functions: 5 }, "options.functions must be an object of functions by name, got 5"],
+    [{ maxNodes: "abc" }, 'options.maxNodes must be a positive integer, got "abc"'],
+    [
+      { fileSystem: {} },
+      "options.fileSystem must be a SaveFileSystem with the functions open, rename, rm, readdir, readFile, mtimeMs; got an empty object, without open, rename, rm, readdir, readFile, mtimeMs",
+    ],
+    [{ fileSystem: { ...require("fs").promises, mtimeMs: 1 } }, "without mtimeMs"],
+    [
+      { leftoverAgeMs: "1" },
+      'leftoverAgeMs must be a number of milliseconds from 0 (remove at once) to Infinity (never), got "1"',
+    ],
+    [5, "the options must be an object, got 5"],
+  ] as const)("saveTree with %p", async (options, message) => {
+    const sub = await fsp.mkdtemp(path.join(dir, "options-"));
+    const m = model();
+    const rejected: unknown = await saveTree(path.join(sub, "m.json"), m, options as never).catch(
+      (e: unknown) => e,
+    );
+    expect(rejected).toBeInstanceOf(TypeError);
+    if (message.startsWith("without")) expect((rejected as Error).message).toContain(message);
+    else expect((rejected as Error).message).toBe(`saveTree: ${message}`);
+    expect(await fsp.readdir(sub)).toEqual([]);
+    disposeAll(m);
+  });
+
+  test.each([
+    [{ requireChecksum: "no" }, 'options.requireChecksum must be true or false, got "no"'],
+    [
+      { registry: 5 },
+      "options.registry must be a Registry (such as defaultRegistry, or one made with registerRecord), got 5",
+    ],
+    [{ functions: [] }, "options.functions must be an object of functions by name, got an array of length 0"],
+    [{ maxNodes: 0 }, "options.maxNodes must be a positive integer, got 0"],
+    ["x", 'the options must be an object, got "x"'],
+  ] as const)("loadTree with %p", async (options, message) => {
+    const { file } = await saved("options");
+    expect(await loadLeft(file, options as never)).toEqual([`document: loadTree: ${message}`]);
+  });
+});
+
+describe("weightsManifestCrc32: the manifest's order, names, shapes and dtypes are checked, not only the bytes", () => {
+  async function savedPair(name: string): Promise<{ file: string; json: any }> {
+    const file = path.join(dir, `${name}.json`);
+    const m = { a: tf.tensor([1, 2]), b: tf.tensor([3, 4]) };
+    await saveTree(file, m);
+    disposeAll(m);
+    return { file, json: JSON.parse(await fsp.readFile(file, "utf8")) };
+  }
+
+  test("two weights swapped in the manifest (bytes unchanged, weightsCrc32 still right) are refused", async () => {
+    const { file, json } = await savedPair("swapped");
+    expect(json.version).toBe("1.1");
+    const crc = json.weightsManifestCrc32;
+    const ws = json.weightsManifest[0].weights;
+    expect(ws.map((w: { name: string }) => w.name)).toEqual(["a", "b"]);
+    json.weightsManifest[0].weights = [ws[1], ws[0]];
+    await fsp.writeFile(file, JSON.stringify(json));
+    const errors = await loadLeft(file);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      new RegExp(
+        `^document\\.weightsManifestCrc32: the weightsManifest does not match its CRC-32 \\(\\d+, the manifest says ${crc}\\): a weight's name, shape, dtype or place was changed, and its bytes would go to the wrong tensor; refused before reading them$`,
+      ),
+    );
+  });
+
+  test("a document of version 1.0 (written before the field) still loads; one of 1.1 without it does not", async () => {
+    const { file, json } = await savedPair("v10");
+    delete json.weightsManifestCrc32;
+    json.version = "1.0";
+    await fsp.writeFile(file, JSON.stringify(json));
+    const back = await loadRight(file);
+    const expected = { a: tf.tensor([1, 2]), b: tf.tensor([3, 4]) };
+    expect(exactDifference(back, expected)).toBeUndefined();
+    disposeAll(back);
+    disposeAll(expected);
+    json.version = "1.1";
+    await fsp.writeFile(file, JSON.stringify(json));
+    expect(await loadLeft(file)).toEqual([
+      "document.weightsManifestCrc32: missing: a document of version 1.1 with a side file must carry the CRC-32 of its manifest, as saveTree writes; pass { requireChecksum: false } to load it without",
+    ]);
+    const r = await loadTree(file, { requireChecksum: false });
+    expect(E.isRight(r)).toBe(true);
+    if (E.isRight(r)) disposeAll(r.right);
+  });
+
+  test("a weightsManifestCrc32 that is not a CRC-32 is refused", async () => {
+    const { file, json } = await savedPair("badcrc");
+    json.weightsManifestCrc32 = "x";
+    await fsp.writeFile(file, JSON.stringify(json));
+    expect(await loadLeft(file)).toEqual([
+      'document.weightsManifestCrc32: expected the CRC-32 of the weightsManifest (an integer from 0 to 4294967295), got "x"',
+    ]);
   });
 });

@@ -370,9 +370,110 @@ describe("Node: http:// against a server on 127.0.0.1", () => {
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    expect(first(await loadTree(`http://127.0.0.1:${port}/model.json`))).toMatch(
-      new RegExp(`^document: cannot load "http://127\\.0\\.0\\.1:${port}/model\\.json" \\(.+\\)$`),
+    // The URL and the cause (Node's fetch says only "fetch failed"; its cause has the code).
+    expect(await loadTree(`http://127.0.0.1:${port}/model.json`)).toEqual(
+      E.left([
+        expect.objectContaining({
+          message: `cannot load "http://127.0.0.1:${port}/model.json" (fetch failed: connect ECONNREFUSED 127.0.0.1:${port})`,
+        }),
+      ]),
     );
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  test("a save to a closed port names the URL and the cause", async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const w = tf.tensor([1, 2]);
+    const url = `http://127.0.0.1:${port}/model.json`;
+    const rejected: unknown = await saveTree(url, { w }).catch((e: unknown) => e);
+    expect(rejected).toBeInstanceOf(Error);
+    expect((rejected as Error).message).toBe(
+      `saveTree: cannot save to "${url}" (fetch failed: connect ECONNREFUSED 127.0.0.1:${port})`,
+    );
+    expect(((rejected as Error).cause as Error).message).toBe("fetch failed");
+    w.dispose();
+  });
+});
+
+describe("options of the wrong type are named, whichever way the tree goes", () => {
+  const handler = tf.io.withSaveHandler(async () => ({
+    modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" },
+  }));
+  test.each([
+    [
+      { registry: 5 },
+      "options.registry must be a Registry (such as defaultRegistry, or one made with registerRecord), got 5",
+    ],
+    [{ functions: "exp" }, 'options.functions must be an object of functions by name, got "exp"'],
+    [{ maxNodes: "10" }, 'options.maxNodes must be a positive integer, got "10"'],
+    ["inline", 'the options must be an object, got "inline"'],
+  ] as const)("%p", async (options, message) => {
+    const w = tf.tensor([1]);
+    await expect(saveTreeIO(handler, { w }, options as never)).rejects.toThrow(
+      new TypeError(`saveTree: ${message}`),
+    );
+    await expect(saveTree(handler, { w }, options as never)).rejects.toThrow(
+      new TypeError(`saveTree: ${message}`),
+    );
+    for (const load of [loadTreeIO, loadTree]) {
+      const r = await load(tf.io.fromMemory({ modelTopology: {} }), options as never);
+      expect(E.isLeft(r) && formatDecodeErrors(r.left)).toEqual([`document: loadTree: ${message}`]);
+    }
+    w.dispose();
+  });
+  test("saveTree's own options are checked for a URL too", async () => {
+    await expect(saveTree(handler, { lr: 1 }, { inline: "yes" } as never)).rejects.toThrow(
+      new TypeError('saveTree: options.inline must be true or false, got "yes"'),
+    );
+    const r = await loadTree(tf.io.fromMemory({ modelTopology: {} }), { requireChecksum: 1 } as never);
+    expect(E.isLeft(r) && formatDecodeErrors(r.left)).toEqual([
+      "document: loadTree: options.requireChecksum must be true or false, got 1",
+    ]);
+  });
+});
+
+describe("weightSpecsCrc32: the order, names, shapes and dtypes of the weights are checked, not only the bytes", () => {
+  async function savedPair(): Promise<tf.io.ModelArtifacts> {
+    let saved: tf.io.ModelArtifacts | undefined;
+    const handler = tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+    });
+    const m = { a: tf.tensor([1, 2]), b: tf.tensor([3, 4]) };
+    await saveTreeIO(handler, m);
+    disposeTree(m);
+    return saved as tf.io.ModelArtifacts;
+  }
+
+  test("two weights swapped in the specs (bytes unchanged, weightsCrc32 still right) are refused", async () => {
+    const artifacts = await savedPair();
+    const specs = artifacts.weightSpecs as tf.io.WeightsManifestEntry[];
+    const crc = (artifacts.userDefinedMetadata as { weightSpecsCrc32: number }).weightSpecsCrc32;
+    const swapped = { ...artifacts, weightSpecs: [specs[1], specs[0]] as tf.io.WeightsManifestEntry[] };
+    const r = await loadTreeIO(tf.io.fromMemory(swapped));
+    expect(E.isLeft(r) && formatDecodeErrors(r.left)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^document\\.userDefinedMetadata\\.weightSpecsCrc32: the weight specs of the IOHandler do not match their CRC-32 \\(\\d+, the metadata says ${crc}\\): a weight's name, shape, dtype or place was changed, and its bytes would go to the wrong tensor$`,
+        ),
+      ),
+    ]);
+  });
+
+  test("artifacts written before it (without weightSpecsCrc32) still load; a value that is no CRC-32 is refused", async () => {
+    const artifacts = await savedPair();
+    const { weightSpecsCrc32: _dropped, ...older } = artifacts.userDefinedMetadata as Record<string, unknown>;
+    const r = await loadTreeIO(tf.io.fromMemory({ ...artifacts, userDefinedMetadata: older }));
+    expect(E.isRight(r)).toBe(true);
+    if (E.isRight(r)) disposeTree(r.right);
+    const bad = await loadTreeIO(
+      tf.io.fromMemory({ ...artifacts, userDefinedMetadata: { ...older, weightSpecsCrc32: "x" } }),
+    );
+    expect(E.isLeft(bad) && formatDecodeErrors(bad.left)).toEqual([
+      'document.userDefinedMetadata.weightSpecsCrc32: expected the CRC-32 of the weight specs (an integer from 0 to 4294967295), got "x"',
+    ]);
   });
 });

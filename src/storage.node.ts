@@ -16,7 +16,9 @@ import type * as t from "io-ts";
 import { fileURLToPath } from "url";
 import {
   loadTree as loadFile,
+  loadTreeOptionsProblem,
   saveTree as saveFile,
+  saveTreeOptionsProblem,
   type LoadTreeOptions,
   type SaveTreeOptions,
 } from "./codec/files";
@@ -61,6 +63,9 @@ export async function saveTree(
   tree: Tree,
   options?: SaveTreeOptions,
 ): Promise<tf.io.SaveResult | void> {
+  // Every option is checked, whichever way the tree goes: a wrong one is a mistake either way.
+  const problem = saveTreeOptionsProblem(options);
+  if (problem !== undefined) throw new TypeError(problem);
   const path = filePath(storage);
   if (typeof path === "object") throw new TypeError(`saveTree: ${path.refused}`);
   if (path !== undefined) return saveFile(path, tree, options);
@@ -80,12 +85,12 @@ export async function loadTree(
   storage: TreeStorage,
   options?: LoadTreeOptions,
 ): Promise<E.Either<t.Errors, Tree>> {
+  const top = (message: string): E.Either<t.Errors, Tree> =>
+    E.left([{ value: storage, context: [{ key: "", type: documentType, actual: storage }], message }]);
+  const problem = loadTreeOptionsProblem(options);
+  if (problem !== undefined) return top(problem);
   const path = filePath(storage);
-  if (typeof path === "object") {
-    return E.left([
-      { value: storage, context: [{ key: "", type: documentType, actual: storage }], message: path.refused },
-    ]);
-  }
+  if (typeof path === "object") return top(path.refused);
   if (path !== undefined) return loadFile(path, options);
   return loadTreeIO(storage, options);
 }

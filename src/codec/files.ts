@@ -40,7 +40,7 @@ import { decodeDocument, maxDecodeErrors, type DecodeContext, type LoadedWeight 
 import { documentType, TreeEncodeError } from "./errors";
 import { formatName, formatVersion } from "./format";
 import { encodeValue, readWeight } from "./encode";
-import { checkWeightSpec, decodeWithWeights } from "./weights";
+import { booleanOptionProblem, checkWeightSpec, codecOptionsProblem, decodeWithWeights } from "./weights";
 import { parseJsonText, stringifyTrustedJson, type ParsedJson } from "./json";
 import {
   allocateTensorData,
@@ -180,6 +180,8 @@ export interface SaveFileHandle {
   write(buffer: Uint8Array, offset: number, length: number): Promise<{ bytesWritten: number }>;
   sync(): Promise<void>;
   close(): Promise<void>;
+  /** Sets the file's mode (Node's handles have it); a handle without it keeps the mode it was opened with. */
+  chmod?(mode: number): Promise<void>;
 }
 
 /**
@@ -201,7 +203,8 @@ export interface SaveFileHandle {
  * calls.includes("rename"); // true
  */
 export interface SaveFileSystem {
-  open(path: string, flags: "w" | "wx" | "r"): Promise<SaveFileHandle>;
+  /** Opens a file; `mode` is the permissions of a file it creates (before the umask), as in Node. */
+  open(path: string, flags: "w" | "wx" | "r", mode?: number): Promise<SaveFileHandle>;
   rename(from: string, to: string): Promise<void>;
   /** Removes a file; a missing file is not an error. */
   rm(path: string): Promise<void>;
@@ -211,7 +214,7 @@ export interface SaveFileSystem {
 }
 
 const nodeFileSystem: SaveFileSystem = {
-  open: (path, flags) => fsp.open(path, flags),
+  open: (path, flags, mode) => fsp.open(path, flags, mode),
   rename: (from, to) => fsp.rename(from, to),
   rm: (path) => fsp.rm(path, { force: true }),
   readdir: (path) => fsp.readdir(path),
@@ -262,13 +265,10 @@ export const defaultLeftoverAgeMs = 10 * 60 * 1000;
  * E.isRight(back) && back.right; // { w: tf.ones([2, 2]), lr: 0.1 }
  */
 export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptions): Promise<void> {
-  await checkDocumentPath(path);
+  const problem = saveTreeOptionsProblem(options);
+  if (problem !== undefined) throw new TypeError(problem);
+  const { mode } = await checkDocumentPath(path);
   const leftoverAgeMs = options?.leftoverAgeMs ?? defaultLeftoverAgeMs;
-  if (typeof leftoverAgeMs !== "number" || !(leftoverAgeMs >= 0)) {
-    throw new Error(
-      `saveTree: leftoverAgeMs must be a number of milliseconds from 0 (remove at once) to Infinity (never), got ${describeValue(leftoverAgeMs)}`,
-    );
-  }
   const fs = options?.fileSystem ?? nodeFileSystem;
   const resolved = resolveCodecOptions(options);
   const saveId = randomBytes(8).toString("hex");
@@ -277,7 +277,7 @@ export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptio
     // Written piece by piece (a tensor's base64 at a time): the whole text never exists.
     const pieces = documentPieces(tree, resolved, options.space);
     if (E.isLeft(pieces)) throw new TreeEncodeError(pieces.left);
-    await commitDocument(fs, path, saveId, pieces.right, undefined, leftoverAgeMs);
+    await commitDocument(fs, path, saveId, pieces.right, undefined, leftoverAgeMs, mode);
     return;
   }
   const encoded = encodeValue(tree, { ...resolved, tensors: "external" });
@@ -288,14 +288,14 @@ export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptio
       { format: formatName, version: formatVersion, tree: encoded.json },
       options?.space,
     );
-    await commitDocument(fs, path, saveId, [() => text], undefined, leftoverAgeMs);
+    await commitDocument(fs, path, saveId, [() => text], undefined, leftoverAgeMs, mode);
     return;
   }
   const binName = weightsFileName(path, saveId);
   const binPath = nodePath.join(dir, binName);
   let crc = 0;
   try {
-    const handle = await fs.open(binPath, "wx");
+    const handle = await createFile(fs, binPath, path, mode);
     try {
       const out = new ChunkedWriter(handle);
       for (const weight of weights) {
@@ -314,24 +314,26 @@ export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptio
     await fs.rm(binPath).catch(() => undefined);
     throw cause;
   }
+  const weightsManifest = [
+    {
+      paths: [binName],
+      weights: weights.map(({ name, tensor }) => ({
+        name,
+        shape: tensor.shape.slice(),
+        dtype: tensor.dtype as SupportedDtype,
+      })),
+    },
+  ];
   const document = {
     format: formatName,
-    version: formatVersion,
-    weightsManifest: [
-      {
-        paths: [binName],
-        weights: weights.map(({ name, tensor }) => ({
-          name,
-          shape: tensor.shape.slice(),
-          dtype: tensor.dtype,
-        })),
-      },
-    ],
+    version: manifestCrcVersion,
+    weightsManifest,
     weightsCrc32: [crc],
+    weightsManifestCrc32: manifestCrc32(weightsManifest),
     tree: encoded.json,
   };
   const text = stringifyTrustedJson(document, options?.space);
-  await commitDocument(fs, path, saveId, [() => text], binPath, leftoverAgeMs);
+  await commitDocument(fs, path, saveId, [() => text], binPath, leftoverAgeMs, mode);
 }
 
 async function writeAll(handle: SaveFileHandle, bytes: Uint8Array): Promise<void> {
@@ -375,7 +377,11 @@ class ChunkedWriter {
   }
 }
 
-/** The side files and temporary documents that saves of `path` create. */
+/**
+ * The names of the side files and temporary documents that saves of `path` create: its exact file
+ * name, a dot, a save id of 16 hex digits, `.bin` or `.tmp`. Another document's files never fit
+ * (`m`'s `m.<id>.bin` is not `m.json`'s), but a user's file may: see removeLeftovers.
+ */
 function ownFilePattern(path: string): RegExp {
   const base = nodePath.basename(path).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return new RegExp(`^${base}\\.[0-9a-f]{16}\\.(bin|tmp)$`);
@@ -395,6 +401,7 @@ async function commitDocument(
   pieces: readonly (() => string)[],
   binPath: string | undefined,
   leftoverAgeMs: number,
+  mode: number | undefined,
 ): Promise<void> {
   const dir = nodePath.dirname(path);
   const tmp = nodePath.join(dir, `${nodePath.basename(path)}.${saveId}.tmp`);
@@ -411,7 +418,7 @@ async function commitDocument(
     // No previous document (or an unreadable one): nothing of it to remove.
   }
   try {
-    const handle = await fs.open(tmp, "wx");
+    const handle = await createFile(fs, tmp, path, mode);
     try {
       // Small pieces are gathered into about a chunk of text per write (see chunkBytes).
       let pending = "";
@@ -446,25 +453,171 @@ async function commitDocument(
   } catch {
     // Some systems cannot flush a folder; the rename is then as durable as they make it.
   }
+  await removeLeftovers(fs, path, previous, [binPath, tmp], leftoverAgeMs);
+}
+
+/**
+ * Removes, after a commit, the side files the replaced document named (`previous`) and this
+ * document's leftovers older than `leftoverAgeMs`, but only files that a save of this document
+ * made and that nothing else needs: a name of its exact grammar (see {@link ownFilePattern}), a
+ * regular file (no link, no folder), not named by the document now at `path` (a concurrent save
+ * may have committed it), not itself a document (a user may name a document
+ * `m.json.0123456789abcdef.tmp`), and not named by any other document of the folder (a copy of
+ * the document, `cp m.json backup.json`, still needs its side file). Whatever cannot be checked
+ * stays, for a later save to remove; failures are not the caller's, the save has committed.
+ */
+async function removeLeftovers(
+  fs: SaveFileSystem,
+  path: string,
+  previous: readonly string[],
+  own: readonly (string | undefined)[],
+  leftoverAgeMs: number,
+): Promise<void> {
+  const dir = nodePath.dirname(path);
+  const base = nodePath.basename(path);
   const pattern = ownFilePattern(path);
-  const ownName = binPath === undefined ? undefined : nodePath.basename(binPath);
-  for (const name of previous) {
-    if (name !== ownName && pattern.test(name)) await fs.rm(nodePath.join(dir, name)).catch(() => undefined);
+  const ownNames = new Set(own.flatMap((p) => (p === undefined ? [] : [nodePath.basename(p)])));
+  const remove = async (candidates: readonly string[]): Promise<void> => {
+    const owned: string[] = [];
+    for (const name of candidates) if (await isLeftoverOf(base, nodePath.join(dir, name))) owned.push(name);
+    const bins = owned.filter((name) => name.endsWith(".bin"));
+    const needed =
+      bins.length === 0
+        ? new Set<string>()
+        : await namedByOtherDocuments(dir, bins, new Set([base, ...ownNames, ...owned]));
+    for (const name of owned) if (!needed.has(name)) await fs.rm(nodePath.join(dir, name));
+  };
+  // What the replaced document named: no save makes those names again, so the document at
+  // `path` (this save's, or a concurrent one's) does not name them.
+  const replaced = previous.filter((name) => pattern.test(name) && !ownNames.has(name));
+  try {
+    await remove(replaced);
+  } catch {
+    // They stay, for a later save to remove once old.
   }
+  if (leftoverAgeMs === Infinity) return;
   try {
     const now = Date.now();
+    const old: string[] = [];
     for (const name of await fs.readdir(dir)) {
-      if (!pattern.test(name) || name === ownName || name === nodePath.basename(tmp)) continue;
-      const full = nodePath.join(dir, name);
-      if (now - (await fs.mtimeMs(full)) >= leftoverAgeMs) {
-        // Named by the current document after all (a concurrent save committed it)? Keep it.
-        if (sideFilesOf(await fs.readFile(path)).includes(name)) continue;
-        await fs.rm(full);
-      }
+      if (!pattern.test(name) || ownNames.has(name) || replaced.includes(name)) continue;
+      if (now - (await fs.mtimeMs(nodePath.join(dir, name))) >= leftoverAgeMs) old.push(name);
     }
+    if (old.length === 0) return;
+    // Named by the document after all (a concurrent save committed it)? Keep it.
+    const current = new Set(sideFilesOf(await fs.readFile(path)));
+    await remove(old.filter((name) => !current.has(name)));
   } catch {
     // Leftovers stay for the next save to remove.
   }
+}
+
+/** Above this size a file is not parsed whole to decide what it is; see isLeftoverOf. */
+const parseLimitBytes = 64 << 20;
+
+/**
+ * Whether `file` (whose name fits the grammar of the document `base`'s side files and temporary
+ * documents) was made by a save of `base` and is no document of its own:
+ *
+ * - a side file (`.bin`) is tensor bytes: refused when it is a paramtree document;
+ * - a temporary document (`.tmp`) starts as a paramtree document and is either cut short (a save
+ *   that crashed while writing it) or complete and naming the side file of its own save id (one
+ *   that crashed before its rename). A complete document naming anything else, or nothing (an
+ *   inline document), may be a user's document of that name and stays.
+ */
+async function isLeftoverOf(base: string, file: string): Promise<boolean> {
+  const s = await fsp.lstat(file);
+  if (!s.isFile()) return false;
+  const name = nodePath.basename(file);
+  const id = name.slice(base.length + 1, base.length + 17);
+  const handle = await openRegularFile(file);
+  if (typeof handle === "string") return false;
+  try {
+    const head = new Uint8Array(Math.min(s.size, 256));
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const start = Buffer.from(head.subarray(0, bytesRead)).toString("latin1");
+    // What paramtree writes first (a save that crashed at once leaves less, down to nothing).
+    const looksLikeDocument = /^\s*\{\s*"format"\s*:\s*"paramtree"/.test(start) || /^\s*\{?\s*$/.test(start);
+    if (name.endsWith(".bin")) {
+      if (!/^\s*\{/.test(start)) return true; // tensor bytes
+      if (s.size > parseLimitBytes) return false;
+      return !isParamtreeDocument(await handle.readFile("utf8"));
+    }
+    if (!looksLikeDocument) return false; // not a document paramtree started writing
+    if (s.size > parseLimitBytes) {
+      // Too large to parse for this: a cut-short document does not end with "}".
+      const tail = new Uint8Array(Math.min(s.size, 64));
+      const { bytesRead: n } = await handle.read(tail, 0, tail.length, s.size - tail.length);
+      return !/\}\s*$/.test(Buffer.from(tail.subarray(0, n)).toString("latin1"));
+    }
+    const text = await handle.readFile("utf8");
+    if (!isParamtreeDocument(text)) return true; // cut short
+    const named = sideFilesOf(text);
+    return named.length === 1 && named[0] === `${base}.${id}.bin`;
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+function isParamtreeDocument(text: string): boolean {
+  try {
+    const json: unknown = JSON.parse(text);
+    return isObject(json) && json["format"] === formatName;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Which of `names` a file of `dir` other than `skip` mentions (as a JSON string): a document
+ * naming it as its side file needs it. Only files starting with "{" (JSON) are read, in chunks,
+ * links followed; a file that cannot be read counts as naming them all.
+ */
+async function namedByOtherDocuments(
+  dir: string,
+  names: readonly string[],
+  skip: ReadonlySet<string>,
+): Promise<Set<string>> {
+  const needed = new Set<string>();
+  const quoted = names.map((name) => Buffer.from(JSON.stringify(name), "utf8"));
+  const overlap = Math.max(...quoted.map((q) => q.length)) - 1;
+  for (const entry of await fsp.readdir(dir)) {
+    if (skip.has(entry) || needed.size === names.length) continue;
+    const file = nodePath.join(dir, entry);
+    let handle: FileHandle | string;
+    try {
+      if (!(await fsp.stat(file)).isFile()) continue;
+      handle = await openRegularFile(file);
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code === "ENOENT") continue;
+      throw cause;
+    }
+    if (typeof handle === "string") continue;
+    try {
+      const chunk = Buffer.alloc(chunkBytes + overlap);
+      let kept = 0;
+      let position = 0;
+      let first = true;
+      for (;;) {
+        const { bytesRead } = await handle.read(chunk, kept, chunkBytes, position);
+        if (bytesRead === 0) break;
+        position += bytesRead;
+        const view = chunk.subarray(0, kept + bytesRead);
+        if (first) {
+          first = false;
+          if (!/^\s*\{/.test(view.subarray(0, 64).toString("latin1"))) break; // not JSON
+        }
+        names.forEach((name, i) => {
+          if (view.includes(quoted[i] as Buffer)) needed.add(name);
+        });
+        kept = Math.min(overlap, view.length);
+        view.copy(chunk, 0, view.length - kept);
+      }
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+  }
+  return needed;
 }
 
 /** The side files a document's text names (none when it is not a paramtree document). */
@@ -484,10 +637,20 @@ function sideFilesOf(text: string): string[] {
 }
 
 /**
- * Refuses, before anything is written, a path that names no document file: an empty path, one
- * ending in a path separator, an existing folder, FIFO, socket or device.
+ * The longest file name (in UTF-8 bytes) most file systems take (ext4, XFS, APFS, NTFS's 255
+ * UTF-16 units being at least this many of them for ASCII).
  */
-async function checkDocumentPath(path: string): Promise<void> {
+const maxFileNameBytes = 255;
+/** What a save adds to the document's file name: `.<16 hex digits>.tmp` or `.bin`. */
+const saveSuffixBytes = ".0123456789abcdef.tmp".length;
+
+/**
+ * Refuses, before anything is written, a path that names no document file: an empty path, one
+ * ending in a path separator, an existing folder, FIFO, socket or device, a file name too long
+ * for its temporary name, a folder that does not exist. Returns the mode of the document it
+ * replaces (a regular file), for the new one to keep.
+ */
+async function checkDocumentPath(path: string): Promise<{ mode: number | undefined }> {
   if (typeof path !== "string" || path.length === 0) {
     throw new Error('saveTree: the path is empty; give a document file such as "model.tree.json"');
   }
@@ -496,9 +659,39 @@ async function checkDocumentPath(path: string): Promise<void> {
       `saveTree: the path ${JSON.stringify(path)} ends with a path separator; give a document file name, not a folder`,
     );
   }
-  let kind: string | undefined;
+  const nameBytes = Buffer.byteLength(nodePath.basename(path), "utf8");
+  if (nameBytes + saveSuffixBytes > maxFileNameBytes) {
+    throw new Error(
+      `saveTree: the file name of ${JSON.stringify(path)} has ${nameBytes} bytes, more than the ${maxFileNameBytes - saveSuffixBytes} a save allows: ` +
+        `it writes the document under its name plus ".<16 hex digits>.tmp" (and the side file plus ".<16 hex digits>.bin"), and file names have at most ${maxFileNameBytes} bytes; ` +
+        "give a shorter name (nothing was written)",
+    );
+  }
+  const dir = nodePath.dirname(path);
+  let dirStats: Stats | undefined;
   try {
-    kind = fileKind(await fsp.stat(path));
+    dirStats = await fsp.stat(dir);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") {
+      throw new Error(
+        `saveTree: the folder of ${JSON.stringify(path)}, ${JSON.stringify(dir)}, does not exist (${code}); create it first (nothing was written)`,
+        { cause },
+      );
+    }
+    // Other problems (permissions) surface, with their path, when writing.
+  }
+  if (dirStats !== undefined && !dirStats.isDirectory()) {
+    throw new Error(
+      `saveTree: the folder of ${JSON.stringify(path)}, ${JSON.stringify(dir)}, is ${fileKind(dirStats) ?? "a file"}, not a folder (nothing was written)`,
+    );
+  }
+  let kind: string | undefined;
+  let mode: number | undefined;
+  try {
+    const s = await fsp.stat(path);
+    kind = fileKind(s);
+    mode = s.mode & 0o7777;
   } catch {
     // A missing document is the usual case; other problems surface when writing.
   }
@@ -513,6 +706,88 @@ async function checkDocumentPath(path: string): Promise<void> {
       `saveTree: the path ${JSON.stringify(path)} is ${kind}, not a document file; refused before writing anything`,
     );
   }
+  return { mode };
+}
+
+/**
+ * Creates `file` (it must not exist) for a save of `path`, with the mode of the document it
+ * replaces when there is one: given at creation, so that the file is never more open than the
+ * document (a 0600 document's bytes are never readable by others), then set exactly, as the umask
+ * may have taken bits away; a file system that cannot set it keeps the (narrower) creation mode.
+ * A name the file system finds too long is reported with the document's path.
+ */
+async function createFile(
+  fs: SaveFileSystem,
+  file: string,
+  path: string,
+  mode: number | undefined,
+): Promise<SaveFileHandle> {
+  let handle: SaveFileHandle;
+  try {
+    handle = await (mode === undefined ? fs.open(file, "wx") : fs.open(file, "wx", mode));
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === "ENAMETOOLONG") {
+      throw new Error(
+        `saveTree: the file system refuses the name ${JSON.stringify(nodePath.basename(file))} as too long (ENAMETOOLONG); give ${JSON.stringify(path)} a shorter name`,
+        { cause },
+      );
+    }
+    throw cause;
+  }
+  if (mode !== undefined && handle.chmod !== undefined) await handle.chmod(mode).catch(() => undefined);
+  return handle;
+}
+
+/**
+ * What is wrong with `saveTree`'s options (a message naming the option, what it got and what it
+ * takes), or undefined.
+ *
+ * @example
+ * saveTreeOptionsProblem({ inline: "yes" }); // 'saveTree: options.inline must be true or false, got "yes"'
+ * saveTreeOptionsProblem({ space: 2 });      // undefined
+ */
+export function saveTreeOptionsProblem(options: unknown): string | undefined {
+  const codec = codecOptionsProblem(options, "saveTree");
+  if (codec !== undefined || options === undefined) return codec;
+  const o = options as Record<string, unknown>;
+  const inline = booleanOptionProblem(o, "inline", "saveTree");
+  if (inline !== undefined) return inline;
+  const space = o["space"];
+  if (
+    space !== undefined &&
+    !(typeof space === "number" && Number.isInteger(space) && space >= 0 && space <= 10)
+  ) {
+    return `saveTree: options.space must be a number of spaces from 0 to 10, got ${describeValue(space)}`;
+  }
+  const leftoverAgeMs = o["leftoverAgeMs"];
+  if (leftoverAgeMs !== undefined && !(typeof leftoverAgeMs === "number" && leftoverAgeMs >= 0)) {
+    return `saveTree: leftoverAgeMs must be a number of milliseconds from 0 (remove at once) to Infinity (never), got ${describeValue(leftoverAgeMs)}`;
+  }
+  const fileSystem = o["fileSystem"];
+  if (fileSystem !== undefined) {
+    const calls = ["open", "rename", "rm", "readdir", "readFile", "mtimeMs"];
+    const missing =
+      fileSystem === null || typeof fileSystem !== "object"
+        ? calls
+        : calls.filter((c) => typeof (fileSystem as Record<string, unknown>)[c] !== "function");
+    if (missing.length > 0) {
+      return `saveTree: options.fileSystem must be a SaveFileSystem with the functions ${calls.join(", ")}; got ${describeValue(fileSystem)}, without ${missing.join(", ")}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * What is wrong with `loadTree`'s options (a message naming the option, what it got and what it
+ * takes), or undefined.
+ *
+ * @example
+ * loadTreeOptionsProblem({ requireChecksum: "no" }); // 'loadTree: options.requireChecksum must be true or false, got "no"'
+ */
+export function loadTreeOptionsProblem(options: unknown): string | undefined {
+  return (
+    codecOptionsProblem(options, "loadTree") ?? booleanOptionProblem(options, "requireChecksum", "loadTree")
+  );
 }
 
 // -------------------------------------------------------------------------------------
@@ -530,18 +805,34 @@ async function checkDocumentPath(path: string): Promise<void> {
  * // ['document: cannot read "no/such/model.tree.json" (ENOENT: no such file or directory, ...)']
  */
 export async function loadTree(path: string, options?: LoadTreeOptions): Promise<E.Either<t.Errors, Tree>> {
+  const problem = loadTreeOptionsProblem(options);
+  if (problem !== undefined) return E.left([fileError(path, problem)]);
   // A side file that vanished between reading the document and opening it was removed by a
-  // save that committed in between: the document now names a new one, so read again, once.
-  const first = await loadOnce(path, options, false);
-  return first ?? ((await loadOnce(path, options, true)) as E.Either<t.Errors, Tree>);
+  // save that committed in between (saves remove only what a replaced document named): the
+  // document now names another one, so read it again, as long as it keeps changing. The same
+  // document twice means the side file is really gone.
+  let before: string | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const seen: { vanishedFrom?: string } = {};
+    const result = await loadOnce(path, options, seen);
+    const { vanishedFrom } = seen;
+    if (vanishedFrom === undefined || vanishedFrom === before || attempt >= maxLoadAttempts) return result;
+    before = vanishedFrom;
+  }
 }
 
-/** One reading of the document and its side files; undefined when a side file vanished and `lastTry` is false. */
+/**
+ * How many times loadTree reads a document whose side file vanished because saves kept replacing
+ * it; each attempt stops at the missing file, before reading any tensor bytes.
+ */
+const maxLoadAttempts = 50;
+
+/** One reading of the document and its side files; sets `seen.vanishedFrom` to the document's text when a side file it names was missing. */
 async function loadOnce(
   path: string,
   options: LoadTreeOptions | undefined,
-  lastTry: boolean,
-): Promise<E.Either<t.Errors, Tree> | undefined> {
+  seen: { vanishedFrom?: string },
+): Promise<E.Either<t.Errors, Tree>> {
   let resolved: ReturnType<typeof resolveCodecOptions> & Pick<DecodeContext, "resolveString">;
   try {
     resolved = resolveCodecOptions(options);
@@ -588,6 +879,10 @@ async function loadOnce(
 
   const planned = planWeights(doc, root);
   if (E.isLeft(planned)) return planned;
+  const manifestProblem = checkManifestCrc(doc, planned.right, root, options?.requireChecksum !== false);
+  if (manifestProblem !== undefined) return E.left([manifestProblem]);
+  // Checked here; the tree decoder knows the fields of version 1.0 only.
+  const { weightsManifestCrc32: _checked, ...decoded } = doc;
   if (options?.requireChecksum !== false && doc["weightsCrc32"] === undefined) {
     return E.left([
       {
@@ -599,9 +894,8 @@ async function loadOnce(
     ]);
   }
   // The whole tree is checked against the manifest before a single weight is read (or allocated).
-  let gone = false;
-  const result = await decodeWithWeights(
-    json,
+  return decodeWithWeights(
+    decoded,
     root,
     resolved,
     planned.right.flatMap((group) => group.weights),
@@ -610,10 +904,11 @@ async function loadOnce(
         const dir = nodePath.dirname(path);
         for (let g = 0; g < planned.right.length; g++) {
           const group = planned.right[g] as PlannedGroup;
-          const problem = await readGroup(nodePath.join(dir, group.file), group, weights);
+          const file = nodePath.join(dir, group.file);
+          const problem = await readGroup(file, group, weights);
           if (problem === undefined) continue;
-          gone = problem === vanished;
-          return [groupError(doc, root, g, problem === vanished ? vanishedMessage(group) : problem)];
+          if (problem === vanished) seen.vanishedFrom = text;
+          return [groupError(doc, root, g, problem === vanished ? vanishedMessage(file) : problem)];
         }
       } catch (cause) {
         return [fileError(path, `reading the weights failed: ${(cause as Error).message}`)];
@@ -621,7 +916,6 @@ async function loadOnce(
       return undefined;
     },
   );
-  return gone && !lastTry ? undefined : result;
 }
 
 const vanished = Symbol("vanished");
@@ -660,8 +954,8 @@ function fileKind(s: Stats): string | undefined {
             : "not a regular file";
 }
 
-function vanishedMessage(group: PlannedGroup): string {
-  return `the weights file ${JSON.stringify(group.file)} is missing (removed, or a save replaced it twice while this load ran)`;
+function vanishedMessage(file: string): string {
+  return `the weights file ${JSON.stringify(file)} is missing (ENOENT: removed, or the document was copied or moved without it)`;
 }
 
 /** Reads one group's side file into tensors; returns a problem message, or undefined. */
@@ -777,6 +1071,67 @@ function typedArray(
     : dtype === "int32"
       ? new Int32Array(buffer, byteOffset, size)
       : new Uint8Array(buffer, byteOffset, size);
+}
+
+/**
+ * The document version from which a side file's document carries `weightsManifestCrc32`: the
+ * CRC-32 of what maps the side file's bytes to tensors (each group's file, and each weight's
+ * name, shape and dtype, in order), which `weightsCrc32` (the bytes alone) does not cover:
+ * swapping two weights of one shape in the manifest would give each the other's values. Readers
+ * before it refuse the field by name ("unexpected field"), as a minor version allows; documents
+ * of version 1.0 (without it) still load.
+ */
+const manifestCrcVersion = "1.1";
+
+/** The CRC-32 of the manifest's canonical text: `[{ paths, weights: [{ name, shape, dtype }] }]`. */
+function manifestCrc32(
+  groups: readonly {
+    readonly paths: readonly string[];
+    readonly weights: readonly WeightsManifestEntryJson[];
+  }[],
+): number {
+  const canonical = groups.map((g) => ({
+    paths: g.paths,
+    weights: g.weights.map((w) => ({ name: w.name, shape: w.shape, dtype: w.dtype })),
+  }));
+  return crc32(0, Buffer.from(JSON.stringify(canonical), "utf8"));
+}
+
+/**
+ * Checks `weightsManifestCrc32` against the manifest as planned; required (unless `required` is
+ * false) from version 1.1 on, checked whenever present.
+ */
+function checkManifestCrc(
+  doc: Record<string, unknown>,
+  groups: readonly PlannedGroup[],
+  root: t.Context,
+  required: boolean,
+): t.ValidationError | undefined {
+  const value = doc["weightsManifestCrc32"];
+  const at = (message: string): t.ValidationError => ({
+    value,
+    context: [...root, { key: "weightsManifestCrc32", type: t.unknown, actual: value }],
+    message,
+  });
+  if (value === undefined) {
+    const minor = typeof doc["version"] === "string" ? Number(doc["version"].split(".")[1]) : 0;
+    return required && minor >= 1
+      ? at(
+          `missing: a document of version ${String(doc["version"])} with a side file must carry the CRC-32 of its manifest, as saveTree writes; pass { requireChecksum: false } to load it without`,
+        )
+      : undefined;
+  }
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    return at(
+      `expected the CRC-32 of the weightsManifest (an integer from 0 to 4294967295), got ${describeValue(value)}`,
+    );
+  }
+  const actual = manifestCrc32(groups.map((g) => ({ paths: [g.file], weights: g.weights })));
+  return actual === value
+    ? undefined
+    : at(
+        `the weightsManifest does not match its CRC-32 (${actual}, the manifest says ${value}): a weight's name, shape, dtype or place was changed, and its bytes would go to the wrong tensor; refused before reading them`,
+      );
 }
 
 /**

@@ -10,6 +10,7 @@
 import type * as tf from "@tensorflow/tfjs-core";
 import * as E from "fp-ts/Either";
 import type * as t from "io-ts";
+import { crc32Update } from "./crc32";
 import { decodeDocument, type DecodeContext, type LoadedWeight } from "./decode";
 import {
   checkShape,
@@ -92,6 +93,76 @@ export function checkWeightSpec(
   }
   if (!ok || !isSupportedDtype(dtype)) return undefined;
   return { name: name as string, dtype, shape: (shape as number[]).slice(), size: checked.size };
+}
+
+/**
+ * What is wrong with the options object of `who` (`"saveTree"`, `"loadTree"`), as far as the codec
+ * options go (`registry`, `functions`, `maxNodes`); undefined when nothing is. Checked before
+ * anything else, so that a wrong type is named instead of surfacing as a raw TypeError deep inside
+ * (`registry: 5` would fail on `registry.specs.has`). Unknown keys are not refused: one options
+ * object may serve saveTree and loadTree.
+ *
+ * @example
+ * codecOptionsProblem({ registry: 5 }, "saveTree");
+ * // "saveTree: options.registry must be a Registry (such as defaultRegistry, or one made with registerRecord), got 5"
+ * codecOptionsProblem(undefined, "loadTree"); // undefined
+ */
+export function codecOptionsProblem(options: unknown, who: string): string | undefined {
+  if (options === undefined) return undefined;
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    return `${who}: the options must be an object, got ${describeValue(options)}`;
+  }
+  const o = options as Record<string, unknown>;
+  const registry = o["registry"];
+  if (registry !== undefined && !isRegistry(registry)) {
+    return `${who}: options.registry must be a Registry (such as defaultRegistry, or one made with registerRecord), got ${describeValue(registry)}`;
+  }
+  const functions = o["functions"];
+  if (
+    functions !== undefined &&
+    (functions === null || typeof functions !== "object" || Array.isArray(functions))
+  ) {
+    return `${who}: options.functions must be an object of functions by name, got ${describeValue(functions)}`;
+  }
+  const maxNodes = o["maxNodes"];
+  if (
+    maxNodes !== undefined &&
+    !(typeof maxNodes === "number" && Number.isInteger(maxNodes) && maxNodes > 0)
+  ) {
+    return `${who}: options.maxNodes must be a positive integer, got ${describeValue(maxNodes)}`;
+  }
+  return undefined;
+}
+
+/** What `who` says about a wrong option `key` that must be true or false; undefined when it is. */
+export function booleanOptionProblem(options: unknown, key: string, who: string): string | undefined {
+  const value = options === undefined ? undefined : (options as Record<string, unknown>)[key];
+  return value === undefined || typeof value === "boolean"
+    ? undefined
+    : `${who}: options.${key} must be true or false, got ${describeValue(value)}`;
+}
+
+function isRegistry(x: unknown): boolean {
+  if (x === null || typeof x !== "object") return false;
+  const r = x as Record<string, unknown>;
+  const isMap = (m: unknown): boolean =>
+    m !== null && typeof m === "object" && typeof (m as Map<unknown, unknown>).has === "function";
+  return r["_tag"] === "Registry" && isMap(r["specs"]) && isMap(r["types"]);
+}
+
+/**
+ * The CRC-32 of what maps weight bytes to tensors: each weight's name, shape and dtype, in order
+ * (the UTF-8 of the JSON text `[{"name":..,"shape":..,"dtype":..},...]`). A checksum of the bytes
+ * alone misses two weights of one shape swapped in the specs.
+ *
+ * @example
+ * weightSpecsCrc32([{ name: "a", shape: [2], dtype: "float32" }]) === weightSpecsCrc32([{ name: "a", shape: [2], dtype: "float32" }]); // true
+ */
+export function weightSpecsCrc32(
+  specs: readonly { readonly name: string; readonly shape: readonly number[]; readonly dtype: string }[],
+): number {
+  const text = JSON.stringify(specs.map((w) => ({ name: w.name, shape: w.shape, dtype: w.dtype })));
+  return crc32Update(0, new TextEncoder().encode(text));
 }
 
 // -------------------------------------------------------------------------------------

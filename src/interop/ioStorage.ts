@@ -34,7 +34,13 @@ import {
   tensorFromData,
   type SupportedDtype,
 } from "../codec/tensor";
-import { checkWeightSpec, decodeWithWeights, type CheckedWeightSpec } from "../codec/weights";
+import {
+  checkWeightSpec,
+  codecOptionsProblem,
+  decodeWithWeights,
+  weightSpecsCrc32,
+  type CheckedWeightSpec,
+} from "../codec/weights";
 import { resolveCodecOptions, type Tree, type TreeCodecOptions } from "../codec/treeCodec";
 
 /** Where a tree goes or comes from: a URL string `tf.io` routes, or an `IOHandler`. */
@@ -74,6 +80,8 @@ export async function saveTreeIO(
   tree: Tree,
   options?: TreeCodecOptions,
 ): Promise<tf.io.SaveResult> {
+  const problem = codecOptionsProblem(options, "saveTree");
+  if (problem !== undefined) throw new TypeError(problem);
   const resolved = resolveCodecOptions(options);
   const handler = saveHandlerFor(storage);
   const encoded = encodeValue(tree, { ...resolved, tensors: "external" });
@@ -103,9 +111,24 @@ export async function saveTreeIO(
     convertedBy: null,
     weightSpecs,
     weightData: weightData.buffer,
-    userDefinedMetadata: { [metadataKey]: document, weightsCrc32: crc },
+    // weightSpecsCrc32 covers the order, names, shapes and dtypes of the weights, which the
+    // bytes' CRC does not; older readers ignore it (the metadata is free-form).
+    userDefinedMetadata: {
+      [metadataKey]: document,
+      weightsCrc32: crc,
+      weightSpecsCrc32: weightSpecsCrc32(weightSpecs),
+    },
   };
-  return handler.save?.(artifacts);
+  try {
+    return await handler.save(artifacts);
+  } catch (cause) {
+    // A URL's handler (tf.io.http) says only "fetch failed": name the URL and the cause. An
+    // IOHandler's own error is the caller's, passed on as it is.
+    if (typeof storage !== "string") throw cause;
+    throw new Error(`saveTree: cannot save to ${JSON.stringify(storage)} (${describeError(cause)})`, {
+      cause,
+    });
+  }
 }
 
 function saveHandlerFor(
@@ -156,6 +179,8 @@ export async function loadTreeIO(
   const where = typeof storage === "string" ? JSON.stringify(storage) : "the IOHandler";
   const top = (actual: unknown, message: string): E.Either<t.Errors, Tree> =>
     E.left([failureAt([{ key: "", type: documentType, actual }], message)]);
+  const problem = codecOptionsProblem(options, "loadTree");
+  if (problem !== undefined) return top(storage, problem);
   let resolved: ReturnType<typeof resolveCodecOptions>;
   try {
     resolved = resolveCodecOptions(options);
@@ -187,7 +212,7 @@ export async function loadTreeIO(
   try {
     artifacts = await (handler.load as () => Promise<tf.io.ModelArtifacts>)();
   } catch (cause) {
-    return top(storage, `cannot load ${where} (${(cause as Error).message})`);
+    return top(storage, `cannot load ${where} (${describeError(cause)})`);
   }
   try {
     return await decodeArtifacts(artifacts, where, resolved);
@@ -197,8 +222,36 @@ export async function loadTreeIO(
   }
 }
 
+/**
+ * An error's message and, when it has one, its cause's (with its code when the message lacks
+ * it): Node's fetch rejects with "fetch failed", and only its cause says "connect ECONNREFUSED
+ * 127.0.0.1:8080", so that is "fetch failed: connect ECONNREFUSED 127.0.0.1:8080".
+ */
 function describeError(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
+  // Duck-typed: errors of another realm (Node's fetch under a test runner's sandbox) are errors too.
+  const messageOf = (e: unknown): string => {
+    try {
+      return e !== null && typeof e === "object" && typeof (e as Error).message === "string"
+        ? (e as Error).message
+        : String(e);
+    } catch {
+      return "an error that cannot be read"; // a hostile getter or proxy: no rejection either
+    }
+  };
+  const message = messageOf(cause);
+  let inner: unknown;
+  let code: unknown;
+  try {
+    inner = cause !== null && typeof cause === "object" ? (cause as { cause?: unknown }).cause : undefined;
+    code = inner !== null && typeof inner === "object" ? (inner as { code?: unknown }).code : undefined;
+  } catch {
+    return message;
+  }
+  if (inner === undefined || inner === null) return message;
+  const innerMessage = messageOf(inner);
+  const detail =
+    typeof code === "string" && !innerMessage.includes(code) ? `${code}, ${innerMessage}` : innerMessage;
+  return `${message}: ${detail}`;
 }
 
 /** The platform's fetch, refusing an HTTP error status when it fetches binary data (weights). */
@@ -316,6 +369,24 @@ async function decodeArtifacts(
     return E.left([
       at(["weightData"], undefined, `cannot read the weight data (${(cause as Error).message})`),
     ]);
+  }
+  const specsCrc = meta["weightSpecsCrc32"];
+  if (specsCrc !== undefined) {
+    const actual = weightSpecsCrc32(planned);
+    if (actual !== specsCrc) {
+      return E.left([
+        at(
+          ["userDefinedMetadata", "weightSpecsCrc32"],
+          specsCrc,
+          typeof specsCrc === "number" &&
+            Number.isInteger(specsCrc) &&
+            specsCrc >= 0 &&
+            specsCrc <= 0xffffffff
+            ? `the weight specs of ${where} do not match their CRC-32 (${actual}, the metadata says ${specsCrc}): a weight's name, shape, dtype or place was changed, and its bytes would go to the wrong tensor`
+            : `expected the CRC-32 of the weight specs (an integer from 0 to 4294967295), got ${describeValue(specsCrc)}`,
+        ),
+      ]);
+    }
   }
   if (data.byteLength !== offset) {
     return E.left([
