@@ -21,7 +21,7 @@
  * document is written to a temporary name, flushed, and renamed over the old one (the single
  * commit point), the folder is flushed, and only then is the replaced document's side file
  * removed. A failure or crash at any point leaves the path loading as the old model or the new
- * one; a load that finds its side file removed by a save committing meanwhile reads again once.
+ * one; a load that finds its side file removed by a save committing meanwhile reads the document again while it keeps changing (bounded).
  *
  * A tensor that appears several times in the tree is stored once and comes back as one tensor
  * appearing several times.
