@@ -658,7 +658,7 @@ describe("options of the wrong type: a TypeError from saveTree, a Left from load
       { fileSystem: {} },
       "options.fileSystem must be a SaveFileSystem with the functions open, rename, rm, readdir, readFile, mtimeMs; got an empty object, without open, rename, rm, readdir, readFile, mtimeMs",
     ],
-    [{ fileSystem: { ...require("fs").promises, mtimeMs: 1 } }, "without mtimeMs"],
+    [{ fileSystem: { ...fsp, mtimeMs: 1 } }, "without mtimeMs"],
     [
       { leftoverAgeMs: "1" },
       'leftoverAgeMs must be a number of milliseconds from 0 (remove at once) to Infinity (never), got "1"',
