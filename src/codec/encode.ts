@@ -29,7 +29,7 @@ import type * as tf from "@tensorflow/tfjs-core";
 import { keystr, type Key, type KeyPath } from "../core/keyPath";
 import type { Registry } from "../core/registry";
 import { ownSpecOf } from "../core/ownSpecs";
-import { NodeRuleError, checkOrdinary } from "../core/rules";
+import { NodeRuleError, checkOrdinary, firstHole } from "../core/rules";
 import { TreeEncodeError, type EncodeProblem } from "./errors";
 import type { AnyFunction, ResolvedFunctions } from "./functions";
 import { defaultRegistry } from "../wrappers/defaultRegistry";
@@ -341,14 +341,6 @@ export function encodeValue(
   }
   if (problems.length > 0) return { problems };
   return { json: root as JsonValue, weights, deferredNodes };
-}
-
-/** The index of the first hole of a sparse array, if it has one. */
-function firstHole(array: readonly unknown[]): number | undefined {
-  for (let i = 0; i < array.length; i++) {
-    if (array[i] === undefined && !(i in array)) return i;
-  }
-  return undefined;
 }
 
 /** Why a record with a built-in tag does not have that wrapper's exact fields, if it does not. */

@@ -37,3 +37,11 @@ export function checkOrdinary(node: object): void {
   }
   checked.add(node);
 }
+
+/** The index of the first hole of a sparse array, if it has one (for passes that do not push children). */
+export function firstHole(array: readonly unknown[]): number | undefined {
+  for (let i = 0; i < array.length; i++) {
+    if (array[i] === undefined && !(i in array)) return i;
+  }
+  return undefined;
+}

@@ -23,7 +23,7 @@ import type * as tf from "@tensorflow/tfjs-core";
 import { isTensor } from "./values";
 import type { TreeOptions } from "../core/options";
 import type { NodeTypeSpec, Registry } from "../core/registry";
-import { NodeRuleError, checkOrdinary } from "../core/rules";
+import { NodeRuleError, checkOrdinary, firstHole } from "../core/rules";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -135,8 +135,8 @@ function customNode(x: unknown, settings: Settings): NodeTypeSpec | undefined {
 /** What rule `x` (an array or plain object) breaks, if any, before any of its values is read. */
 function brokenRule(x: object): string | undefined {
   if (Array.isArray(x)) {
-    for (let i = 0; i < x.length; i++) if (x[i] === undefined && !(i in x)) return `a hole at index ${i}`;
-    return undefined;
+    const hole = firstHole(x);
+    return hole === undefined ? undefined : `a hole at index ${hole}`;
   }
   try {
     checkOrdinary(x);
