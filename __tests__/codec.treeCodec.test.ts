@@ -11,7 +11,7 @@ import {
   treeDocument,
   TreeEncodeError,
 } from "../src";
-import { emptyRegistry, encodeTree } from "../src/advanced";
+import { emptyRegistry, encodeTree, lowerTriangle, scaledSigmoid } from "../src/advanced";
 import { registerWrapper } from "../src";
 import { treeLeaves } from "../src";
 import { NonTrainable, Parameterize, WeightNormalization, defaultRegistry, unwrap } from "../src";
@@ -852,5 +852,82 @@ describe("built-in records: decoding refuses what their constructors refuse", ()
     const r = mine.decode(doc(wn(zeros([2, 3]), "not a tensor")));
     expect(E.isRight(r)).toBe(true);
     if (E.isRight(r)) disposeAll(r.right);
+  });
+});
+
+describe("built-in records: encoding refuses what decoding would refuse", () => {
+  /** What each writer says of `tree`: encode, encodeTree, stringifyTree and `is` agree. */
+  function encodeProblems(tree: unknown): string[] {
+    let thrown: unknown;
+    try {
+      codec.encode(tree);
+    } catch (e) {
+      thrown = e;
+    }
+    const lines = thrown === undefined ? [] : (thrown as TreeEncodeError).message.split("\n").slice(1);
+    if (thrown !== undefined) expect(thrown).toBeInstanceOf(TreeEncodeError);
+    const either = encodeTree(tree);
+    expect(E.isLeft(either) ? either.left.length : 0).toBe(lines.length);
+    let text: string | undefined;
+    try {
+      text = stringifyTree(tree);
+    } catch (e) {
+      expect((e as Error).message.split("\n").slice(1)).toEqual(lines);
+    }
+    expect(text === undefined).toBe(lines.length > 0);
+    expect(codec.is(tree)).toBe(lines.length === 0);
+    return lines;
+  }
+
+  test("a hand-built WeightNormalization whose scale the constructor would not build is refused at its key path", () => {
+    const weight = tf.ones([2, 3]);
+    const rowScale = tf.ones([2, 1]);
+    const flatScale = tf.ones([2]);
+    const intScale = tf.ones([2, 1], "int32");
+    const wn = (scale: unknown): unknown => ({ _tag: "WeightNormalization", weight, scale });
+    const expected =
+      "expected a float32 tensor of shape [2, 1] (the weight's shape [2, 3] with a last axis of 1) or a wrapper that unwraps to one, as WeightNormalization builds its scale, got";
+    expect(encodeProblems({ layers: [wn(rowScale)] })).toEqual([]);
+    expect(encodeProblems({ layers: [wn(Parameterize(tf.softplus, rowScale))] })).toEqual([]);
+    expect(encodeProblems({ layers: [wn(flatScale)] })).toEqual([
+      `.layers[0].scale: ${expected} a float32 tensor of shape [2]; the record would not load`,
+    ]);
+    expect(encodeProblems({ layers: [wn(intScale)] })).toEqual([
+      `.layers[0].scale: ${expected} an int32 tensor of shape [2, 1]; the record would not load`,
+    ]);
+    expect(encodeProblems({ layers: [wn(Parameterize(tf.softplus, flatScale))] })).toEqual([
+      `.layers[0].scale: ${expected} a Parameterize that unwraps to a float32 tensor of shape [2]; the record would not load`,
+    ]);
+    // Checked as the decoder checks them, so that what saves also loads.
+    const json = codec.encode({ w: wn(rowScale) });
+    const back = codec.decode(JSON.parse(JSON.stringify(json)));
+    expect(E.isRight(back)).toBe(true);
+    if (E.isRight(back)) disposeAll(back.right);
+    disposeAll([weight, rowScale, flatScale, intScale]);
+  });
+
+  test("hand-built interval and triangular records are refused as the decoder refuses them", () => {
+    const raw = tf.zeros([2, 3]);
+    expect(encodeProblems({ rate: Parameterize(scaledSigmoid, raw, 1, 0) })).toEqual([
+      ".rate.args: scaledSigmoid needs finite numbers lo < hi (as bounded checks), got lo = 1, hi = 0; the record would not load",
+    ]);
+    expect(encodeProblems({ rate: Parameterize(scaledSigmoid, raw, 0, 1) })).toEqual([]);
+    expect(encodeProblems({ l: Parameterize(lowerTriangle, raw) })).toEqual([
+      ".l.args[0]: lowerTriangle needs a tensor of square matrices in its last two axes, as lowerTriangular builds it, got a float32 tensor of shape [2, 3]; the record would not load",
+    ]);
+    raw.dispose();
+  });
+
+  test("a registry with its own WeightNormalization spec writes what it likes", () => {
+    const registry = registerWrapper(emptyRegistry, {
+      tag: "WeightNormalization",
+      children: ["weight", "scale"],
+      unwrap: (n: { weight: tf.Tensor }) => n.weight,
+    });
+    const w = tf.ones([2, 3]);
+    expect(() =>
+      treeCodec({ registry }).encode({ _tag: "WeightNormalization", weight: w, scale: "s" }),
+    ).not.toThrow();
+    w.dispose();
   });
 });

@@ -33,6 +33,7 @@ import { NodeRuleError, checkOrdinary, firstHole } from "../core/rules";
 import { TreeEncodeError, type EncodeProblem } from "./errors";
 import type { AnyFunction, ResolvedFunctions } from "./functions";
 import { defaultRegistry } from "../wrappers/defaultRegistry";
+import { BuiltinChecks } from "./builtinChecks";
 import { builtinFields, setOwn } from "./internal";
 import { specialNumberText } from "./format";
 import type { JsonValue } from "./json";
@@ -129,6 +130,7 @@ type Frame =
       readonly keys: null;
       readonly length: number;
       readonly out: (JsonValue | undefined)[];
+      readonly builtin: undefined;
       next: number;
     }
   | {
@@ -137,6 +139,8 @@ type Frame =
       readonly keys: readonly string[];
       readonly length: number;
       readonly out: Record<string, unknown>;
+      /** The tag of a built-in wrapper record (checked as the decoder checks it when it closes). */
+      readonly builtin: string | undefined;
       next: number;
     };
 
@@ -152,6 +156,8 @@ export function encodeValue(
   ctx: EncodeContext,
 ): Encoded | { readonly problems: EncodeProblem[] } {
   const maxProblems = ctx.maxProblems ?? 20;
+  const isBuiltin = (tag: string): boolean =>
+    builtinFields[tag] !== undefined && ctx.registry.specs.get(tag) === defaultRegistry.specs.get(tag);
   const problems: EncodeProblem[] = [];
   const weights: ExternalWeight[] = [];
   const weightNames = new Map<tf.Tensor, string>();
@@ -224,7 +230,10 @@ export function encodeValue(
         return null;
       }
       const out = new Array<JsonValue>(value.length);
-      push({ source: value, kind: ARRAY, keys: null, length: value.length, out, next: 0 }, key);
+      push(
+        { source: value, kind: ARRAY, keys: null, length: value.length, out, builtin: undefined, next: 0 },
+        key,
+      );
       return out;
     }
     const proto: unknown = Object.getPrototypeOf(value);
@@ -249,9 +258,9 @@ export function encodeValue(
       const tag = record["_tag"];
       const spec = typeof tag === "string" ? (ctx.registry.specs.get(tag) ?? ownSpecOf(record)) : undefined;
       if (spec !== undefined) {
-        const builtin = builtinFields[spec.tag];
-        if (builtin !== undefined && defaultRegistry.specs.get(spec.tag) === spec) {
-          const bad = malformedBuiltin(record, builtin);
+        const builtin = builtinFields[spec.tag] !== undefined && defaultRegistry.specs.get(spec.tag) === spec;
+        if (builtin) {
+          const bad = malformedBuiltin(record, builtinFields[spec.tag] as (typeof builtinFields)[string]);
           if (bad !== undefined) {
             problem(key, `a malformed ${spec.tag} record: ${bad}`);
             return null;
@@ -260,16 +269,30 @@ export function encodeValue(
         const out: Record<string, JsonValue> = { _tag: tag as string };
         const fields = keys.filter((k) => k !== "_tag");
         for (const child of spec.children) if (!fields.includes(child)) fields.push(child);
-        push({ source: record, kind: OBJECT, keys: fields, length: fields.length, out, next: 0 }, key);
+        push(
+          {
+            source: record,
+            kind: OBJECT,
+            keys: fields,
+            length: fields.length,
+            out,
+            builtin: builtin ? spec.tag : undefined,
+            next: 0,
+          },
+          key,
+        );
         return out;
       }
       // Ordinary data that happens to have a `_tag`: escape it.
       const fields: Record<string, JsonValue> = {};
-      push({ source: record, kind: OBJECT, keys, length: keys.length, out: fields, next: 0 }, key);
+      push(
+        { source: record, kind: OBJECT, keys, length: keys.length, out: fields, builtin: undefined, next: 0 },
+        key,
+      );
       return { _tag: "Object", fields };
     }
     const out: Record<string, JsonValue> = {};
-    push({ source: record, kind: OBJECT, keys, length: keys.length, out, next: 0 }, key);
+    push({ source: record, kind: OBJECT, keys, length: keys.length, out, builtin: undefined, next: 0 }, key);
     return out;
   };
 
@@ -291,7 +314,8 @@ export function encodeValue(
       problem(key, "the tensor is disposed");
       return null;
     }
-    if (ctx.tensors === "check") return null;
+    // What the built-in checks read of a tensor: its dtype and shape.
+    if (ctx.tensors === "check") return { _tag: "Tensor", dtype: x.dtype, shape: x.shape.slice() };
     if (ctx.tensors === "inline") return encodeTensor(x) as unknown as JsonValue;
     if (ctx.tensors === "deferred") {
       deferredNodes++;
@@ -316,6 +340,19 @@ export function encodeValue(
     return { _tag: "Tensor", dtype: x.dtype, shape: x.shape.slice(), weight: name };
   };
 
+  // The decoder's checks of the built-in records, on the JSON written for them: a record that
+  // no constructor builds (a WeightNormalization scale of the wrong shape, a bounded with lo >=
+  // hi, written by hand) would save, then fail to load; it is refused here instead.
+  let checks: BuiltinChecks | undefined;
+  const closeBuiltin = (tag: string, out: Record<string, unknown>): void => {
+    for (const p of (checks ??= new BuiltinChecks(ctx.functions, isBuiltin)).close(tag, out)) {
+      if (problems.length >= maxProblems) return;
+      const path = pathTo(p.field);
+      if (p.index !== undefined) path.push(p.index);
+      problems.push({ path, message: `${p.message}; the record would not load` });
+    }
+  };
+
   let tooBig = false;
   let root: JsonValue | undefined;
   try {
@@ -323,6 +360,7 @@ export function encodeValue(
     while (frames.length > 0 && problems.length < maxProblems && !tooBig) {
       const top = frames[frames.length - 1] as Frame;
       if (top.next >= top.length) {
+        if (top.builtin !== undefined) closeBuiltin(top.builtin, top.out as Record<string, unknown>);
         frames.pop();
         ancestors.delete(top.source);
         continue;
