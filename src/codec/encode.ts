@@ -360,7 +360,7 @@ export function encodeValue(
     while (frames.length > 0 && problems.length < maxProblems && !tooBig) {
       const top = frames[frames.length - 1] as Frame;
       if (top.next >= top.length) {
-        if (top.builtin !== undefined) closeBuiltin(top.builtin, top.out as Record<string, unknown>);
+        if (top.builtin !== undefined) closeBuiltin(top.builtin, top.out);
         frames.pop();
         ancestors.delete(top.source);
         continue;
