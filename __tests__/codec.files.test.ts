@@ -3,6 +3,7 @@ import * as E from "fp-ts/Either";
 import { promises as fsp } from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as zlib from "zlib";
 import { initBackend } from "../src/index.node";
 import { formatDecodeErrors, loadTree, saveTree, TreeEncodeError } from "../src/index.node";
 import type { LoadTreeOptions } from "../src/codec/files";
@@ -692,7 +693,7 @@ describe("options of the wrong type: a TypeError from saveTree, a Left from load
   });
 });
 
-describe("weightsManifestCrc32: the manifest's order, names, shapes and dtypes are checked, not only the bytes", () => {
+describe("weightSpecsCrc32: the manifest's order, names, shapes and dtypes are checked, not only the bytes", () => {
   async function savedPair(name: string): Promise<{ file: string; json: any }> {
     const file = path.join(dir, `${name}.json`);
     const m = { a: tf.tensor([1, 2]), b: tf.tensor([3, 4]) };
@@ -704,8 +705,12 @@ describe("weightsManifestCrc32: the manifest's order, names, shapes and dtypes a
   test("two weights swapped in the manifest (bytes unchanged, weightsCrc32 still right) are refused", async () => {
     const { file, json } = await savedPair("swapped");
     expect(json.version).toBe("1.1");
-    const crc = json.weightsManifestCrc32;
+    const crc = json.weightSpecsCrc32;
     const ws = json.weightsManifest[0].weights;
+    // The same checksum as tf.io saves' userDefinedMetadata.weightSpecsCrc32: the CRC-32 of the
+    // specs' JSON text, here from Node's zlib as an independent reference.
+    const specsText = JSON.stringify(ws.map((w: any) => ({ name: w.name, shape: w.shape, dtype: w.dtype })));
+    expect(crc).toBe(zlib.crc32(Buffer.from(specsText, "utf8")));
     expect(ws.map((w: { name: string }) => w.name)).toEqual(["a", "b"]);
     json.weightsManifest[0].weights = [ws[1], ws[0]];
     await fsp.writeFile(file, JSON.stringify(json));
@@ -713,14 +718,14 @@ describe("weightsManifestCrc32: the manifest's order, names, shapes and dtypes a
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(
       new RegExp(
-        `^document\\.weightsManifestCrc32: the weightsManifest does not match its CRC-32 \\(\\d+, the manifest says ${crc}\\): a weight's name, shape, dtype or place was changed, and its bytes would go to the wrong tensor; refused before reading them$`,
+        `^document\\.weightSpecsCrc32: the weightsManifest's weight specs do not match their CRC-32 \\(\\d+, the document says ${crc}\\): a weight's name, shape, dtype or order was changed, and its bytes would go to the wrong tensor; refused before reading them$`,
       ),
     );
   });
 
   test("a document of version 1.0 (written before the field) still loads; one of 1.1 without it does not", async () => {
     const { file, json } = await savedPair("v10");
-    delete json.weightsManifestCrc32;
+    delete json.weightSpecsCrc32;
     json.version = "1.0";
     await fsp.writeFile(file, JSON.stringify(json));
     const back = await loadRight(file);
@@ -731,19 +736,19 @@ describe("weightsManifestCrc32: the manifest's order, names, shapes and dtypes a
     json.version = "1.1";
     await fsp.writeFile(file, JSON.stringify(json));
     expect(await loadLeft(file)).toEqual([
-      "document.weightsManifestCrc32: missing: a document of version 1.1 with a side file must carry the CRC-32 of its manifest, as saveTree writes; pass { requireChecksum: false } to load it without",
+      "document.weightSpecsCrc32: missing: a document of version 1.1 with a side file must carry the CRC-32 of its weight specs, as saveTree writes; pass { requireChecksum: false } to load it without",
     ]);
     const r = await loadTree(file, { requireChecksum: false });
     expect(E.isRight(r)).toBe(true);
     if (E.isRight(r)) disposeAll(r.right);
   });
 
-  test("a weightsManifestCrc32 that is not a CRC-32 is refused", async () => {
+  test("a weightSpecsCrc32 that is not a CRC-32 is refused", async () => {
     const { file, json } = await savedPair("badcrc");
-    json.weightsManifestCrc32 = "x";
+    json.weightSpecsCrc32 = "x";
     await fsp.writeFile(file, JSON.stringify(json));
     expect(await loadLeft(file)).toEqual([
-      'document.weightsManifestCrc32: expected the CRC-32 of the weightsManifest (an integer from 0 to 4294967295), got "x"',
+      `document.weightSpecsCrc32: expected the CRC-32 of the weightsManifest's weight specs (an integer from 0 to 4294967295), got "x"`,
     ]);
   });
 });

@@ -40,7 +40,13 @@ import { decodeDocument, maxDecodeErrors, type DecodeContext, type LoadedWeight 
 import { documentType, TreeEncodeError } from "./errors";
 import { formatName, formatVersion } from "./format";
 import { encodeValue, readWeight } from "./encode";
-import { booleanOptionProblem, checkWeightSpec, codecOptionsProblem, decodeWithWeights } from "./weights";
+import {
+  booleanOptionProblem,
+  checkWeightSpec,
+  codecOptionsProblem,
+  decodeWithWeights,
+  weightSpecsCrc32,
+} from "./weights";
 import { parseJsonText, stringifyTrustedJson, type ParsedJson } from "./json";
 import {
   allocateTensorData,
@@ -329,7 +335,7 @@ export async function saveTree(path: string, tree: Tree, options?: SaveTreeOptio
     version: manifestCrcVersion,
     weightsManifest,
     weightsCrc32: [crc],
-    weightsManifestCrc32: manifestCrc32(weightsManifest),
+    weightSpecsCrc32: weightSpecsCrc32(weightsManifest.flatMap((g) => g.weights)),
     tree: encoded.json,
   };
   const text = stringifyTrustedJson(document, options?.space);
@@ -882,7 +888,7 @@ async function loadOnce(
   const manifestProblem = checkManifestCrc(doc, planned.right, root, options?.requireChecksum !== false);
   if (manifestProblem !== undefined) return E.left([manifestProblem]);
   // Checked here; the tree decoder knows the fields of version 1.0 only.
-  const { weightsManifestCrc32: _checked, ...decoded } = doc;
+  const { weightSpecsCrc32: _checked, ...decoded } = doc;
   if (options?.requireChecksum !== false && doc["weightsCrc32"] === undefined) {
     return E.left([
       {
@@ -1074,31 +1080,18 @@ function typedArray(
 }
 
 /**
- * The document version from which a side file's document carries `weightsManifestCrc32`: the
- * CRC-32 of what maps the side file's bytes to tensors (each group's file, and each weight's
- * name, shape and dtype, in order), which `weightsCrc32` (the bytes alone) does not cover:
- * swapping two weights of one shape in the manifest would give each the other's values. Readers
- * before it refuse the field by name ("unexpected field"), as a minor version allows; documents
- * of version 1.0 (without it) still load.
+ * The document version from which a side file's document carries `weightSpecsCrc32`: the CRC-32
+ * of what maps the side file's bytes to tensors (each weight's name, shape and dtype, in order;
+ * {@link weightSpecsCrc32}, the same checksum tf.io saves carry in their metadata), which
+ * `weightsCrc32` (the bytes alone) does not cover: swapping two weights of one shape in the
+ * manifest would give each the other's values. Readers before it refuse the field by name
+ * ("unexpected field"), as a minor version allows; documents of version 1.0 (without it) still
+ * load.
  */
 const manifestCrcVersion = "1.1";
 
-/** The CRC-32 of the manifest's canonical text: `[{ paths, weights: [{ name, shape, dtype }] }]`. */
-function manifestCrc32(
-  groups: readonly {
-    readonly paths: readonly string[];
-    readonly weights: readonly WeightsManifestEntryJson[];
-  }[],
-): number {
-  const canonical = groups.map((g) => ({
-    paths: g.paths,
-    weights: g.weights.map((w) => ({ name: w.name, shape: w.shape, dtype: w.dtype })),
-  }));
-  return crc32(0, Buffer.from(JSON.stringify(canonical), "utf8"));
-}
-
 /**
- * Checks `weightsManifestCrc32` against the manifest as planned; required (unless `required` is
+ * Checks `weightSpecsCrc32` against the manifest as planned; required (unless `required` is
  * false) from version 1.1 on, checked whenever present.
  */
 function checkManifestCrc(
@@ -1107,30 +1100,30 @@ function checkManifestCrc(
   root: t.Context,
   required: boolean,
 ): t.ValidationError | undefined {
-  const value = doc["weightsManifestCrc32"];
+  const value = doc["weightSpecsCrc32"];
   const at = (message: string): t.ValidationError => ({
     value,
-    context: [...root, { key: "weightsManifestCrc32", type: t.unknown, actual: value }],
+    context: [...root, { key: "weightSpecsCrc32", type: t.unknown, actual: value }],
     message,
   });
   if (value === undefined) {
     const minor = typeof doc["version"] === "string" ? Number(doc["version"].split(".")[1]) : 0;
     return required && minor >= 1
       ? at(
-          `missing: a document of version ${String(doc["version"])} with a side file must carry the CRC-32 of its manifest, as saveTree writes; pass { requireChecksum: false } to load it without`,
+          `missing: a document of version ${String(doc["version"])} with a side file must carry the CRC-32 of its weight specs, as saveTree writes; pass { requireChecksum: false } to load it without`,
         )
       : undefined;
   }
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
     return at(
-      `expected the CRC-32 of the weightsManifest (an integer from 0 to 4294967295), got ${describeValue(value)}`,
+      `expected the CRC-32 of the weightsManifest's weight specs (an integer from 0 to 4294967295), got ${describeValue(value)}`,
     );
   }
-  const actual = manifestCrc32(groups.map((g) => ({ paths: [g.file], weights: g.weights })));
+  const actual = weightSpecsCrc32(groups.flatMap((g) => g.weights));
   return actual === value
     ? undefined
     : at(
-        `the weightsManifest does not match its CRC-32 (${actual}, the manifest says ${value}): a weight's name, shape, dtype or place was changed, and its bytes would go to the wrong tensor; refused before reading them`,
+        `the weightsManifest's weight specs do not match their CRC-32 (${actual}, the document says ${value}): a weight's name, shape, dtype or order was changed, and its bytes would go to the wrong tensor; refused before reading them`,
       );
 }
 
