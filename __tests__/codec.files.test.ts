@@ -177,6 +177,21 @@ test("saveTree rejects with a TreeEncodeError naming the key path, and writes no
   x.dispose();
 });
 
+test("a hand-built record that would not load is refused by saveTree, inline or with a side file, and nothing is written", async () => {
+  const weight = tf.ones([2, 3]);
+  const scale = tf.ones([2]); // the constructor builds [2, 1]
+  const tree = { layers: [{ _tag: "WeightNormalization", weight, scale }] };
+  for (const inline of [false, true]) {
+    const file = path.join(dir, `wn-${inline}.json`);
+    await expect(saveTree(file, tree, { inline })).rejects.toThrow(
+      /^cannot serialize the tree:\n\.layers\[0\]\.scale: expected a float32 tensor of shape \[2, 1\] .* got a float32 tensor of shape \[2\]; the record would not load$/,
+    );
+    expect((await fsp.readdir(dir)).filter((f) => f.startsWith(`wn-${inline}`))).toEqual([]);
+  }
+  weight.dispose();
+  scale.dispose();
+});
+
 describe("bytes move in 1 MiB chunks, not one file call per tensor", () => {
   const quarter = 1 << 18; // float32 elements in 1 MiB
   /** Small tensors around large ones whose sizes straddle the chunk size; every byte distinct-ish. */
