@@ -69,6 +69,12 @@ function bottomPath(depth: number): KeyPath {
   return Array.from({ length: depth }, (_, d) => (d % 2 === 0 ? "next" : 0));
 }
 
+/** A path as error messages show it: whole up to 50 keys, else the first and last 20 (README). */
+function shownPath(path: KeyPath): string {
+  if (path.length <= 50) return keystr(path);
+  return `${keystr(path.slice(0, 20))}…(${path.length - 40} keys)…${keystr(path.slice(-20))}`;
+}
+
 describe.each([1, 2, 127, 128, 129, 401, 1500])("a chain %i levels deep", (depth) => {
   test("treeMap gives what a map written here gives, frozen where the input was", () => {
     const tree = chain(depth, 1);
@@ -107,15 +113,15 @@ describe.each([1, 2, 127, 128, 129, 401, 1500])("a chain %i levels deep", (depth
     expect(unwrap(plain)).toBe(plain);
   });
 
-  test("a hole at the bottom is refused with its full key path", () => {
+  test("a hole at the bottom is refused with its key path (the ends of a long one)", () => {
     const tree = chain(depth, [1, , 2]); // eslint-disable-line no-sparse-arrays
-    const path = keystr(bottomPath(depth));
+    const path = shownPath(bottomPath(depth));
     expect(() => treeMap((x: unknown) => x, tree)).toThrow(
       `the node at ${path === "" ? "the root" : path} has a hole at index 1 (a sparse array)`,
     );
   });
 
-  test("a wrapper failing at the bottom names its full path", () => {
+  test("a wrapper failing at the bottom names its path (the ends of a long one; the error keeps it whole)", () => {
     const tree = chain(
       depth,
       Parameterize(() => {
@@ -123,7 +129,16 @@ describe.each([1, 2, 127, 128, 129, 401, 1500])("a chain %i levels deep", (depth
       }),
     );
     expect(() => unwrap(tree)).toThrow(UnwrapError);
-    expect(() => unwrap(tree)).toThrow(`unwrap: Parameterize at ${keystr(bottomPath(depth))} failed: boom`);
+    expect(() => unwrap(tree)).toThrow(
+      `unwrap: Parameterize at ${shownPath(bottomPath(depth))} failed: boom`,
+    );
+    let error: unknown;
+    try {
+      unwrap(tree);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as UnwrapError).path).toEqual(bottomPath(depth));
   });
 
   test("a wrapper's result consumed by a wrapper far above is disposed, the outer one's kept", () => {

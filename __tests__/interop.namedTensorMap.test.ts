@@ -215,13 +215,13 @@ describe("toNamedTensorMap", () => {
       t.dispose();
     }));
 
-  test("in a deep tree the name in the message is elided (the key path is printed by describePath)", () =>
+  test("in a deep tree the name and the key path in the message are elided (the path by describePath)", () =>
     noLeak(() => {
       const t = tf.scalar(1);
       let tree: unknown = { "": t };
       for (let i = 0; i < 50; i++) tree = { abc: tree };
       expect(() => toNamedTensorMap(tree)).toThrow(
-        `toNamedTensorMap: at ${".abc".repeat(50)}[""] a key is empty, so the name "${"abc/".repeat(15)}"…(100 characters)…"${"abc/".repeat(10)}" would not read back as this path (empty segments are refused)`,
+        `toNamedTensorMap: at ${".abc".repeat(20)}…(11 keys)…${".abc".repeat(19)}[""] a key is empty, so the name "${"abc/".repeat(15)}"…(100 characters)…"${"abc/".repeat(10)}" would not read back as this path (empty segments are refused)`,
       );
       t.dispose();
     }));

@@ -28,6 +28,21 @@ describe("keystr", () => {
     expect(describePath([])).toBe("<root>");
     expect(describePath(["a", 0])).toBe(".a[0]");
   });
+
+  test("describePath keeps a message readable: a long path shows its ends, a long key its start and end", () => {
+    const fifty = Array.from({ length: 50 }, (_, i) => `k${i}`);
+    expect(describePath(fifty)).toBe(keystr(fifty)); // up to 50 keys: whole
+    const long = Array.from({ length: 100_000 }, (_, i) => (i % 2 === 0 ? "a" : i));
+    const text = describePath(long);
+    expect(text).toBe(`${keystr(long.slice(0, 20))}…(99960 keys)…${keystr(long.slice(-20))}`);
+    expect(text.length).toBeLessThan(200);
+    expect(describePath(["w", "y".repeat(120)])).toBe(`.w.${"y".repeat(120)}`); // 120 characters: whole
+    expect(describePath(["w", `${"a".repeat(60)}${"y".repeat(21)}${"b".repeat(40)}`, 0])).toBe(
+      `.w["${"a".repeat(60)}"…(21 characters)…"${"b".repeat(40)}"][0]`,
+    );
+    const quotes = describePath(['"'.repeat(1_000_000)]);
+    expect(quotes).toBe(`["${'\\"'.repeat(60)}"…(999900 characters)…"${'\\"'.repeat(40)}"]`);
+  });
 });
 
 describe("paths of real trees", () => {

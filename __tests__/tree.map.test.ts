@@ -135,7 +135,7 @@ describe("treeMap", () => {
     for (let i = 0; i < 100_000; i++) out = out.n;
     expect(out).toBe(3);
     expect(() => treeMapN((a: unknown) => a, [chain(100_000, 1), chain(100_000, [1])])).toThrow(
-      /treeMapN: tree 1 does not have the structure of tree 0: at \.n(\.n)*, tree 0 has a leaf but tree 1 has an array/,
+      /treeMapN: tree 1 does not have the structure of tree 0: at (\.n){20}…\(99960 keys\)…(\.n){20}, tree 0 has a leaf but tree 1 has an array/,
     );
   });
 

@@ -10,7 +10,7 @@
  * @module
  */
 import * as t from "io-ts";
-import { describePath, keystr, type Key, type KeyPath } from "../core/keyPath";
+import { describePath, type Key, type KeyPath } from "../core/keyPath";
 import { describeValue } from "./tensor";
 
 // -------------------------------------------------------------------------------------
@@ -89,7 +89,9 @@ export function failureAt(context: t.Context, message: string): t.ValidationErro
 
 /**
  * Where a validation error is, as text: the key path in the tree (`.layers[0].weight`,
- * `<root>` for the tree itself), or `document.<field>` for the document's own fields.
+ * `<root>` for the tree itself), or `document.<field>` for the document's own fields. Rendered
+ * by `describePath` for a message: a path of more than 50 keys shows its ends (`…(N keys)…`); the
+ * error's `context` keeps every key.
  *
  * @example
  * const doc = { format: "paramtree", version: "1.0", tree: { w: { _tag: "Tensor", dtype: "float32", shape: [-1], data: "" } } };
@@ -119,7 +121,8 @@ export function errorPath(error: t.ValidationError): string {
   // The path from an enclosing io-ts codec down to the document (empty for a bare treeCodec).
   const outer = doc > 0 ? keysOf(context, 1, doc + 1) : [];
   const path = [...outer, ...keysOf(context, start, context.length)];
-  if (inDocument && outer.length === 0) return path.length === 0 ? "document" : `document${keystr(path)}`;
+  if (inDocument && outer.length === 0)
+    return path.length === 0 ? "document" : `document${describePath(path)}`;
   return describePath(path);
 }
 

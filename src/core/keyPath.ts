@@ -56,13 +56,50 @@ export function keystr(path: KeyPath, options?: KeystrOptions): string {
   return out;
 }
 
+/** How many keys an error message shows at each end of a long path. */
+const shownEndKeys = 20;
+
 /**
- * A path rendered for error messages: `keystr`, or `<root>` for the empty path.
+ * A path rendered for error messages: `keystr`, or `<root>` for the empty path. A message stays
+ * readable whatever the tree: a path of more than 50 keys shows its first and last 20 keys with
+ * the count of those left out between, `…(N keys)…`, and a key of more than 120 characters is
+ * quoted as {@link quoteForMessage} quotes it. The error's own `path` (where it has one) keeps
+ * every key.
  *
  * @example
  * describePath([]);        // "<root>"
  * describePath(["a", 0]);  // ".a[0]"
+ * describePath(Array(51).fill(0)).includes("[0][0]…(11 keys)…[0][0]"); // true
  */
 export function describePath(path: KeyPath): string {
-  return path.length === 0 ? "<root>" : keystr(path);
+  if (path.length === 0) return "<root>";
+  if (path.length <= 50) return keysForMessage(path);
+  const head = keysForMessage(path.slice(0, shownEndKeys));
+  const tail = keysForMessage(path.slice(path.length - shownEndKeys));
+  return `${head}…(${path.length - 2 * shownEndKeys} keys)…${tail}`;
+}
+
+/**
+ * A string quoted for an error message (`JSON.stringify`), its middle left out past 120
+ * characters: a key or a weight name can be megabytes long in a hostile tree.
+ *
+ * @example
+ * quoteForMessage("w"); // '"w"'
+ * quoteForMessage("x".repeat(200)).length; // 122
+ */
+export function quoteForMessage(text: string): string {
+  if (text.length <= 120) return JSON.stringify(text);
+  return `${JSON.stringify(text.slice(0, 60))}…(${text.length - 100} characters)…${JSON.stringify(text.slice(-40))}`;
+}
+
+/** `keystr` with keys over 120 characters quoted by `quoteForMessage`. */
+function keysForMessage(path: KeyPath): string {
+  let long = false;
+  for (const key of path) if (typeof key === "string" && key.length > 120) long = true;
+  if (!long) return keystr(path);
+  let out = "";
+  for (const key of path) {
+    out += typeof key === "string" && key.length > 120 ? `[${quoteForMessage(key)}]` : keystr([key]);
+  }
+  return out;
 }

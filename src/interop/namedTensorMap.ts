@@ -11,7 +11,7 @@
  */
 import type * as tf from "@tensorflow/tfjs-core";
 import { treeFlattenWithPath } from "../core/flatten";
-import { describePath, keystr, type KeyPath } from "../core/keyPath";
+import { describePath, keystr, quoteForMessage as quoted, type KeyPath } from "../core/keyPath";
 import type { TreeOptions } from "../core/options";
 import { describeValue, isTensor } from "../tensor/values";
 import { withDefaultRegistry } from "../wrappers/defaultRegistry";
@@ -174,15 +174,6 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
   if (x === null || typeof x !== "object" || Array.isArray(x)) return false;
   const proto: unknown = Object.getPrototypeOf(x);
   return proto === Object.prototype || proto === null;
-}
-
-/**
- * A name or key quoted for a message, its middle elided past 120 characters: a name is a whole
- * key path, and a deep or hostile tree's would otherwise make a message of megabytes.
- */
-function quoted(name: string): string {
-  if (name.length <= 120) return JSON.stringify(name);
-  return `${JSON.stringify(name.slice(0, 60))}…(${name.length - 100} characters)…${JSON.stringify(name.slice(-40))}`;
 }
 
 /** `describeValue`, with the way out for a `Map`. */
