@@ -132,6 +132,20 @@ test("a tensor used twice is stored once and comes back as one shared tensor", a
   x.dispose();
 });
 
+test("inline, a tensor used twice comes back as one shared tensor too (format 1.1)", async () => {
+  const file = path.join(dir, "shared-inline.tree.json");
+  const x = tf.tensor([1, 2, 3]);
+  await saveTree(file, { a: x, b: [x] }, { inline: true });
+  const json = JSON.parse(await fsp.readFile(file, "utf8"));
+  expect(json.version).toBe("1.1");
+  expect([json.tree.a.shared, json.tree.b[0].shared]).toEqual([0, 0]);
+  const back = (await loadRight(file)) as any;
+  expect(back.a).toBe(back.b[0]);
+  expect(Array.from(back.a.dataSync())).toEqual([1, 2, 3]);
+  back.a.dispose();
+  x.dispose();
+});
+
 test("a tree without tensors is a single self-contained JSON file", async () => {
   const file = path.join(dir, "plain.json");
   await saveTree(file, { a: [1, NaN], f: tf.exp });

@@ -931,3 +931,107 @@ describe("built-in records: encoding refuses what decoding would refuse", () => 
     w.dispose();
   });
 });
+
+describe("a tensor at several places (tied weights) comes back as one tensor from a self-contained document", () => {
+  const tied = (): { tree: unknown; x: tf.Tensor; y: tf.Tensor } => {
+    const x = tf.tensor([1, 2, 3]);
+    const y = tf.tensor([[4]]);
+    // x at three places, one of them inside a wrapper; y at two; a tensor used once stays plain.
+    const tree = {
+      embed: x,
+      head: { w: x, b: y },
+      scale: Parameterize(tf.softplus, x),
+      c: [y, tf.scalar(7)],
+    };
+    return { tree, x, y };
+  };
+
+  test("encode marks every node of a shared tensor with one index, writes 1.1, and decode gives one tensor", () => {
+    const { tree, x, y } = tied();
+    const json = codec.encode(tree as never) as any;
+    expect(json.version).toBe("1.1");
+    const xIndex = json.tree.c[0].shared === 0 ? 1 : 0; // indices follow the encoder's key order
+    expect([json.tree.embed.shared, json.tree.head.w.shared, json.tree.scale.args[0].shared]).toEqual([
+      xIndex,
+      xIndex,
+      xIndex,
+    ]);
+    expect([json.tree.head.b.shared, json.tree.c[0].shared]).toEqual([1 - xIndex, 1 - xIndex]);
+    expect(json.tree.c[1].shared).toBeUndefined();
+    expect(json.tree.head.w.data).toBe(json.tree.embed.data);
+    const before = tf.memory().numTensors;
+    const back = codec.decode(JSON.parse(JSON.stringify(json)));
+    if (E.isLeft(back)) throw new Error(formatDecodeErrors(back.left).join("\n"));
+    const t = back.right as any;
+    expect(tf.memory().numTensors - before).toBe(3); // x, y and the scalar, once each
+    expect(t.head.w).toBe(t.embed);
+    expect(t.scale.args[0]).toBe(t.embed);
+    expect(t.c[0]).toBe(t.head.b);
+    expect(exactDifference(t, tree)).toBeUndefined();
+    expect(treeDocument().is(json)).toBe(true);
+    tf.dispose([t.embed, t.head.b, t.c[1]]);
+    disposeAll(tree);
+    void x;
+    void y;
+  });
+
+  test("stringifyTree / parseTree keep the sharing too, and a tree without shared tensors stays 1.0", () => {
+    const { tree } = tied();
+    const text = stringifyTree(tree as never);
+    expect(JSON.parse(text).version).toBe("1.1");
+    const back = parseTree(text);
+    if (E.isLeft(back)) throw new Error(formatDecodeErrors(back.left).join("\n"));
+    const t = back.right as any;
+    expect(t.head.w).toBe(t.embed);
+    expect(t.c[0]).toBe(t.head.b);
+    tf.dispose([t.embed, t.head.b, t.c[1]]);
+    disposeAll(tree);
+    const plain = { a: tf.scalar(1), b: tf.scalar(1) }; // equal values, two tensors
+    const json = codec.encode(plain) as any;
+    expect(json.version).toBe("1.0");
+    expect(JSON.stringify(json)).not.toContain("shared");
+    const plainBack = codec.decode(json);
+    expect(E.isRight(plainBack) && (plainBack.right as any).a !== (plainBack.right as any).b).toBe(true);
+    if (E.isRight(plainBack)) disposeAll(plainBack.right);
+    disposeAll(plain);
+  });
+
+  test("nodes of one shared tensor that differ, and bad indices, are refused at their path, and nothing leaks", () => {
+    const { tree } = tied();
+    const json = codec.encode(tree as never) as any;
+    disposeAll(tree);
+    const edited = (edit: (d: any) => void): string[] => {
+      const d = JSON.parse(JSON.stringify(json));
+      edit(d);
+      const before = tf.memory().numTensors;
+      const lines = decodeLeft(d);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(treeDocument().is(d)).toBe(false);
+      return lines;
+    };
+    const i = json.tree.embed.shared;
+    const other = tf.tensor([1, 2, 4]);
+    const otherData = (codec.encode({ o: other }) as any).tree.o.data;
+    other.dispose();
+    expect(edited((d) => (d.tree.head.w.data = otherData))).toEqual([
+      `.head.w.data: this node of shared tensor ${i} differs from its first node in its data; every node of a shared tensor is written the same`,
+    ]);
+    expect(edited((d) => (d.tree.head.w.shape = [1, 3]))).toEqual([
+      `.head.w.shape: this node of shared tensor ${i} differs from its first node in its shape; every node of a shared tensor is written the same`,
+    ]);
+    expect(edited((d) => (d.tree.scale.args[0].dtype = "int32"))).toEqual([
+      `.scale.args[0].dtype: this node of shared tensor ${i} differs from its first node in its dtype; every node of a shared tensor is written the same`,
+    ]);
+    for (const bad of [-1, 1.5, "0", null]) {
+      expect(edited((d) => (d.tree.embed.shared = bad))).toEqual([
+        `.embed.shared: expected the index of a shared tensor (an integer >= 0), got ${bad === "0" ? '"0"' : String(bad)}`,
+      ]);
+    }
+    // A weight reference shares by its name; a `shared` index beside it is refused.
+    expect(
+      edited((d) => {
+        d.tree.embed = { _tag: "Tensor", dtype: "float32", shape: [3], weight: "w", shared: 0 };
+      })[0],
+    ).toBe('.embed: unexpected field "shared" in a tensor node (expected _tag, dtype, shape, weight)');
+  });
+});

@@ -165,6 +165,8 @@ export function decodeTreeValue(
 ): t.Validation<unknown> {
   const errors: t.ValidationError[] = [];
   const created: tf.Tensor[] = [];
+  /** Tensors written at several places, by their `shared` index: the first node read, and its tensor. */
+  const shared = new Map<number, { readonly node: Record<string, unknown>; readonly tensor: unknown }>();
   const seen = new Set<unknown>();
   const resolve = ctx.resolveString;
   const scratch = newDecodeScratch();
@@ -392,12 +394,36 @@ export function decodeTreeValue(
       setOwn(node, "data", data);
     }
     const payload = hasOwn(node, "weight") ? "weight" : "data";
-    const fieldProblems = checkTensorNodeFields(node, payload);
+    const fieldProblems = checkTensorNodeFields(node, payload, payload === "data" ? "shared" : undefined);
     if (fieldProblems.length > 0) {
       for (const m of fieldProblems) fail(key, node, m);
       return undefined;
     }
     if (payload === "weight") return decodeWeightRef(key, node);
+    const index = node["shared"];
+    if (index !== undefined) {
+      if (typeof index !== "number" || !Number.isSafeInteger(index) || index < 0) {
+        return fail(
+          key,
+          node,
+          `expected the index of a shared tensor (an integer >= 0), got ${describeValue(index)}`,
+          [entry("shared", index)],
+        );
+      }
+      const first = shared.get(index);
+      if (first !== undefined) {
+        const differs = differsFrom(first.node, node);
+        if (differs !== undefined) {
+          return fail(
+            key,
+            node,
+            `this node of shared tensor ${index} differs from its first node in its ${differs}; every node of a shared tensor is written the same`,
+            [entry(differs, node[differs])],
+          );
+        }
+        return first.tensor;
+      }
+    }
     const made = decodeTensorFields(
       node["dtype"],
       node["shape"],
@@ -406,9 +432,13 @@ export function decodeTreeValue(
       scratch,
       checkedData,
     );
-    if (made === null) return null;
+    if (made === null) {
+      if (typeof index === "number") shared.set(index, { node, tensor: null });
+      return null;
+    }
     if (isTensorValue(made)) {
       created.push(made);
+      if (typeof index === "number") shared.set(index, { node, tensor: made });
       return made;
     }
     for (const p of made) {
@@ -621,4 +651,16 @@ function isPlainObject(x: unknown): x is object {
 
 function hasOwn(x: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(x, key);
+}
+
+/** Which field of the tensor node `node` differs from the first node of its shared tensor, if one does. */
+function differsFrom(
+  first: Record<string, unknown>,
+  node: Record<string, unknown>,
+): "dtype" | "shape" | "data" | undefined {
+  if (node["dtype"] !== first["dtype"]) return "dtype";
+  const [a, b] = [first["shape"] as unknown[], node["shape"]];
+  if (!Array.isArray(b) || b.length !== a.length || b.some((d, i) => d !== a[i])) return "shape";
+  if (node["data"] !== first["data"]) return "data";
+  return undefined;
 }

@@ -13,6 +13,7 @@
  * | record with a registered `_tag`         | `{ "_tag": tag, ...fields }` (children and statics)   |
  * | plain object with another `_tag` key    | `{ "_tag": "Object", "fields": { ... } }`             |
  * | tensor (float32, int32, bool)           | `{ "_tag": "Tensor", "dtype", "shape", "data" }`      |
+ * | the same tensor at several places       | each node as above with `"shared": i` (format 1.1)    |
  * | function in the function table          | `{ "_tag": "Function", "name": "softplus" }`          |
  *
  * Anything else (other functions, class instances, typed arrays, bigints, symbols, complex64 or
@@ -117,6 +118,11 @@ export interface Encoded {
   readonly weights: readonly ExternalWeight[];
   /** In `deferred` mode, how many tensor nodes were written (a shared tensor counts each time). */
   readonly deferredNodes: number;
+  /**
+   * In `inline` and `deferred` modes, how many tensors were found at several places: their nodes
+   * carry a `shared` index (format 1.1).
+   */
+  readonly sharedTensors: number;
 }
 
 const ARRAY = 0;
@@ -166,6 +172,10 @@ export function encodeValue(
   const pathKeys: Key[] = []; // pathKeys[i] is the key of frames[i] in frames[i - 1] (i >= 1)
   const ancestors = new Set<unknown>();
   let deferredNodes = 0;
+  // Inline and deferred modes: the first node written for each tensor, to mark it shared when
+  // the tensor is met again (side files share by weight name instead).
+  const firstNodes = new Map<tf.Tensor, Record<string, JsonValue>>();
+  let sharedTensors = 0;
   const maxNodes = ctx.maxNodes ?? defaultMaxEncodeNodes;
   let nodes = 0;
 
@@ -316,16 +326,35 @@ export function encodeValue(
     }
     // What the built-in checks read of a tensor: its dtype and shape.
     if (ctx.tensors === "check") return { _tag: "Tensor", dtype: x.dtype, shape: x.shape.slice() };
-    if (ctx.tensors === "inline") return encodeTensor(x) as unknown as JsonValue;
-    if (ctx.tensors === "deferred") {
-      deferredNodes++;
-      let data = weightNames.get(x);
-      if (data === undefined) {
-        data = (ctx.placeholder as (index: number) => string)(weights.length);
-        weightNames.set(x, data);
-        weights.push({ name: data, tensor: x, path: pathTo(key) });
+    if (ctx.tensors === "inline" || ctx.tensors === "deferred") {
+      if (ctx.tensors === "deferred") deferredNodes++;
+      const first = firstNodes.get(x);
+      if (first !== undefined) {
+        // A tensor at several places (tied weights): every node carries its bytes and one
+        // `shared` index, so that decoding gives back one tensor, not copies.
+        let index = first["shared"];
+        if (index === undefined) {
+          index = sharedTensors++;
+          first["shared"] = index;
+        }
+        return {
+          _tag: "Tensor",
+          dtype: x.dtype,
+          shape: x.shape.slice(),
+          data: first["data"] as string,
+          shared: index,
+        };
       }
-      return { _tag: "Tensor", dtype: x.dtype, shape: x.shape.slice(), data };
+      let node: Record<string, JsonValue>;
+      if (ctx.tensors === "inline") {
+        node = { ...encodeTensor(x) } as unknown as Record<string, JsonValue>;
+      } else {
+        const data = (ctx.placeholder as (index: number) => string)(weights.length);
+        weights.push({ name: data, tensor: x, path: pathTo(key) });
+        node = { _tag: "Tensor", dtype: x.dtype, shape: x.shape.slice(), data };
+      }
+      firstNodes.set(x, node);
+      return node;
     }
     let name = weightNames.get(x);
     if (name === undefined) {
@@ -378,7 +407,7 @@ export function encodeValue(
     problem(undefined, `cannot be serialized: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
   if (problems.length > 0) return { problems };
-  return { json: root as JsonValue, weights, deferredNodes };
+  return { json: root as JsonValue, weights, deferredNodes, sharedTensors };
 }
 
 /** Why a record with a built-in tag does not have that wrapper's exact fields, if it does not. */

@@ -38,7 +38,7 @@ import { randomBytes } from "crypto";
 import { crc32Update } from "./crc32";
 import { decodeDocument, maxDecodeErrors, type DecodeContext, type LoadedWeight } from "./decode";
 import { documentType, TreeEncodeError } from "./errors";
-import { formatName, formatVersion } from "./format";
+import { formatName, formatVersion, newestFormatVersion } from "./format";
 import { encodeValue, readWeight } from "./encode";
 import {
   booleanOptionProblem,
@@ -1088,7 +1088,7 @@ function typedArray(
  * ("unexpected field"), as a minor version allows; documents of version 1.0 (without it) still
  * load.
  */
-const manifestCrcVersion = "1.1";
+const manifestCrcVersion = newestFormatVersion;
 
 /**
  * Checks `weightSpecsCrc32` against the manifest as planned; required (unless `required` is

@@ -23,12 +23,24 @@
 export const formatName = "paramtree";
 
 /**
- * The version this library writes.
+ * The version this library writes for documents that need nothing newer, which every 1.x reader
+ * reads.
  *
  * @example
  * formatVersion; // "1.0"
  */
 export const formatVersion = "1.0";
+
+/**
+ * The version of documents that use what format 1.1 adds, written only when a document needs it:
+ * `weightSpecsCrc32` beside a side file, and a `shared` index on the nodes of a tensor found at
+ * several places of a self-contained document (tied weights come back as one tensor). A 1.0
+ * reader refuses either field by name.
+ *
+ * @example
+ * newestFormatVersion; // "1.1"
+ */
+export const newestFormatVersion = "1.1";
 
 /**
  * The major versions this reader understands (every version so far).
@@ -42,7 +54,8 @@ export const readableMajors: readonly number[] = Object.freeze([1]);
  * `_tag` values with a meaning of their own in documents; a registry used with the codec may
  * not register them.
  *
- * - `Tensor`: a tensor (`dtype`, `shape`, and `data` or `weight`);
+ * - `Tensor`: a tensor (`dtype`, `shape`, and `data` or `weight`; `shared`, an index, on every
+ *   node of a tensor written inline at several places);
  * - `Number`: NaN, Infinity, -Infinity or -0, which JSON cannot write (`value` is that text);
  * - `Undefined`: `undefined`;
  * - `Function`: a function from the function table (`name`);

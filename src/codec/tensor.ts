@@ -533,9 +533,14 @@ export const tensorCodec: t.Type<tf.Tensor, TensorJson, unknown> = new t.Type<tf
 
 /**
  * @internal Problems with the field set of a tensor node: `_tag` must be "Tensor", and the node
- * has exactly `dtype`, `shape` and `payload` ("data" inline, "weight" in files).
+ * has exactly `dtype`, `shape` and `payload` ("data" inline, "weight" in files), and may have
+ * `optional` (a document's `shared` index).
  */
-export function checkTensorNodeFields(node: Record<string, unknown>, payload: "data" | "weight"): string[] {
+export function checkTensorNodeFields(
+  node: Record<string, unknown>,
+  payload: "data" | "weight",
+  optional?: string,
+): string[] {
   const problems: string[] = [];
   if (node["_tag"] !== "Tensor") problems.push(`expected _tag "Tensor", got ${describeValue(node["_tag"])}`);
   for (const field of ["dtype", "shape", payload]) {
@@ -543,9 +548,9 @@ export function checkTensorNodeFields(node: Record<string, unknown>, payload: "d
       problems.push(`the tensor node has no "${field}" field`);
   }
   for (const key of Object.keys(node)) {
-    if (key !== "_tag" && key !== "dtype" && key !== "shape" && key !== payload) {
+    if (key !== "_tag" && key !== "dtype" && key !== "shape" && key !== payload && key !== optional) {
       problems.push(
-        `unexpected field ${JSON.stringify(key)} in a tensor node (expected _tag, dtype, shape, ${payload})`,
+        `unexpected field ${JSON.stringify(key)} in a tensor node (expected _tag, dtype, shape, ${payload}${optional === undefined ? "" : `, and maybe ${optional}`})`,
       );
     }
   }

@@ -27,7 +27,7 @@ import {
   type TensorMode,
 } from "./encode";
 import { documentType, locateErrors, TreeEncodeError, type EncodeProblem } from "./errors";
-import { formatName, formatVersion, reservedTags } from "./format";
+import { formatName, formatVersion, newestFormatVersion, reservedTags } from "./format";
 import { resolveFunctions, type FunctionTable, type ResolvedFunctions } from "./functions";
 import { parseJsonText, stringifyTrustedJson, type JsonValue, type ParsedJson } from "./json";
 import { encodeTensor } from "./tensor";
@@ -274,7 +274,7 @@ export function documentPieces(
   });
   if ("problems" in encoded) return E.left(encoded.problems);
   const skeleton = stringifyTrustedJson(
-    { format: formatName, version: formatVersion, tree: encoded.json },
+    { format: formatName, version: versionFor(encoded.sharedTensors), tree: encoded.json },
     space,
   );
   const { weights } = encoded;
@@ -330,5 +330,10 @@ export function encodeWith(
 ): E.Either<EncodeProblem[], TreeJson> {
   const encoded = encodeValue(tree, { ...resolved, tensors: mode });
   if ("problems" in encoded) return E.left(encoded.problems);
-  return E.right({ format: formatName, version: formatVersion, tree: encoded.json });
+  return E.right({ format: formatName, version: versionFor(encoded.sharedTensors), tree: encoded.json });
+}
+
+/** The version a self-contained document needs: 1.1 when it marks shared tensors, else 1.0. */
+function versionFor(sharedTensors: number): string {
+  return sharedTensors > 0 ? newestFormatVersion : formatVersion;
 }
