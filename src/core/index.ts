@@ -5,7 +5,7 @@
  *
  * @module
  */
-export * from "./keyPath";
+export { keystr, describePath, type Key, type KeyPath, type KeystrOptions } from "./keyPath";
 export * from "./registry";
 export type { TreeOptions } from "./options";
 export { TreeDef, type StructureDifference } from "./treedef";
