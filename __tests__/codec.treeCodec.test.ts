@@ -1035,3 +1035,12 @@ describe("a tensor at several places (tied weights) comes back as one tensor fro
     ).toBe('.embed: unexpected field "shared" in a tensor node (expected _tag, dtype, shape, weight)');
   });
 });
+
+test("a symbol-keyed property added after a tree function saw the object is still refused by the writers", () => {
+  const o: Record<string | symbol, unknown> = { a: 1 };
+  expect(treeLeaves(o)).toEqual([1]);
+  o[Symbol("s")] = 2; // plain assignment: the tree functions remember the object as checked
+  expect(() => stringifyTree({ m: o })).toThrow(/\.m: the node has a symbol-keyed property Symbol\(s\)/);
+  expect(codec.is({ m: o })).toBe(false);
+  expect(E.isLeft(encodeTree({ m: o }))).toBe(true);
+});

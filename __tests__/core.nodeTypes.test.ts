@@ -4,6 +4,7 @@
  */
 import {
   Parameterize,
+  treeEqual,
   defaultRegistry,
   mapNodeType,
   registerNodeType,
@@ -57,7 +58,7 @@ describe("registered classes", () => {
       new Point(11, 22),
     );
     expect(() => T.treeMapN((a: number) => a, [new Point(1, 2), { x: 1, y: 2 }])).toThrow(
-      /tree 0 has a Point but tree 1 has an object with keys/,
+      /tree 0 has a Point with keys \["x", "y"\] but tree 1 has an object with keys/,
     );
     const square = (v: number) => v * v;
     expect(T.unwrap(new Point(Parameterize(square, 3), 1))).toEqual(new Point(9, 1));
@@ -104,5 +105,79 @@ describe("Map as a node type", () => {
         unflatten: () => ({}),
       }),
     ).toThrow(/always nodes/);
+  });
+});
+
+describe("node types: equality, messages and errors", () => {
+  test("a Map keyed by NaN (or -0) is the same structure as itself (keys compared with Object.is)", () => {
+    const m = { m: new Map<number, unknown>([[NaN, 1]]) };
+    expect(treeEqual(m, m, { registry })).toBe(true);
+    expect(T.treeStructure(m).equals(T.treeStructure(m))).toBe(true);
+    const summed = T.treeMapN((a: number, b: number) => a + b, [m, m]) as unknown as {
+      m: Map<number, number>;
+    };
+    expect(summed.m.get(NaN)).toBe(2);
+    const zero = new Map<number, unknown>([[0, 1]]);
+    expect(T.treeStructure(new Map([[-0, 1]])).equals(T.treeStructure(zero))).toBe(true); // a Map's -0 key is 0
+  });
+
+  test("two nodes of one type that differ are told apart by their keys and aux in the message", () => {
+    expect(() =>
+      T.treeMapN((a: unknown) => a, [{ m: new Map([["a", 1]]) }, { m: new Map([["b", 1]]) }]),
+    ).toThrow('at .m, tree 0 has a Map with keys ["a"] but tree 1 has a Map with keys ["b"]');
+    class Scaled {
+      constructor(
+        readonly v: unknown,
+        readonly unit: string,
+      ) {}
+    }
+    const withAux = registerNodeType(registry, {
+      name: "Scaled",
+      type: Scaled,
+      flatten: (s: Scaled) => ({ keys: ["v"], children: [s.v], aux: { unit: s.unit } }),
+      unflatten: (aux, [v]) => new Scaled(v, (aux as { unit: string }).unit),
+    });
+    expect(() =>
+      treeMapN((a: unknown) => a, [new Scaled(1, "m"), new Scaled(1, "s")], { registry: withAux }),
+    ).toThrow(
+      'tree 0 has a Scaled with keys ["v"] and aux {"unit":"m"} but tree 1 has a Scaled with keys ["v"] and aux {"unit":"s"}',
+    );
+  });
+
+  test("a node type whose flatten throws, or returns keys and children that do not pair, is named with its path", () => {
+    const symbolKeyed = { a: [new Map<unknown, unknown>([[Symbol("s"), 1]])] };
+    expect(() => T.treeLeaves(symbolKeyed)).toThrow(
+      /^the node at \.a\[0\]: the Map node type's flatten failed: /,
+    );
+    class Broken {}
+    const broken = (flatten: () => never | { keys: unknown[]; children: unknown[] }) =>
+      registerNodeType(defaultRegistry, {
+        name: "Broken",
+        type: Broken,
+        flatten: flatten as never,
+        unflatten: () => new Broken(),
+      });
+    const boom = new Error("boom");
+    let error: unknown;
+    try {
+      treeLeaves(
+        { x: { y: new Broken() } },
+        {
+          registry: broken(() => {
+            throw boom;
+          }),
+        },
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe("the node at .x.y: the Broken node type's flatten failed: boom");
+    expect((error as Error).cause).toBe(boom);
+    expect(() =>
+      treeLeaves([new Broken()], { registry: broken(() => ({ keys: ["a"], children: [] })) }),
+    ).toThrow(
+      "the node at [0]: the Broken node type's flatten did not return as many keys as children (an array of each)",
+    );
   });
 });

@@ -8,6 +8,7 @@ import {
   treeLeaves,
   treeStructure,
   treeUnflatten,
+  withOptions,
 } from "../src";
 import { emptyRegistry } from "../src/advanced";
 
@@ -303,3 +304,27 @@ describe("deep and cyclic trees", () => {
     expect(treeLeaves({ a: shared, b: shared })).toEqual([1, 1]);
   });
 });
+
+describe("tree options of the wrong type are a TypeError naming the option, for every entry", () => {
+  test.each([
+    [{ isLeaf: 3 }, "tree options: isLeaf must be a function, got 3"],
+    [{ noneIsLeaf: "yes" }, 'tree options: noneIsLeaf must be true or false, got "yes"'],
+    [{ registry: {} }, "tree options: registry must be a registry"],
+    [{ registry: new Map() }, "tree options: registry must be a registry"],
+    [null, "tree options must be an object ({ isLeaf?, noneIsLeaf?, registry? }), got null"],
+    [5, "tree options must be an object ({ isLeaf?, noneIsLeaf?, registry? }), got 5"],
+  ])("%p", (options, message) => {
+    expect(() => treeLeaves([1], options as never)).toThrow(new RegExp(`^${escape(message)}`));
+    expect(() => withOptions({}).treeLeaves([1], options as never)).toThrow(TypeError);
+    expect(() => treeMap((x: number) => x, [1], options as never)).toThrow(new RegExp(`^${escape(message)}`));
+  });
+  test("undefined fields are the defaults", () => {
+    expect(treeLeaves([1, null], { isLeaf: undefined, noneIsLeaf: undefined, registry: undefined })).toEqual([
+      1,
+    ]);
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -73,7 +73,9 @@ function merge(bound: TreeOptions, given: TreeOptions): TreeOptions {
 function bind<F extends (...args: any[]) => unknown>(fn: F, position: number, bound: TreeOptions): F {
   return ((...args: unknown[]) => {
     const given = args[position] as TreeOptions | undefined;
-    args[position] = given === undefined ? bound : merge(bound, given);
+    // Anything but an object is left for the function to refuse, naming it.
+    args[position] =
+      given === undefined ? bound : typeof given === "object" && given !== null ? merge(bound, given) : given;
     return fn(...args);
   }) as F;
 }

@@ -30,7 +30,7 @@ import type * as tf from "@tensorflow/tfjs-core";
 import { keystr, type Key, type KeyPath } from "../core/keyPath";
 import type { Registry } from "../core/registry";
 import { ownSpecOf } from "../core/ownSpecs";
-import { NodeRuleError, checkOrdinary, firstHole } from "../core/rules";
+import { NodeRuleError, checkOrdinaryNow, firstHole } from "../core/rules";
 import { TreeEncodeError, type EncodeProblem } from "./errors";
 import type { AnyFunction, ResolvedFunctions } from "./functions";
 import { defaultRegistry } from "../wrappers/defaultRegistry";
@@ -256,7 +256,7 @@ export function encodeValue(
     }
     const record = value as Record<string, unknown>;
     try {
-      checkOrdinary(record); // before any read: a getter is never run
+      checkOrdinaryNow(record); // before any read (a getter is never run), and every time
     } catch (cause) {
       if (!(cause instanceof NodeRuleError)) throw cause;
       problem(key, `the node has ${cause.message}; trees hold own enumerable data properties only`);

@@ -176,7 +176,10 @@ export function metaEqual(a: Meta, b: Meta): boolean {
       );
     }
     case CUSTOM:
-      return a.spec === b.spec && a.keys.every((k, i) => k === b.keys[i]) && staticEqual(a.data, b.data);
+      // Object.is: a Map keyed by NaN is the same structure as itself.
+      return (
+        a.spec === b.spec && a.keys.every((k, i) => Object.is(k, b.keys[i])) && staticEqual(a.data, b.data)
+      );
   }
 }
 
@@ -199,7 +202,29 @@ export function describeMeta(meta: Meta): string {
         : `an object with keys [${meta.keys.map((k) => JSON.stringify(k)).join(", ")}]`;
     case RECORD:
       return `a ${(meta.spec as RecordSpec).tag} record`;
-    case CUSTOM:
-      return `a ${(meta.spec as NodeTypeSpec).name}`;
+    case CUSTOM: {
+      // Two nodes of one type differ by their keys or their aux: say both, or the message would
+      // read "a Map but ... a Map".
+      const keys = meta.keys.map((k) => (typeof k === "number" ? String(k) : JSON.stringify(k))).join(", ");
+      // An aux that only repeats the keys (a Map's) says nothing more.
+      const data = meta.data;
+      const repeatsKeys =
+        Array.isArray(data) &&
+        data.length === meta.keys.length &&
+        data.every((k, i) => Object.is(k, meta.keys[i]));
+      const aux = data === undefined || repeatsKeys ? "" : ` and aux ${shortText(data)}`;
+      return `a ${(meta.spec as NodeTypeSpec).name} with keys [${keys}]${aux}`;
+    }
   }
+}
+
+/** A value in a few dozen characters, for a message (never throws). */
+function shortText(x: unknown): string {
+  let text: string;
+  try {
+    text = typeof x === "string" ? JSON.stringify(x) : (JSON.stringify(x) ?? String(x));
+  } catch {
+    text = Object.prototype.toString.call(x);
+  }
+  return text.length <= 60 ? text : `${text.slice(0, 57)}...`;
 }

@@ -9,7 +9,7 @@
  */
 import { describePath, type Key } from "./keyPath";
 import { RECORD, childKey, type Meta, type Shape } from "./node";
-import { NodeRuleError } from "./rules";
+import { NodeRuleError, NodeTypeError } from "./rules";
 
 export class Frames {
   /** The node of each frame (cleared when the frame ends, so nothing is kept alive). */
@@ -82,6 +82,8 @@ export class Frames {
 
 /** Adds the path to a node rule's complaint (see `node.ts`); rethrows anything else. */
 export function withPath(e: unknown, path: () => Key[]): unknown {
+  if (e instanceof NodeTypeError)
+    return new TypeError(`the node at ${describePath(path())}: ${e.message}`, { cause: e.cause });
   if (!(e instanceof NodeRuleError)) return e;
   return new TypeError(
     `the node at ${describePath(path())} has ${e.message}: trees hold own enumerable data properties ` +

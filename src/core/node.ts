@@ -17,7 +17,7 @@
 import type { Key } from "./keyPath";
 import type { NodeTypeSpec, RecordSpec, Registry } from "./registry";
 import { marks, ownSpecOf } from "./ownSpecs";
-import { NodeRuleError, checkOrdinary } from "./rules";
+import { NodeRuleError, NodeTypeError, checkOrdinary } from "./rules";
 import { shapeOf, type Shape } from "./shape";
 
 export type { Shape };
@@ -240,12 +240,22 @@ function readByShape(obj: Record<string, unknown>, shape: Shape, pend: unknown[]
 }
 
 function enterCustom(node: object, spec: NodeTypeSpec, pend: unknown[], pl: number): Meta {
-  const flat = spec.flatten(node);
+  let flat: ReturnType<NodeTypeSpec["flatten"]>;
+  try {
+    flat = spec.flatten(node);
+  } catch (cause) {
+    throw new NodeTypeError(
+      `the ${spec.name} node type's flatten failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+  }
   const keys: readonly unknown[] = flat.keys;
   const children: readonly unknown[] = flat.children;
   const aux: unknown = flat.aux;
   if (!Array.isArray(keys) || !Array.isArray(children) || keys.length !== children.length) {
-    throw new NodeRuleError(`a ${spec.name} whose flatten did not return as many keys as children`);
+    throw new NodeTypeError(
+      `the ${spec.name} node type's flatten did not return as many keys as children (an array of each)`,
+    );
   }
   const top = pl + children.length - 1;
   for (let j = 0; j < children.length; j++) pend[top - j] = children[j];

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { describeValue } from "./describeValue";
 import { emptyRegistry, type Registry } from "./registry";
 
 /**
@@ -38,12 +39,34 @@ const noOptions: ResolvedOptions = Object.freeze({
   registry: emptyRegistry,
 });
 
-/** @internal */
+/**
+ * @internal The options with their defaults; a TypeError naming the option when one has the
+ * wrong type (JavaScript callers, or a cast), before it could fail deep inside a walk.
+ */
 export function resolveOptions(options: TreeOptions | undefined): ResolvedOptions {
   if (options === undefined) return noOptions;
-  return {
-    isLeaf: options.isLeaf,
-    noneIsLeaf: options.noneIsLeaf === true,
-    registry: options.registry ?? emptyRegistry,
-  };
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      `tree options must be an object ({ isLeaf?, noneIsLeaf?, registry? }), got ${describeValue(options)}`,
+    );
+  }
+  const { isLeaf, noneIsLeaf, registry } = options;
+  if (isLeaf !== undefined && typeof isLeaf !== "function") {
+    throw new TypeError(`tree options: isLeaf must be a function, got ${describeValue(isLeaf)}`);
+  }
+  if (noneIsLeaf !== undefined && typeof noneIsLeaf !== "boolean") {
+    throw new TypeError(`tree options: noneIsLeaf must be true or false, got ${describeValue(noneIsLeaf)}`);
+  }
+  if (registry !== undefined && !isRegistry(registry)) {
+    throw new TypeError(
+      `tree options: registry must be a registry (emptyRegistry, defaultRegistry, or what registerWrapper / registerNodeType return), got ${describeValue(registry)}`,
+    );
+  }
+  return { isLeaf, noneIsLeaf: noneIsLeaf === true, registry: registry ?? emptyRegistry };
+}
+
+function isRegistry(x: unknown): x is Registry {
+  if (typeof x !== "object" || x === null) return false;
+  const r = x as Partial<Registry>;
+  return r._tag === "Registry" && r.specs instanceof Map && r.types instanceof Map;
 }

@@ -17,6 +17,7 @@
 import { describeMeta } from "./build";
 import { treeFlatten } from "./flatten";
 import { describePath, type KeyPath } from "./keyPath";
+import { describeValue } from "./describeValue";
 import { flattenAlike } from "./map";
 import { ARRAY, CUSTOM, LEAF, NONE, OBJECT, RECORD, type Meta } from "./node";
 import type { TreeOptions } from "./options";
@@ -140,18 +141,6 @@ function checkBoolean(value: unknown, leaf: unknown, path: () => string): boolea
     );
   }
   return value;
-}
-
-function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === "string")
-    return JSON.stringify(value.length > 30 ? `${value.slice(0, 27)}...` : value);
-  if (typeof value === "object" || typeof value === "function") {
-    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-    return typeof value === "function" ? "a function" : `a ${typeof name === "string" ? name : "object"}`;
-  }
-  // A number, boolean, bigint or symbol here: each prints itself.
-  return (value as { toString(): string }).toString();
 }
 
 /** The path of leaf `i` of `def`, for error messages. */

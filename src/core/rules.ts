@@ -18,12 +18,27 @@
 /** A node that breaks a rule; the pass that meets it adds the path and rethrows a TypeError. */
 export class NodeRuleError extends Error {}
 
+/**
+ * A registered node type that could not be read (its `flatten` threw, or returned keys and
+ * children that do not pair up): the pass adds the path, as for a rule, and keeps the cause.
+ */
+export class NodeTypeError extends NodeRuleError {}
+
 /** Plain objects already checked (a model passed again and again is checked once). */
 const checked = new WeakSet<object>();
 
-/** Throws unless every own property of `node` is an enumerable data property. */
+/** Throws unless every own property of `node` is an enumerable data property (remembered per object). */
 export function checkOrdinary(node: object): void {
   if (checked.has(node)) return;
+  checkOrdinaryNow(node);
+  checked.add(node);
+}
+
+/**
+ * {@link checkOrdinary} without the memory: for the writers, which must not drop a property
+ * added since a tree function last saw the object (writing costs far more than this check).
+ */
+export function checkOrdinaryNow(node: object): void {
   const symbols = Object.getOwnPropertySymbols(node);
   if (symbols.length > 0) throw new NodeRuleError(`a symbol-keyed property ${symbols[0]!.toString()}`);
   const names = Object.getOwnPropertyNames(node);
@@ -35,7 +50,6 @@ export function checkOrdinary(node: object): void {
       throw new NodeRuleError(`an accessor property ${JSON.stringify(name)} (a getter or setter)`);
     }
   }
-  checked.add(node);
 }
 
 /** The index of the first hole of a sparse array, if it has one (for passes that do not push children). */

@@ -1,0 +1,28 @@
+/**
+ * A value in a few words, for the engine's error messages (the engine knows nothing of tensors:
+ * the codec has its own, richer one).
+ *
+ * @internal
+ * @module
+ */
+
+/**
+ * A short description of `value`: strings quoted (cut past 30 characters), objects by their
+ * constructor's name, anything else as it prints.
+ *
+ * @example
+ * describeValue("abc");     // '"abc"'
+ * describeValue(new Map()); // "a Map"
+ * describeValue(3);         // "3"
+ */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 30 ? `${value.slice(0, 27)}...` : value);
+  if (typeof value === "object" || typeof value === "function") {
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof value === "function" ? "a function" : `a ${typeof name === "string" ? name : "object"}`;
+  }
+  // A number, boolean, bigint or symbol here: each prints itself.
+  return (value as { toString(): string }).toString();
+}
