@@ -347,7 +347,7 @@ export function encodeValue(
       }
       let node: Record<string, JsonValue>;
       if (ctx.tensors === "inline") {
-        node = { ...encodeTensor(x) } as unknown as Record<string, JsonValue>;
+        node = { ...encodeTensor(x) };
       } else {
         const data = (ctx.placeholder as (index: number) => string)(weights.length);
         weights.push({ name: data, tensor: x, path: pathTo(key) });
