@@ -1,4 +1,4 @@
-import { registerWrapper, treeFlatten, treeStructure } from "../src";
+import { Parameterize, registerWrapper, treeFlatten, treeStructure, treeUnflatten } from "../src";
 import { emptyRegistry } from "../src/advanced";
 
 describe("TreeDef", () => {
@@ -70,5 +70,95 @@ describe("TreeDef", () => {
   test("a TreeDef is immutable", () => {
     const def = treeStructure([1]);
     expect(Object.isFrozen(def)).toBe(true);
+  });
+
+  describe("at depth 100,000", () => {
+    const depth = 100_000;
+    // { value, next } cells; the leaf order (sorted keys) is the deepest value first.
+    const list = (n: number): unknown => {
+      let cell: unknown = null;
+      for (let i = 0; i < n; i++) cell = { value: i, next: cell };
+      return cell;
+    };
+    // The first 76 characters of the list's rendering, then "...)".
+    const listHead = `${`TreeDef(${"{ next: ".repeat(12)}`.slice(0, 76)}...)`;
+
+    test("unflatten with too few leaves names the first leaf without a value and the count", () => {
+      const [leaves, def] = treeFlatten(list(depth));
+      expect(() => treeUnflatten(def, leaves.slice(1))).toThrow(
+        new Error(
+          `treeUnflatten: the structure ${listHead} has ${depth} leaves, got ${depth - 1}; ` +
+            "the first leaf without a value is at .value",
+        ),
+      );
+      // Here the missing leaf is the deepest one: its path is shortened in the middle.
+      const deepest = `${".next".repeat(20)}…(${depth - 40} keys)…${".next".repeat(19)}.value`;
+      expect(() => treeUnflatten(def, [])).toThrow(
+        new Error(
+          `treeUnflatten: the structure ${listHead} has ${depth} leaves, got 0; ` +
+            `the first leaf without a value is at ${deepest}`,
+        ),
+      );
+    }, 30_000);
+
+    test("unflatten with too many leaves gives the count", () => {
+      const [leaves, def] = treeFlatten(list(depth));
+      expect(() => treeUnflatten(def, [...leaves, 0])).toThrow(
+        new Error(`treeUnflatten: the structure ${listHead} has ${depth} leaves, got ${depth + 1}`),
+      );
+    }, 30_000);
+
+    test("toString of chains of two-child nodes and of records", () => {
+      let pairs: unknown = 0;
+      for (let i = 0; i < depth; i++) pairs = { a: pairs, b: 1 };
+      const pairsText = `TreeDef(${"{ a: ".repeat(depth)}*${", b: * }".repeat(depth)})`;
+      expect(treeStructure(pairs).toString()).toBe(pairsText);
+      expect(treeStructure(pairs).toString(80)).toBe(`${pairsText.slice(0, 76)}...)`);
+
+      let wrapped: unknown = 0;
+      for (let i = 0; i < depth; i++) wrapped = Parameterize(Math.exp, wrapped as number);
+      expect(treeStructure(wrapped).toString()).toBe(
+        `TreeDef(${"Parameterize(args=[".repeat(depth)}*${"], fn=exp)".repeat(depth)})`,
+      );
+    }, 30_000);
+  });
+
+  test("toString(maxLength) is the full rendering cut at maxLength", () => {
+    const registry = registerWrapper(emptyRegistry, {
+      tag: "Pair",
+      children: ["x", "y"],
+      unwrap: (n: any) => n.x,
+    });
+    let tree: unknown = [1, null];
+    for (let i = 0; i < 300; i++) {
+      tree =
+        i % 3 === 0
+          ? { _tag: "Pair", x: tree, y: [i, {}], name: "p", fn: Math.exp }
+          : { "odd key": [tree, undefined], k: { _tag: "Pair", x: [], y: i } };
+    }
+    const def = treeStructure(tree, { registry });
+    const full = def.toString();
+    const cut = (n: number): string => (full.length > n ? `${full.slice(0, n - 4)}...)` : full);
+    const limits = [
+      0,
+      3,
+      4,
+      5,
+      8,
+      9,
+      10,
+      11,
+      12,
+      13,
+      80,
+      81,
+      500,
+      4321,
+      full.length - 1,
+      full.length,
+      full.length + 1,
+    ];
+    for (const n of limits) expect(def.toString(n)).toBe(cut(n));
+    expect(def.toString(Infinity)).toBe(full);
   });
 });

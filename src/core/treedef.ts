@@ -8,9 +8,9 @@
  * @module
  */
 import { describePath, type Key, type KeyPath } from "./keyPath";
-import { build, describeMeta, metaEqual, staticFields } from "./build";
-import { ARRAY, CUSTOM, LEAF, NONE, OBJECT, RECORD, childKey, type Meta } from "./node";
-import type { NodeTypeSpec, RecordSpec } from "./registry";
+import { build, describeMeta, metaEqual } from "./build";
+import { ARRAY, LEAF, NONE, RECORD, childKey, type Meta } from "./node";
+import { renderStatics, renderTreeDef, tagOf } from "./renderTreeDef";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -75,10 +75,10 @@ export class TreeDef {
       throw new TypeError(`treeUnflatten: leaves must be an array, got ${typeof leaves}`);
     }
     if (leaves.length !== this.numLeaves) {
-      const paths = leafPaths(this);
+      // One path and a cut rendering: building the message stays linear on deep trees.
       const where =
         leaves.length < this.numLeaves
-          ? `; the first leaf without a value is at ${describePath(paths[leaves.length] as KeyPath)}`
+          ? `; the first leaf without a value is at ${describePath(leafPath(this.nodes, leaves.length))}`
           : "";
       throw new Error(
         `treeUnflatten: the structure ${this.toString(80)} has ${this.numLeaves} leaves, got ${leaves.length}${where}`,
@@ -105,8 +105,7 @@ export class TreeDef {
    * treeStructure({ w: [1, 2], b: null }).toString(); // "TreeDef({ b: null, w: [*, *] })"
    */
   toString(maxLength?: number): string {
-    const text = `TreeDef(${renderNodes(this.nodes)})`;
-    return maxLength !== undefined && text.length > maxLength ? `${text.slice(0, maxLength - 4)}...)` : text;
+    return renderTreeDef(this.nodes, maxLength);
   }
 }
 
@@ -182,6 +181,18 @@ export function walkNodes(
   }
 }
 
+/** The key path of the leaf at `index` in leaf order (`[]` past the last), without the others'. */
+function leafPath(nodes: readonly Meta[], index: number): KeyPath {
+  let path: KeyPath = [];
+  let seen = 0;
+  walkNodes(nodes, (n, current) => {
+    if ((nodes[n] as Meta).kind !== LEAF || seen++ < index) return false;
+    path = current.slice();
+    return true;
+  });
+  return path;
+}
+
 export function leafPaths(def: TreeDef): KeyPath[] {
   const out: KeyPath[] = [];
   const nodes = def.nodes;
@@ -223,68 +234,4 @@ export function firstDifference(a: TreeDef, b: TreeDef): StructureDifference | u
     return false;
   });
   return found;
-}
-
-function renderStatic(value: unknown): string {
-  if (typeof value === "function") return value.name === "" ? "<function>" : value.name;
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" || value == null) {
-    return Object.is(value, -0) ? "-0" : String(value);
-  }
-  try {
-    const json = JSON.stringify(value);
-    if (json !== undefined) return json.length > 40 ? `${json.slice(0, 37)}...` : json;
-  } catch {
-    // fall through: not JSON-able
-  }
-  return Object.prototype.toString.call(value);
-}
-
-function tagOf(meta: Meta): string {
-  return (meta.spec as RecordSpec).tag;
-}
-
-function renderStatics(meta: Meta): string {
-  const fields = staticFields(meta);
-  return fields.length === 0
-    ? "no static fields"
-    : fields.map(([k, v]) => `${k}=${renderStatic(v)}`).join(", ");
-}
-
-const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
-/** Renders pre-order nodes backwards with a string stack (no recursion). */
-function renderNodes(nodes: readonly Meta[]): string {
-  const stack: string[] = [];
-  for (let n = nodes.length - 1; n >= 0; n--) {
-    const meta = nodes[n] as Meta;
-    switch (meta.kind) {
-      case LEAF:
-        stack.push("*");
-        break;
-      case NONE:
-        stack.push(meta.value === null ? "null" : "undefined");
-        break;
-      default: {
-        const parts: string[] = [];
-        for (let j = 0; j < meta.arity; j++) parts.push(stack.pop() as string);
-        if (meta.kind === ARRAY) stack.push(`[${parts.join(", ")}]`);
-        else if (meta.kind === OBJECT) {
-          const fields = parts.map((p, j) => {
-            const key = meta.keys[j] as string;
-            return `${identifier.test(key) ? key : JSON.stringify(key)}: ${p}`;
-          });
-          stack.push(fields.length === 0 ? "{}" : `{ ${fields.join(", ")} }`);
-        } else if (meta.kind === RECORD) {
-          const fields = parts.map((p, j) => `${meta.keys[j] as string}=${p}`);
-          for (const [k, v] of staticFields(meta)) fields.push(`${k}=${renderStatic(v)}`);
-          stack.push(`${tagOf(meta)}(${fields.join(", ")})`);
-        } else if (meta.kind === CUSTOM) {
-          const fields = parts.map((p, j) => `${JSON.stringify(meta.keys[j])}: ${p}`);
-          stack.push(`${(meta.spec as NodeTypeSpec).name}(${fields.join(", ")})`);
-        }
-      }
-    }
-  }
-  return stack[0] as string;
 }
