@@ -12,6 +12,7 @@ import {
   isNonTrainable,
   isParameterize,
   logit,
+  positive,
   registerWrapper,
   treeAssign,
   treeLeaves,
@@ -20,6 +21,7 @@ import {
   defaultRegistry,
 } from "../src";
 import { NoInverseError, assignValue, emptyRegistry } from "../src/advanced";
+import type { TreeOptions } from "../src";
 import { useBackendAndCheckLeaks } from "./support/tensors";
 
 useBackendAndCheckLeaks();
@@ -289,5 +291,192 @@ describe("purity and memory", () => {
     expect(() => treeAssign((m) => m.s, model, [2, -3])).toThrow("not positive");
     expect(tf.memory().numTensors).toBe(before + 1);
     tf.dispose([raw, (set.s.args[0] as Parameterize).args[0] as tf.Tensor]);
+  });
+});
+
+describe("deep wrapper chains are set without recursion", () => {
+  const depth = 100_000;
+
+  /** The node `levels` wrappers down, each step taken by `inner`. */
+  function descend(x: unknown, levels: number, inner: (x: unknown) => unknown): unknown {
+    let node = x;
+    for (let i = 0; i < levels; i++) node = inner(node);
+    return node;
+  }
+
+  test("a NonTrainable chain around a constrained leaf", () => {
+    const p = positive(1);
+    let x: unknown = p;
+    for (let i = 0; i < depth; i++) x = NonTrainable(x);
+    const before = tf.memory().numTensors;
+    const set = treeAssign((m) => m.w, { w: x }, 2);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    let others = 0;
+    const inner = descend(set.w, depth, (n) => {
+      if (!isNonTrainable(n)) others++;
+      return (n as NonTrainable).tree;
+    }) as Parameterize;
+    expect(others).toBe(0);
+    expect(isParameterize(inner)).toBe(true);
+    expect(inner.fn).toBe(p.fn);
+    scoped(() => {
+      expectClose(values(unwrap(set).w as unknown as tf.Tensor), [2]);
+      return [];
+    });
+    tf.dispose([inner.args[0] as tf.Tensor, p.args[0] as tf.Tensor]);
+  });
+
+  test("a Parameterize chain of tf.exp and tf.log, alternating", () => {
+    const raw = tf.scalar(0);
+    let x: unknown = raw;
+    for (let i = 0; i < depth; i++) x = Parameterize(i % 2 === 0 ? tf.log : tf.exp, x as tf.Tensor);
+    const before = tf.memory().numTensors;
+    const set = treeAssign((m) => m.w, { w: x }, 2);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    const stored = descend(set.w, depth, (n) => (n as Parameterize).args[0]) as tf.Tensor;
+    // From the outside: tf.exp gets 2, passes log 2 to tf.log, which passes 2 on, and so on down to
+    // the innermost tf.log.
+    expectClose(values(stored), [2], 1e-3);
+    scoped(() => {
+      expectClose(values(unwrap(set).w as unknown as tf.Tensor), [2], 1e-3);
+      return [];
+    });
+    tf.dispose([raw, stored]);
+  }, 120_000);
+
+  test("an error deep down names every wrapper around it, as the recursion did", () => {
+    let x: unknown = WeightNormalization(tf.ones([2, 2]));
+    const levels = 4;
+    for (let i = 0; i < levels; i++) x = NonTrainable(i % 2 === 0 ? Parameterize(tf.exp, x as tf.Tensor) : x);
+    const before = tf.memory().numTensors;
+    expect(() => treeAssign((m) => m.w, { w: x }, 2)).toThrow(
+      'treeAssign: cannot set the node at .w: the "WeightNormalization" wrapper (inside Parameterize inside ' +
+        "NonTrainable inside NonTrainable inside Parameterize inside NonTrainable inside NonTrainable) has no " +
+        "inverse: its spec declares no `inverse`",
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(treeLeaves(x) as tf.Tensor[]);
+  });
+
+  test("a custom inverse in the chain: its nested assignValue's errors name it too", () => {
+    interface Box {
+      readonly _tag: "Box";
+      readonly x: unknown;
+    }
+    const registry = registerWrapper(defaultRegistry, {
+      tag: "Box",
+      children: ["x"],
+      unwrap: (n: Box) => n.x,
+      inverse: (n: Box, v, options): Box => Object.freeze({ ...n, x: assignValue(n.x, v, options) }),
+    });
+    const box = (x: unknown): Box => Object.freeze({ _tag: "Box", x });
+    const w = tf.ones([2, 2]);
+    const model = { w: NonTrainable(box(NonTrainable(WeightNormalization(w)))) };
+    expect(() => treeAssign((m) => m.w, model, 1, { registry })).toThrow(
+      'treeAssign: cannot set the node at .w: the "WeightNormalization" wrapper (inside NonTrainable inside Box ' +
+        "inside NonTrainable) has no inverse: its spec declares no `inverse`",
+    );
+    const deep = NonTrainable(box(NonTrainable(Parameterize(tf.exp, tf.scalar(0)))));
+    const before = tf.memory().numTensors;
+    const set = treeAssign((m) => m, deep, 3, { registry });
+    expect(tf.memory().numTensors).toBe(before + 1);
+    const stored = (((set.tree as Box).x as NonTrainable).tree as Parameterize).args[0] as tf.Tensor;
+    expectClose(values(stored), [Math.log(3)]);
+    tf.dispose([...(treeLeaves(model) as tf.Tensor[]), ...(treeLeaves(deep) as tf.Tensor[]), stored]);
+  });
+});
+
+describe("a failing treeAssign leaves no tensor behind", () => {
+  test("a later selection without an inverse", () => {
+    const model = { a: positive(1), b: WeightNormalization(tf.ones([2, 2])) };
+    const two = tf.scalar(2);
+    const ones = tf.ones([2, 2]);
+    const before = tf.memory().numTensors;
+    expect(() => treeAssign((m) => [m.a, m.b], model, [two, ones])).toThrow(
+      'treeAssign: cannot set the node at .b: the "WeightNormalization" wrapper has no inverse',
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    expect(two.isDisposed || ones.isDisposed).toBe(false);
+    tf.dispose([two, ones, ...(treeLeaves(model) as tf.Tensor[])]);
+  });
+
+  test("a later selection outside its inverse's range", () => {
+    const model = { a: positive(1), b: NonTrainable(positive(1)), s: Parameterize(tf.exp, 0) };
+    const before = tf.memory().numTensors;
+    expect(() => treeAssign((m) => [m.s, m.a, m.b], model, [-1, 2, 3])).toThrow(RangeError);
+    expect(() => treeAssign((m) => [m.s, m.a, m.b], model, [-1, 2, 3])).toThrow(
+      "treeAssign: cannot set the node at .s: the inverse of tf.exp: 1 element is not positive",
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(treeLeaves(model) as tf.Tensor[]);
+  });
+
+  test("the caller's tensors stored as they are, and the tree's, are not disposed", () => {
+    const kept = tf.scalar(7);
+    const model = { x: tf.scalar(1), y: NonTrainable(tf.scalar(1)), s: Parameterize(tf.exp, 0) };
+    const before = tf.memory().numTensors;
+    expect(() => treeAssign((m) => [m.x, m.y, m.s], model, [kept, kept, -1])).toThrow("not positive");
+    expect(tf.memory().numTensors).toBe(before);
+    expect(kept.isDisposed).toBe(false);
+    expect(model.x.isDisposed).toBe(false);
+    tf.dispose([kept, ...(treeLeaves(model) as tf.Tensor[])]);
+  });
+
+  test("a value array of the wrong length, and a success that makes only what it holds", () => {
+    const model = { a: positive(1), b: positive(1) };
+    const before = tf.memory().numTensors;
+    expect(() => treeAssign((m) => [m.a, m.b], model, [2])).toThrow("must be an array of 2 values");
+    expect(tf.memory().numTensors).toBe(before);
+    const set = treeAssign((m) => [m.a, m.b], model, [2, 3]);
+    expect(tf.memory().numTensors).toBe(before + 2);
+    tf.dispose([...(treeLeaves(model) as tf.Tensor[]), ...(treeLeaves(set) as tf.Tensor[])]);
+  });
+});
+
+describe("treeAssign's selection errors name treeAssign", () => {
+  const model = { a: Parameterize(tf.exp, 0), b: { c: 1 } };
+
+  test.each([
+    [
+      "the same node twice",
+      (m: typeof model) => [m.a, m.a],
+      "treeAssign: `where` selected the node at .a twice (elements 0 and 1)",
+    ],
+    [
+      "a node inside another",
+      (m: typeof model) => [m.b, m.b.c],
+      "treeAssign: `where` selected both the node at .b and the node at .b.c inside it",
+    ],
+    [
+      "something not in the tree",
+      () => 5,
+      "treeAssign: `where` selected the number 5, which is not a node of the tree",
+    ],
+    [
+      "an array element not in the tree",
+      (m: typeof model) => [m.a, 5],
+      "treeAssign: `where` returned an array whose element 1 is the number 5",
+    ],
+  ])("%s", (_name, where, message) => {
+    expect(() => treeAssign(where, model, [1, 1])).toThrow(message);
+  });
+
+  test("a `where` that is not a function", () => {
+    expect(() => treeAssign(5 as never, model, 1)).toThrow(
+      new TypeError("treeAssign: `where` must be a function"),
+    );
+  });
+});
+
+describe("isLeaf is asked first: a node it calls a leaf is replaced, not inverted", () => {
+  test("at the selected node and inside a wrapper", () => {
+    const p = positive(1);
+    const o: TreeOptions = { isLeaf: (x: unknown) => x === p };
+    expect(treeAssign((m) => m.p, { p }, 2, o).p).toBe(2);
+    const set = treeAssign((m) => m.q, { q: NonTrainable(p) }, 2, o);
+    expect(isNonTrainable(set.q)).toBe(true);
+    expect(set.q.tree).toBe(2);
+    expect(assignValue(p, 3, { ...o, registry: defaultRegistry })).toBe(3);
+    tf.dispose(p.args[0] as tf.Tensor);
   });
 });

@@ -443,6 +443,15 @@ describe("queries", () => {
     tf.dispose([w, (wn.scale as Parameterize<tf.Tensor, [tf.Tensor]>).args[0]]);
   });
 
+  test("isUnwrappable: false for what isLeaf calls a leaf, as unwrap leaves it alone", () => {
+    const p = Parameterize(square, 3);
+    const o = { isLeaf: (x: unknown) => x === p };
+    expect(unwrap(p, o)).toBe(p);
+    expect(isUnwrappable(p, o)).toBe(false);
+    expect(isUnwrappable(Parameterize(square, 3), o)).toBe(true);
+    expect(isUnwrappable(p, { isLeaf: () => false })).toBe(true);
+  });
+
   test("containsUnwrappables: anywhere, the root included, per registry", () => {
     expect(containsUnwrappables(Parameterize(square, 1))).toBe(true);
     expect(containsUnwrappables({ a: [1, { b: NonTrainable(1) }] })).toBe(true);

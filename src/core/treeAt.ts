@@ -105,9 +105,25 @@ export function treeModifyAtWithPath<T>(
   f: (path: KeyPath, node: any, i: number, count: number | undefined) => unknown,
   options?: TreeOptions,
 ): T {
-  return update("treeModifyAtWithPath", where, tree, options, (old, i, count, path) =>
-    f(path(), old, i, count),
-  );
+  return modifyAtWithPath("treeModifyAtWithPath", where, tree, f, options);
+}
+
+/**
+ * @internal {@link treeModifyAtWithPath} whose errors start with `what` (the name of the public
+ * function that uses it, such as `treeAssign`) rather than its own name.
+ *
+ * @example
+ * modifyAtWithPath("treeAssign", (t) => t.a, { a: 1 }, (_path, x: number) => x + 1); // { a: 2 }
+ */
+export function modifyAtWithPath<T>(
+  what: string,
+  where: Selector<T>,
+  tree: T,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the selected node's type is the caller's to annotate in `f`
+  f: (path: KeyPath, node: any, i: number, count: number | undefined) => unknown,
+  options?: TreeOptions,
+): T {
+  return update(what, where, tree, options, (old, i, count, path) => f(path(), old, i, count));
 }
 
 // -------------------------------------------------------------------------------------

@@ -14,11 +14,12 @@
  *
  * @module
  */
+import type * as tf from "@tensorflow/tfjs-core";
 import { describePath } from "../core/keyPath";
 import type { TreeOptions } from "../core/options";
-import { treeModifyAtWithPath, type Selector } from "../core/treeAt";
+import { modifyAtWithPath, type Selector } from "../core/treeAt";
 import { withDefaultRegistry } from "./defaultRegistry";
-import { assignValue } from "./inverse";
+import { assignValue, tensorsIn } from "./inverse";
 
 // -------------------------------------------------------------------------------------
 // combinators
@@ -33,8 +34,10 @@ import { assignValue } from "./inverse";
  * Several nodes can be selected at once (`t => [t.a, t.b]` with an array of values).
  *
  * Throws, naming the key path and the tag, when a selected wrapper (or one nested in it) has no
- * inverse, and when the value is outside what the wrapper can produce. The input is never
- * mutated; the old tensors are not disposed (they are still the input's).
+ * inverse, and when the value is outside what the wrapper can produce; the tensors made for the
+ * other selected nodes are then disposed. The input is never mutated; the old tensors are not
+ * disposed (they are still the input's). A node that `options.isLeaf` calls a leaf is replaced,
+ * even a wrapper. Chains of the built-in wrappers are set without recursion, at any depth.
  *
  * @example
  * const model = { rate: Parameterize(tf.sigmoid, tf.scalar(0)), frozen: NonTrainable(Parameterize(tf.exp, tf.scalar(0))) };
@@ -45,25 +48,54 @@ import { assignValue } from "./inverse";
  */
 export function treeAssign<T>(where: Selector<T>, tree: T, value: unknown, options?: TreeOptions): T {
   const resolved = withDefaultRegistry(options);
-  return treeModifyAtWithPath(
-    where,
-    tree,
-    (path, node: unknown, i, count) => {
-      if (count !== undefined && (!Array.isArray(value) || value.length !== count)) {
-        throw new Error(
-          `treeAssign: \`where\` selected ${count} nodes, so the value must be an array of ${count} values, got ` +
-            (Array.isArray(value) ? `an array of ${value.length}` : typeof value),
-        );
-      }
-      const v: unknown = count === undefined ? value : (value as readonly unknown[])[i];
-      try {
-        return assignValue(node, v, resolved);
-      } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        const Kind = e instanceof RangeError ? RangeError : e instanceof TypeError ? TypeError : Error;
-        throw new Kind(`treeAssign: cannot set the node at ${describePath(path)}: ${message}`);
-      }
-    },
-    resolved,
-  );
+  // What each selection was set from and to, so that a later failure can free what was made.
+  const done: [node: unknown, value: unknown, result: unknown][] = [];
+  try {
+    return modifyAtWithPath(
+      "treeAssign",
+      where,
+      tree,
+      (path, node: unknown, i, count) => {
+        if (count !== undefined && (!Array.isArray(value) || value.length !== count)) {
+          throw new Error(
+            `treeAssign: \`where\` selected ${count} nodes, so the value must be an array of ${count} values, got ` +
+              (Array.isArray(value) ? `an array of ${value.length}` : typeof value),
+          );
+        }
+        const v: unknown = count === undefined ? value : (value as readonly unknown[])[i];
+        try {
+          const result = assignValue(node, v, resolved);
+          done.push([node, v, result]);
+          return result;
+        } catch (e) {
+          const message = e instanceof Error ? e.message : String(e);
+          const Kind = e instanceof RangeError ? RangeError : e instanceof TypeError ? TypeError : Error;
+          throw new Kind(`treeAssign: cannot set the node at ${describePath(path)}: ${message}`);
+        }
+      },
+      resolved,
+    );
+  } catch (e) {
+    disposeMade(done);
+    throw e;
+  }
+}
+
+// -------------------------------------------------------------------------------------
+// internals
+// -------------------------------------------------------------------------------------
+
+/** Disposes the tensors the results hold that neither their node nor their value held. */
+function disposeMade(done: readonly (readonly [unknown, unknown, unknown])[]): void {
+  if (done.length === 0) return;
+  const given = new Set<tf.Tensor>();
+  for (const [node, value] of done) {
+    for (const t of tensorsIn(node)) given.add(t);
+    for (const t of tensorsIn(value)) given.add(t);
+  }
+  for (const [, , result] of done) {
+    for (const t of tensorsIn(result)) {
+      if (!given.has(t) && !t.isDisposed) t.dispose();
+    }
+  }
 }

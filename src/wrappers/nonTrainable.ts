@@ -19,7 +19,7 @@ import { rebuildPass } from "../core/rebuildPass";
 import { resolveOptions, type TreeOptions } from "../core/options";
 import { stopGradient } from "../tensor/stopGradient";
 import { isFloatTensor } from "../tensor/values";
-import { assignValue } from "./inverse";
+import { assignValue, declareStepwiseInverse } from "./inverse";
 import { isTagged, type WrapperSpec } from "./spec";
 import type { KnownUnwrappable, UnwrapLeaf, UnwrapsInner } from "./types";
 
@@ -117,6 +117,12 @@ export function inverseNonTrainable<T>(
 ): NonTrainable<T> {
   return NonTrainable(assignValue(node.tree, value, options));
 }
+
+declareStepwiseInverse(inverseNonTrainable, (node: NonTrainable, value) => ({
+  child: node.tree,
+  value,
+  rebuild: (tree) => NonTrainable(tree),
+}));
 
 /**
  * The registry entry for `NonTrainable` (already in `defaultRegistry`).

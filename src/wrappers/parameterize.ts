@@ -24,7 +24,7 @@ import {
   lowerTriangleInverse,
 } from "../tensor/triangular";
 import { describeValue } from "../tensor/values";
-import { assignValue, NoInverseError } from "./inverse";
+import { assignValue, declareStepwiseInverse, NoInverseError, type InverseStep } from "./inverse";
 import { isTagged, type WrapperSpec } from "./spec";
 import type { KnownUnwrappable, Unwrapped } from "./types";
 
@@ -195,6 +195,15 @@ export function inverseParameterize<R, A extends readonly unknown[]>(
   value: unknown,
   options: TreeOptions,
 ): Parameterize<R, A> {
+  const { child, value: preimage, rebuild } = parameterizeStep(node, value);
+  return rebuild(assignValue(child, preimage, options));
+}
+
+/** `inverseParameterize` before it stores into the argument (`assignValue` loops over these). */
+function parameterizeStep<R, A extends readonly unknown[]>(
+  node: Parameterize<R, A>,
+  value: unknown,
+): InverseStep<Parameterize<R, A>> {
   const entry = inverses.get(node.fn);
   const name = node.fn.name === "" ? "<anonymous>" : node.fn.name;
   if (entry === undefined) {
@@ -211,13 +220,19 @@ export function inverseParameterize<R, A extends readonly unknown[]>(
     );
   }
   const rest = node.args.slice(1);
-  const preimage = inverse(toFloatTensor(fnName, value as tf.TensorLike), rest);
-  return Object.freeze({
-    _tag: ParameterizeTag,
-    fn: node.fn,
-    args: Object.freeze([assignValue(node.args[0], preimage, options), ...rest]) as unknown as A,
-  });
+  return {
+    child: node.args[0],
+    value: inverse(toFloatTensor(fnName, value as tf.TensorLike), rest),
+    rebuild: (arg) =>
+      Object.freeze({
+        _tag: ParameterizeTag,
+        fn: node.fn,
+        args: Object.freeze([arg, ...rest]) as unknown as A,
+      }),
+  };
 }
+
+declareStepwiseInverse(inverseParameterize, parameterizeStep);
 
 /**
  * The registry entry for `Parameterize` (already in `defaultRegistry`; use it to build a registry

@@ -57,14 +57,18 @@ export function unwrap<T>(tree: T, options?: TreeOptions): Unwrapped<T> | Unwrap
 /**
  * Whether `x` itself is a wrapper: a plain object whose `_tag` is registered as a wrapper in
  * `options.registry` (default: `defaultRegistry`), or a record of a {@link defineWrapper}
- * constructor.
+ * constructor, unless `options.isLeaf(x)` says it is a leaf (then `unwrap` leaves it alone).
  *
  * @example
  * isUnwrappable(Parameterize(tf.exp, 0)); // true
  * // not until "Clip" is registered:
  * isUnwrappable({ _tag: "Clip" }); // false
+ * const p = Parameterize(tf.exp, 0);
+ * isUnwrappable(p, { isLeaf: (x) => x === p }); // false
  */
 export function isUnwrappable(x: unknown, options?: TreeOptions): x is Unwrappable {
+  // `unwrap` asks `isLeaf` first, so what it calls a leaf is never unwrapped.
+  if (options?.isLeaf?.(x) === true) return false;
   return isWrapperSpec(lookupSpec(options?.registry ?? defaultRegistry, x));
 }
 
