@@ -1,4 +1,12 @@
-import { Parameterize, registerWrapper, treeFlatten, treeStructure, treeUnflatten } from "../src";
+import {
+  Parameterize,
+  partition,
+  registerWrapper,
+  treeDifference,
+  treeFlatten,
+  treeStructure,
+  treeUnflatten,
+} from "../src";
 import { emptyRegistry } from "../src/advanced";
 
 describe("TreeDef", () => {
@@ -161,4 +169,27 @@ describe("TreeDef", () => {
     for (const n of limits) expect(def.toString(n)).toBe(cut(n));
     expect(def.toString(Infinity)).toBe(full);
   });
+});
+
+describe("leafPath: one leaf's path without the others' (error messages on deep trees)", () => {
+  test("agrees with paths() for every leaf, and is [] past the last", () => {
+    const tree = { z: [1, { y: 2, x: [3, null] }], a: 4, r: Parameterize(Math.exp, 5) };
+    const def = treeStructure(tree);
+    const all = def.paths();
+    all.forEach((p, i) => expect(def.leafPath(i)).toEqual(p));
+    expect(def.leafPath(all.length)).toEqual([]);
+  });
+
+  test("treeDifference and partition name the leaf at the bottom of a 100,000-deep chain", () => {
+    const depth = 100_000;
+    const chain = (leaf: unknown): unknown => {
+      let t: unknown = leaf;
+      for (let i = 0; i < depth; i++) t = { n: t, k: 0 };
+      return t;
+    };
+    const difference = treeDifference(chain(1), chain(2));
+    expect(difference?.path.length).toBe(depth);
+    expect(difference?.path[depth - 1]).toBe("n");
+    expect(() => partition(chain(1), () => "yes" as never)).toThrow(/the leaf at \.k/);
+  }, 30_000);
 });

@@ -145,7 +145,7 @@ function checkBoolean(value: unknown, leaf: unknown, path: () => string): boolea
 
 /** The path of leaf `i` of `def`, for error messages. */
 function leafPath(def: TreeDef, i: number): string {
-  return describePath(def.paths()[i] as KeyPath);
+  return describePath(def.leafPath(i));
 }
 
 function byPredicate(filter: LeafPredicate, leaves: readonly unknown[], def: TreeDef): boolean[] {

@@ -98,6 +98,17 @@ export class TreeDef {
   }
 
   /**
+   * The key path of the leaf at `index` (in leaf order; `[]` past the last), found without
+   * making the others' (what an error message about one leaf needs, on a tree of any depth).
+   *
+   * @example
+   * treeStructure({ w: [0, 0], b: 1 }).leafPath(2); // ["w", 1]
+   */
+  leafPath(index: number): KeyPath {
+    return leafPath(this.nodes, index);
+  }
+
+  /**
    * A readable rendering, like JAX's `PyTreeDef({'a': *, ...})`: one `*` per leaf, keys shown,
    * records by tag with their static fields. `maxLength` cuts long renderings with `...`.
    *

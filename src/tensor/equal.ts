@@ -103,7 +103,7 @@ export function treeDifference(
   }
   for (let i = 0; i < la.length; i++) {
     const reason = leafDifference(la[i], lb[i], tol);
-    if (reason !== undefined) return { path: da.paths()[i] as KeyPath, reason };
+    if (reason !== undefined) return { path: da.leafPath(i), reason };
   }
   return undefined;
 }

@@ -13,7 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { isTensor } from "./values";
-import { describePath, type KeyPath } from "../core/keyPath";
+import { describePath } from "../core/keyPath";
 import { assertSameStructure } from "../core/map";
 import type { TreeOptions } from "../core/options";
 import { treeFlatten } from "../core/flatten";
@@ -46,8 +46,7 @@ export function treeStack<T>(trees: readonly T[], options?: TreeOptions): T {
     assertSameStructure("treeStack", def, other, 0, t);
     columns.push(leaves);
   }
-  let paths: KeyPath[] | undefined;
-  const where = (i: number): string => describePath((paths ??= def.paths())[i] as KeyPath);
+  const where = (i: number): string => describePath(def.leafPath(i));
   // Check every place before allocating anything.
   for (let i = 0; i < first.length; i++) {
     const x = first[i];
@@ -91,8 +90,7 @@ export function treeStack<T>(trees: readonly T[], options?: TreeOptions): T {
  */
 export function treeUnstack<T>(tree: T, options?: TreeOptions): T[] {
   const [leaves, def] = treeFlatten(tree, options);
-  let paths: KeyPath[] | undefined;
-  const where = (i: number): string => describePath((paths ??= def.paths())[i] as KeyPath);
+  const where = (i: number): string => describePath(def.leafPath(i));
   let count: number | undefined;
   let countAt = -1;
   for (let i = 0; i < leaves.length; i++) {
