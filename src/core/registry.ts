@@ -198,8 +198,8 @@ export const mapNodeType: NodeTypeSpec<Map<Key, unknown>> = Object.freeze({
 
 /**
  * The spec registered for `node`'s tag, when `node` is a plain object whose own enumerable `_tag`
- * is registered, else the spec `node` carries itself (made by `defineWrapper`'s constructor);
- * `undefined` otherwise.
+ * data property is registered, else the spec `node` carries itself (made by `defineWrapper`'s
+ * constructor); `undefined` otherwise, and for an accessor `_tag`, whose getter is never run.
  *
  * @example
  * const registry = registerRecord(emptyRegistry, { tag: "Pair", children: ["left", "right"] });
@@ -211,6 +211,9 @@ export function lookupSpec(registry: Registry, node: unknown): RecordSpec | unde
   const proto: unknown = Object.getPrototypeOf(node);
   if (proto !== Object.prototype && proto !== null) return undefined;
   if (!Object.prototype.propertyIsEnumerable.call(node, "_tag")) return undefined;
-  const tag = (node as { _tag?: unknown })._tag;
+  // Through the descriptor, not `node._tag`: an accessor `_tag` is no tag (the walk refuses the
+  // node at its path) and its getter must never run. Only objects with an own enumerable `_tag`
+  // pay for the descriptor.
+  const tag: unknown = (Object.getOwnPropertyDescriptor(node, "_tag") as PropertyDescriptor).value;
   return typeof tag === "string" ? (registry.specs.get(tag) ?? ownSpecOf(node)) : undefined;
 }
