@@ -17,6 +17,7 @@
  */
 import type { Key } from "./keyPath";
 import { isCarriedSpec, ownSpecOf } from "./ownSpecs";
+import { isCheckedOrdinary } from "./rules";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -211,9 +212,11 @@ export function lookupSpec(registry: Registry, node: unknown): RecordSpec | unde
   const proto: unknown = Object.getPrototypeOf(node);
   if (proto !== Object.prototype && proto !== null) return undefined;
   if (!Object.prototype.propertyIsEnumerable.call(node, "_tag")) return undefined;
-  // Through the descriptor, not `node._tag`: an accessor `_tag` is no tag (the walk refuses the
-  // node at its path) and its getter must never run. Only objects with an own enumerable `_tag`
-  // pay for the descriptor.
-  const tag: unknown = (Object.getOwnPropertyDescriptor(node, "_tag") as PropertyDescriptor).value;
+  // An accessor `_tag` is no tag (the walk refuses the node at its path) and its getter must never
+  // run: read through the descriptor, unless the node rules already passed this object (a model
+  // passed again and again skips the descriptor's cost).
+  const tag: unknown = isCheckedOrdinary(node)
+    ? (node as { _tag?: unknown })._tag
+    : (Object.getOwnPropertyDescriptor(node, "_tag") as PropertyDescriptor).value;
   return typeof tag === "string" ? (registry.specs.get(tag) ?? ownSpecOf(node)) : undefined;
 }
