@@ -493,7 +493,9 @@ function isDataField(node: object, key: string): boolean {
  * enumerable properties are exactly `_tag` and that tag's fields, own data properties, and whose
  * tag is not a registered record. Only the shape fp-ts builds is taken, so an ordinary tagged
  * object (`{ _tag: "Config", lr }`) stays a node; and no getter is run: an object that breaks the
- * node rules is not an fp-ts value, so the walk refuses it at its path.
+ * node rules is not an fp-ts value, so the walk refuses it at its path. A hidden (non-enumerable
+ * or symbol-keyed) extra property is not looked for: fp-ts never adds one, and such an object,
+ * taken as a leaf, is handed to the applicative as it is, never walked.
  */
 function isFpTsValue(registry: Registry, node: unknown): boolean {
   if (node === null || typeof node !== "object" || Array.isArray(node)) return false;
