@@ -14,6 +14,7 @@ import * as S from "fp-ts/State";
 import * as Str from "fp-ts/string";
 import * as Task from "fp-ts/Task";
 import * as TE from "fp-ts/TaskEither";
+import * as Th from "fp-ts/These";
 import * as T from "../src/fp/Tree";
 import { initBackend } from "../src";
 import { keystr, type KeyPath } from "../src";
@@ -301,6 +302,91 @@ describe("pipeable forms", () => {
         L.leaves,
       ),
     ).toEqual([2, 1]);
+  });
+});
+
+describe("sequence: only fp-ts's own tagged values are effects", () => {
+  /** A node whose `key` is a getter counting its calls. */
+  const withGetter = (base: Record<string, unknown>, key: string, value: unknown) => {
+    const calls = { n: 0 };
+    const node = Object.defineProperty({ ...base }, key, {
+      get: () => {
+        calls.n++;
+        return value;
+      },
+      enumerable: true,
+    });
+    return { node, calls };
+  };
+
+  test("an ordinary tagged object is a node: its effects are sequenced and its _tag kept", () => {
+    const tree = { cfg: { _tag: "Config", lr: O.some(0.1) }, w: O.some(2) };
+    expect(pipe(tree, T.sequence(O.Applicative))).toEqual(O.some({ cfg: { _tag: "Config", lr: 0.1 }, w: 2 }));
+    expect(pipe({ cfg: { _tag: "Config", lr: O.none }, w: O.some(2) }, T.sequence(O.Applicative))).toEqual(
+      O.none,
+    );
+    // The same for Either, in a tagged object inside an array, with the first Left in leaf order.
+    expect(
+      pipe([{ _tag: "Layer", b: E.left("b"), a: E.right(1) }, E.left("later")], T.sequence(E.Applicative)),
+    ).toEqual(E.left("b"));
+    expect(pipe([{ _tag: "Layer", a: E.right(1) }], T.sequence(E.Applicative))).toEqual(
+      E.right([{ _tag: "Layer", a: 1 }]),
+    );
+    // The input is not mutated.
+    expect(tree).toEqual({ cfg: { _tag: "Config", lr: O.some(0.1) }, w: O.some(2) });
+  });
+
+  test("only the exact shapes fp-ts builds are effects (Option, Either, These)", () => {
+    // An fp-ts tag with another field is an ordinary object, walked as a node.
+    expect(
+      pipe({ a: { _tag: "Some", value: O.some(1), extra: O.some(2) } }, T.sequence(O.Applicative)),
+    ).toEqual(O.some({ a: { _tag: "Some", value: 1, extra: 2 } }));
+    expect(pipe({ a: { _tag: "None", note: O.some("n") } }, T.sequence(O.Applicative))).toEqual(
+      O.some({ a: { _tag: "None", note: "n" } }),
+    );
+    // These: Both, Left and Right values are effects.
+    const V = Th.getApplicative(Str.Semigroup);
+    expect(pipe({ a: Th.both("w1 ", 1), b: [Th.right(2), Th.both("w2", 3)] }, T.sequence(V))).toEqual(
+      Th.both("w1 w2", { a: 1, b: [2, 3] }),
+    );
+    expect(pipe({ a: Th.left("e"), b: Th.right(2) }, T.sequence(V))).toEqual(Th.left("e"));
+  });
+
+  test("a registered record stays a node, whatever its tag", () => {
+    const registry = registerWrapper(emptyRegistry, { tag: "Box", children: ["x"], unwrap: (n) => n });
+    const B = T.withOptions({ registry });
+    expect(
+      pipe(
+        { cfg: { _tag: "Config", box: { _tag: "Box", x: O.some(3), note: "static" } } },
+        B.sequence(O.Applicative),
+      ),
+    ).toEqual(O.some({ cfg: { _tag: "Config", box: { _tag: "Box", x: 3, note: "static" } } }));
+    // Even one shaped like an fp-ts value: registering the tag makes it a record.
+    const L = T.withOptions({
+      registry: registerWrapper(emptyRegistry, { tag: "Left", children: ["left"], unwrap: (n) => n }),
+    });
+    expect(pipe({ a: { _tag: "Left", left: O.some(1) } }, L.sequence(O.Applicative))).toEqual(
+      O.some({ a: { _tag: "Left", left: 1 } }),
+    );
+  });
+
+  test("node rules: an accessor _tag or field is refused at its path and its getter never runs", () => {
+    const config = withGetter({ lr: O.some(1) }, "_tag", "Config");
+    expect(() => pipe({ a: { b: config.node } }, T.sequence(O.Applicative))).toThrow(
+      /^the node at \.a\.b has an accessor property "_tag"/,
+    );
+    expect(config.calls.n).toBe(0);
+    // Shaped like an fp-ts value but with a getter: not an effect, so a node, so refused.
+    const some = withGetter({ value: 1 }, "_tag", "Some");
+    expect(() => pipe([some.node], T.sequence(O.Applicative))).toThrow(
+      /^the node at \[0\] has an accessor property "_tag"/,
+    );
+    expect(some.calls.n).toBe(0);
+    const value = withGetter({ _tag: "Some" }, "value", 1);
+    expect(() => pipe({ v: value.node }, T.sequence(O.Applicative))).toThrow(
+      /^the node at \.v has an accessor property "value"/,
+    );
+    expect(value.calls.n).toBe(0);
   });
 });
 
@@ -624,6 +710,19 @@ describe("getEq (on treeEqual) and getShow (on treeFormat)", () => {
     expect(T.getEq().equals([1], [1.0005])).toBe(false);
     expect(T.getEq().equals([NaN], [NaN])).toBe(false);
     expect(T.getEq({ equalNan: true }).equals([NaN], [NaN])).toBe(true);
+  });
+
+  test("a tree the other functions refuse is refused, at its path, even compared with itself", () => {
+    // eslint-disable-next-line no-sparse-arrays
+    const holey = { a: [1, , 3] };
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const E_ of [EqN, Eq]) {
+      expect(() => E_.equals(holey, holey)).toThrow(/^the node at \.a has a hole at index 1/);
+      expect(() => E_.equals(cyclic, cyclic)).toThrow(/^cyclic tree: .*reached again at \.self/);
+    }
+    const same = { a: [1, 2] };
+    expect(EqN.equals(same, same)).toBe(true);
   });
 
   test("tensors compare by value; no tensor is created", () => {

@@ -215,6 +215,24 @@ describe("toNamedTensorMap", () => {
       t.dispose();
     }));
 
+  test("a node with an accessor _tag is refused at its path, and its getter never runs", () =>
+    noLeak(() => {
+      let calls = 0;
+      const sneaky = Object.defineProperty({ args: [] as unknown[] }, "_tag", {
+        get: () => {
+          calls++;
+          return "Parameterize";
+        },
+        enumerable: true,
+      });
+      const w = tf.scalar(1);
+      expect(() => toNamedTensorMap({ w, a: sneaky })).toThrow(
+        /^the node at \.a has an accessor property "_tag"/,
+      );
+      expect(calls).toBe(0);
+      w.dispose();
+    }));
+
   test("in a deep tree the name and the key path in the message are elided (the path by describePath)", () =>
     noLeak(() => {
       const t = tf.scalar(1);

@@ -1,4 +1,4 @@
-import { registerWrapper, treeFlatten, treeLeaves, treeMap, type WrapperSpec } from "../src";
+import { isUnwrappable, registerWrapper, treeFlatten, treeLeaves, treeMap, type WrapperSpec } from "../src";
 import { emptyRegistry, lookupSpec } from "../src/advanced";
 
 const pair: WrapperSpec = { tag: "Pair", children: ["x", "y"], unwrap: (n: any) => [n.x, n.y] };
@@ -83,6 +83,24 @@ describe("only an own enumerable _tag makes a record", () => {
     expect(() => treeLeaves(big("hidden"), { registry })).toThrow(/non-enumerable property "_tag"/);
     // As a record, only the declared children are.
     expect(treeLeaves(big("own"), { registry })).toEqual([1, 2]);
+  });
+
+  test("an accessor _tag is never run: lookupSpec and isUnwrappable see no tag, the passes refuse the node", () => {
+    let calls = 0;
+    const sneaky = Object.defineProperty({ x: 1, y: 2 }, "_tag", {
+      get: () => {
+        calls++;
+        return "Pair";
+      },
+      enumerable: true,
+    });
+    expect(lookupSpec(registry, sneaky)).toBeUndefined();
+    expect(isUnwrappable(sneaky, { registry })).toBe(false);
+    expect(isUnwrappable(sneaky)).toBe(false);
+    expect(() =>
+      treeLeaves({ a: [sneaky] }, { registry, isLeaf: (x) => isUnwrappable(x, { registry }) }),
+    ).toThrow(/^the node at \.a\[0\] has an accessor property "_tag"/);
+    expect(calls).toBe(0);
   });
 
   test("a hidden _tag past the shape cache is refused too (it is never read as a record)", () => {

@@ -17,6 +17,7 @@
  */
 import type { Key } from "./keyPath";
 import { isCarriedSpec, ownSpecOf } from "./ownSpecs";
+import { isCheckedOrdinary } from "./rules";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -198,8 +199,8 @@ export const mapNodeType: NodeTypeSpec<Map<Key, unknown>> = Object.freeze({
 
 /**
  * The spec registered for `node`'s tag, when `node` is a plain object whose own enumerable `_tag`
- * is registered, else the spec `node` carries itself (made by `defineWrapper`'s constructor);
- * `undefined` otherwise.
+ * data property is registered, else the spec `node` carries itself (made by `defineWrapper`'s
+ * constructor); `undefined` otherwise, and for an accessor `_tag`, whose getter is never run.
  *
  * @example
  * const registry = registerRecord(emptyRegistry, { tag: "Pair", children: ["left", "right"] });
@@ -211,6 +212,11 @@ export function lookupSpec(registry: Registry, node: unknown): RecordSpec | unde
   const proto: unknown = Object.getPrototypeOf(node);
   if (proto !== Object.prototype && proto !== null) return undefined;
   if (!Object.prototype.propertyIsEnumerable.call(node, "_tag")) return undefined;
-  const tag = (node as { _tag?: unknown })._tag;
+  // An accessor `_tag` is no tag (the walk refuses the node at its path) and its getter must never
+  // run: read through the descriptor, unless the node rules already passed this object (a model
+  // passed again and again skips the descriptor's cost).
+  const tag: unknown = isCheckedOrdinary(node)
+    ? (node as { _tag?: unknown })._tag
+    : (Object.getOwnPropertyDescriptor(node, "_tag") as PropertyDescriptor).value;
   return typeof tag === "string" ? (registry.specs.get(tag) ?? ownSpecOf(node)) : undefined;
 }

@@ -52,6 +52,11 @@ export function checkOrdinaryNow(node: object): void {
   }
 }
 
+/** Whether `node` already passed `checkOrdinary`: then its properties can be read directly. */
+export function isCheckedOrdinary(node: object): boolean {
+  return checked.has(node);
+}
+
 /** The index of the first hole of a sparse array, if it has one (for passes that do not push children). */
 export function firstHole(array: readonly unknown[]): number | undefined {
   for (let i = 0; i < array.length; i++) {

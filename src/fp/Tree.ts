@@ -61,6 +61,7 @@ import { treeEqual, type TreeEqualOptions } from "../tensor/equal";
 import { treeFormat, type TreeFormatOptions } from "../tensor/format";
 import { treeMap, treeMapN, treeMapWithPath } from "../core/map";
 import { partition as treePartition } from "../core/partition";
+import { ARRAY, LEAF, OBJECT, type Meta } from "../core/node";
 import { emptyRegistry, lookupSpec, type Registry } from "../core/registry";
 import { withDefaultRegistry } from "../wrappers/defaultRegistry";
 import { traverseArrayWithIndex } from "./traverseArray";
@@ -348,16 +349,22 @@ export function withOptions(given: TreeOptions): TreeModule {
     }) as PipeableTraverse;
 
   // A tree of effects holds `O.some(1)` or `E.left(e)`: plain objects that the tree layer would
-  // otherwise walk into (leaves "Some" and 1). `sequence` takes them as leaves.
+  // otherwise walk into (leaves "Some" and 1). `sequence` takes exactly fp-ts's tagged values as
+  // leaves; any other tagged object is a node, as everywhere else.
   const registry = options.registry ?? emptyRegistry;
   const userIsLeaf = options.isLeaf;
   const effectOptions: TreeOptions = {
     ...options,
-    isLeaf: (node) => (userIsLeaf !== undefined && userIsLeaf(node)) || isTaggedValue(registry, node),
+    isLeaf: (node) => (userIsLeaf !== undefined && userIsLeaf(node)) || isFpTsValue(registry, node),
   };
   const sequenceWith = (<F>(F: Applicative<F>) =>
     (tree: unknown): HKT<F, unknown> => {
       const [effects, def] = treeFlatten<HKT<F, unknown>>(tree, effectOptions);
+      // The `_tag` of a tagged object walked as a node is its tag, not an effect: it comes back as it is.
+      for (const i of objectTagLeaves(def.nodes)) {
+        const tag: unknown = effects[i];
+        if (typeof tag === "string") effects[i] = F.of(tag);
+      }
       return F.map(
         traverseArrayWithIndex(F)(effects, (_, fa) => fa),
         (bs) => def.unflatten(bs),
@@ -378,8 +385,9 @@ export function withOptions(given: TreeOptions): TreeModule {
     if (leafEqOrOptions !== undefined && typeof (leafEqOrOptions as Eq<A>).equals === "function") {
       const E = leafEqOrOptions as Eq<A>;
       return {
+        // No `x === y` shortcut: a tree the other functions refuse (a hole, a cycle) is refused
+        // here too, at its path, even compared with itself.
         equals: (x, y) => {
-          if (x === y) return true;
           const [xs, dx] = treeFlatten<A>(x, options);
           const [ys, dy] = treeFlatten<A>(y, options);
           if (!dx.equals(dy)) return false;
@@ -462,15 +470,88 @@ export function withOptions(given: TreeOptions): TreeModule {
   });
 }
 
+/** The fields besides `_tag` of fp-ts's tagged values, by tag: `Option`, `Either` and `These`. */
+const fpTsFields: ReadonlyMap<string, readonly string[]> = new Map([
+  ["None", []],
+  ["Some", ["value"]],
+  ["Left", ["left"]],
+  ["Right", ["right"]],
+  ["Both", ["left", "right"]],
+]);
+
+// eslint-disable-next-line @typescript-eslint/unbound-method -- only ever used with .call
+const isEnumerable = Object.prototype.propertyIsEnumerable;
+
+/** An own enumerable data property of `node` (a getter is not run, and is not one). */
+function isDataField(node: object, key: string): boolean {
+  const d = Object.getOwnPropertyDescriptor(node, key);
+  return d !== undefined && d.enumerable === true && d.get === undefined && d.set === undefined;
+}
+
 /**
- * A plain object with a string `_tag` that is not a registered node: an fp-ts value such as an
- * `Option` or an `Either`, taken as a leaf by `sequence`.
+ * An fp-ts `Option`, `Either` or `These` value, taken as a leaf by `sequence`: a plain object whose
+ * enumerable properties are exactly `_tag` and that tag's fields, own data properties, and whose
+ * tag is not a registered record. Only the shape fp-ts builds is taken, so an ordinary tagged
+ * object (`{ _tag: "Config", lr }`) stays a node; and no getter is run: an object that breaks the
+ * node rules is not an fp-ts value, so the walk refuses it at its path. A hidden (non-enumerable
+ * or symbol-keyed) extra property is not looked for: fp-ts never adds one, and such an object,
+ * taken as a leaf, is handed to the applicative as it is, never walked.
  */
-function isTaggedValue(registry: Registry, node: unknown): boolean {
+function isFpTsValue(registry: Registry, node: unknown): boolean {
   if (node === null || typeof node !== "object" || Array.isArray(node)) return false;
+  if (!isEnumerable.call(node, "_tag")) return false;
   const proto: unknown = Object.getPrototypeOf(node);
   if (proto !== Object.prototype && proto !== null) return false;
-  return typeof (node as { _tag?: unknown })._tag === "string" && lookupSpec(registry, node) === undefined;
+  // Counting keys with `for...in` allocates nothing and runs no getter; descriptors (the costly
+  // part) are read only for objects small enough to be one of these values.
+  let count = 0;
+  for (const _ in node) if (++count > 3) return false;
+  const tagField = Object.getOwnPropertyDescriptor(node, "_tag") as PropertyDescriptor;
+  if (tagField.get !== undefined || tagField.set !== undefined || typeof tagField.value !== "string")
+    return false;
+  const fields = fpTsFields.get(tagField.value);
+  if (fields === undefined || count !== fields.length + 1) return false;
+  for (let i = 0; i < fields.length; i++) if (!isDataField(node, fields[i] as string)) return false;
+  return lookupSpec(registry, node) === undefined;
+}
+
+/**
+ * The leaf indices of the `_tag` fields of plain-object nodes (kind OBJECT; a record's `_tag` is
+ * not a child), from the pre-order nodes of a structure.
+ */
+function objectTagLeaves(nodes: readonly Meta[]): number[] {
+  const out: number[] = [];
+  let any = false;
+  for (let n = 0; n < nodes.length && !any; n++) {
+    const m = nodes[n] as Meta;
+    any = m.kind === OBJECT && m.keys.includes("_tag");
+  }
+  if (!any) return out;
+  const parents: Meta[] = [];
+  const next: number[] = [];
+  let leaf = 0;
+  for (let n = 0; n < nodes.length; n++) {
+    while (parents.length > 0 && next[next.length - 1] === (parents[parents.length - 1] as Meta).arity) {
+      parents.pop();
+      next.pop();
+    }
+    let isTag = false;
+    if (parents.length > 0) {
+      const parent = parents[parents.length - 1] as Meta;
+      const i = next[next.length - 1] as number;
+      next[next.length - 1] = i + 1;
+      isTag = parent.kind === OBJECT && parent.keys[i] === "_tag";
+    }
+    const m = nodes[n] as Meta;
+    if (m.kind === LEAF) {
+      if (isTag) out.push(leaf);
+      leaf++;
+    } else if (m.kind >= ARRAY && m.arity > 0) {
+      parents.push(m);
+      next.push(0);
+    }
+  }
+  return out;
 }
 
 const defaults = withOptions({});
@@ -631,15 +712,18 @@ export const traverse: PipeableTraverse = defaults.traverse;
 export const traverseWithIndex: PipeableTraverseWithIndex = defaults.traverseWithIndex;
 
 /**
- * Turns a tree of effects into an effect of a tree. Effects that are tagged plain objects
- * (`Option`, `Either`, `These`: a string `_tag` that is not a registered wrapper tag) are taken as
- * leaves, where the other functions of this module would walk into them as objects.
+ * Turns a tree of effects into an effect of a tree. fp-ts's tagged values (`Option`, `Either`,
+ * `These`: exactly the plain objects fp-ts builds, `{ _tag: "Some", value }` and so on, with a tag
+ * that is not a registered record) are taken as leaves, where the other functions of this module
+ * would walk into them as objects. Any other tagged object is a node, as everywhere else, and its
+ * `_tag` comes back as it is.
  *
  * @category traversing
  * @example
  * import * as O from "fp-ts/Option";
  * pipe({ a: O.some(1), b: [O.some(2)] }, Tree.sequence(O.Applicative)); // O.some({ a: 1, b: [2] })
  * pipe({ a: O.some(1), b: [O.none] }, Tree.sequence(O.Applicative));    // O.none
+ * pipe({ cfg: { _tag: "Config", lr: O.some(0.1) } }, Tree.sequence(O.Applicative)); // O.some({ cfg: { _tag: "Config", lr: 0.1 } })
  */
 export const sequence: PipeableSequence = defaults.sequence;
 
