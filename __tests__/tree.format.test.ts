@@ -152,6 +152,21 @@ describe("treeFormat", () => {
     expect(calls).toBe(0);
   });
 
+  test("a getter `_tag` is refused like any accessor, and not run", () => {
+    let calls = 0;
+    const tagged = Object.defineProperty({ w: 1 }, "_tag", {
+      get: () => {
+        calls++;
+        return "Parameterize";
+      },
+      enumerable: true,
+    });
+    expect(treeFormat({ t: tagged })).toBe(
+      '{ t: <refused: an accessor property "_tag" (a getter or setter)> }',
+    );
+    expect(calls).toBe(0);
+  });
+
   test("maxDepth and maxNodes collapse the rest", () => {
     expect(treeFormat({ a: { b: { c: [1] } } }, { maxDepth: 2 })).toBe("{ a: { b: {...} } }");
     // Two containers expanded in total: the root and .a, in leaf order.

@@ -141,3 +141,16 @@ describe("gradients", () => {
     tf.dispose([a, b, ga, gb]);
   });
 });
+
+test("isParameterize never runs a getter `_tag` (an accessor is no tag)", () => {
+  let calls = 0;
+  const sneaky = Object.defineProperty({ fn: Math.exp, args: [1] }, "_tag", {
+    get: () => {
+      calls++;
+      return "Parameterize";
+    },
+    enumerable: true,
+  });
+  expect(isParameterize(sneaky)).toBe(false);
+  expect(calls).toBe(0);
+});

@@ -266,6 +266,17 @@ describe("refusals name the key path and the tag", () => {
     const e = new NoInverseError("Clip", "why", ["A", "B"]);
     expect(e.message).toBe('the "Clip" wrapper (inside A inside B) has no inverse: why');
     expect(e.tag).toBe("Clip");
+    // A long chain is told by its ends (a failure 100,000 wrappers deep was a 1.6 MB message).
+    const deep = new NoInverseError(
+      "Clip",
+      "why",
+      Array.from({ length: 100_000 }, (_, i) => `W${i}`),
+    );
+    expect(deep.message).toBe(
+      'the "Clip" wrapper (inside W0 inside W1 inside W2 inside W3 inside W4 inside …(99990 wrappers)… ' +
+        "inside W99995 inside W99996 inside W99997 inside W99998 inside W99999) has no inverse: why",
+    );
+    expect(deep.outer).toHaveLength(100_000);
   });
 });
 

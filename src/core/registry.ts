@@ -17,7 +17,7 @@
  */
 import type { Key } from "./keyPath";
 import { isCarriedSpec, ownSpecOf } from "./ownSpecs";
-import { isCheckedOrdinary } from "./rules";
+import { ownTag } from "./rules";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -211,12 +211,6 @@ export function lookupSpec(registry: Registry, node: unknown): RecordSpec | unde
   if (node === null || typeof node !== "object" || Array.isArray(node)) return undefined;
   const proto: unknown = Object.getPrototypeOf(node);
   if (proto !== Object.prototype && proto !== null) return undefined;
-  if (!Object.prototype.propertyIsEnumerable.call(node, "_tag")) return undefined;
-  // An accessor `_tag` is no tag (the walk refuses the node at its path) and its getter must never
-  // run: read through the descriptor, unless the node rules already passed this object (a model
-  // passed again and again skips the descriptor's cost).
-  const tag: unknown = isCheckedOrdinary(node)
-    ? (node as { _tag?: unknown })._tag
-    : (Object.getOwnPropertyDescriptor(node, "_tag") as PropertyDescriptor).value;
+  const tag = ownTag(node); // a getter `_tag` is never run
   return typeof tag === "string" ? (registry.specs.get(tag) ?? ownSpecOf(node)) : undefined;
 }

@@ -52,9 +52,19 @@ export function checkOrdinaryNow(node: object): void {
   }
 }
 
-/** Whether `node` already passed `checkOrdinary`: then its properties can be read directly. */
-export function isCheckedOrdinary(node: object): boolean {
-  return checked.has(node);
+// eslint-disable-next-line @typescript-eslint/unbound-method -- only ever used with .call
+const isEnumerable = Object.prototype.propertyIsEnumerable;
+
+/**
+ * The value of `node`'s own enumerable `_tag` data property, or `undefined`: an accessor `_tag`
+ * is no tag (the walk refuses the node at its path) and its getter is never run. Read through
+ * the descriptor unless the node rules already passed the object (a model passed again and again
+ * skips the descriptor's cost).
+ */
+export function ownTag(node: object): unknown {
+  if (!isEnumerable.call(node, "_tag")) return undefined;
+  if (checked.has(node)) return (node as { _tag?: unknown })._tag;
+  return (Object.getOwnPropertyDescriptor(node, "_tag") as PropertyDescriptor).value;
 }
 
 /** The index of the first hole of a sparse array, if it has one (for passes that do not push children). */

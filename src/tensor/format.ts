@@ -23,7 +23,7 @@ import type * as tf from "@tensorflow/tfjs-core";
 import { isTensor } from "./values";
 import type { TreeOptions } from "../core/options";
 import type { NodeTypeSpec, Registry } from "../core/registry";
-import { NodeRuleError, checkOrdinary, firstHole } from "../core/rules";
+import { NodeRuleError, checkOrdinary, firstHole, ownTag } from "../core/rules";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -148,7 +148,7 @@ function brokenRule(x: object): string | undefined {
 }
 
 function tagOf(x: object): string | undefined {
-  const tag = Array.isArray(x) ? undefined : (x as { _tag?: unknown })._tag;
+  const tag = Array.isArray(x) ? undefined : ownTag(x); // a getter is never run
   return typeof tag === "string" ? tag : undefined;
 }
 

@@ -28,10 +28,18 @@ export class NoInverseError extends Error {
     readonly outer: readonly string[] = [],
   ) {
     super(
-      `the "${tag}" wrapper${outer.length === 0 ? "" : ` (inside ${outer.join(" inside ")})`} has no inverse: ${reason}`,
+      `the "${tag}" wrapper${outer.length === 0 ? "" : ` (inside ${insideText(outer)})`} has no inverse: ${reason}`,
     );
     this.name = "NoInverseError";
   }
+}
+
+/** The wrappers around, nearest first; a long chain by its ends, as `describePath` shows a path. */
+function insideText(outer: readonly string[]): string {
+  if (outer.length <= 10) return outer.join(" inside ");
+  const near = outer.slice(0, 5).join(" inside ");
+  const far = outer.slice(-5).join(" inside ");
+  return `${near} inside …(${outer.length - 10} wrappers)… inside ${far}`;
 }
 
 // -------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
  */
 import type { TreeOptions } from "../core/options";
 import { registerRecord, type RecordSpec, type Registry } from "../core/registry";
+import { ownTag } from "../core/rules";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -79,5 +80,5 @@ export function isWrapperSpec(spec: RecordSpec | undefined): spec is WrapperSpec
 export function isTagged(x: unknown, tag: string): x is { readonly _tag: string } {
   if (x === null || typeof x !== "object") return false;
   const proto: unknown = Object.getPrototypeOf(x);
-  return (proto === Object.prototype || proto === null) && (x as { _tag?: unknown })._tag === tag;
+  return (proto === Object.prototype || proto === null) && ownTag(x) === tag; // a getter is never run
 }
