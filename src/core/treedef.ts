@@ -158,11 +158,12 @@ export function unflattenNodes(nodes: readonly Meta[], leaves: readonly unknown[
 }
 
 /**
- * Walks pre-order nodes keeping the key path of the current node; `visit` returns `true` to stop.
+ * Walks pre-order nodes keeping the key path of the current node (and its parent's meta);
+ * `visit` returns `true` to stop.
  */
 export function walkNodes(
   nodes: readonly Meta[],
-  visit: (index: number, path: Key[]) => boolean | void,
+  visit: (index: number, path: Key[], parent: Meta | undefined) => boolean | void,
 ): void {
   const path: Key[] = [];
   const metas: Meta[] = [];
@@ -183,7 +184,7 @@ export function walkNodes(
       path[depth - 1] = childKey(metas[depth - 1] as Meta, i);
       next[depth - 1] = i + 1;
     }
-    if (visit(n, path) === true) return;
+    if (visit(n, path, metas[depth - 1]) === true) return;
     const meta = nodes[n] as Meta;
     if (meta.kind >= ARRAY && meta.arity > 0) {
       metas.push(meta);

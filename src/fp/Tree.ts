@@ -55,13 +55,13 @@ import type { Traversable1 } from "fp-ts/Traversable";
 import type { TraversableWithIndex1 } from "fp-ts/TraversableWithIndex";
 import type { KeyPath } from "../core/keyPath";
 import type { TreeOptions } from "../core/options";
-import type { TreeDef } from "../core/treedef";
 import { treeFlatten, treeFlattenWithPath, treeLeaves, treeStructure } from "../core/flatten";
 import { treeEqual, type TreeEqualOptions } from "../tensor/equal";
 import { treeFormat, type TreeFormatOptions } from "../tensor/format";
 import { treeMap, treeMapN, treeMapWithPath } from "../core/map";
 import { partition as treePartition } from "../core/partition";
-import { ARRAY, LEAF, OBJECT, type Meta } from "../core/node";
+import { LEAF, OBJECT, type Meta } from "../core/node";
+import { walkNodes, type TreeDef } from "../core/treedef";
 import { emptyRegistry, lookupSpec, type Registry } from "../core/registry";
 import { withDefaultRegistry } from "../wrappers/defaultRegistry";
 import { traverseArrayWithIndex } from "./traverseArray";
@@ -521,36 +521,13 @@ function isFpTsValue(registry: Registry, node: unknown): boolean {
  */
 function objectTagLeaves(nodes: readonly Meta[]): number[] {
   const out: number[] = [];
-  let any = false;
-  for (let n = 0; n < nodes.length && !any; n++) {
-    const m = nodes[n] as Meta;
-    any = m.kind === OBJECT && m.keys.includes("_tag");
-  }
-  if (!any) return out;
-  const parents: Meta[] = [];
-  const next: number[] = [];
+  if (!nodes.some((m) => m.kind === OBJECT && m.keys.includes("_tag"))) return out;
   let leaf = 0;
-  for (let n = 0; n < nodes.length; n++) {
-    while (parents.length > 0 && next[next.length - 1] === (parents[parents.length - 1] as Meta).arity) {
-      parents.pop();
-      next.pop();
-    }
-    let isTag = false;
-    if (parents.length > 0) {
-      const parent = parents[parents.length - 1] as Meta;
-      const i = next[next.length - 1] as number;
-      next[next.length - 1] = i + 1;
-      isTag = parent.kind === OBJECT && parent.keys[i] === "_tag";
-    }
-    const m = nodes[n] as Meta;
-    if (m.kind === LEAF) {
-      if (isTag) out.push(leaf);
-      leaf++;
-    } else if (m.kind >= ARRAY && m.arity > 0) {
-      parents.push(m);
-      next.push(0);
-    }
-  }
+  walkNodes(nodes, (n, path, parent) => {
+    if ((nodes[n] as Meta).kind !== LEAF) return;
+    if (parent?.kind === OBJECT && path[path.length - 1] === "_tag") out.push(leaf);
+    leaf++;
+  });
   return out;
 }
 

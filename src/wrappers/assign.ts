@@ -19,7 +19,8 @@ import { describePath } from "../core/keyPath";
 import type { TreeOptions } from "../core/options";
 import { modifyAtWithPath, type Selector } from "../core/treeAt";
 import { withDefaultRegistry } from "./defaultRegistry";
-import { assignValue, tensorsIn } from "./inverse";
+import { tensorsIn } from "../tensor/values";
+import { assignValue } from "./inverse";
 
 // -------------------------------------------------------------------------------------
 // combinators
@@ -76,7 +77,11 @@ export function treeAssign<T>(where: Selector<T>, tree: T, value: unknown, optio
       resolved,
     );
   } catch (e) {
-    disposeMade(done);
+    try {
+      disposeMade(done);
+    } catch {
+      // A value the walk refuses (its own error is the one to report): nothing more is freed.
+    }
     throw e;
   }
 }

@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { emptyRegistry, lookupSpec, type Registry } from "../core/registry";
 import type { TreeOptions } from "../core/options";
+import { tensorsIn } from "../tensor/values";
 import { isWrapperSpec, type WrapperSpec } from "./spec";
 
 // -------------------------------------------------------------------------------------
@@ -62,7 +63,8 @@ export function assignValue<N>(node: N, value: unknown, options: TreeOptions): N
   const registry = options.registry ?? emptyRegistry;
   if (wrapperSpecOf(node, registry, options) === undefined) return value as N;
   let result: unknown;
-  // One scope for the whole chain; what it keeps is found without recursion (chains can be deep).
+  // One scope for the whole chain; what it keeps is found by the engine's walk, not by tf.tidy's
+  // own recursion (chains can be 100,000 deep).
   tf.tidy(() => {
     result = assignChain(node, value, registry, options);
     return tensorsIn(result);
@@ -165,36 +167,6 @@ function outward(e: unknown, around: readonly string[]): unknown {
     return passUp(new NoInverseError(e.tag, e.reason, [...e.outer, ...[...around].reverse()]));
   }
   return passUp(e);
-}
-
-/**
- * @internal The tensors `tf.tidy` would find in `x` (through any object's enumerable keys), found
- * with a stack instead of recursion.
- *
- * @example
- * tf.tidy(() => tensorsIn({ a: [tf.scalar(1), 2], b: NonTrainable(tf.scalar(3)) }).length); // 2
- */
-export function tensorsIn(x: unknown): tf.Tensor[] {
-  const out: tf.Tensor[] = [];
-  const seen = new Set<unknown>();
-  const stack: unknown[] = [x];
-  while (stack.length > 0) {
-    const y = stack.pop();
-    if (y === null || y === undefined) continue;
-    if (y instanceof tf.Tensor) {
-      out.push(y as tf.Tensor);
-      continue;
-    }
-    if (typeof y !== "object") continue;
-    for (const k in y) {
-      const child = (y as Record<string, unknown>)[k];
-      if (!seen.has(child)) {
-        seen.add(child);
-        stack.push(child);
-      }
-    }
-  }
-  return out;
 }
 
 /** Errors already thrown out of an `assignValue` call (as opposed to by a spec's own inverse). */
