@@ -9,6 +9,7 @@
  *   a TreeEncodeError naming the same path, and `treeCodec().is` is false for such a tree.
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { inspect } from "util";
 import {
   Parameterize,
   combine,
@@ -225,5 +226,80 @@ describe("frozen input comes back frozen wherever a node is rebuilt", () => {
     expect(Object.isFrozen(out.ws)).toBe(true);
     w.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe("the memory of the check", () => {
+  test("a checked object is unchanged for every other reader", () => {
+    const inner = { b: [1, 2] };
+    const tree = { a: inner, c: Object.create(null) as Record<string, unknown> };
+    tree.c.d = 3;
+    const before = {
+      keys: Reflect.ownKeys(inner),
+      json: JSON.stringify(tree),
+      inspect: inspect(tree),
+      descriptors: Object.getOwnPropertyDescriptors(inner),
+    };
+    treeLeaves(tree);
+    expect(Reflect.ownKeys(inner)).toEqual(before.keys);
+    expect(JSON.stringify(tree)).toBe(before.json);
+    expect(inspect(tree)).toBe(before.inspect);
+    expect(Object.getOwnPropertyDescriptors(inner)).toEqual(before.descriptors);
+    expect(structuredClone(inner)).toEqual({ b: [1, 2] });
+    expect(Object.isExtensible(inner)).toBe(true);
+    expect(Object.getPrototypeOf(inner)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(tree.c)).toBe(null);
+  });
+
+  test("a frozen or non-extensible object is checked once too, and still refused when it breaks a rule", () => {
+    const frozen = Object.freeze({ a: 1 });
+    const sealed = Object.preventExtensions({ b: 2 });
+    const names = jest.spyOn(Object, "getOwnPropertyNames");
+    try {
+      treeLeaves({ frozen, sealed });
+      const first = names.mock.calls.length;
+      expect(first).toBeGreaterThanOrEqual(3);
+      names.mockClear();
+      treeLeaves({ frozen, sealed });
+      // Only the new root object is checked.
+      expect(names.mock.calls.length).toBe(1);
+    } finally {
+      names.mockRestore();
+    }
+    const bad = Object.preventExtensions(Object.defineProperty({}, "x", { value: 1, enumerable: false }));
+    expect(() => treeLeaves({ bad })).toThrow(/\.bad.*non-enumerable property "x"/);
+    expect(() => treeLeaves({ bad })).toThrow(/non-enumerable/);
+  });
+
+  test("the objects the tree functions build are not checked again by the next pass", () => {
+    const tree = {
+      layers: [
+        { w: 1, b: 2 },
+        { w: 3, b: 4 },
+      ],
+      head: Object.freeze({ w: 5 }),
+    };
+    const mapped = treeMap((x: number) => x + 1, tree);
+    const [leaves, def] = treeFlatten(tree);
+    const rebuilt = treeUnflatten<typeof tree>(def, leaves);
+    const expected = leaves.map((x) => (x as number) + 1);
+    const names = jest.spyOn(Object, "getOwnPropertyNames");
+    try {
+      expect(treeLeaves(mapped)).toEqual(expected);
+      expect(treeLeaves(rebuilt)).toEqual(leaves);
+      expect(names).not.toHaveBeenCalled();
+    } finally {
+      names.mockRestore();
+    }
+    expect(Object.isFrozen(mapped.head)).toBe(true);
+    expect(Reflect.ownKeys(mapped.layers[0] as object)).toEqual(["w", "b"]);
+  });
+
+  test("an ordinary object met for the first time is checked: a getter there is refused, never run", () => {
+    let ran = 0;
+    const model = treeMap((x: number) => x, { a: { w: 1 } });
+    const fresh = { ...model, b: Object.defineProperty({}, "g", { get: () => ++ran, enumerable: true }) };
+    expect(() => treeLeaves(fresh)).toThrow(/\.b.*accessor property "g"/);
+    expect(ran).toBe(0);
   });
 });

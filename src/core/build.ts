@@ -8,6 +8,7 @@
 import { ARRAY, CUSTOM, LEAF, NONE, OBJECT, RECORD, type Meta } from "./node";
 import { markRecord, marks, ownSpecOf } from "./ownSpecs";
 import type { NodeTypeSpec, RecordSpec } from "./registry";
+import { markBuilt } from "./rules";
 
 // -------------------------------------------------------------------------------------
 // building
@@ -39,6 +40,8 @@ export function build(meta: Meta, values: readonly unknown[], start: number): un
       const out: Record<string, unknown> = meta.nullProto
         ? (Object.create(null) as Record<string, unknown>)
         : {};
+      // Data properties only, by construction: the next pass need not check it (`rules.ts`).
+      markBuilt(out);
       const keys = meta.keys as readonly string[];
       const order = meta.order;
       for (let i = 0; i < n; i++) {
@@ -52,6 +55,7 @@ export function build(meta: Meta, values: readonly unknown[], start: number): un
       const out: Record<string, unknown> = meta.nullProto
         ? (Object.create(null) as Record<string, unknown>)
         : {};
+      markBuilt(out);
       for (const key of Object.keys(template)) setOwn(out, key, template[key]);
       const children = meta.keys as readonly string[];
       for (let j = 0; j < n; j++) {

@@ -7,9 +7,21 @@
  * Why the verdict is remembered per object: telling an accessor from a data property takes a
  * property descriptor per key, which costs several times a whole walk of the object; checked on
  * every visit, it made a flatten of a model about 3x slower (measured on ResNet152, see the
- * closing note of issue 14). So each object is checked the first time a tree function sees it.
- * The price: such a property added to an object later, with `Object.defineProperty`, is not
- * noticed (frozen objects, such as wrapper records, cannot change at all).
+ * closing note of issue 14). So each object is checked the first time a tree function sees it,
+ * and the objects the engine builds itself (data properties only, by construction) are never
+ * checked. The price: such a property added to an object later, with `Object.defineProperty` or
+ * a symbol-keyed assignment, is not noticed (frozen objects, such as wrapper records, cannot
+ * change at all).
+ *
+ * Why the memory is a private field rather than a WeakSet: a tree met for the first time (a
+ * model loaded, or the fresh objects a `treeMap` made at the previous training step) had every
+ * object added to the WeakSet, and adding a new key to that ephemeron table cost more than the
+ * check itself (`bench/README.md`, "The node-rule memory"). A private field is stamped on the
+ * object by a constructor that returns it (the base class's constructor returns the object, so
+ * the derived class's field initialiser defines the field on it): no code outside this module
+ * can see or read it (not `Reflect.ownKeys`, not `JSON.stringify`, not `structuredClone`), so the
+ * object is unchanged for its user. An object that cannot take a field (a non-extensible one, as
+ * a JavaScript engine may refuse there, or a Proxy whose target refuses) goes to a WeakSet.
  *
  * @internal
  * @module
@@ -24,14 +36,64 @@ export class NodeRuleError extends Error {}
  */
 export class NodeTypeError extends NodeRuleError {}
 
-/** Plain objects already checked (a model passed again and again is checked once). */
-const checked = new WeakSet<object>();
+/** Returns its argument, so that a derived class's fields are defined on any object. */
+class ReturnsItsArgument {
+  constructor(node: object) {
+    return node;
+  }
+}
+
+/** The mark of an object that passed the node rules. */
+class Checked extends ReturnsItsArgument {
+  readonly #checked = true;
+  static has(node: object): boolean {
+    return #checked in node;
+  }
+  static mark(node: object): void {
+    new Checked(node);
+  }
+}
+
+/** Checked objects that could not take the mark. */
+const checkedElsewhere = new WeakSet<object>();
+/** Whether `checkedElsewhere` holds anything (an empty WeakSet is not even asked). */
+let anyElsewhere = false;
+
+/** Whether `node` passed the node rules before (or was built by the engine). */
+export function isChecked(node: object): boolean {
+  return Checked.has(node) || (anyElsewhere && checkedElsewhere.has(node));
+}
+
+/**
+ * Remembers that `node` holds enumerable data properties only: after a check, and for the objects
+ * the engine builds (before they are frozen, so that they can take the mark).
+ */
+export function markChecked(node: object): void {
+  if (Object.isExtensible(node)) {
+    try {
+      Checked.mark(node);
+      return;
+    } catch {
+      // A Proxy whose target refuses new fields: remembered below.
+    }
+  }
+  checkedElsewhere.add(node);
+  anyElsewhere = true;
+}
+
+/**
+ * {@link markChecked} for an object the engine has just made (ordinary and extensible): marked
+ * before its properties are added, which is cheaper than adding the mark to a full object.
+ */
+export function markBuilt(node: object): void {
+  Checked.mark(node);
+}
 
 /** Throws unless every own property of `node` is an enumerable data property (remembered per object). */
 export function checkOrdinary(node: object): void {
-  if (checked.has(node)) return;
+  if (isChecked(node)) return;
   checkOrdinaryNow(node);
-  checked.add(node);
+  markChecked(node);
 }
 
 /**
@@ -63,7 +125,7 @@ const isEnumerable = Object.prototype.propertyIsEnumerable;
  */
 export function ownTag(node: object): unknown {
   if (!isEnumerable.call(node, "_tag")) return undefined;
-  if (checked.has(node)) return (node as { _tag?: unknown })._tag;
+  if (isChecked(node)) return (node as { _tag?: unknown })._tag;
   return (Object.getOwnPropertyDescriptor(node, "_tag") as PropertyDescriptor).value;
 }
 
