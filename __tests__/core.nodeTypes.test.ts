@@ -181,3 +181,52 @@ describe("node types: equality, messages and errors", () => {
     );
   });
 });
+
+describe("a node type whose unflatten throws", () => {
+  class Positive {
+    constructor(readonly value: number) {
+      if (!(value > 0)) throw new RangeError(`not positive: ${value}`);
+    }
+  }
+  const boom = new RangeError("not positive: -1");
+  const strict = registerNodeType(defaultRegistry, {
+    name: "Positive",
+    type: Positive,
+    flatten: (p: Positive) => ({ keys: ["value"], children: [p.value] }),
+    unflatten: (_aux, [value]) => {
+      if (value === -1) throw boom;
+      return new Positive(value as number);
+    },
+  });
+  const P = withOptions({ registry: strict });
+  const tree = { layers: [{ w: new Positive(1) }, { w: new Positive(2) }] };
+  const caught = (f: () => unknown): Error => {
+    try {
+      f();
+    } catch (e) {
+      return e as Error;
+    }
+    throw new Error("did not throw");
+  };
+
+  test("is named with the node's path, the error as its cause, by every function that rebuilds", () => {
+    const expected = "the node at .layers[1].w: the Positive node type's unflatten failed: not positive: -1";
+    const [leaves, def] = P.treeFlatten(tree);
+    expect(leaves).toEqual([1, 2]);
+    for (const error of [
+      caught(() => P.treeMap((x: number) => (x === 2 ? -1 : x), tree)),
+      caught(() => def.unflatten([1, -1])),
+      caught(() => P.treeMapN((x: number) => (x === 2 ? -1 : x), [tree])),
+    ]) {
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error.message).toBe(expected);
+      expect(error.cause).toBe(boom);
+    }
+    const first = caught(() => def.unflatten([-1, 2]));
+    expect(first.message).toBe(
+      "the node at .layers[0].w: the Positive node type's unflatten failed: not positive: -1",
+    );
+    // The tree is untouched, and a valid rebuild still works.
+    expect(P.treeMap((x: number) => x + 1, tree).layers[1]?.w).toEqual(new Positive(3));
+  });
+});

@@ -32,8 +32,11 @@ import {
   treeCodec,
   stringifyTree,
   TreeEncodeError,
+  defaultRegistry,
+  registerNodeType,
+  withOptions,
 } from "../src";
-import { encodeTree } from "../src/advanced";
+import { emptyRegistry, encodeTree, registerRecord } from "../src/advanced";
 
 beforeAll(async () => {
   await initBackend();
@@ -301,5 +304,78 @@ describe("the memory of the check", () => {
     const fresh = { ...model, b: Object.defineProperty({}, "g", { get: () => ++ran, enumerable: true }) };
     expect(() => treeLeaves(fresh)).toThrow(/\.b.*accessor property "g"/);
     expect(ran).toBe(0);
+  });
+});
+
+describe("an instance of a subclass of Array", () => {
+  class Batch<T> extends Array<T> {}
+  const batch = (...xs: number[]): Batch<number> => {
+    const b = new Batch<number>();
+    b.push(...xs);
+    return b;
+  };
+
+  test("is a leaf, as any class instance: it comes back the very same object, never a plain array", () => {
+    const b = batch(1, 2);
+    const tree = { b, plain: [3] };
+    expect(treeLeaves(tree)).toEqual([b, 3]);
+    expect(treeFlatten(tree)[1].toString()).toBe("TreeDef({ b: *, plain: [*] })");
+    const mapped = treeMap((x: unknown) => x, tree);
+    expect(mapped.b).toBe(b);
+    expect(treeFlattenWithPath(tree)[0].map(([p]) => p)).toEqual([["b"], ["plain", 0]]);
+    expect(unwrap(tree).b).toBe(b);
+  });
+
+  test("is walked once its class is registered, and rebuilt as that class", () => {
+    const registry = registerNodeType(defaultRegistry, {
+      name: "Batch",
+      type: Batch,
+      flatten: (x: Batch<unknown>) => ({ keys: x.map((_, i) => i), children: [...x] }),
+      unflatten: (_aux, children) => {
+        const out = new Batch<unknown>();
+        out.push(...children);
+        return out;
+      },
+    });
+    const doubled = treeMap((x: number) => 2 * x, { b: batch(1, 2) }, { registry });
+    expect(doubled.b).toBeInstanceOf(Batch);
+    expect(Array.from(doubled.b as unknown as number[])).toEqual([2, 4]);
+  });
+
+  test("is refused by the writers with its path (the document has no place for it)", () => {
+    expect(() => stringifyTree({ layers: [{ b: batch(1) }] })).toThrow(/\.layers\[0\]\.b: .*Batch/);
+    expect(treeCodec().is({ b: batch(1) })).toBe(false);
+  });
+});
+
+describe("a registered record without one of its children", () => {
+  const registry = registerRecord(emptyRegistry, { tag: "Pair", children: ["x", "y"] });
+  const T = withOptions({ registry });
+
+  test("has an empty child there, and comes back without the field (never with `y: undefined`)", () => {
+    const partial = { _tag: "Pair", x: 1, label: "p" };
+    const tree = { layers: [{ w: 2 }, partial] };
+    expect(T.treeFlatten(tree)[1].toString()).toBe(
+      'TreeDef({ layers: [{ w: * }, Pair(x=*, y=undefined, label="p")] })',
+    );
+    const checks: [string, unknown][] = [
+      ["treeMap", T.treeMap((v: number) => v * 10, tree)],
+      ["treeUnflatten", treeUnflatten(T.treeFlatten(tree)[1], [20, 10])],
+      ["treeMapN", T.treeMapN((a: number, b: number) => a + b, [tree, tree])],
+    ];
+    for (const [name, out] of checks) {
+      const rebuilt = (out as typeof tree).layers[1] as Record<string, unknown>;
+      expect([name, Object.keys(rebuilt)]).toEqual([name, ["_tag", "x", "label"]]);
+    }
+    // A field that is there with `undefined` stays there.
+    const explicit = T.treeMap((v: number) => v, { _tag: "Pair", x: 1, y: undefined });
+    expect(Object.keys(explicit)).toEqual(["_tag", "x", "y"]);
+    // With `noneIsLeaf`, a missing child is a leaf: a value given to it is set.
+    const filled = treeMap((v: unknown) => (v === undefined ? 0 : v), partial, {
+      registry,
+      noneIsLeaf: true,
+    });
+    expect(filled).toEqual({ _tag: "Pair", x: 1, y: 0, label: "p" });
+    expect(Object.keys(partial)).toEqual(["_tag", "x", "label"]);
   });
 });

@@ -130,6 +130,9 @@ describe("registered records in trees", () => {
     const [leaves, def] = treeFlatten({ _tag: "Pair", x: 1 }, { registry });
     expect(leaves).toEqual([1]);
     expect(def.toString()).toBe("TreeDef(Pair(x=*, y=undefined))");
+    // ...which it does not gain when rebuilt.
+    expect(def.unflatten([2])).toEqual({ _tag: "Pair", x: 2 });
+    expect(Object.keys(def.unflatten([2]) as object)).toEqual(["_tag", "x"]);
   });
 
   test("treeMap rebuilds records with their static fields, frozen when the input was", () => {

@@ -350,6 +350,10 @@ export async function runShapes(budget: Budget): Promise<{ rows: ShapeRow[]; jax
       return out;
     };
     const sorted = v.wrapper ? undefined : sortedLeaves(tree);
+    let stepOurs: unknown = tree;
+    let stepJax: unknown = tree;
+    let stepPlain: unknown = tree;
+    let stepSorted: unknown = tree;
     const steady: OpCases[] = [
       {
         op: "treeLeaves",
@@ -386,6 +390,17 @@ export async function runShapes(budget: Budget): Promise<{ rows: ShapeRow[]; jax
         jax: { name: "jax-js", fn: () => jt.map(first3, tree as never, tree1 as never, tree2 as never) },
         plain: { name: "plain", fn: () => pMap3(first3, tree, tree1, tree2) },
         sorted: v.wrapper ? undefined : { name: "sorted", fn: () => sortedMap3(first3, tree, tree1, tree2) },
+      },
+      {
+        // A training step's tree traffic: the update makes a new tree (fresh objects), which the
+        // next step reads. Each side carries its own tree from call to call.
+        op: stepOp,
+        ours: { name: "ours", fn: () => treeLeaves((stepOurs = treeMap(identity, stepOurs))) },
+        jax: { name: "jax-js", fn: () => jt.leaves((stepJax = jt.map(identity, stepJax as never))) },
+        plain: { name: "plain", fn: () => pLeaves((stepPlain = pMap(identity, stepPlain))) },
+        sorted: v.wrapper
+          ? undefined
+          : { name: "sorted", fn: () => sortedLeaves((stepSorted = sortedMap(identity, stepSorted))) },
       },
       {
         op: "treeFlattenWithPath",
@@ -551,6 +566,9 @@ export async function runShapes(budget: Budget): Promise<{ rows: ShapeRow[]; jax
   }
 }
 
+/** The steady-state row of a training step's pattern: `treeMap`, then `treeLeaves` of its result. */
+const stepOp = "treeMap, then treeLeaves of it";
+
 function makeRow(
   v: Variant,
   mode: ShapeMode,
@@ -568,6 +586,8 @@ function makeRow(
   const ratio = (ref: number | undefined): number | undefined =>
     ref === undefined ? undefined : ns.ours / ref;
   const isPaths = op === "treeFlattenWithPath";
+  // The training step is reported, not judged: the issue sets no target for it.
+  const judgedOp = op !== stepOp;
   const ratioToJax = ratio(ns.jax);
   const ratioToPlain = ns.ours / ns.plain;
   const ratioToFlatten = ratio(ns.flatten);
@@ -593,8 +613,8 @@ function makeRow(
       ? { pairsAloneToFlatten: ns.pairs / ns.flatten }
       : {}),
     targets: {
-      ...(ratioToJax !== undefined ? { jax: ratioToJax <= shapeTargets.toJax } : {}),
-      ...(!isPaths ? { plain: ratioToPlain <= shapeTargets.toPlain } : {}),
+      ...(ratioToJax !== undefined && judgedOp ? { jax: ratioToJax <= shapeTargets.toJax } : {}),
+      ...(!isPaths && judgedOp ? { plain: ratioToPlain <= shapeTargets.toPlain } : {}),
       ...(ratioToFlatten !== undefined ? { flatten: ratioToFlatten <= shapeTargets.pathsToFlatten } : {}),
     },
   };

@@ -233,7 +233,7 @@ export function encodeValue(
       problem(key, "cyclic tree: this node contains itself; trees must be acyclic");
       return null;
     }
-    if (Array.isArray(value)) {
+    if (Array.isArray(value) && Object.getPrototypeOf(value) === Array.prototype) {
       const hole = firstHole(value);
       if (hole !== undefined) {
         problem(key, `the node has a hole at index ${hole} (a sparse array); trees hold dense arrays only`);

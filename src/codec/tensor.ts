@@ -177,8 +177,8 @@ export function describeValue(x: unknown): string {
   if (typeof x === "boolean" || typeof x === "bigint" || x === null || x === undefined) return String(x);
   if (typeof x === "function") return x.name === "" ? "an anonymous function" : `the function ${x.name}`;
   if (typeof x === "symbol") return x.toString();
-  if (Array.isArray(x)) return `an array of length ${x.length}`;
   const proto = Object.getPrototypeOf(x) as object | null;
+  if (proto === Array.prototype && Array.isArray(x)) return `an array of length ${x.length}`;
   if (proto === Object.prototype || proto === null) {
     const keys = Object.keys(x);
     const shown = keys.slice(0, 5).map((k) => JSON.stringify(k));

@@ -8,11 +8,14 @@
 import { ARRAY, CUSTOM, LEAF, NONE, OBJECT, RECORD, type Meta } from "./node";
 import { markRecord, marks, ownSpecOf } from "./ownSpecs";
 import type { NodeTypeSpec, RecordSpec } from "./registry";
-import { markBuilt } from "./rules";
+import { NodeTypeError, markBuilt } from "./rules";
 
 // -------------------------------------------------------------------------------------
 // building
 // -------------------------------------------------------------------------------------
+
+// eslint-disable-next-line @typescript-eslint/unbound-method -- only ever used with .call
+const hasOwn = Object.prototype.hasOwnProperty;
 
 /** `out[key] = value`, keeping a `__proto__` key an own data property (never the prototype). */
 export function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
@@ -61,6 +64,9 @@ export function build(meta: Meta, values: readonly unknown[], start: number): un
       for (let j = 0; j < n; j++) {
         const key = children[j] as string;
         let value = values[start + j];
+        // A child the record did not have (an empty child) stays absent: the record comes back
+        // with the keys it had.
+        if (value === undefined && !hasOwn.call(template, key)) continue;
         // A frozen record keeps a frozen array child frozen even when it is replaced (treeAt), as a
         // frozen copy: an array the caller passed in is never frozen in place.
         const was = template[key];
@@ -80,8 +86,18 @@ export function build(meta: Meta, values: readonly unknown[], start: number): un
       if (own !== undefined) markRecord(out, own);
       return meta.frozen ? Object.freeze(out) : out;
     }
-    case CUSTOM:
-      return (meta.spec as NodeTypeSpec).unflatten(meta.data, values.slice(start, start + n));
+    case CUSTOM: {
+      const spec = meta.spec as NodeTypeSpec;
+      try {
+        return spec.unflatten(meta.data, values.slice(start, start + n));
+      } catch (cause) {
+        // The pass that builds the node adds its path, as for a failing flatten.
+        throw new NodeTypeError(
+          `the ${spec.name} node type's unflatten failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+          { cause },
+        );
+      }
+    }
     default:
       throw new Error(`build: a ${describeMeta(meta)} has no children`);
   }

@@ -143,7 +143,7 @@ export function enter(
   if (isLeaf !== undefined && isLeaf(node)) return leafMeta;
   if (typeof node !== "object") return node === undefined && !noneIsLeaf ? undefinedMeta : leafMeta;
   if (node === null) return noneIsLeaf ? leafMeta : nullMeta;
-  if (Array.isArray(node)) {
+  if (Array.isArray(node) && Object.getPrototypeOf(node) === Array.prototype) {
     const n = node.length;
     // Ascending positions, so that `pend` grows without holes (a hole would make it slow).
     const top = pl + n - 1;

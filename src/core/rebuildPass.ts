@@ -126,6 +126,8 @@ export function rebuildPass(
         const meta = fMetas[top] as Meta;
         const node = fNodes[top];
         fNodes[top] = undefined;
+        // The node being built is child `slot` of frame `top - 1`: what an error in `build` names.
+        slot = fSlot[top] as number;
         const start = out[top] as number;
         let value = share ? buildIfChanged(meta, node, values, start) : build(meta, values, start);
         if (record !== undefined && meta.kind === RECORD) {

@@ -9,6 +9,7 @@
  */
 import { describePath, type Key, type KeyPath } from "./keyPath";
 import { build, describeMeta, metaEqual } from "./build";
+import { withPath } from "./frames";
 import { ARRAY, LEAF, NONE, RECORD, childKey, type Meta } from "./node";
 import { renderStatics, renderTreeDef, tagOf } from "./renderTreeDef";
 
@@ -129,32 +130,49 @@ export function unflattenNodes(nodes: readonly Meta[], leaves: readonly unknown[
   const stack: unknown[] = [];
   let sp = 0;
   let li = leaves.length;
-  for (let n = nodes.length - 1; n >= 0; n--) {
-    const meta = nodes[n] as Meta;
-    switch (meta.kind) {
-      case LEAF:
-        stack[sp++] = leaves[--li];
-        break;
-      case NONE:
-        stack[sp++] = meta.value;
-        break;
-      default: {
-        // Walking backwards, the first child is on top: reverse the run into visiting order.
-        const k = meta.arity;
-        const base = sp - k;
-        for (let a = base, b = sp - 1; a < b; a++, b--) {
-          const t = stack[a];
-          stack[a] = stack[b];
-          stack[b] = t;
+  let n = nodes.length - 1;
+  try {
+    for (; n >= 0; n--) {
+      const meta = nodes[n] as Meta;
+      switch (meta.kind) {
+        case LEAF:
+          stack[sp++] = leaves[--li];
+          break;
+        case NONE:
+          stack[sp++] = meta.value;
+          break;
+        default: {
+          // Walking backwards, the first child is on top: reverse the run into visiting order.
+          const k = meta.arity;
+          const base = sp - k;
+          for (let a = base, b = sp - 1; a < b; a++, b--) {
+            const t = stack[a];
+            stack[a] = stack[b];
+            stack[b] = t;
+          }
+          const value = build(meta, stack, base);
+          for (let j = base; j < sp; j++) stack[j] = undefined;
+          sp = base;
+          stack[sp++] = value;
         }
-        const value = build(meta, stack, base);
-        for (let j = base; j < sp; j++) stack[j] = undefined;
-        sp = base;
-        stack[sp++] = value;
       }
     }
+  } catch (e) {
+    // A node type's unflatten failed: name the node (found only now, so no pass pays for it).
+    throw withPath(e, () => nodePath(nodes, n));
   }
   return stack[0];
+}
+
+/** The key path of the node at pre-order `index`. */
+function nodePath(nodes: readonly Meta[], index: number): Key[] {
+  let path: Key[] = [];
+  walkNodes(nodes, (n, current) => {
+    if (n !== index) return false;
+    path = current.slice();
+    return true;
+  });
+  return path;
 }
 
 /**

@@ -141,7 +141,8 @@ export function walkNode(
     if (w.metas !== null) w.metas.push(nullMeta);
     return;
   }
-  if (Array.isArray(node)) {
+  // Only arrays themselves: an instance of a subclass of Array is a leaf, as any class instance.
+  if (Array.isArray(node) && Object.getPrototypeOf(node) === Array.prototype) {
     const n = node.length;
     if (w.metas !== null) w.metas.push(arrayMeta(n, Object.isFrozen(node)));
     const dh = w.depthHints;

@@ -120,9 +120,8 @@ const keyText = (key: string): string => (identifier.test(key) ? key : JSON.stri
 
 function isContainer(x: unknown): x is object {
   if (x === null || typeof x !== "object") return false;
-  if (Array.isArray(x)) return true;
   const proto: unknown = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
+  return proto === Object.prototype || proto === null || (proto === Array.prototype && Array.isArray(x));
 }
 
 /** The registered node type of `x`, if any (see `registerNodeType`). */

@@ -81,7 +81,8 @@ export function tensorsIn(value: unknown, options?: TreeOptions): tf.Tensor[] {
 export function describeValue(x: unknown): string {
   if (x === null) return "null";
   if (isTensor(x)) return `a ${x.dtype} tensor of shape [${x.shape.join(", ")}]`;
-  if (Array.isArray(x)) return `an array of length ${x.length}`;
+  if (Array.isArray(x) && Object.getPrototypeOf(x) === Array.prototype)
+    return `an array of length ${x.length}`;
   if (typeof x === "function") return "a function";
   if (typeof x === "object") {
     const proto: unknown = Object.getPrototypeOf(x);
