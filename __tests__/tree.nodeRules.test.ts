@@ -379,3 +379,40 @@ describe("a registered record without one of its children", () => {
     expect(Object.keys(partial)).toEqual(["_tag", "x", "label"]);
   });
 });
+
+describe("a record's static fields are read as plain data only", () => {
+  const registry = registerRecord(emptyRegistry, { tag: "Layer", children: ["w"] });
+  const T = withOptions({ registry });
+
+  test("a getter in a static value is never run, by printing or by comparing structures", () => {
+    let ran = 0;
+    const config = Object.defineProperty({ act: "relu" }, "size", { get: () => ++ran, enumerable: true });
+    const a = { _tag: "Layer", w: 1, config };
+    const b = { _tag: "Layer", w: 2, config: { ...{ act: "relu" } } };
+    expect(T.treeStructure(a).toString()).toBe("TreeDef(Layer(w=*, config=<an object>))");
+    expect(T.treeStructure(a).equals(T.treeStructure({ ...a, w: 3 }))).toBe(true); // the same value
+    expect(T.treeStructure(a).equals(T.treeStructure(b))).toBe(false); // compared by identity
+    expect(() => T.treeMapN((x: number, y: number) => x + y, [a, b])).toThrow(/config=<an object>/);
+    expect(ran).toBe(0);
+  });
+
+  test("a cyclic static value is compared by identity, never followed forever", () => {
+    const cyclic = (): Record<string, unknown> => {
+      const c: Record<string, unknown> = { name: "c" };
+      c.self = c;
+      return c;
+    };
+    const a = { _tag: "Layer", w: 1, config: cyclic() };
+    const b = { _tag: "Layer", w: 2, config: cyclic() };
+    expect(T.treeStructure(a).equals(T.treeStructure(b))).toBe(false);
+    expect(T.treeStructure(a).toString()).toBe("TreeDef(Layer(w=*, config=<an object>))");
+    expect(T.treeMapN((x: number, y: number) => x + y, [a, { ...a, w: 5 }])).toEqual({ ...a, w: 6 });
+  });
+
+  test("plain static values are still compared and printed by value", () => {
+    const a = { _tag: "Layer", w: 1, config: { sizes: [2, 3], act: "relu" } };
+    const b = { _tag: "Layer", w: 2, config: { act: "relu", sizes: [2, 3] } };
+    expect(T.treeStructure(a).equals(T.treeStructure(b))).toBe(true);
+    expect(T.treeStructure(a).toString()).toBe('TreeDef(Layer(w=*, config={"sizes":[2,3],"act":"relu"}))');
+  });
+});

@@ -8,7 +8,7 @@
 import { ARRAY, CUSTOM, LEAF, NONE, OBJECT, RECORD, type Meta } from "./node";
 import { markRecord, marks, ownSpecOf } from "./ownSpecs";
 import type { NodeTypeSpec, RecordSpec } from "./registry";
-import { NodeTypeError, markBuilt } from "./rules";
+import { NodeTypeError, isPlainData, markBuilt } from "./rules";
 
 // -------------------------------------------------------------------------------------
 // building
@@ -140,22 +140,28 @@ export function buildIfChanged(
 // comparing
 // -------------------------------------------------------------------------------------
 
-/** Static data compared by value: arrays and plain objects element-wise, the rest by identity. */
+/**
+ * Static data compared by value: arrays and plain objects element-wise, the rest by identity.
+ * Values that are not plain data all the way down (a getter, a class instance, a cycle: see
+ * `isPlainData`) are compared by identity, without reading them.
+ */
 export function staticEqual(a: unknown, b: unknown): boolean {
+  return Object.is(a, b) || (isPlainData(a) && isPlainData(b) && dataEqual(a, b));
+}
+
+/** {@link staticEqual} of two values known to be plain data. */
+function dataEqual(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
   if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((x, i) => staticEqual(x, b[i]));
+    return a.length === b.length && a.every((x, i) => dataEqual(x, b[i]));
   }
   if (a !== null && b !== null && typeof a === "object" && typeof b === "object") {
-    const pa: unknown = Object.getPrototypeOf(a);
-    const pb: unknown = Object.getPrototypeOf(b);
-    if ((pa === Object.prototype || pa === null) && (pb === Object.prototype || pb === null)) {
-      const ka = Object.keys(a).sort();
-      const kb = Object.keys(b).sort();
-      const ra = a as Record<string, unknown>;
-      const rb = b as Record<string, unknown>;
-      return ka.length === kb.length && ka.every((k, i) => k === kb[i] && staticEqual(ra[k], rb[k]));
-    }
+    if (Array.isArray(a) || Array.isArray(b)) return false;
+    const ka = Object.keys(a).sort();
+    const kb = Object.keys(b).sort();
+    const ra = a as Record<string, unknown>;
+    const rb = b as Record<string, unknown>;
+    return ka.length === kb.length && ka.every((k, i) => k === kb[i] && dataEqual(ra[k], rb[k]));
   }
   return false;
 }

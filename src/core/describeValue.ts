@@ -13,15 +13,20 @@
  * @example
  * describeValue("abc");     // '"abc"'
  * describeValue(new Map()); // "a Map"
+ * describeValue({ a: 1 });  // "an object"
  * describeValue(3);         // "3"
  */
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (typeof value === "string")
     return JSON.stringify(value.length > 30 ? `${value.slice(0, 27)}...` : value);
-  if (typeof value === "object" || typeof value === "function") {
-    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-    return typeof value === "function" ? "a function" : `a ${typeof name === "string" ? name : "object"}`;
+  if (typeof value === "function") return "a function";
+  if (typeof value === "object") {
+    if (Array.isArray(value)) return `an array of length ${value.length}`;
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null) return "an object";
+    const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === "string" && name !== "" ? `a ${name}` : "an instance of a class";
   }
   // A number, boolean, bigint or symbol here: each prints itself.
   return (value as { toString(): string }).toString();

@@ -9,6 +9,8 @@
  * @module
  */
 import { staticFields } from "./build";
+import { describeValue } from "./describeValue";
+import { isPlainData } from "./rules";
 import { ARRAY, CUSTOM, LEAF, NONE, OBJECT, RECORD, type Meta } from "./node";
 import type { NodeTypeSpec, RecordSpec } from "./registry";
 
@@ -126,13 +128,16 @@ function renderStatic(value: unknown): string {
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" || value == null) {
     return Object.is(value, -0) ? "-0" : String(value);
   }
-  try {
-    const json = JSON.stringify(value);
-    if (json !== undefined) return json.length > 40 ? `${json.slice(0, 37)}...` : json;
-  } catch {
-    // fall through: not JSON-able
+  // Only plain data is read (a getter is never run, a toJSON never called).
+  if (isPlainData(value)) {
+    try {
+      const json = JSON.stringify(value);
+      if (json !== undefined) return json.length > 40 ? `${json.slice(0, 37)}...` : json;
+    } catch {
+      // fall through: a bigint inside
+    }
   }
-  return Object.prototype.toString.call(value);
+  return `<${describeValue(value)}>`;
 }
 
 /** A record node's tag. */

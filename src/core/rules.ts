@@ -129,6 +129,45 @@ export function ownTag(node: object): unknown {
   return (Object.getOwnPropertyDescriptor(node, "_tag") as PropertyDescriptor).value;
 }
 
+/** How many containers {@link isPlainData} reads at most (a cycle, or a huge static value, is opaque). */
+const PLAIN_DATA_LIMIT = 10_000;
+
+/**
+ * Whether `value` is plain data all the way down: primitives, functions, arrays and plain objects
+ * that pass the node rules, at most 10,000 containers (so a cycle is never followed forever).
+ * What the static fields of records are compared and printed by: a getter there is never run, a
+ * class instance is compared by identity and printed by its name.
+ *
+ * @example
+ * isPlainData({ sizes: [2, 3], act: "relu" }); // true
+ * isPlainData({ get x() { return 1; } });       // false
+ */
+export function isPlainData(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  let read = 0;
+  while (pending.length > 0) {
+    const x = pending.pop();
+    if (x === null || typeof x !== "object") continue;
+    if (++read > PLAIN_DATA_LIMIT) return false;
+    const proto: unknown = Object.getPrototypeOf(x);
+    if (proto === Array.prototype && Array.isArray(x)) {
+      for (let i = 0; i < x.length; i++) pending.push((x as unknown[])[i]);
+    } else if (proto === Object.prototype || proto === null) {
+      try {
+        checkOrdinary(x);
+      } catch (e) {
+        if (e instanceof NodeRuleError) return false;
+        throw e;
+      }
+      const record = x as Record<string, unknown>;
+      for (const k in record) pending.push(record[k]);
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** The index of the first hole of a sparse array, if it has one (for passes that do not push children). */
 export function firstHole(array: readonly unknown[]): number | undefined {
   for (let i = 0; i < array.length; i++) {
