@@ -89,7 +89,12 @@ describe("types of calls", () => {
     type _c = Expect<
       Equal<
         typeof c,
-        DefinedWrapper<"TyClip", { readonly value: tf.Tensor1D; readonly lo: 0; readonly hi: 1 }, tf.Tensor>
+        DefinedWrapper<
+          "TyClip",
+          { readonly value: tf.Tensor1D; readonly lo: 0; readonly hi: 1 },
+          tf.Tensor,
+          "value"
+        >
       >
     >;
     const out = unwrap({ c, l: Label({ n: Parameterize((v: number) => v * 2, 21), prefix: "#" }) });

@@ -9,6 +9,7 @@
 export { emptyRegistry, registerRecord, lookupSpec, type RecordSpec } from "./core/registry";
 export { describePath, type KeystrOptions } from "./core/keyPath";
 export type { StructureDifference } from "./core/treedef";
+export type { RecordChildren } from "./core/types";
 export type { LeafPredicate } from "./core/partition";
 export type { TreeEqualOptions, TreeDifference } from "./tensor/equal";
 export { tensorsIn, describeValue } from "./tensor/values";

@@ -6,7 +6,8 @@
  * defaults: arrays, tuples and object types are containers, mapped member by member (keeping
  * `readonly` and optional markers); `null` and `undefined` stay as they are; primitives,
  * functions and the classes listed in {@link TreeLeafTypes} are leaves. A tagged record keeps its
- * `_tag`; its other fields are mapped, as a record whose fields are all children would be.
+ * `_tag`; its child fields are mapped and its static fields kept when its type names its children
+ * ({@link RecordChildren}, as the built-in wrappers do), else every other field is mapped.
  *
  * @module
  */
@@ -47,6 +48,28 @@ export type TreeLeaf =
   | ((...args: never[]) => unknown)
   | TreeLeafTypes[keyof TreeLeafTypes];
 
+/** Phantom key of {@link RecordChildren}. Never present at runtime. */
+declare const childFields: unique symbol;
+
+/**
+ * Names a record type's child fields for the tree types: {@link TreeMapped} maps those and keeps
+ * the others (static fields, such as `Parameterize`'s `fn`) as they are, as the engine does.
+ * Type-level only: no record has this property. The built-in wrappers and `defineWrapper`'s
+ * records carry it; a record type without it has every field mapped.
+ *
+ * @example
+ * interface Scaled extends RecordChildren<"value"> {
+ *   readonly _tag: "Scaled";
+ *   readonly value: number;
+ *   readonly by: number;
+ * }
+ * type Out = TreeMapped<Scaled, string>; // value: string, by: number
+ */
+export interface RecordChildren<C extends string> {
+  /** Type-level only: the child fields. Never present at runtime. */
+  readonly [childFields]?: C;
+}
+
 type IsAny<T> = 0 extends 1 & T ? true : false;
 
 /**
@@ -67,5 +90,7 @@ export type TreeMapped<T, R> =
         : T extends TreeLeaf
           ? R
           : T extends { readonly _tag: string }
-            ? { [K in keyof T]: K extends "_tag" ? T[K] : TreeMapped<T[K], R> }
+            ? T extends RecordChildren<infer C>
+              ? { [K in keyof T]: K extends "_tag" ? T[K] : K extends C ? TreeMapped<T[K], R> : T[K] }
+              : { [K in keyof T]: K extends "_tag" ? T[K] : TreeMapped<T[K], R> }
             : { [K in keyof T]: TreeMapped<T[K], R> };

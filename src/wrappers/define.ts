@@ -23,6 +23,7 @@ import { describeValue } from "../tensor/values";
 import { defaultRegistry } from "./defaultRegistry";
 import { registerWrapper, type WrapperSpec } from "./spec";
 import type { KnownUnwrappable, Unwrapped } from "./types";
+import type { RecordChildren } from "../core/types";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -59,7 +60,9 @@ export interface DefineWrapperSpec<
  * type R = DefinedWrapper<"Neg", { x: number }, number>;
  * type Out = Unwrapped<{ r: R }>; // { r: number }
  */
-export type DefinedWrapper<Tag extends string, F, Out> = Readonly<F> & KnownUnwrappable<Tag, Out>;
+export type DefinedWrapper<Tag extends string, F, Out, C extends string = keyof F & string> = Readonly<F> &
+  KnownUnwrappable<Tag, Out> &
+  RecordChildren<C>;
 
 /**
  * The fields a constructor accepts for a record whose unwrap takes `Fields`: each child may be any
@@ -93,11 +96,11 @@ export interface WrapperConstructor<
 > {
   <const F extends { readonly [K in keyof Fields]: unknown }>(
     fields: F & FieldsOf<F, Fields, C>,
-  ): DefinedWrapper<Tag, F, Out>;
+  ): DefinedWrapper<Tag, F, Out, C>;
   readonly tag: Tag;
   readonly spec: WrapperSpec<Fields, Out>;
   /** Whether `x` is a record this constructor made (or the engine or a decoder rebuilt from one). */
-  is(x: unknown): x is DefinedWrapper<Tag, Fields, Out>;
+  is(x: unknown): x is DefinedWrapper<Tag, Fields, Out, C>;
 }
 
 // -------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import { isFloatTensor } from "../tensor/values";
 import { assignValue, declareStepwiseInverse } from "./inverse";
 import { isTagged, type WrapperSpec } from "./spec";
 import type { KnownUnwrappable, UnwrapLeaf, UnwrapsInner } from "./types";
+import type { RecordChildren } from "../core/types";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -33,7 +34,8 @@ const NonTrainableTag = "NonTrainable";
  * A record `{ _tag: "NonTrainable", tree }` that unwraps to `tree` with gradients stopped at
  * every float tensor. `tree` is the child.
  */
-export interface NonTrainable<T = unknown> extends KnownUnwrappable<"NonTrainable", UnwrapsInner<T>> {
+export interface NonTrainable<T = unknown>
+  extends KnownUnwrappable<"NonTrainable", UnwrapsInner<T>>, RecordChildren<"tree"> {
   readonly tree: T;
 }
 

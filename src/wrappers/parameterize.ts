@@ -27,6 +27,7 @@ import { describeValue } from "../tensor/values";
 import { assignValue, declareStepwiseInverse, NoInverseError, type InverseStep } from "./inverse";
 import { isTagged, type WrapperSpec } from "./spec";
 import type { KnownUnwrappable, Unwrapped } from "./types";
+import type { RecordChildren } from "../core/types";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -41,10 +42,8 @@ const ParameterizeTag = "Parameterize";
  * before `fn` is called. `fn` is static (part of the tree's structure, compared by identity).
  * `R` is the type `fn` returns, `A` the type of the (wrapped) arguments.
  */
-export interface Parameterize<
-  R = unknown,
-  A extends readonly unknown[] = readonly unknown[],
-> extends KnownUnwrappable<"Parameterize", R> {
+export interface Parameterize<R = unknown, A extends readonly unknown[] = readonly unknown[]>
+  extends KnownUnwrappable<"Parameterize", R>, RecordChildren<"args"> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- `fn` takes the unwrapped args, whose types the record does not keep
   readonly fn: (...args: any[]) => R;
   readonly args: A;

@@ -29,6 +29,7 @@ import { nonTrainableSpec } from "./nonTrainable";
 import { Parameterize, parameterizeSpec } from "./parameterize";
 import { isTagged, registerWrapper, type WrapperSpec } from "./spec";
 import type { KnownUnwrappable, Unwrappable } from "./types";
+import type { RecordChildren } from "../core/types";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -41,10 +42,8 @@ const WeightNormalizationTag = "WeightNormalization";
  * `weight` is a float tensor of rank >= 1 (or a wrapper that unwraps to one); `scale`, of the
  * weight's shape with a last axis of 1, starts as `Parameterize(tf.softplus, raw)`.
  */
-export interface WeightNormalization<R extends Rank = Rank> extends KnownUnwrappable<
-  "WeightNormalization",
-  Tensor<R>
-> {
+export interface WeightNormalization<R extends Rank = Rank>
+  extends KnownUnwrappable<"WeightNormalization", Tensor<R>>, RecordChildren<"weight" | "scale"> {
   readonly weight: Tensor<R> | Unwrappable<string, Tensor<R>>;
   readonly scale: Tensor<R> | KnownUnwrappable<string, Tensor<R>>;
 }
