@@ -35,6 +35,9 @@ import {
   defaultRegistry,
   registerNodeType,
   withOptions,
+  defineWrapper,
+  unwrapping,
+  treeFormat,
 } from "../src";
 import { emptyRegistry, encodeTree, registerRecord } from "../src/advanced";
 
@@ -342,6 +345,33 @@ describe("an instance of a subclass of Array", () => {
     expect(Array.from(doubled.b as unknown as number[])).toEqual([2, 4]);
   });
 
+  test("holds tensors that unwrap and unwrapping keep alive, as tf.tidy would", () => {
+    const before = tf.memory().numTensors;
+    const Plus = defineWrapper({
+      tag: "RulesBatchPlus",
+      children: ["x"],
+      unwrap: ({ x }: { x: tf.Tensor }) => Batch.of(tf.add(x, 1), tf.add(x, 2)),
+    });
+    const w = tf.scalar(1);
+    const out = unwrap({ p: Plus({ x: w }) }).p as unknown as Batch<tf.Tensor>;
+    expect(out).toBeInstanceOf(Batch);
+    expect(out.map((t) => t.isDisposed)).toEqual([false, false]);
+    expect(out.map((t) => t.dataSync()[0])).toEqual([2, 3]);
+    const f = unwrapping((p: { w: tf.Tensor }) => Batch.of(tf.mul(p.w, 3)));
+    const made = f({ w });
+    expect(made[0]?.isDisposed).toBe(false);
+    tf.dispose([...out, ...made, w]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  test("so is an array whose prototype was changed (null), instead of being read as an object", () => {
+    const odd = Object.setPrototypeOf([1, 2], null) as unknown[];
+    expect(treeLeaves({ a: odd })).toEqual([odd]);
+    expect(treeMap((x: unknown) => x, { a: odd }).a).toBe(odd);
+    expect(treeFormat({ a: odd })).not.toContain("[1, 2]");
+    expect(() => stringifyTree({ a: odd })).toThrow(/\.a: .*cannot be serialized/);
+  });
+
   test("is refused by the writers with its path (the document has no place for it)", () => {
     expect(() => stringifyTree({ layers: [{ b: batch(1) }] })).toThrow(/\.layers\[0\]\.b: .*Batch/);
     expect(treeCodec().is({ b: batch(1) })).toBe(false);
@@ -414,5 +444,91 @@ describe("a record's static fields are read as plain data only", () => {
     const b = { _tag: "Layer", w: 2, config: { act: "relu", sizes: [2, 3] } };
     expect(T.treeStructure(a).equals(T.treeStructure(b))).toBe(true);
     expect(T.treeStructure(a).toString()).toBe('TreeDef(Layer(w=*, config={"sizes":[2,3],"act":"relu"}))');
+  });
+});
+
+describe("static values and aux compared part by part", () => {
+  class Masked {
+    constructor(
+      readonly w: unknown,
+      readonly mask: Uint8Array,
+    ) {}
+  }
+  const registry = registerNodeType(defaultRegistry, {
+    name: "Masked",
+    type: Masked,
+    // A fresh aux on every flatten, holding a typed array: compared part by part, the typed
+    // array by identity.
+    flatten: (m: Masked) => ({ keys: ["w"], children: [m.w], aux: { mask: m.mask, kind: "m" } }),
+    unflatten: (aux, [w]) => new Masked(w, (aux as { mask: Uint8Array }).mask),
+  });
+
+  test("a node type's fresh aux holding a typed array: the same tree has the same structure", () => {
+    const t = new Masked(1, new Uint8Array(2));
+    expect(treeStructure(t, { registry }).equals(treeStructure(t, { registry }))).toBe(true);
+    expect(
+      treeStructure(t, { registry }).equals(treeStructure(new Masked(2, new Uint8Array(2)), { registry })),
+    ).toBe(false);
+  });
+
+  test("records whose static config holds one class instance, in two copies of the config, match", () => {
+    class HeNormal {}
+    const init = new HeNormal();
+    const registry2 = registerRecord(emptyRegistry, { tag: "L", children: ["w"] });
+    const a = { _tag: "L", w: 1, cfg: { init, sizes: [2, 3] } };
+    const b = { _tag: "L", w: 2, cfg: { init, sizes: [2, 3] } };
+    expect(treeMapN((x: number, y: number) => x + y, [a, b], { registry: registry2 })).toEqual({
+      ...a,
+      w: 3,
+    });
+    const other = { _tag: "L", w: 2, cfg: { init: new HeNormal(), sizes: [2, 3] } };
+    expect(() => treeMapN((x: number, y: number) => x + y, [a, other], { registry: registry2 })).toThrow();
+  });
+});
+
+describe("treeAt through a node type whose unflatten checks its input", () => {
+  class Positive {
+    constructor(readonly value: number) {
+      if (!(value > 0)) throw new RangeError(`not positive: ${String(value)}`);
+    }
+  }
+  const registry = registerNodeType(defaultRegistry, {
+    name: "Positive",
+    type: Positive,
+    flatten: (p: Positive) => ({ keys: ["value"], children: [p.value] }),
+    unflatten: (_aux, [value]) => new Positive(value as number),
+  });
+
+  test("names the node and says why its input looked odd (stand-ins)", () => {
+    const tree = { layers: [{ w: new Positive(1) }] };
+    let error: unknown;
+    try {
+      treeAt((t: typeof tree) => t.layers[0]!.w, tree, new Positive(5), { registry });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(
+      /^the node at \.layers\[0\]\.w: the Positive node type's unflatten failed: not positive: .*stand-ins/,
+    );
+    expect((error as Error).cause).toBeInstanceOf(RangeError);
+  });
+});
+
+describe("a Proxy of a plain object", () => {
+  test("is walked without asking its isExtensible trap", () => {
+    let asked = 0;
+    const proxy = new Proxy(
+      { a: 1, b: [2] },
+      {
+        isExtensible() {
+          asked++;
+          throw new Error("the trap was asked");
+        },
+      },
+    );
+    expect(treeLeaves({ p: proxy })).toEqual([1, 2]);
+    expect(treeLeaves({ p: proxy })).toEqual([1, 2]);
+    expect(asked).toBe(0);
   });
 });

@@ -247,7 +247,7 @@ export function encodeValue(
       return out;
     }
     const proto: unknown = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) {
+    if ((proto !== Object.prototype && proto !== null) || Array.isArray(value)) {
       problem(
         key,
         `${describeValue(value)} cannot be serialized (only plain data, tensors and tabled functions can)`,

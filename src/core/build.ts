@@ -8,7 +8,7 @@
 import { ARRAY, CUSTOM, LEAF, NONE, OBJECT, RECORD, type Meta } from "./node";
 import { markRecord, marks, ownSpecOf } from "./ownSpecs";
 import type { NodeTypeSpec, RecordSpec } from "./registry";
-import { NodeTypeError, isPlainData, markBuilt } from "./rules";
+import { NodeTypeError, PLAIN_DATA_LIMIT, isOrdinaryObject, markBuilt } from "./rules";
 
 // -------------------------------------------------------------------------------------
 // building
@@ -141,29 +141,49 @@ export function buildIfChanged(
 // -------------------------------------------------------------------------------------
 
 /**
- * Static data compared by value: arrays and plain objects element-wise, the rest by identity.
- * Values that are not plain data all the way down (a getter, a class instance, a cycle: see
- * `isPlainData`) are compared by identity, without reading them.
+ * Static data compared by value: arrays and plain objects element by element, anything else
+ * (a class instance, a typed array, a tensor, an object with an accessor) by identity, without
+ * reading it. At most 10,000 containers are compared (a cyclic or huge value is then unequal to
+ * any other), so a getter is never run and a cycle never followed forever.
  */
 export function staticEqual(a: unknown, b: unknown): boolean {
-  return Object.is(a, b) || (isPlainData(a) && isPlainData(b) && dataEqual(a, b));
+  if (Object.is(a, b)) return true;
+  // Pairs still to compare, on an explicit stack: a static value may be deep.
+  const pending: unknown[] = [a, b];
+  let budget = PLAIN_DATA_LIMIT;
+  while (pending.length > 0) {
+    const y = pending.pop();
+    const x = pending.pop();
+    if (Object.is(x, y)) continue;
+    if (x === null || y === null || typeof x !== "object" || typeof y !== "object") return false;
+    if (--budget < 0) return false;
+    const kind = containerKind(x);
+    if (kind === undefined || kind !== containerKind(y)) return false;
+    if (kind === "array") {
+      const xa = x as readonly unknown[];
+      const ya = y as readonly unknown[];
+      if (xa.length !== ya.length) return false;
+      for (let i = 0; i < xa.length; i++) pending.push(xa[i], ya[i]);
+      continue;
+    }
+    const kx = Object.keys(x).sort();
+    const ky = Object.keys(y).sort();
+    if (kx.length !== ky.length) return false;
+    const rx = x as Record<string, unknown>;
+    const ry = y as Record<string, unknown>;
+    for (let i = 0; i < kx.length; i++) {
+      const k = kx[i] as string;
+      if (k !== ky[i]) return false;
+      pending.push(rx[k], ry[k]);
+    }
+  }
+  return true;
 }
 
-/** {@link staticEqual} of two values known to be plain data. */
-function dataEqual(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((x, i) => dataEqual(x, b[i]));
-  }
-  if (a !== null && b !== null && typeof a === "object" && typeof b === "object") {
-    if (Array.isArray(a) || Array.isArray(b)) return false;
-    const ka = Object.keys(a).sort();
-    const kb = Object.keys(b).sort();
-    const ra = a as Record<string, unknown>;
-    const rb = b as Record<string, unknown>;
-    return ka.length === kb.length && ka.every((k, i) => k === kb[i] && dataEqual(ra[k], rb[k]));
-  }
-  return false;
+/** Arrays and plain objects that pass the node rules are compared by value; `undefined` if neither. */
+function containerKind(x: object): "array" | "object" | undefined {
+  if (Array.isArray(x)) return Object.getPrototypeOf(x) === Array.prototype ? "array" : undefined;
+  return isOrdinaryObject(x) ? "object" : undefined;
 }
 
 /** The static fields of a record: everything but `_tag` and its children, sorted by name. */

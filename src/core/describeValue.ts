@@ -22,9 +22,9 @@ export function describeValue(value: unknown): string {
     return JSON.stringify(value.length > 30 ? `${value.slice(0, 27)}...` : value);
   if (typeof value === "function") return "a function";
   if (typeof value === "object") {
-    if (Array.isArray(value)) return `an array of length ${value.length}`;
     const proto: unknown = Object.getPrototypeOf(value);
-    if (proto === Object.prototype || proto === null) return "an object";
+    if (Array.isArray(value) && proto === Array.prototype) return `an array of length ${value.length}`;
+    if (!Array.isArray(value) && (proto === Object.prototype || proto === null)) return "an object";
     const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
     return typeof name === "string" && name !== "" ? `a ${name}` : "an instance of a class";
   }

@@ -143,7 +143,11 @@ export function enter(
   if (isLeaf !== undefined && isLeaf(node)) return leafMeta;
   if (typeof node !== "object") return node === undefined && !noneIsLeaf ? undefinedMeta : leafMeta;
   if (node === null) return noneIsLeaf ? leafMeta : nullMeta;
-  if (Array.isArray(node) && Object.getPrototypeOf(node) === Array.prototype) {
+  const proto: unknown = Object.getPrototypeOf(node);
+  if (Array.isArray(node)) {
+    // Only arrays themselves: an instance of a subclass of Array (or an array whose prototype was
+    // changed) is a leaf, as any class instance, unless its class is registered.
+    if (proto !== Array.prototype) return enterOther(node, proto, registry, pend, pl);
     const n = node.length;
     // Ascending positions, so that `pend` grows without holes (a hole would make it slow).
     const top = pl + n - 1;
@@ -155,10 +159,14 @@ export function enter(
     }
     return arrayMeta(n, Object.isFrozen(node));
   }
-  const proto: unknown = Object.getPrototypeOf(node);
   if (proto === Object.prototype || proto === null) {
     return enterObject(node, proto === null, registry, hints, 2 * at, pend, pl);
   }
+  return enterOther(node, proto, registry, pend, pl);
+}
+
+/** Any other object: an instance of a registered node type, else a leaf. */
+function enterOther(node: object, proto: unknown, registry: Registry, pend: unknown[], pl: number): Meta {
   if (registry.types.size > 0) {
     const spec = registry.types.get(proto as object);
     if (spec !== undefined) return enterCustom(node, spec, pend, pl);

@@ -69,16 +69,15 @@ export function isChecked(node: object): boolean {
  * the engine builds (before they are frozen, so that they can take the mark).
  */
 export function markChecked(node: object): void {
-  if (Object.isExtensible(node)) {
-    try {
-      Checked.mark(node);
-      return;
-    } catch {
-      // A Proxy whose target refuses new fields: remembered below.
-    }
+  try {
+    // Not asked `Object.isExtensible` first: on a Proxy that would run a trap of the user's.
+    Checked.mark(node);
+  } catch {
+    // An object that refuses the field (non-extensible, where an engine applies that to
+    // private fields): remembered here instead.
+    checkedElsewhere.add(node);
+    anyElsewhere = true;
   }
-  checkedElsewhere.add(node);
-  anyElsewhere = true;
 }
 
 /**
@@ -129,14 +128,14 @@ export function ownTag(node: object): unknown {
   return (Object.getOwnPropertyDescriptor(node, "_tag") as PropertyDescriptor).value;
 }
 
-/** How many containers {@link isPlainData} reads at most (a cycle, or a huge static value, is opaque). */
-const PLAIN_DATA_LIMIT = 10_000;
+/** How many containers static data is read to at most (a cycle, or a huge static value, is opaque). */
+export const PLAIN_DATA_LIMIT = 10_000;
 
 /**
  * Whether `value` is plain data all the way down: primitives, functions, arrays and plain objects
  * that pass the node rules, at most 10,000 containers (so a cycle is never followed forever).
- * What the static fields of records are compared and printed by: a getter there is never run, a
- * class instance is compared by identity and printed by its name.
+ * How the static fields of records are printed (as JSON only then): a getter there is never run,
+ * a toJSON never called.
  *
  * @example
  * isPlainData({ sizes: [2, 3], act: "relu" }); // true
@@ -152,13 +151,7 @@ export function isPlainData(value: unknown): boolean {
     const proto: unknown = Object.getPrototypeOf(x);
     if (proto === Array.prototype && Array.isArray(x)) {
       for (let i = 0; i < x.length; i++) pending.push((x as unknown[])[i]);
-    } else if (proto === Object.prototype || proto === null) {
-      try {
-        checkOrdinary(x);
-      } catch (e) {
-        if (e instanceof NodeRuleError) return false;
-        throw e;
-      }
+    } else if (isOrdinaryObject(x)) {
       const record = x as Record<string, unknown>;
       for (const k in record) pending.push(record[k]);
     } else {
@@ -166,6 +159,19 @@ export function isPlainData(value: unknown): boolean {
     }
   }
   return true;
+}
+
+/** A plain object (not an array) that passes the node rules: its values can be read safely. */
+export function isOrdinaryObject(x: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(x);
+  if ((proto !== Object.prototype && proto !== null) || Array.isArray(x)) return false;
+  try {
+    checkOrdinary(x);
+    return true;
+  } catch (e) {
+    if (e instanceof NodeRuleError) return false;
+    throw e;
+  }
 }
 
 /** The index of the first hole of a sparse array, if it has one (for passes that do not push children). */

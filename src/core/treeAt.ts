@@ -16,7 +16,9 @@ import { describePath, type KeyPath } from "./keyPath";
 import { LEAF, NONE, type Meta } from "./node";
 import { resolveOptions, type TreeOptions } from "./options";
 import { VISIT, rebuildPass } from "./rebuildPass";
-import { walkNodes } from "./treedef";
+import { nodePath, walkNodes } from "./treedef";
+import { withPath } from "./frames";
+import { NodeTypeError } from "./rules";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -182,13 +184,27 @@ function makeShadow(tree: unknown, options: TreeOptions | undefined): Shadow {
     const children = values.splice(base).reverse();
     let size = 1;
     for (const c of counts.splice(base)) size += c;
-    const value = build(meta, children, 0);
+    let value: unknown;
+    try {
+      value = build(meta, children, 0);
+    } catch (e) {
+      throw withPath(standIns(e), () => nodePath(nodes, n));
+    }
     internal.set(value, n);
     values.push(value);
     counts.push(size);
     sizes[n] = size;
   }
   return { root: values[0], internal, nodes, sizes };
+}
+
+/** A node type's failing unflatten, said to have been given stand-ins (why its input looked odd). */
+function standIns(e: unknown): unknown {
+  if (!(e instanceof NodeTypeError)) return e;
+  return new NodeTypeError(
+    `${e.message} (treeAt rebuilds every node with stand-ins for its children to find the selection; a node type's unflatten must accept any child values)`,
+    { cause: e.cause },
+  );
 }
 
 /** The key path of the node at pre-order index `target` (for error messages only). */

@@ -165,7 +165,7 @@ export function unflattenNodes(nodes: readonly Meta[], leaves: readonly unknown[
 }
 
 /** The key path of the node at pre-order `index`. */
-function nodePath(nodes: readonly Meta[], index: number): Key[] {
+export function nodePath(nodes: readonly Meta[], index: number): Key[] {
   let path: Key[] = [];
   walkNodes(nodes, (n, current) => {
     if (n !== index) return false;

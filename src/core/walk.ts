@@ -141,8 +141,10 @@ export function walkNode(
     if (w.metas !== null) w.metas.push(nullMeta);
     return;
   }
-  // Only arrays themselves: an instance of a subclass of Array is a leaf, as any class instance.
-  if (Array.isArray(node) && Object.getPrototypeOf(node) === Array.prototype) {
+  const proto: unknown = Object.getPrototypeOf(node);
+  // Only arrays themselves: an instance of a subclass of Array (or an array whose prototype was
+  // changed) is a leaf, as any class instance, unless its class is registered.
+  if (Array.isArray(node) && proto === Array.prototype) {
     const n = node.length;
     if (w.metas !== null) w.metas.push(arrayMeta(n, Object.isFrozen(node)));
     const dh = w.depthHints;
@@ -155,8 +157,7 @@ export function walkNode(
     }
     return;
   }
-  const proto: unknown = Object.getPrototypeOf(node);
-  if (proto !== Object.prototype && proto !== null) {
+  if ((proto !== Object.prototype && proto !== null) || Array.isArray(node)) {
     const types = w.registry.types;
     return types.size > 0 && types.has(proto as object) ? other(w, node, depth) : leaf(w, node);
   }

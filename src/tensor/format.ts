@@ -121,7 +121,7 @@ const keyText = (key: string): string => (identifier.test(key) ? key : JSON.stri
 function isContainer(x: unknown): x is object {
   if (x === null || typeof x !== "object") return false;
   const proto: unknown = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null || (proto === Array.prototype && Array.isArray(x));
+  return Array.isArray(x) ? proto === Array.prototype : proto === Object.prototype || proto === null;
 }
 
 /** The registered node type of `x`, if any (see `registerNodeType`). */

@@ -68,7 +68,14 @@ export function isFloatTensor(x: unknown): x is tf.Tensor {
 export function tensorsIn(value: unknown, options?: TreeOptions): tf.Tensor[] {
   if (isTensor(value)) return [value];
   if (value === null || typeof value !== "object") return [];
-  return treeLeaves(value, options).filter((x): x is tf.Tensor => isTensor(x));
+  const out: tf.Tensor[] = [];
+  for (const x of treeLeaves(value, options)) {
+    if (isTensor(x)) out.push(x);
+    // An instance of an Array subclass is a leaf of the tree, but tf.tidy looks inside it: so do
+    // we, or a tensor kept there would be disposed with the scope.
+    else if (Array.isArray(x)) for (const t of tensorsIn(Array.from(x as unknown[]), options)) out.push(t);
+  }
+  return out;
 }
 
 /**
@@ -86,7 +93,7 @@ export function describeValue(x: unknown): string {
   if (typeof x === "function") return "a function";
   if (typeof x === "object") {
     const proto: unknown = Object.getPrototypeOf(x);
-    if (proto === Object.prototype || proto === null) return "a plain object";
+    if (!Array.isArray(x) && (proto === Object.prototype || proto === null)) return "a plain object";
     const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
     return `an instance of ${typeof name === "string" && name !== "" ? name : "a class"}`;
   }
