@@ -20,8 +20,9 @@
  * object by a constructor that returns it (the base class's constructor returns the object, so
  * the derived class's field initialiser defines the field on it): no code outside this module
  * can see or read it (not `Reflect.ownKeys`, not `JSON.stringify`, not `structuredClone`), so the
- * object is unchanged for its user. An object that cannot take a field (a non-extensible one, as
- * a JavaScript engine may refuse there, or a Proxy whose target refuses) goes to a WeakSet.
+ * object is unchanged for its user (a debugger such as Chrome DevTools does list it). An object
+ * that refuses the field (an engine may refuse it on a non-extensible object, as a TC39
+ * proposal would have it; node 20 does not) goes to a WeakSet.
  *
  * @internal
  * @module
