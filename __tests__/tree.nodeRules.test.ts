@@ -532,3 +532,61 @@ describe("a Proxy of a plain object", () => {
     expect(asked).toBe(0);
   });
 });
+
+describe("displays never run user code on bad nodes", () => {
+  test("treeFormat shows a node type whose flatten fails as refused, naming why", () => {
+    class Vec extends Array<number> {}
+    const bad = registerNodeType(defaultRegistry, {
+      name: "Vec",
+      type: Vec,
+      flatten: () => {
+        throw new Error("flatten boom");
+      },
+      unflatten: () => new Vec(),
+    });
+    const text = treeFormat({ a: [Vec.from([1])] }, { registry: bad });
+    expect(text).toContain("<refused: the Vec node type's flatten failed: flatten boom>");
+    const malformed = registerNodeType(defaultRegistry, {
+      name: "Vec",
+      type: Vec,
+      flatten: () => ({}) as never,
+      unflatten: () => new Vec(),
+    });
+    expect(treeFormat({ a: Vec.from([1]) }, { registry: malformed })).toContain(
+      "<refused: the Vec node type's flatten did not return as many keys as children",
+    );
+  });
+
+  test("a static value is printed without calling its toJSON, and values that differ print differently", () => {
+    const registry = registerRecord(emptyRegistry, { tag: "R", children: ["w"] });
+    let called = 0;
+    const cfg = {
+      toJSON() {
+        called++;
+        return "x";
+      },
+    };
+    expect(treeStructure({ _tag: "R", w: 1, cfg }, { registry }).toString()).toBe(
+      'TreeDef(R(w=*, cfg={"toJSON":toJSON}))',
+    );
+    expect(called).toBe(0);
+    const text = (cfg: unknown): string => treeStructure({ _tag: "R", w: 1, cfg }, { registry }).toString();
+    expect(text([NaN])).not.toBe(text([null]));
+    expect(text({ a: undefined })).not.toBe(text({}));
+    expect(text(1n)).not.toBe(text(1));
+    expect(text([-0])).toBe("TreeDef(R(w=*, cfg=[-0]))");
+    expect(text({ sizes: [2, 3], act: "relu" })).toBe('TreeDef(R(w=*, cfg={"sizes":[2,3],"act":"relu"}))');
+    expect(() =>
+      treeMapN(
+        (a: number, b: number) => a + b,
+        [
+          { _tag: "R", w: 1, cfg: [NaN] },
+          { _tag: "R", w: 2, cfg: [null] },
+        ],
+        {
+          registry,
+        },
+      ),
+    ).toThrow(/cfg=\[NaN\].*cfg=\[null\]/);
+  });
+});

@@ -179,6 +179,7 @@ export function describeValue(x: unknown): string {
   if (typeof x === "symbol") return x.toString();
   const proto = Object.getPrototypeOf(x) as object | null;
   if (proto === Array.prototype && Array.isArray(x)) return `an array of length ${x.length}`;
+  if (proto === null && Array.isArray(x)) return `an array of length ${x.length} with a null prototype`;
   if (!Array.isArray(x) && (proto === Object.prototype || proto === null)) {
     const keys = Object.keys(x);
     const shown = keys.slice(0, 5).map((k) => JSON.stringify(k));

@@ -24,6 +24,7 @@ export function describeValue(value: unknown): string {
   if (typeof value === "object") {
     const proto: unknown = Object.getPrototypeOf(value);
     if (Array.isArray(value) && proto === Array.prototype) return `an array of length ${value.length}`;
+    if (Array.isArray(value) && proto === null) return `an array with a null prototype`;
     if (!Array.isArray(value) && (proto === Object.prototype || proto === null)) return "an object";
     const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
     return typeof name === "string" && name !== "" ? `a ${name}` : "an instance of a class";

@@ -121,23 +121,68 @@ function closing(meta: Meta): string {
   }
 }
 
-/** A static field's value in a few characters: names for functions, JSON cut short otherwise. */
+/** How many characters a static value is shown in. */
+const STATIC_TEXT = 40;
+
+/**
+ * A static field's value in a few characters, JSON-like but faithful (`NaN`, `undefined`, `-0`,
+ * `1n` and functions by name stay themselves, so two values that differ print differently). Read
+ * only when it is plain data all the way down (no getter run, no `toJSON` called); anything else
+ * is shown by its kind.
+ */
 function renderStatic(value: unknown): string {
-  if (typeof value === "function") return value.name === "" ? "<function>" : value.name;
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" || value == null) {
-    return Object.is(value, -0) ? "-0" : String(value);
+  if (value !== null && typeof value === "object" && !isPlainData(value)) return `<${describeValue(value)}>`;
+  const out = { text: "" };
+  writeStatic(value, out);
+  return out.text.length > STATIC_TEXT ? `${out.text.slice(0, STATIC_TEXT - 3)}...` : out.text;
+}
+
+/** Appends `value` to `out.text`, stopping once the text is longer than it will be shown. */
+function writeStatic(value: unknown, out: { text: string }): void {
+  if (out.text.length > STATIC_TEXT) return;
+  switch (typeof value) {
+    case "string":
+      out.text += JSON.stringify(value.length > STATIC_TEXT ? value.slice(0, STATIC_TEXT) : value);
+      return;
+    case "number":
+      out.text += Object.is(value, -0) ? "-0" : String(value);
+      return;
+    case "bigint":
+      out.text += `${value}n`;
+      return;
+    case "function":
+      out.text += value.name === "" ? "<function>" : value.name;
+      return;
+    case "object":
+      break;
+    default:
+      out.text += String(value);
+      return;
   }
-  // Only plain data is read (a getter is never run, a toJSON never called).
-  if (isPlainData(value)) {
-    try {
-      const json = JSON.stringify(value);
-      if (json !== undefined) return json.length > 40 ? `${json.slice(0, 37)}...` : json;
-    } catch {
-      // fall through: a bigint inside
+  if (value === null) {
+    out.text += "null";
+    return;
+  }
+  if (Array.isArray(value)) {
+    out.text += "[";
+    for (let i = 0; i < value.length && out.text.length <= STATIC_TEXT; i++) {
+      if (i > 0) out.text += ",";
+      if (i in value) writeStatic(value[i], out);
+      else out.text += "<hole>";
     }
+    out.text += "]";
+    return;
   }
-  return `<${describeValue(value)}>`;
+  const record = value as Record<string, unknown>;
+  out.text += "{";
+  let first = true;
+  for (const key in record) {
+    if (out.text.length > STATIC_TEXT) break;
+    out.text += `${first ? "" : ","}${JSON.stringify(key)}:`;
+    first = false;
+    writeStatic(record[key], out);
+  }
+  out.text += "}";
 }
 
 /** A record node's tag. */

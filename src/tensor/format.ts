@@ -202,6 +202,27 @@ interface Frame {
   next: number;
 }
 
+/**
+ * A node type's keys and children, or what went wrong (a display function shows a node the tree
+ * functions would refuse, rather than failing).
+ */
+function readCustom(
+  value: object,
+  spec: NodeTypeSpec,
+): { readonly keys: readonly unknown[]; readonly children: readonly unknown[] } | string {
+  let flat: unknown;
+  try {
+    flat = spec.flatten(value);
+  } catch (cause) {
+    return `the ${spec.name} node type's flatten failed: ${cause instanceof Error ? cause.message : String(cause)}`;
+  }
+  const { keys, children } = (flat ?? {}) as { keys?: unknown; children?: unknown };
+  if (!Array.isArray(keys) || !Array.isArray(children) || keys.length !== children.length) {
+    return `the ${spec.name} node type's flatten did not return as many keys as children (an array of each)`;
+  }
+  return { keys, children };
+}
+
 /** The doc of `root`, built with an explicit stack of open containers. */
 function toDoc(root: unknown, settings: Settings): Doc {
   const ancestors = new Set<object>();
@@ -262,7 +283,9 @@ function toDoc(root: unknown, settings: Settings): Doc {
     if (ancestors.has(value)) return "<cycle>";
     const broken = brokenRule(value);
     if (broken !== undefined) return `<refused: ${broken}>`;
-    const { keys, children } = spec.flatten(value);
+    const flat = readCustom(value, spec);
+    if (typeof flat === "string") return `<refused: ${flat}>`;
+    const { keys, children } = flat;
     const openText = `${spec.name}(`;
     if (children.length === 0) return `${openText})`;
     if (depth >= settings.maxDepth || budget <= 0) return `${openText}...)`;
