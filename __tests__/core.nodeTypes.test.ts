@@ -10,6 +10,7 @@ import {
   registerNodeType,
   treeFlatten,
   treeFlattenWithPath,
+  treeFormat,
   treeLeaves,
   treeMap,
   treeMapN,
@@ -228,5 +229,44 @@ describe("a node type whose unflatten throws", () => {
     );
     // The tree is untouched, and a valid rebuild still works.
     expect(P.treeMap((x: number) => x + 1, tree).layers[1]?.w).toEqual(new Positive(3));
+  });
+});
+
+describe("a node type read through one checked reader", () => {
+  class Odd {}
+  test("a flatten that returns nothing is named with its path, by the walk and by treeFormat alike", () => {
+    const registry = registerNodeType(defaultRegistry, {
+      name: "Odd",
+      type: Odd,
+      flatten: (() => undefined) as never,
+      unflatten: () => new Odd(),
+    });
+    const message =
+      "the node at .a: the Odd node type's flatten did not return as many keys as children (an array of each)";
+    expect(() => treeLeaves({ a: new Odd() }, { registry })).toThrow(message);
+    expect(treeFormat({ a: new Odd() }, { registry })).toContain(
+      "<refused: the Odd node type's flatten did not return as many keys as children",
+    );
+  });
+
+  test("an aux shown in a mismatch message is read as plain data (its toJSON is never called)", () => {
+    let called = 0;
+    const aux = (unit: string) => ({
+      unit,
+      toJSON() {
+        called++;
+        return "x";
+      },
+    });
+    const registry = registerNodeType(defaultRegistry, {
+      name: "Odd",
+      type: Odd,
+      flatten: (o: Odd & { unit?: string }) => ({ keys: [], children: [], aux: aux(o.unit ?? "") }),
+      unflatten: () => new Odd(),
+    });
+    const a = Object.assign(new Odd(), { unit: "m" });
+    const b = Object.assign(new Odd(), { unit: "s" });
+    expect(() => treeMapN(() => 0, [a, b], { registry })).toThrow(/aux \{"unit":"m","toJSON":toJSON\}/);
+    expect(called).toBe(0);
   });
 });

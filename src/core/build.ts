@@ -8,7 +8,8 @@
 import { ARRAY, CUSTOM, LEAF, NONE, OBJECT, RECORD, type Meta } from "./node";
 import { markRecord, marks, ownSpecOf } from "./ownSpecs";
 import type { NodeTypeSpec, RecordSpec } from "./registry";
-import { NodeTypeError, PLAIN_DATA_LIMIT, isOrdinaryObject, markBuilt } from "./rules";
+import { PLAIN_DATA_LIMIT, dataKind, markBuilt, nodeTypeFailure } from "./rules";
+import { staticText } from "./staticText";
 
 // -------------------------------------------------------------------------------------
 // building
@@ -92,10 +93,7 @@ export function build(meta: Meta, values: readonly unknown[], start: number): un
         return spec.unflatten(meta.data, values.slice(start, start + n));
       } catch (cause) {
         // The pass that builds the node adds its path, as for a failing flatten.
-        throw new NodeTypeError(
-          `the ${spec.name} node type's unflatten failed: ${cause instanceof Error ? cause.message : String(cause)}`,
-          { cause },
-        );
+        throw nodeTypeFailure(spec.name, "unflatten", cause);
       }
     }
     default:
@@ -157,8 +155,8 @@ export function staticEqual(a: unknown, b: unknown): boolean {
     if (Object.is(x, y)) continue;
     if (x === null || y === null || typeof x !== "object" || typeof y !== "object") return false;
     if (--budget < 0) return false;
-    const kind = containerKind(x);
-    if (kind === undefined || kind !== containerKind(y)) return false;
+    const kind = dataKind(x);
+    if (kind === undefined || kind !== dataKind(y)) return false;
     if (kind === "array") {
       const xa = x as readonly unknown[];
       const ya = y as readonly unknown[];
@@ -178,12 +176,6 @@ export function staticEqual(a: unknown, b: unknown): boolean {
     }
   }
   return true;
-}
-
-/** Arrays and plain objects that pass the node rules are compared by value; `undefined` if neither. */
-function containerKind(x: object): "array" | "object" | undefined {
-  if (Array.isArray(x)) return Object.getPrototypeOf(x) === Array.prototype ? "array" : undefined;
-  return isOrdinaryObject(x) ? "object" : undefined;
 }
 
 /** The static fields of a record: everything but `_tag` and its children, sorted by name. */
@@ -258,19 +250,8 @@ export function describeMeta(meta: Meta): string {
         Array.isArray(data) &&
         data.length === meta.keys.length &&
         data.every((k, i) => Object.is(k, meta.keys[i]));
-      const aux = data === undefined || repeatsKeys ? "" : ` and aux ${shortText(data)}`;
+      const aux = data === undefined || repeatsKeys ? "" : ` and aux ${staticText(data)}`;
       return `a ${(meta.spec as NodeTypeSpec).name} with keys [${keys}]${aux}`;
     }
   }
-}
-
-/** A value in a few dozen characters, for a message (never throws). */
-function shortText(x: unknown): string {
-  let text: string;
-  try {
-    text = typeof x === "string" ? JSON.stringify(x) : (JSON.stringify(x) ?? String(x));
-  } catch {
-    text = Object.prototype.toString.call(x);
-  }
-  return text.length <= 60 ? text : `${text.slice(0, 57)}...`;
 }

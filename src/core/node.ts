@@ -17,7 +17,7 @@
 import type { Key } from "./keyPath";
 import type { NodeTypeSpec, RecordSpec, Registry } from "./registry";
 import { marks, ownSpecOf } from "./ownSpecs";
-import { NodeRuleError, NodeTypeError, checkOrdinary } from "./rules";
+import { NodeRuleError, NodeTypeError, checkOrdinary, nodeTypeFailure } from "./rules";
 import { shapeOf, type Shape } from "./shape";
 
 export type { Shape };
@@ -247,24 +247,32 @@ function readByShape(obj: Record<string, unknown>, shape: Shape, pend: unknown[]
   return i === n;
 }
 
-function enterCustom(node: object, spec: NodeTypeSpec, pend: unknown[], pl: number): Meta {
-  let flat: ReturnType<NodeTypeSpec["flatten"]>;
+/**
+ * A node type's keys, children and aux, as its `flatten` gives them, checked: a `NodeTypeError`
+ * when it throws or returns keys and children that do not pair up (the passes add the path; a
+ * display shows the message).
+ */
+export function readNodeType(
+  node: object,
+  spec: NodeTypeSpec,
+): { readonly keys: readonly unknown[]; readonly children: readonly unknown[]; readonly aux: unknown } {
+  let flat: unknown;
   try {
     flat = spec.flatten(node);
   } catch (cause) {
-    throw new NodeTypeError(
-      `the ${spec.name} node type's flatten failed: ${cause instanceof Error ? cause.message : String(cause)}`,
-      { cause },
-    );
+    throw nodeTypeFailure(spec.name, "flatten", cause);
   }
-  const keys: readonly unknown[] = flat.keys;
-  const children: readonly unknown[] = flat.children;
-  const aux: unknown = flat.aux;
+  const { keys, children, aux } = (flat ?? {}) as { keys?: unknown; children?: unknown; aux?: unknown };
   if (!Array.isArray(keys) || !Array.isArray(children) || keys.length !== children.length) {
     throw new NodeTypeError(
       `the ${spec.name} node type's flatten did not return as many keys as children (an array of each)`,
     );
   }
+  return { keys, children, aux };
+}
+
+function enterCustom(node: object, spec: NodeTypeSpec, pend: unknown[], pl: number): Meta {
+  const { keys, children, aux } = readNodeType(node, spec);
   const top = pl + children.length - 1;
   for (let j = 0; j < children.length; j++) pend[top - j] = children[j];
   return meta(

@@ -9,8 +9,7 @@
  * @module
  */
 import { staticFields } from "./build";
-import { describeValue } from "./describeValue";
-import { isPlainData } from "./rules";
+import { staticText } from "./staticText";
 import { ARRAY, CUSTOM, LEAF, NONE, OBJECT, RECORD, type Meta } from "./node";
 import type { NodeTypeSpec, RecordSpec } from "./registry";
 
@@ -112,77 +111,13 @@ function closing(meta: Meta): string {
     case OBJECT:
       return meta.arity === 0 ? "" : " }";
     case RECORD: {
-      const statics = staticFields(meta).map(([k, v]) => `${k}=${renderStatic(v)}`);
+      const statics = staticFields(meta).map(([k, v]) => `${k}=${staticText(v)}`);
       if (statics.length === 0) return ")";
       return `${meta.arity === 0 ? "" : ", "}${statics.join(", ")})`;
     }
     default:
       return ")";
   }
-}
-
-/** How many characters a static value is shown in. */
-const STATIC_TEXT = 40;
-
-/**
- * A static field's value in a few characters, JSON-like but faithful (`NaN`, `undefined`, `-0`,
- * `1n` and functions by name stay themselves, so two values that differ print differently). Read
- * only when it is plain data all the way down (no getter run, no `toJSON` called); anything else
- * is shown by its kind.
- */
-function renderStatic(value: unknown): string {
-  if (value !== null && typeof value === "object" && !isPlainData(value)) return `<${describeValue(value)}>`;
-  const out = { text: "" };
-  writeStatic(value, out);
-  return out.text.length > STATIC_TEXT ? `${out.text.slice(0, STATIC_TEXT - 3)}...` : out.text;
-}
-
-/** Appends `value` to `out.text`, stopping once the text is longer than it will be shown. */
-function writeStatic(value: unknown, out: { text: string }): void {
-  if (out.text.length > STATIC_TEXT) return;
-  switch (typeof value) {
-    case "string":
-      out.text += JSON.stringify(value.length > STATIC_TEXT ? value.slice(0, STATIC_TEXT) : value);
-      return;
-    case "number":
-      out.text += Object.is(value, -0) ? "-0" : String(value);
-      return;
-    case "bigint":
-      out.text += `${value}n`;
-      return;
-    case "function":
-      out.text += value.name === "" ? "<function>" : value.name;
-      return;
-    case "object":
-      break;
-    default:
-      out.text += String(value);
-      return;
-  }
-  if (value === null) {
-    out.text += "null";
-    return;
-  }
-  if (Array.isArray(value)) {
-    out.text += "[";
-    for (let i = 0; i < value.length && out.text.length <= STATIC_TEXT; i++) {
-      if (i > 0) out.text += ",";
-      if (i in value) writeStatic(value[i], out);
-      else out.text += "<hole>";
-    }
-    out.text += "]";
-    return;
-  }
-  const record = value as Record<string, unknown>;
-  out.text += "{";
-  let first = true;
-  for (const key in record) {
-    if (out.text.length > STATIC_TEXT) break;
-    out.text += `${first ? "" : ","}${JSON.stringify(key)}:`;
-    first = false;
-    writeStatic(record[key], out);
-  }
-  out.text += "}";
 }
 
 /** A record node's tag. */
@@ -195,5 +130,5 @@ export function renderStatics(meta: Meta): string {
   const fields = staticFields(meta);
   return fields.length === 0
     ? "no static fields"
-    : fields.map(([k, v]) => `${k}=${renderStatic(v)}`).join(", ");
+    : fields.map(([k, v]) => `${k}=${staticText(v)}`).join(", ");
 }

@@ -37,6 +37,12 @@ export class NodeRuleError extends Error {}
  */
 export class NodeTypeError extends NodeRuleError {}
 
+/** The error for a node type's `flatten` or `unflatten` that threw: its message, and it as cause. */
+export function nodeTypeFailure(name: string, what: "flatten" | "unflatten", cause: unknown): NodeTypeError {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new NodeTypeError(`the ${name} node type's ${what} failed: ${message}`, { cause });
+}
+
 /** Returns its argument, so that a derived class's fields are defined on any object. */
 class ReturnsItsArgument {
   constructor(node: object) {
@@ -149,28 +155,28 @@ export function isPlainData(value: unknown): boolean {
     const x = pending.pop();
     if (x === null || typeof x !== "object") continue;
     if (++read > PLAIN_DATA_LIMIT) return false;
-    const proto: unknown = Object.getPrototypeOf(x);
-    if (proto === Array.prototype && Array.isArray(x)) {
-      for (let i = 0; i < x.length; i++) pending.push((x as unknown[])[i]);
-    } else if (isOrdinaryObject(x)) {
-      const record = x as Record<string, unknown>;
-      for (const k in record) pending.push(record[k]);
-    } else {
-      return false;
-    }
+    const kind = dataKind(x);
+    if (kind === "array") for (let i = 0; i < (x as unknown[]).length; i++) pending.push((x as unknown[])[i]);
+    else if (kind === "object") for (const k in x) pending.push((x as Record<string, unknown>)[k]);
+    else return false;
   }
   return true;
 }
 
-/** A plain object (not an array) that passes the node rules: its values can be read safely. */
-export function isOrdinaryObject(x: object): boolean {
+/**
+ * What static data may read inside `x`: an array (prototype `Array.prototype`) by its elements, a
+ * plain object that passes the node rules by its values; `undefined` for anything else, which
+ * is only ever compared by identity or shown by its kind.
+ */
+export function dataKind(x: object): "array" | "object" | undefined {
   const proto: unknown = Object.getPrototypeOf(x);
-  if ((proto !== Object.prototype && proto !== null) || Array.isArray(x)) return false;
+  if (Array.isArray(x)) return proto === Array.prototype ? "array" : undefined;
+  if (proto !== Object.prototype && proto !== null) return undefined;
   try {
     checkOrdinary(x);
-    return true;
+    return "object";
   } catch (e) {
-    if (e instanceof NodeRuleError) return false;
+    if (e instanceof NodeRuleError) return undefined;
     throw e;
   }
 }

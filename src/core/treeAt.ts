@@ -16,7 +16,7 @@ import { describePath, type KeyPath } from "./keyPath";
 import { LEAF, NONE, type Meta } from "./node";
 import { resolveOptions, type TreeOptions } from "./options";
 import { VISIT, rebuildPass } from "./rebuildPass";
-import { nodePath, walkNodes } from "./treedef";
+import { nodePath } from "./treedef";
 import { withPath } from "./frames";
 import { NodeTypeError } from "./rules";
 
@@ -207,17 +207,6 @@ function standIns(e: unknown): unknown {
   );
 }
 
-/** The key path of the node at pre-order index `target` (for error messages only). */
-function pathOf(shadow: Shadow, target: number): KeyPath {
-  let path: KeyPath = [];
-  walkNodes(shadow.nodes, (n, p) => {
-    if (n !== target) return false;
-    path = p.slice();
-    return true;
-  });
-  return path;
-}
-
 /**
  * Runs the selector on the shadow, finds the selected places and rebuilds `tree` with
  * `replace(oldNode, selectionIndex, count)` at each (`count` is undefined for a single node).
@@ -263,7 +252,7 @@ function update<T>(
     const before = slot.get(t);
     if (before !== undefined) {
       throw new Error(
-        `${what}: \`where\` selected the node at ${describePath(pathOf(shadow, t))} twice ` +
+        `${what}: \`where\` selected the node at ${describePath(nodePath(shadow.nodes, t))} twice ` +
           `(elements ${before} and ${i})`,
       );
     }
@@ -277,14 +266,14 @@ function update<T>(
     const inner = sorted[k] as number;
     if (inner < outer + (shadow.sizes[outer] as number)) {
       throw new Error(
-        `${what}: \`where\` selected both the node at ${describePath(pathOf(shadow, outer))} and the ` +
-          `node at ${describePath(pathOf(shadow, inner))} inside it`,
+        `${what}: \`where\` selected both the node at ${describePath(nodePath(shadow.nodes, outer))} and the ` +
+          `node at ${describePath(nodePath(shadow.nodes, inner))} inside it`,
       );
     }
   }
   const instead = (node: unknown, _meta: Meta, index: number): unknown => {
     const i = slot.get(index);
-    return i === undefined ? VISIT : replace(node, i, count, () => pathOf(shadow, index));
+    return i === undefined ? VISIT : replace(node, i, count, () => nodePath(shadow.nodes, index));
   };
   return rebuildPass(tree, resolveOptions(options), {
     leaf: (x: unknown) => x,

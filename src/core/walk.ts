@@ -144,7 +144,8 @@ export function walkNode(
   const proto: unknown = Object.getPrototypeOf(node);
   // Only arrays themselves: an instance of a subclass of Array (or an array whose prototype was
   // changed) is a leaf, as any class instance, unless its class is registered.
-  if (Array.isArray(node) && proto === Array.prototype) {
+  const isArray = Array.isArray(node);
+  if (isArray && proto === Array.prototype) {
     const n = node.length;
     if (w.metas !== null) w.metas.push(arrayMeta(n, Object.isFrozen(node)));
     const dh = w.depthHints;
@@ -157,7 +158,7 @@ export function walkNode(
     }
     return;
   }
-  if ((proto !== Object.prototype && proto !== null) || Array.isArray(node)) {
+  if (isArray || (proto !== Object.prototype && proto !== null)) {
     const types = w.registry.types;
     return types.size > 0 && types.has(proto as object) ? other(w, node, depth) : leaf(w, node);
   }

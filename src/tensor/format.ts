@@ -23,7 +23,8 @@ import type * as tf from "@tensorflow/tfjs-core";
 import { isTensor } from "./values";
 import type { TreeOptions } from "../core/options";
 import type { NodeTypeSpec, Registry } from "../core/registry";
-import { NodeRuleError, checkOrdinary, firstHole, ownTag } from "../core/rules";
+import { NodeRuleError, NodeTypeError, checkOrdinary, firstHole, ownTag } from "../core/rules";
+import { readNodeType } from "../core/node";
 
 // -------------------------------------------------------------------------------------
 // model
@@ -210,17 +211,12 @@ function readCustom(
   value: object,
   spec: NodeTypeSpec,
 ): { readonly keys: readonly unknown[]; readonly children: readonly unknown[] } | string {
-  let flat: unknown;
   try {
-    flat = spec.flatten(value);
-  } catch (cause) {
-    return `the ${spec.name} node type's flatten failed: ${cause instanceof Error ? cause.message : String(cause)}`;
+    return readNodeType(value, spec);
+  } catch (e) {
+    if (e instanceof NodeTypeError) return e.message;
+    throw e;
   }
-  const { keys, children } = (flat ?? {}) as { keys?: unknown; children?: unknown };
-  if (!Array.isArray(keys) || !Array.isArray(children) || keys.length !== children.length) {
-    return `the ${spec.name} node type's flatten did not return as many keys as children (an array of each)`;
-  }
-  return { keys, children };
 }
 
 /** The doc of `root`, built with an explicit stack of open containers. */
