@@ -268,7 +268,7 @@ export function encodeValue(
       const tag = record["_tag"];
       const spec = typeof tag === "string" ? (ctx.registry.specs.get(tag) ?? ownSpecOf(record)) : undefined;
       if (spec !== undefined) {
-        const builtin = builtinFields[spec.tag] !== undefined && defaultRegistry.specs.get(spec.tag) === spec;
+        const builtin = isBuiltin(spec.tag); // `spec` is the registry's when it knows the tag
         if (builtin) {
           const bad = malformedBuiltin(record, builtinFields[spec.tag] as (typeof builtinFields)[string]);
           if (bad !== undefined) {
